@@ -1,0 +1,358 @@
+"""A real local stand-in for a Clerk Frontend API (the token issuer).
+
+It serves ``/.well-known/openid-configuration`` and ``/.well-known/jwks.json`` over plain
+HTTP on loopback, mints Clerk-shaped tokens with its own keys, and can be told to misbehave
+(``fault``) so the wizard's discovery and JWKS checks can be exercised end to end.  Used by
+the test-suite and by the ``demo`` command.  Standard library + cryptography only.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import secrets
+import threading
+from collections.abc import Iterable
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ed25519, padding, rsa
+
+RSA_KID = "ins_local_rsa1"
+RSA2_KID = "ins_local_rsa2"
+ED25519_KID = "ins_local_ed1"
+DEMO_AZP = "http://localhost:5173"
+DEMO_SUB = "user_2demoUser"
+DEMO_SID = "sess_2demo"
+DISCOVERY_PATH = "/.well-known/openid-configuration"
+JWKS_PATH = "/.well-known/jwks.json"
+MOVED_PATH = "/moved/openid-configuration"
+JSON_TYPE = "application/json"
+FAULTS = frozenset({
+    "discovery_404", "discovery_500", "discovery_html", "discovery_wrong_type",
+    "discovery_no_jwks_uri", "discovery_not_json", "slow", "big", "redirect",
+    "redirect_loop", "jwks_404", "jwks_500", "jwks_empty", "jwks_unusable",
+})
+BIG_CHUNK = 64 * 1024
+BIG_CHUNKS = 32  # 32 x 64 KiB = 2 MiB of padding
+_HASHES: dict[str, type[hashes.HashAlgorithm]] = {
+    "256": hashes.SHA256, "384": hashes.SHA384, "512": hashes.SHA512,
+}
+_HMAC = {"HS256": hashlib.sha256, "HS384": hashlib.sha384, "HS512": hashlib.sha512}
+# Keys PyJWT cannot load: bogus EC coordinates, an RSA key without "n", an unsupported curve.
+_UNUSABLE_KEYS: list[dict[str, Any]] = [
+    {"kty": "EC", "crv": "P-256", "use": "sig", "alg": "ES256", "kid": "ins_local_ec_bogus",
+     "x": "AAAA", "y": "AAAA"},
+    {"kty": "RSA", "use": "sig", "alg": "RS256", "kid": "ins_local_rsa_no_n", "e": "AQAB"},
+    {"kty": "OKP", "crv": "X25519", "use": "enc", "kid": "ins_local_x25519", "x": "AAAA"},
+]
+
+
+def b64url(data: bytes) -> str:
+    """Unpadded base64url, as JWS uses."""
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+
+
+def _uint(n: int) -> str:
+    return b64url(n.to_bytes((n.bit_length() + 7) // 8 or 1, "big"))
+
+
+def _json(obj: object) -> bytes:
+    return json.dumps(obj, separators=(",", ":")).encode()
+
+
+def _errors(message: str, code: str) -> dict[str, Any]:
+    return {"errors": [{"message": message, "long_message": message, "code": code}]}
+
+
+def _finish(claims: dict[str, Any], extra: dict[str, Any], drop: Iterable[str]) -> dict[str, Any]:
+    claims.update(extra)
+    for name in drop:
+        claims.pop(name, None)
+    return claims
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(self, address: tuple[str, int], issuer: LocalIssuer) -> None:
+        super().__init__(address, _Handler)
+        self.issuer = issuer
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """Stay quiet when a client hangs up mid-answer (big, slow)."""
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server_version = "LocalClerkFAPI/1.0"
+    sys_version = ""
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Quiet: nothing is printed."""
+
+    def _send(self, status: int, body: bytes, ctype: str = JSON_TYPE,
+              headers: dict[str, str] | None = None) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", ctype)
+        self.send_header("Content-Length", str(len(body)))
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
+        self.end_headers()
+        self.wfile.write(body)
+
+    def do_GET(self) -> None:
+        server = self.server
+        assert isinstance(server, _Server)
+        iss = server.issuer
+        iss._record(self.path)
+        path, fault = self.path.split("?", 1)[0], iss.fault
+        if path == DISCOVERY_PATH:
+            self._discovery(iss, fault)
+        elif path == MOVED_PATH:
+            self._send(200, _json(iss.discovery()))
+        elif path == iss.jwks_path:
+            if fault == "jwks_404":
+                self._send(404, _json(_errors("Resource not found", "resource_not_found")))
+            elif fault == "jwks_500":
+                self._send(500, _json(_errors("Internal error", "internal_clerk_error")))
+            elif fault == "jwks_empty":
+                self._send(200, _json({"keys": []}))
+            elif fault == "jwks_unusable":
+                self._send(200, _json({"keys": _UNUSABLE_KEYS}))
+            else:
+                self._send(200, _json(iss.jwks()))
+        else:
+            self._send(404, _json(_errors("Resource not found", "resource_not_found")))
+
+    def _discovery(self, iss: LocalIssuer, fault: str | None) -> None:
+        doc = iss.discovery()
+        if fault == "slow":
+            iss._stopping.wait(iss.slow_seconds)
+        if fault == "discovery_404":
+            self._send(404, _json(_errors("Resource not found", "resource_not_found")))
+        elif fault == "discovery_500":
+            self._send(500, _json(_errors("Internal error", "internal_clerk_error")))
+        elif fault == "discovery_html":
+            page = b"<html><head><title>Sign in</title></head><body>Not an API</body></html>"
+            self._send(200, page, "text/html; charset=utf-8")
+        elif fault == "discovery_wrong_type":
+            self._send(200, _json(doc), "text/plain")
+        elif fault == "discovery_no_jwks_uri":
+            del doc["jwks_uri"]
+            self._send(200, _json(doc))
+        elif fault == "discovery_not_json":
+            self._send(200, _json(doc)[:40] + b"<!-- truncated")
+        elif fault in ("redirect", "redirect_loop"):
+            target = iss.url + (MOVED_PATH if fault == "redirect" else DISCOVERY_PATH)
+            self._send(302, b"", headers={"Location": target})
+        elif fault == "big":  # streamed without Content-Length; the connection close ends it
+            self.send_response(200)
+            self.send_header("Content-Type", JSON_TYPE)
+            self.end_headers()
+            self.wfile.write(_json(doc)[:-1] + b',"padding":"')
+            chunk = b"x" * BIG_CHUNK
+            for _ in range(BIG_CHUNKS):
+                self.wfile.write(chunk)
+            self.wfile.write(b'"}')
+        else:
+            self._send(200, _json(doc))
+
+
+class LocalIssuer:
+    """A loopback Clerk-like issuer: discovery, JWKS, token minting and fault injection."""
+
+    def __init__(self, *, host: str = "127.0.0.1", port: int = 0) -> None:
+        self._bind = (host, port)
+        self._port: int | None = None
+        self._server: _Server | None = None
+        self._thread: threading.Thread | None = None
+        self._stopping = threading.Event()
+        self._lock = threading.Lock()
+        self.rsa = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        self.rsa2 = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        self.ed25519 = ed25519.Ed25519PrivateKey.generate()
+        self.kids = {"rsa": RSA_KID, "rsa2": RSA2_KID, "ed25519": ED25519_KID}
+        self.published: list[str] = [RSA_KID, ED25519_KID]
+        self.discovery_issuer: str | None = None
+        self.jwks_path = JWKS_PATH
+        self.slow_seconds = 3.0
+        self.requests: list[str] = []
+        self._fault: str | None = None
+
+    # -- lifecycle -------------------------------------------------------------------------
+    def start(self) -> LocalIssuer:
+        if self._server is not None:
+            return self
+        self._stopping.clear()
+        server = _Server(self._bind, self)
+        self._server, self._port = server, int(server.server_address[1])
+        self._thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
+                                        name=f"local-issuer-{self._port}", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        server, thread = self._server, self._thread
+        if server is None:
+            return
+        self._stopping.set()  # wakes a "slow" handler at once
+        server.shutdown()
+        server.server_close()
+        if thread is not None:
+            thread.join(timeout=5)
+        self._server = self._thread = None
+
+    def __enter__(self) -> LocalIssuer:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    # -- addresses -------------------------------------------------------------------------
+    @property
+    def host(self) -> str:
+        if self._port is None:
+            raise RuntimeError("LocalIssuer is not started")
+        return f"{self._bind[0]}:{self._port}"
+
+    @property
+    def url(self) -> str:
+        return f"http://{self.host}"
+
+    @property
+    def publishable_key(self) -> str:
+        return "pk_test_" + base64.b64encode(f"{self.host}$".encode()).decode().rstrip("=")
+
+    @property
+    def fault(self) -> str | None:
+        return self._fault
+
+    @fault.setter
+    def fault(self, value: str | None) -> None:
+        if value is not None and value not in FAULTS:
+            raise ValueError(f"unknown fault {value!r}; expected one of {sorted(FAULTS)}")
+        self._fault = value
+
+    def _record(self, path: str) -> None:
+        with self._lock:
+            self.requests.append(path)
+
+    # -- documents -------------------------------------------------------------------------
+    def discovery(self) -> dict[str, Any]:
+        """The OpenID discovery document (Clerk FAPI shape), before any fault is applied."""
+        u = self.url
+        return {
+            "issuer": u if self.discovery_issuer is None else self.discovery_issuer,
+            "authorization_endpoint": f"{u}/oauth/authorize",
+            "token_endpoint": f"{u}/oauth/token",
+            "revocation_endpoint": f"{u}/oauth/token/revoke",
+            "introspection_endpoint": f"{u}/oauth/token_info",
+            "userinfo_endpoint": f"{u}/oauth/userinfo",
+            "jwks_uri": u + self.jwks_path,
+            "scopes_supported": ["openid", "profile", "email", "public_metadata",
+                                 "private_metadata", "offline_access"],
+            "response_types_supported": ["code"],
+            "response_modes_supported": ["query", "form_post"],
+            "grant_types_supported": ["authorization_code", "refresh_token"],
+            "subject_types_supported": ["public"],
+            "id_token_signing_alg_values_supported": ["RS256"],
+            "token_endpoint_auth_methods_supported": ["client_secret_basic", "none",
+                                                      "client_secret_post"],
+            "claims_supported": ["sub", "iss", "aud", "exp", "iat", "email", "email_verified",
+                                 "name", "given_name", "family_name", "picture", "nonce"],
+            "code_challenge_methods_supported": ["S256"],
+            "backchannel_logout_supported": False,
+            "frontchannel_logout_supported": False,
+        }
+
+    def public_jwk(self, key: str) -> dict[str, Any]:
+        """The public JWK of the named key ("rsa", "rsa2", "ed25519")."""
+        kid = self.kids[key]
+        if key == "ed25519":
+            raw = self.ed25519.public_key().public_bytes(
+                serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+            return {"kty": "OKP", "crv": "Ed25519", "use": "sig", "alg": "EdDSA", "kid": kid,
+                    "x": b64url(raw)}
+        numbers = self._rsa(key).public_key().public_numbers()
+        return {"kty": "RSA", "use": "sig", "alg": "RS256", "kid": kid,
+                "n": _uint(numbers.n), "e": _uint(numbers.e)}
+
+    def jwks(self) -> dict[str, Any]:
+        """The JWKS served: public keys of the kids in ``published`` (unknown kids skipped)."""
+        by_kid = {kid: name for name, kid in self.kids.items()}
+        return {"keys": [self.public_jwk(by_kid[k]) for k in self.published if k in by_kid]}
+
+    def public_pem(self, key: str = "rsa") -> bytes:
+        """SubjectPublicKeyInfo PEM of the named key (also the HMAC secret of HS* tokens)."""
+        private = self.ed25519 if key == "ed25519" else self._rsa(key)
+        return private.public_key().public_bytes(
+            serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+
+    # -- tokens ----------------------------------------------------------------------------
+    def _rsa(self, key: str) -> rsa.RSAPrivateKey:
+        if key == "rsa":
+            return self.rsa
+        if key == "rsa2":
+            return self.rsa2
+        raise ValueError(f"{key!r} is not an RSA key (use 'rsa' or 'rsa2')")
+
+    def _sign(self, key: str, alg: str, data: bytes) -> bytes:
+        if alg == "none":
+            return b""
+        if alg in _HMAC:
+            return hmac.new(self.public_pem(key), data, _HMAC[alg]).digest()
+        if alg == "EdDSA":
+            if key != "ed25519":
+                raise ValueError("EdDSA needs key='ed25519'")
+            return self.ed25519.sign(data)
+        if alg[:2] in ("RS", "PS") and alg[2:] in _HASHES:
+            digest = _HASHES[alg[2:]]()
+            pad: padding.AsymmetricPadding = padding.PKCS1v15() if alg[:2] == "RS" else (
+                padding.PSS(mgf=padding.MGF1(digest), salt_length=digest.digest_size))
+            return self._rsa(key).sign(data, pad, digest)
+        raise ValueError(f"unsupported alg {alg!r}")
+
+    def mint(self, claims: dict[str, Any], *, key: str = "rsa",
+             headers: dict[str, Any] | None = None, alg: str | None = None) -> str:
+        """Sign ``claims`` with the named key. ``headers`` override the default header; a value
+        of None removes that field. ``alg`` picks the signing algorithm (RS256/384/512,
+        PS256/384/512, EdDSA, HS256/384/512 keyed with the public PEM, or "none")."""
+        if key not in self.kids:
+            raise ValueError(f"unknown key {key!r}; expected one of {sorted(self.kids)}")
+        alg = alg or ("EdDSA" if key == "ed25519" else "RS256")
+        header: dict[str, Any] = {"alg": alg, "typ": "JWT", "kid": self.kids[key]}
+        for name, value in (headers or {}).items():
+            if value is None:
+                header.pop(name, None)
+            else:
+                header[name] = value
+        signing_input = f"{b64url(_json(header))}.{b64url(_json(claims))}"
+        return f"{signing_input}.{b64url(self._sign(key, alg, signing_input.encode()))}"
+
+    def template_claims(self, now: int, *, lifetime: int = 60, aud: object = "convex",
+                        drop: Iterable[str] = (), **extra: Any) -> dict[str, Any]:
+        """Claims of a Clerk "convex" JWT-template token (preset claims, 60 s, skew 5 s)."""
+        claims: dict[str, Any] = {
+            "aud": aud, "azp": DEMO_AZP, "email": "ada@example.com", "email_verified": True,
+            "exp": now + lifetime, "family_name": "Lovelace", "given_name": "Ada", "iat": now,
+            "iss": self.url, "jti": secrets.token_hex(10), "name": "Ada Lovelace",
+            "nbf": now - 5, "nickname": None, "phone_number": None,
+            "phone_number_verified": False, "picture": "https://img.clerk.com/demo-avatar",
+            "sub": DEMO_SUB, "updated_at": now - 86_400,
+        }
+        return _finish(claims, extra, drop)
+
+    def session_claims(self, now: int, *, aud: object | None = None,
+                       drop: Iterable[str] = (), **extra: Any) -> dict[str, Any]:
+        """Claims of a Clerk v2 default session token; with ``aud`` it is the token of the
+        Convex integration (session token + ``aud``)."""
+        claims: dict[str, Any] = {} if aud is None else {"aud": aud}
+        claims.update({
+            "azp": DEMO_AZP, "exp": now + 60, "fva": [0, -1], "iat": now, "iss": self.url,
+            "jti": secrets.token_hex(10), "nbf": now - 10, "sid": DEMO_SID, "sts": "active",
+            "sub": DEMO_SUB, "v": 2,
+        })
+        return _finish(claims, extra, drop)
