@@ -1,0 +1,111 @@
+"""Shared fixtures: a real local issuer, a sample project on disk, a fixed clock."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from wizard.local_issuer import LocalIssuer
+
+NOW = 1_800_000_000
+"""A fixed instant for every time-based rule (passed as --at / Options.at)."""
+
+AUTH_CONFIG_TS = """import type { AuthConfig } from "convex/server";
+
+export default {
+  providers: [
+    {
+      domain: process.env.CLERK_JWT_ISSUER_DOMAIN!,
+      applicationID: "convex",
+    },
+  ],
+} satisfies AuthConfig;
+"""
+
+SECRET_KEY = "sk_test_Q2xlcmtTZWNyZXRLZXlGb3JUZXN0czEyMzQ1Njc4OQ"
+WEBHOOK_SECRET = "whsec_VGhpc0lzQVdlYmhvb2tTZWNyZXRGb3JUZXN0cw"
+
+
+@pytest.fixture(scope="session")
+def issuer() -> Iterator[LocalIssuer]:
+    """One issuer for the whole run (key generation is the slow part); tests that set a
+    fault must use ``fresh_issuer`` or reset ``fault`` themselves."""
+    with LocalIssuer() as server:
+        yield server
+
+
+@pytest.fixture
+def fresh_issuer() -> Iterator[LocalIssuer]:
+    with LocalIssuer() as server:
+        yield server
+
+
+@pytest.fixture(autouse=True)
+def _reset_shared_issuer(request: pytest.FixtureRequest) -> Iterator[None]:
+    server: LocalIssuer | None = None
+    if "issuer" in request.fixturenames:
+        server = request.getfixturevalue("issuer")
+    yield
+    if server is not None:
+        server.fault = None
+        server.discovery_issuer = None
+        server.published = ["ins_local_rsa1", "ins_local_ed1"]
+
+
+MakeProject = Callable[..., Path]
+
+
+@pytest.fixture
+def make_project(tmp_path: Path) -> MakeProject:
+    """Write a Vite + Convex app folder; every part can be overridden or left out."""
+
+    def factory(
+        issuer_url: str | None,
+        *,
+        publishable_key: str | None = None,
+        env_local: str | None = None,
+        auth_config: str | None = AUTH_CONFIG_TS,
+        convex_version: str | None = "1.45.0",
+        secrets: bool = True,
+        name: str = "app",
+    ) -> Path:
+        root = tmp_path / name
+        (root / "convex").mkdir(parents=True, exist_ok=True)
+        deps = {"convex": f"^{convex_version}"} if convex_version else {}
+        import json
+
+        (root / "package.json").write_text(json.dumps({"name": name, "dependencies": deps}))
+        if auth_config is not None:
+            (root / "convex" / "auth.config.ts").write_text(auth_config)
+        if env_local is None:
+            lines = []
+            if publishable_key:
+                lines.append(f"VITE_CLERK_PUBLISHABLE_KEY={publishable_key}")
+            if issuer_url:
+                lines.append(f"CLERK_JWT_ISSUER_DOMAIN={issuer_url}")
+            if secrets:
+                lines.append(f"CLERK_SECRET_KEY={SECRET_KEY}")
+                lines.append(f"CLERK_WEBHOOK_SECRET={WEBHOOK_SECRET}")
+            env_local = "\n".join(lines) + "\n"
+        (root / ".env.local").write_text(env_local)
+        return root
+
+    return factory
+
+
+@pytest.fixture
+def project(make_project: MakeProject, issuer: LocalIssuer) -> Path:
+    """A correct project pointing at the shared local issuer."""
+    return make_project(issuer.url, publishable_key=issuer.publishable_key)
+
+
+@pytest.fixture
+def now() -> int:
+    return NOW
+
+
+def wall_clock() -> int:
+    return int(time.time())

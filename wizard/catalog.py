@@ -1,0 +1,312 @@
+"""The check catalog: every check id, its title, its step, and the fix for each way it fails.
+
+This is the single source of truth that the CLI, the UI and the report read. Fix texts are
+templates filled with the project's own values (variable names, issuer, file and line), so
+the user gets the exact command to run rather than general advice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from wizard.model import Check, Status
+
+CLERK_API_KEYS_PAGE = "https://dashboard.clerk.com/last-active?path=api-keys"
+CLERK_JWT_TEMPLATES_PAGE = "https://dashboard.clerk.com/last-active?path=jwt-templates"
+CLERK_CONVEX_INTEGRATION_PAGE = "https://dashboard.clerk.com/apps/setup/convex"
+
+
+@dataclass(frozen=True)
+class CheckSpec:
+    id: str
+    step: str
+    title: str
+    passes_when: str
+    fixes: Mapping[str, str] = field(default_factory=dict)
+
+
+class _Blank(dict[str, object]):
+    """Leaves an unknown placeholder visible instead of raising, so a missing value in a
+    fix template can never crash a run."""
+
+    def __missing__(self, key: str) -> str:
+        return "<" + key + ">"
+
+
+_SPECS: tuple[CheckSpec, ...] = (
+    CheckSpec(
+        "project.root", "project", "Project folder",
+        "a project folder was found (warn if it has no convex/ folder)",
+        {
+            "no_convex": "Run the wizard from your app's folder (the one holding package.json "
+            "and convex/), or pass --project DIR. Without convex/ there is no auth.config to check.",
+        },
+    ),
+    CheckSpec(
+        "env.publishable_key", "project", "Clerk publishable key",
+        "a publishable key is found and valid by Clerk's rules",
+        {
+            "missing": "Copy the Publishable key from Clerk Dashboard → API keys ("
+            + CLERK_API_KEYS_PAGE + ") into .env.local as {suggested_name}=pk_test_…",
+            "invalid": "{source} is not a valid Clerk publishable key ({why}). Copy it again "
+            "from Clerk Dashboard → API keys (" + CLERK_API_KEYS_PAGE + "); it starts with "
+            "pk_test_ or pk_live_.",
+        },
+    ),
+    CheckSpec(
+        "env.secret_exposure", "project", "No secret in a browser variable",
+        "no sk_…/whsec_… value sits in a browser-exposed variable",
+        {
+            "exposed": "Remove {names} now: a VITE_/NEXT_PUBLIC_/EXPO_PUBLIC_/PUBLIC_/REACT_APP_ "
+            "variable is bundled into the browser. Keep the secret only as a server variable "
+            "(CLERK_SECRET_KEY, CLERK_WEBHOOK_SECRET), and roll it in Clerk Dashboard → API keys "
+            "(" + CLERK_API_KEYS_PAGE + ") if the bundle was ever deployed.",
+        },
+    ),
+    CheckSpec(
+        "env.issuer", "verify-config", "Issuer value",
+        "an issuer value is found and well formed",
+        {
+            "missing": "Find your Frontend API URL in Clerk Dashboard → API keys ("
+            + CLERK_API_KEYS_PAGE + ") and set it on the deployment: "
+            "npx convex env set {var} https://<your-frontend-api-host>",
+            "malformed": "Set {var} to exactly {suggested}: npx convex env set {var} {suggested}"
+            " (and the same in {source_file} if you keep it there).",
+            "jwks_url": "{source} holds the {what} URL, not the issuer. Set {var} to {suggested}: "
+            "npx convex env set {var} {suggested}",
+            "http": "Clerk issuers are https. Set {var} to {suggested}: "
+            "npx convex env set {var} {suggested}",
+        },
+    ),
+    CheckSpec(
+        "env.issuer_matches_key", "verify-config", "Issuer and publishable key agree",
+        "the issuer's host equals the publishable key's Frontend API host",
+        {
+            "mismatch": "The issuer and the publishable key come from different Clerk instances "
+            "(dev vs prod, or two apps). If the key is right, run: npx convex env set {var} "
+            "https://{key_host} — otherwise copy the publishable key of {issuer_host} from Clerk "
+            "Dashboard → API keys.",
+        },
+    ),
+    CheckSpec(
+        "convex.auth_config", "verify-config", "convex/auth.config",
+        "one auth config file with a Clerk provider that resolves to the issuer",
+        {
+            "missing": "Create convex/auth.config.ts:\n  import type { AuthConfig } from "
+            "\"convex/server\";\n  export default { providers: [{ domain: "
+            "process.env.CLERK_JWT_ISSUER_DOMAIN!, applicationID: \"convex\" }] } satisfies "
+            "AuthConfig;\nthen run npx convex dev so the deployment picks it up.",
+            "both": "Delete one of convex/auth.config.ts and convex/auth.config.js: Convex "
+            "refuses to push when both exist (\"Found both … choose one\").",
+            "unreadable": "Fix {path}: {problem}.",
+            "commented": "Uncomment the provider at {path}:{line} and run npx convex dev.",
+            "no_providers": "Add a provider to {path}: {{ domain: "
+            "process.env.CLERK_JWT_ISSUER_DOMAIN!, applicationID: \"convex\" }}, then run "
+            "npx convex dev.",
+            "misspelled": "In {path}:{line} rename {key} to applicationID (capital I, capital D); "
+            "Convex rejects the config otherwise.",
+            "no_app_id": "In {path}:{line} add applicationID: \"convex\" to the provider.",
+            "domain_literal": "In {path}:{line} set domain to {issuer} (it is {domain} now), or "
+            "better read it from a variable: domain: process.env.CLERK_JWT_ISSUER_DOMAIN!",
+            "domain_invalid": "In {path}:{line} the domain {domain!r} is not a URL Convex "
+            "accepts ({why}). Use {issuer}.",
+            "fallback": "In {path}:{line} the domain read has a fallback, but Convex throws when "
+            "{var} is unset even with one. Set it on the deployment: "
+            "npx convex env set {var} {issuer}",
+            "custom_only": "Only customJwt providers are configured; for Clerk add {{ domain: "
+            "process.env.CLERK_JWT_ISSUER_DOMAIN!, applicationID: \"convex\" }} in {path}.",
+        },
+    ),
+    CheckSpec(
+        "convex.deployment_env", "verify-config", "Issuer variable on the Convex deployment",
+        "the deployment has the variable auth.config reads, equal to the local value",
+        {
+            "missing": "The deployment does not have {var} (a value in .env.local is never seen "
+            "by Convex). Run: npx convex env set {var} {issuer}",
+            "differs": "The deployment's {var} is {deployed}, not {expected}. Run: "
+            "npx convex env set {var} {expected}",
+            "error": "Run npx convex env get {var} yourself to see the problem (npx convex login, "
+            "or npx convex dev once to pick a deployment).",
+        },
+    ),
+    CheckSpec(
+        "convex.version", "verify-config", "convex package version",
+        "the convex package is not a known-bad version for Clerk",
+        {
+            "broken_template": "convex {version} always sends the default session token, which "
+            "breaks the JWT-template setup. Run: npm install convex@latest",
+            "no_integration": "convex {version} predates support for Clerk's Convex integration "
+            "(1.33.1). Run: npm install convex@latest, or use the JWT template named convex.",
+            "stale_session": "convex {version} ignores Clerk session changes (fixed in 1.42.2). "
+            "Run: npm install convex@latest",
+        },
+    ),
+    CheckSpec(
+        "issuer.discovery", "verify-config", "Issuer discovery document",
+        "<issuer>/.well-known/openid-configuration answers 200 JSON with the same issuer",
+        {
+            "network": "Convex cannot reach {url} either. Check the issuer value ({issuer}); it "
+            "must be your Clerk Frontend API URL from Clerk Dashboard → API keys.",
+            "status": "The issuer answered {status}: this is not a Clerk Frontend API URL, or "
+            "the instance was deleted. Copy the Frontend API URL from Clerk Dashboard → API keys "
+            "and run npx convex env set {var} <that URL>.",
+            "content": "The discovery document is not JSON ({what}): the issuer URL points at a "
+            "web page, not at Clerk's Frontend API. Use the Frontend API URL from Clerk "
+            "Dashboard → API keys.",
+            "issuer_mismatch": "The discovery document says issuer {found}, but the configured "
+            "issuer is {issuer}. Convex compares them exactly: run npx convex env set {var} {found}",
+            "no_jwks_uri": "The discovery document has no jwks_uri, so Convex cannot get keys. "
+            "Point the issuer at your Clerk Frontend API URL.",
+        },
+    ),
+    CheckSpec(
+        "issuer.jwks", "verify-config", "Issuer signing keys (JWKS)",
+        "the JWKS answers 200 with at least one usable RS256 or EdDSA key",
+        {
+            "network": "Fetching {url} failed; retry, and check the issuer value.",
+            "status": "The JWKS at {url} answered {status}. Retry later; if it persists, the "
+            "issuer is not a Clerk Frontend API URL.",
+            "content": "The JWKS at {url} is not a JSON key set ({what}).",
+            "no_keys": "The JWKS at {url} has no RS256 or EdDSA signing key Convex could use "
+            "({what}).",
+        },
+    ),
+    CheckSpec(
+        "token.format", "check-token", "Token format",
+        "three unpadded base64url JSON parts with the right claim types, under 16 KiB",
+        {
+            "broken": "Copy the whole token again, from the browser console: {get_token}",
+            "types": "Remove or fix the claim {claim} in the JWT template (Clerk Dashboard → JWT "
+            "templates → convex): Convex rejects it as {why}.",
+        },
+    ),
+    CheckSpec(
+        "token.kind", "check-token", "Token kind",
+        "a Convex template token or an integration session token",
+        {
+            "session": "This is Clerk's default session token, without aud: \"convex\". Either "
+            "activate Clerk's Convex integration (" + CLERK_CONVEX_INTEGRATION_PAGE + ") or "
+            "fetch the template token: await window.Clerk.session.getToken({{ template: "
+            "'convex', skipCache: true }})",
+            "key": "You pasted {what}, not a token. In the browser console run: {get_token}",
+            "other": "This looks like {what}. Paste the token Convex receives: {get_token}",
+        },
+    ),
+    CheckSpec(
+        "token.header", "check-token", "Token header",
+        "typ absent or JWT/JOSE; no crit, no cty",
+        {
+            "bad": "Convex rejects this header ({what}). Use a token Clerk minted for Convex: "
+            "{get_token}",
+        },
+    ),
+    CheckSpec(
+        "token.alg", "check-token", "Signing algorithm",
+        "alg is RS256 or EdDSA",
+        {
+            "bad": "Convex only accepts RS256 and EdDSA. In Clerk Dashboard → JWT templates → "
+            "convex, turn off \"Custom signing key\" so Clerk signs with the instance key (RS256).",
+        },
+    ),
+    CheckSpec(
+        "token.key", "check-token", "Signing key in the JWKS",
+        "exactly one JWKS key fits the token's kid, kty, use and alg",
+        {
+            "none": "No key of {issuer} fits this token ({what}). The token comes from another "
+            "Clerk instance, or was signed with a custom key: check the issuer and the "
+            "template's \"Custom signing key\" setting.",
+            "ambiguous": "{count} keys fit and the token has no kid; Convex refuses to guess. "
+            "Clerk always sets kid: this token was not minted by Clerk.",
+        },
+    ),
+    CheckSpec(
+        "token.signature", "check-token", "Signature",
+        "the signature verifies with the matching key",
+        {
+            "bad": "The signature does not verify with {kid}: the token was altered or copied "
+            "incompletely. Copy it again: {get_token}",
+        },
+    ),
+    CheckSpec(
+        "token.iss", "check-token", "Issuer claim",
+        "iss equals the configured issuer (Convex's normalisation) and the discovery issuer",
+        {
+            "missing": "The token has no iss; Clerk always sets it. This token was not minted "
+            "by Clerk.",
+            "mismatch": "The token was issued by {iss}, but Convex is configured for {issuer}. "
+            "If the token's instance is the right one, run: npx convex env set {var} {iss_norm}",
+            "discovery": "The token's iss {iss!r} differs from the discovery issuer {found!r}; "
+            "Convex compares them exactly. Set {var} to {found}.",
+        },
+    ),
+    CheckSpec(
+        "token.aud", "check-token", "Audience claim",
+        "aud is the application ID and nothing else",
+        {
+            "missing": "Add \"aud\": \"{app_id}\" to the token: activate Clerk's Convex "
+            "integration (" + CLERK_CONVEX_INTEGRATION_PAGE + ") or set the JWT template "
+            "convex's claims to {{\"aud\": \"{app_id}\"}}.",
+            "wrong": "Set \"aud\" to exactly \"{app_id}\" (a string) in Clerk Dashboard → JWT "
+            "templates → convex, or set applicationID in {auth_path} to what the token carries.",
+            "extra": "Convex rejects every audience besides \"{app_id}\". Make aud the string "
+            "\"{app_id}\", not an array, in Clerk Dashboard → JWT templates → convex.",
+        },
+    ),
+    CheckSpec(
+        "token.claims", "check-token", "Required claims",
+        "sub, iat and exp are present",
+        {
+            "missing": "Clerk sets {claims} itself; remove any template line that overrides "
+            "them (the guide's \"sub\": \"{{{{user.id}}}}\" is one) and mint a fresh token.",
+        },
+    ),
+    CheckSpec(
+        "token.exp", "check-token", "Expiry",
+        "floor(now) < exp, no leeway",
+        {
+            "expired": "Clerk tokens live about 60 s. Get a fresh one and paste it within the "
+            "minute: {get_token}",
+            "short": "Under 10 s left: Convex will reject it almost at once. {get_token}",
+            "lifetime": "exp - iat is {lifetime} s; the Convex client needs more than 2 s to "
+            "schedule a refresh. Set the template's token lifetime to 60 s.",
+        },
+    ),
+    CheckSpec(
+        "token.clock", "check-token", "Clock",
+        "iat and nbf are not more than 5 s in the future",
+        {
+            "skew": "This machine's clock or Clerk's is off by about {skew} s. Sync the clock "
+            "(timedatectl set-ntp true, or your OS's date settings). Convex itself ignores "
+            "iat and nbf.",
+        },
+    ),
+)
+
+CATALOG: dict[str, CheckSpec] = {spec.id: spec for spec in _SPECS}
+CHECK_IDS: tuple[str, ...] = tuple(spec.id for spec in _SPECS)
+
+
+def get_token_snippet(path: str | None) -> str:
+    """The browser-console line that mints the token Convex receives on a given path."""
+    if path == "integration":
+        return "await window.Clerk.session.getToken({ skipCache: true })"
+    return "await window.Clerk.session.getToken({ template: 'convex', skipCache: true })"
+
+
+def make(check_id: str, status: Status, detail: str, reason: str = "",
+         **values: object) -> Check:
+    """Build a check from the catalog; ``reason`` picks the fix template to fill."""
+    spec = CATALOG[check_id]
+    fix = ""
+    if reason:
+        fix = spec.fixes[reason].format_map(_Blank(values))
+    return Check(check_id, status, spec.title, detail, fix, spec.step)
+
+
+def passed(check_id: str, detail: str) -> Check:
+    return make(check_id, Status.PASS, detail)
+
+
+def skipped(check_id: str, detail: str) -> Check:
+    return make(check_id, Status.SKIP, detail)

@@ -1,0 +1,181 @@
+"""``convex-auth-wizard``: the wizard, and the headless ``check``, ``report``, ``demo``, ``reset``.
+
+Heavy modules (Textual, the UI) are imported only on the interactive paths, so ``check`` and
+``report`` start fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import NoReturn
+
+from wizard import __version__
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+PROG = "convex-auth-wizard"
+
+
+class UsageError(Exception):
+    """A mistake in how the command was called: exit status 2, one line on stderr."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(f"{message} (see {self.prog} --help)")
+
+
+def _positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if value <= 0 or value != value:
+        raise argparse.ArgumentTypeError(f"must be positive: {text!r}")
+    return value
+
+
+def _unix_seconds(text: str) -> float:
+    try:
+        return float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not Unix seconds: {text!r}") from None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog=PROG, description="Get a Clerk + Convex auth setup verified end to "
+                     "end: reads your project, fetches the issuer's live keys and judges a "
+                     "token exactly as the Convex backend would.")
+    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    parser.add_argument("--project", type=Path, metavar="DIR",
+                        help="the app folder (default: nearest folder with package.json or "
+                        "convex/)")
+    parser.add_argument("--restart", action="store_true",
+                        help="start the wizard over (the old progress is kept as a backup)")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    check = sub.add_parser("check", help="run every check headless (for scripts and CI)")
+    check.add_argument("--project", type=Path, metavar="DIR", dest="sub_project")
+    group = check.add_mutually_exclusive_group()
+    group.add_argument("--token", metavar="T", help="the token to verify ('-' reads stdin)")
+    group.add_argument("--token-file", type=Path, metavar="F", help="read the token from F")
+    check.add_argument("--issuer", metavar="URL", help="the issuer to check against")
+    check.add_argument("--application-id", metavar="ID", help="the expected aud (default: "
+                       "auth.config's applicationID, else convex)")
+    check.add_argument("--jwks", type=Path, metavar="FILE",
+                       help="use this key set instead of fetching (skips discovery)")
+    check.add_argument("--at", type=_unix_seconds, metavar="UNIX_SECONDS",
+                       help="evaluate time-based rules at this instant")
+    check.add_argument("--offline", action="store_true",
+                       help="no network call and no subprocess")
+    check.add_argument("--timeout", type=_positive_float, default=10.0, metavar="SECONDS",
+                       help="per-request network timeout (default 10)")
+    check.add_argument("--json", action="store_true", help="print one JSON document")
+
+    report = sub.add_parser("report", help="write the setup report (Markdown or JSON)")
+    report.add_argument("--project", type=Path, metavar="DIR", dest="sub_project")
+    report.add_argument("--format", choices=("md", "json"), default="md")
+    report.add_argument("--output", type=Path, metavar="FILE",
+                        help="write to FILE instead of standard output")
+
+    sub.add_parser("demo", help="the wizard on a built-in local issuer and a demo project")
+    reset = sub.add_parser("reset", help="forget saved progress for a project")
+    reset.add_argument("--project", type=Path, metavar="DIR", dest="sub_project")
+    return parser
+
+
+def _project_dir(args: argparse.Namespace) -> Path | None:
+    chosen: Path | None = getattr(args, "sub_project", None) or args.project
+    if chosen is not None and not chosen.is_dir():
+        raise UsageError(f"--project {chosen}: no such folder")
+    return chosen
+
+
+def read_token_argument(args: argparse.Namespace) -> str | None:
+    """The token text from ``--token``, ``--token-file`` or stdin, normalised (SPEC §2)."""
+    from wizard.token import normalize_pasted
+
+    if args.token_file is not None:
+        try:
+            text = args.token_file.read_text(encoding="utf-8", errors="replace")
+        except OSError as exc:
+            raise UsageError(f"--token-file {args.token_file}: "
+                             f"{exc.strerror or 'cannot be read'}") from None
+    elif args.token == "-":
+        text = sys.stdin.read()
+    elif args.token is not None:
+        text = args.token
+    else:
+        return None
+    token = normalize_pasted(text)
+    if not token:
+        raise UsageError("the token is empty")
+    return token
+
+
+def run_check(args: argparse.Namespace) -> int:
+    from wizard.engine import Options, run_checks
+
+    if args.jwks is not None and not args.jwks.is_file():
+        raise UsageError(f"--jwks {args.jwks}: no such file")
+    token = read_token_argument(args)
+    options = Options(
+        project_dir=_project_dir(args), issuer=args.issuer, application_id=args.application_id,
+        jwks_file=args.jwks, at=args.at, offline=args.offline, timeout=args.timeout,
+        environ=dict(os.environ),
+    )
+    verdict = run_checks(options, token)
+    if args.json:
+        text = json.dumps(verdict.to_json(), indent=2, ensure_ascii=False)
+        sys.stdout.write(verdict.scrub(text) + "\n")
+    else:
+        from wizard.render import render_human
+
+        sys.stdout.write(render_human(verdict, sys.stdout))
+    return EXIT_OK if verdict.ok else EXIT_FAILED
+
+
+def run_report(args: argparse.Namespace) -> int:
+    from wizard.report import write_report_command
+
+    return write_report_command(_project_dir(args), args.format, args.output)
+
+
+def run_reset(args: argparse.Namespace) -> int:
+    from wizard.state import reset_command
+
+    return reset_command(_project_dir(args))
+
+
+def run_wizard(args: argparse.Namespace) -> int:
+    from screens.app import run_app
+
+    return run_app(project_dir=_project_dir(args), restart=args.restart)
+
+
+def run_demo(args: argparse.Namespace) -> int:
+    from wizard.demo import run_demo as start_demo
+
+    return start_demo()
+
+
+_COMMANDS = {"check": run_check, "report": run_report, "reset": run_reset, "demo": run_demo}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        args = build_parser().parse_args(argv)
+        handler = _COMMANDS.get(args.command or "", run_wizard)
+        return handler(args)
+    except UsageError as exc:
+        sys.stderr.write(f"{PROG}: error: {exc}\n")
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        sys.stderr.write(f"{PROG}: interrupted\n")
+        return 130
+    except BrokenPipeError:
+        return EXIT_FAILED

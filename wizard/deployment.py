@@ -1,0 +1,52 @@
+"""Asking the Convex deployment for an environment variable through the project's own CLI."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+CLI_TIMEOUT = 20.0
+
+
+@dataclass(frozen=True)
+class DeploymentValue:
+    status: str  # found | missing | error | unavailable
+    value: str | None = None
+    message: str = ""
+
+
+def convex_cli(root: Path) -> Path | None:
+    """The project's locally installed Convex CLI (what ``npx convex`` runs), if any."""
+    name = "convex.cmd" if os.name == "nt" else "convex"
+    path = root / "node_modules" / ".bin" / name
+    return path if path.is_file() else None
+
+
+def get_deployment_env(root: Path, name: str, *, timeout: float = CLI_TIMEOUT) -> DeploymentValue:
+    """``npx convex env get NAME``: the value on stdout; ``✖ Environment variable "NAME" not
+    found`` on stderr when it is missing (convex-js src/cli/lib/env.ts)."""
+    cli = convex_cli(root)
+    if cli is None:
+        return DeploymentValue("unavailable", message="the Convex CLI is not installed in "
+                               "node_modules (run npm install)")
+    try:
+        done = subprocess.run(
+            [str(cli), "env", "get", name], cwd=root, capture_output=True, text=True,
+            timeout=timeout, stdin=subprocess.DEVNULL, check=False,
+            env={**os.environ, "CI": "1", "NO_COLOR": "1"},
+        )
+    except subprocess.TimeoutExpired:
+        return DeploymentValue("error", message=f"npx convex env get {name} gave no answer "
+                               f"within {timeout:g} s")
+    except OSError as exc:
+        return DeploymentValue("error", message=f"could not run {cli}: {exc.strerror or exc}")
+    stderr = done.stderr.strip()
+    if "not found" in stderr and "Environment variable" in stderr:
+        return DeploymentValue("missing", message=stderr.splitlines()[0])
+    if done.returncode != 0:
+        first = next((line for line in stderr.splitlines() if line.strip()), "")
+        return DeploymentValue("error", message=first or f"exit status {done.returncode}")
+    value = done.stdout[:-1] if done.stdout.endswith("\n") else done.stdout
+    return DeploymentValue("found", value=value)

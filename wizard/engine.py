@@ -1,0 +1,187 @@
+"""Putting it together: read the project, ask the deployment, fetch the issuer, judge a token.
+
+The CLI runs :func:`run_checks` in one go; the UI calls the same phases one at a time
+(``load`` on start, ``fetch`` in a worker, ``verify_token`` on paste).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from wizard.config_checks import (
+    auth_config_check,
+    deployment_env_check,
+    issuer_check,
+    issuer_checks,
+    issuer_matches_key_check,
+    project_checks,
+    version_check,
+)
+from wizard.deployment import DeploymentValue, get_deployment_env
+from wizard.issuer import DEFAULT_TIMEOUT, IssuerKeys, fetch_issuer_keys, load_jwks_file
+from wizard.model import Check, Sourced, Status
+from wizard.project import (
+    Project,
+    find_project_root,
+    read_project,
+    resolve_application_id,
+    resolve_issuer,
+)
+from wizard.redaction import scrub
+from wizard.verify import TokenContext, TokenVerdict, not_given_checks, verify_token
+
+
+@dataclass(frozen=True)
+class Options:
+    project_dir: Path | None = None
+    issuer: str | None = None
+    application_id: str | None = None
+    jwks_file: Path | None = None
+    at: float | None = None
+    offline: bool = False
+    timeout: float = DEFAULT_TIMEOUT
+    environ: Mapping[str, str] = field(default_factory=dict)
+    path: str | None = None  # "integration" | "template", when the user chose one
+
+
+@dataclass
+class Session:
+    """Everything known about one project; the UI keeps one and refreshes parts of it."""
+
+    options: Options
+    project: Project
+    issuer: Sourced | None = None
+    application_id: Sourced = field(default_factory=lambda: Sourced("convex", "default"))
+    deployment: DeploymentValue | None = None
+    keys: IssuerKeys | None = None
+    fetched: bool = False
+
+    def now(self) -> float:
+        return self.options.at if self.options.at is not None else time.time()
+
+    def token_context(self, path: str | None = None) -> TokenContext:
+        return TokenContext(
+            issuer=self.issuer.value.strip() if self.issuer else None,
+            application_id=self.application_id.value,
+            issuer_var=self.project.issuer_var,
+            auth_path=self.project.auth_path,
+            path=path or self.options.path,
+        )
+
+    def project_checks(self) -> list[Check]:
+        return project_checks(self.project)
+
+    def config_checks(self, path: str | None = None) -> list[Check]:
+        """``env.*``, ``convex.*`` and ``issuer.*`` (after :meth:`fetch`)."""
+        var = self.project.issuer_var
+        checks = [
+            issuer_check(self.project, self.issuer),
+            issuer_matches_key_check(self.project, self.issuer),
+            auth_config_check(self.project, self.issuer),
+            deployment_env_check(self.project, self.issuer, self.deployment,
+                                 self.options.offline),
+            version_check(self.project, path or self.options.path),
+        ]
+        if self.options.offline and self.keys is None:
+            reason = "--offline: no network call"
+        elif self.issuer is None:
+            reason = "no issuer to fetch"
+        else:
+            reason = "the issuer was not fetched"
+        checks += issuer_checks(self.keys, var, reason)
+        return checks
+
+    def fetch(self) -> None:
+        """The slow part: the deployment's variable (subprocess) and the issuer's keys."""
+        opts = self.options
+        if not opts.offline and self.project.issuer_var_declared and not opts.issuer:
+            self.deployment = get_deployment_env(self.project.root, self.project.issuer_var)
+            deployed = self.deployment.value if self.deployment.status == "found" else None
+            self.issuer = resolve_issuer(self.project, opts.issuer, deployed)
+        issuer = self.issuer.value.strip() if self.issuer else None
+        if opts.jwks_file is not None:
+            self.keys = load_jwks_file(opts.jwks_file, issuer or "")
+        elif issuer and not opts.offline:
+            self.keys = fetch_issuer_keys(issuer, timeout=opts.timeout)
+        self.fetched = True
+
+    def verify(self, text: str, path: str | None = None) -> TokenVerdict:
+        return verify_token(text, self.token_context(path), self.keys, self.now())
+
+
+def load(options: Options) -> Session:
+    """Fast: reads a few fixed files, no network, no subprocess."""
+    if options.project_dir is not None:
+        root, found = options.project_dir.resolve(), True
+        found = (root / "package.json").is_file() or (root / "convex").is_dir()
+    else:
+        root, found = find_project_root(Path.cwd())
+    project = read_project(root, found, options.environ)
+    session = Session(options=options, project=project)
+    session.issuer = resolve_issuer(project, options.issuer, None)
+    session.application_id = resolve_application_id(project, options.application_id)
+    return session
+
+
+@dataclass
+class Verdict:
+    session: Session
+    checks: list[Check]
+    token: TokenVerdict | None
+
+    @property
+    def ok(self) -> bool:
+        if any(c.status is Status.FAIL for c in self.checks):
+            return False
+        if self.token is not None:
+            return self.token.verified
+        return True
+
+    def to_json(self) -> dict[str, Any]:
+        session, project = self.session, self.session.project
+        key = None
+        if project.publishable_key is not None:
+            key = {
+                "instance_type": project.key.instance_type if project.key else None,
+                "frontend_api": project.key.frontend_api if project.key else None,
+                "source": project.publishable_key.source,
+            }
+        document: dict[str, Any] = {
+            "ok": self.ok,
+            "project": str(project.root),
+            "issuer": session.issuer.value if session.issuer else None,
+            "issuer_source": session.issuer.source if session.issuer else None,
+            "application_id": session.application_id.value,
+            "publishable_key": key,
+            "token": self.token.to_dict() if self.token else None,
+            "checks": [c.to_dict() for c in self.checks],
+        }
+        return document
+
+    def secrets(self) -> list[str]:
+        return self.session.project.secret_values()
+
+    def scrub(self, text: str) -> str:
+        return scrub(text, self.secrets())
+
+
+def run_checks(options: Options, token_text: str | None = None) -> Verdict:
+    session = load(options)
+    session.fetch()
+    path = options.path
+    token: TokenVerdict | None = None
+    if token_text is not None:
+        token = session.verify(token_text)
+        if path is None and token.kind is not None and token.kind.kind in ("integration",
+                                                                          "template"):
+            path = token.kind.kind
+    checks = session.project_checks() + session.config_checks(path)
+    if token is not None:
+        checks += token.checks
+    else:
+        checks += not_given_checks("no token given (use --token, --token-file or --token -)")
+    return Verdict(session, checks, token)

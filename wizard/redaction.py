@@ -1,0 +1,36 @@
+"""Recognising and redacting secrets: nothing secret ever leaves the process unredacted."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+SECRET_PREFIXES: tuple[str, ...] = ("sk_test_", "sk_live_", "sk_", "whsec_")
+_SECRET_RE = re.compile(r"\b(?:sk_(?:test|live)_|whsec_)[A-Za-z0-9+/=]{10,}")
+_SECRET_NAME_RE = re.compile(r"(SECRET|PRIVATE|PASSWORD|TOKEN|DEPLOY_KEY|ADMIN_KEY)", re.I)
+
+
+def looks_secret(value: str) -> bool:
+    return value.strip().startswith(SECRET_PREFIXES)
+
+
+def looks_secret_name(name: str) -> bool:
+    return bool(_SECRET_NAME_RE.search(name))
+
+
+def redact(value: str) -> str:
+    """``sk_test_…abcd``: the prefix and the last four characters, never more."""
+    value = value.strip()
+    for prefix in ("sk_test_", "sk_live_", "whsec_", "sk_"):
+        if value.startswith(prefix):
+            tail = value[len(prefix):]
+            return prefix + "…" + (tail[-4:] if len(tail) >= 12 else "")
+    return "…" + value[-4:] if len(value) >= 12 else "…"
+
+
+def scrub(text: str, secrets: Iterable[str] = ()) -> str:
+    """Replace known secret values, and anything shaped like a Clerk secret, by a redaction."""
+    for secret in secrets:
+        if secret and len(secret) >= 8:
+            text = text.replace(secret, redact(secret))
+    return _SECRET_RE.sub(lambda m: redact(m.group(0)), text)
