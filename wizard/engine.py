@@ -65,7 +65,8 @@ class Session:
 
     def token_context(self, path: str | None = None) -> TokenContext:
         return TokenContext(
-            issuer=self.issuer.value.strip() if self.issuer else None,
+            # Not stripped: Convex compares the stored domain as is, whitespace included.
+            issuer=self.issuer.value if self.issuer else None,
             application_id=self.application_id.value,
             issuer_var=self.project.issuer_var,
             auth_path=self.project.auth_path,
@@ -98,7 +99,7 @@ class Session:
     def fetch(self) -> None:
         """The slow part: the deployment's variable (subprocess) and the issuer's keys."""
         opts = self.options
-        if not opts.offline and self.project.issuer_var_declared and not opts.issuer:
+        if not opts.offline and self.project.issuer_var_declared:
             self.deployment = get_deployment_env(self.project.root, self.project.issuer_var)
             deployed = self.deployment.value if self.deployment.status == "found" else None
             self.issuer = resolve_issuer(self.project, opts.issuer, deployed)
