@@ -37,6 +37,9 @@ class Progress:
     checks: list[dict[str, str]] = field(default_factory=list)  # id/status/title/detail/fix/step
     token: dict[str, Any] | None = None  # decoded header/claims/kind of the last verified token
     convex_answer: dict[str, Any] | None = None
+    issuer: str | None = None
+    """The issuer the verified steps were verified against: a resume compares it with the
+    issuer configured now, and a change sends those steps back to failing."""
     started_at: float = field(default_factory=time.time)
     updated_at: float = field(default_factory=time.time)
 

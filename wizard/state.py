@@ -1,11 +1,445 @@
-"""Saved progress (placeholder until the state store lands)."""
+"""Saved progress: one small JSON file per project, written atomically, never trusted blindly.
+
+The file lives at ``<state dir>/projects/<sha256 of the project's absolute path>[:16].json``
+(the state dir is ``platformdirs.user_state_dir("convex-auth-wizard")``, or
+``$CONVEX_AUTH_WIZARD_STATE_DIR``). Its shape, schema version 1::
+
+    {"schema_version": 1, "tool": "convex-auth-wizard 0.1.0", "project": "/abs/app",
+     "saved_at": 1800000000.0,
+     "progress": {"steps": {"project": {"state": "verified", "changed_at": 1800000000.0,
+                                        "note": ""}, ...},
+                  "path": "template" | "integration" | null,
+                  "checks": [{"id": "env.issuer", "status": "pass", "title": "...",
+                              "detail": "...", "fix": "...", "step": "verify-config"}, ...],
+                  "token": {"kind": "template", "header": {...}, "claims": {...},
+                            "expires_in": 42} | null,
+                  "convex_answer": {...} | null, "issuer": "https://..." | null,
+                  "started_at": 1800000000.0, "updated_at": 1800000000.0}}
+
+Bad files never stop the wizard: anything unreadable, truncated, mistyped or from a newer
+version is moved aside to ``<file>.corrupt-<timestamp>`` once, the user gets one line saying
+so, and the wizard starts fresh. Everything written is scrubbed of secrets and of anything
+shaped like a JWT first.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import json
+import math
+import os
+import re
+import shutil
+import stat
 import sys
+import tempfile
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from wizard import __version__
+from wizard.model import Status
+from wizard.progress import Progress, StepProgress, StepState
+from wizard.redaction import scrub
+from wizard.steps import STEP_IDS, step_by_id
+
+if TYPE_CHECKING:
+    from wizard.engine import Session
+
+STATE_DIR_ENV = "CONVEX_AUTH_WIZARD_STATE_DIR"
+SCHEMA_VERSION = 1
+APP_NAME = "convex-auth-wizard"
+PATHS = ("integration", "template")
+MAX_STATE_BYTES = 4 * 1024 * 1024
+_CHECK_FIELDS = ("id", "status", "title", "detail", "fix", "step")
+_STATUSES = frozenset(s.value for s in Status)
+# Three base64url parts, the first two JSON objects: a token, whatever field it hides in.
+_JWT_RE = re.compile(r"eyJ[A-Za-z0-9_-]{2,}\.eyJ[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]*")
+TOKEN_REMOVED = "[token removed]"
+
+
+def default_state_dir() -> Path:
+    override = os.environ.get(STATE_DIR_ENV)
+    if override:
+        return Path(override)
+    import platformdirs
+
+    return Path(platformdirs.user_state_dir(APP_NAME))
+
+
+def absolute_project_path(project_root: Path) -> Path:
+    try:
+        return project_root.resolve()
+    except (OSError, RuntimeError):
+        return project_root.absolute()
+
+
+def scrub_text(text: str, secrets: Iterable[str] = ()) -> str:
+    """Known secret values and secret-shaped strings redacted, JWT-shaped strings removed."""
+    return scrub(_JWT_RE.sub(TOKEN_REMOVED, text), secrets)
+
+
+def scrub_data(value: Any, secrets: Iterable[str] = ()) -> Any:
+    """:func:`scrub_text` applied to every string (keys too) of a JSON-like value."""
+    secret_list = [s for s in secrets if s]
+    if isinstance(value, str):
+        return scrub_text(value, secret_list)
+    if isinstance(value, dict):
+        return {scrub_text(str(k), secret_list): scrub_data(v, secret_list)
+                for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [scrub_data(v, secret_list) for v in value]
+    return value
+
+
+# --- the progress document ---------------------------------------------------------------
+
+
+def progress_to_dict(progress: Progress) -> dict[str, Any]:
+    return {
+        "steps": {
+            step_id: {"state": entry.state.value, "changed_at": entry.changed_at,
+                      "note": entry.note}
+            for step_id, entry in progress.steps.items()
+        },
+        "path": progress.path,
+        "checks": [dict(c) for c in progress.checks],
+        "token": progress.token,
+        "convex_answer": progress.convex_answer,
+        "issuer": progress.issuer,
+        "started_at": progress.started_at,
+        "updated_at": progress.updated_at,
+    }
+
+
+def _is_time(value: object) -> bool:
+    return (isinstance(value, (int, float)) and not isinstance(value, bool)
+            and math.isfinite(value) and value >= 0)
+
+
+def _time(data: dict[str, Any], name: str, *, optional: bool) -> float | None:
+    value = data.get(name)
+    if value is None and optional:
+        return None
+    if not isinstance(value, (int, float)) or not _is_time(value):
+        raise ValueError(f"{name} is not a time")
+    return float(value)
+
+
+def _optional_dict(data: dict[str, Any], name: str) -> dict[str, Any] | None:
+    value = data.get(name)
+    if value is not None and not isinstance(value, dict):
+        raise ValueError(f"{name} is not an object")
+    return value
+
+
+def _step(step_id: str, raw: object) -> StepProgress:
+    if not isinstance(raw, dict):
+        raise ValueError(f"step {step_id!r} is not an object")
+    try:
+        state = StepState(raw.get("state"))
+    except ValueError:
+        raise ValueError(f"step {step_id!r} has an unknown state {raw.get('state')!r}") from None
+    note = raw.get("note", "")
+    if not isinstance(note, str):
+        raise ValueError(f"step {step_id!r} note is not text")
+    return StepProgress(state=state, changed_at=_time(raw, "changed_at", optional=True),
+                        note=note)
+
+
+def _check(raw: object) -> dict[str, str]:
+    if not isinstance(raw, dict) or not all(isinstance(raw.get(k), str) for k in _CHECK_FIELDS):
+        raise ValueError("a saved check is not an object of id/status/title/detail/fix/step")
+    if raw["status"] not in _STATUSES:
+        raise ValueError(f"a saved check has an unknown status {raw['status']!r}")
+    return {k: raw[k] for k in _CHECK_FIELDS}
+
+
+def progress_from_dict(data: object) -> Progress:
+    """The saved progress, or ValueError naming the first thing of the wrong shape.
+
+    Steps this version does not know are dropped and missing ones start pending, so a
+    renamed step costs one re-confirmation instead of the whole file."""
+    if not isinstance(data, dict):
+        raise ValueError("progress is not an object")
+    raw_steps = data.get("steps")
+    if not isinstance(raw_steps, dict):
+        raise ValueError("steps is not an object")
+    steps = {step_id: StepProgress() for step_id in STEP_IDS}
+    for step_id, raw in raw_steps.items():
+        if step_id in steps:
+            steps[step_id] = _step(step_id, raw)
+    path = data.get("path")
+    if path is not None and path not in PATHS:
+        raise ValueError(f"path {path!r} is not integration or template")
+    raw_checks = data.get("checks", [])
+    if not isinstance(raw_checks, list):
+        raise ValueError("checks is not a list")
+    issuer = data.get("issuer")
+    if issuer is not None and not isinstance(issuer, str):
+        raise ValueError("issuer is not text")
+    return Progress(
+        steps=steps,
+        path=path,
+        checks=[_check(c) for c in raw_checks],
+        token=_optional_dict(data, "token"),
+        convex_answer=_optional_dict(data, "convex_answer"),
+        issuer=issuer,
+        started_at=_time(data, "started_at", optional=False) or 0.0,
+        updated_at=_time(data, "updated_at", optional=False) or 0.0,
+    )
+
+
+# --- the store ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    progress: Progress | None
+    """None when nothing (or nothing usable) was saved."""
+    notice: str | None
+    """One line for the user, or None when there is nothing to say."""
+
+
+class _Unusable(Exception):
+    """The saved file exists but cannot be used; the message says why, in a few words."""
+
+
+def _stamp() -> str:
+    return time.strftime("%Y%m%d-%H%M%S")
+
+
+def _when(at: float) -> str:
+    return time.strftime("%Y-%m-%d %H:%M", time.localtime(at))
+
+
+def resume_notice(progress: Progress) -> str:
+    when = _when(progress.updated_at)
+    if all(progress.state_of(step_id).done for step_id in STEP_IDS):
+        return f"Resumed: every step was done on {when}"
+    title = step_by_id(progress.first_open_step()).title
+    return f"Resumed: you stopped at {title} on {when}"
+
+
+class StateStore:
+    """The saved progress of one project. No method raises: failures come back as messages."""
+
+    def __init__(self, project_root: Path, state_dir: Path | None = None, *,
+                 secrets: Iterable[str] = ()) -> None:
+        self.project = absolute_project_path(project_root)
+        self.state_dir = state_dir if state_dir is not None else default_state_dir()
+        digest = hashlib.sha256(str(self.project).encode("utf-8", "surrogatepass"))
+        self.path = self.state_dir / "projects" / f"{digest.hexdigest()[:16]}.json"
+        self.secrets = [s for s in secrets if s]
+
+    # reading ---------------------------------------------------------------------------
+
+    def _exists(self) -> bool:
+        try:
+            os.lstat(self.path)
+        except OSError:
+            return False
+        return True
+
+    def _read(self) -> Progress:
+        try:
+            info = os.stat(self.path)
+            if stat.S_ISDIR(info.st_mode):
+                raise _Unusable("a folder is in its place")
+            if not stat.S_ISREG(info.st_mode):
+                raise _Unusable("it is not a regular file")
+            if info.st_size > MAX_STATE_BYTES:
+                raise _Unusable(f"{info.st_size} bytes, too large")
+            raw = self.path.read_bytes()
+        except OSError as exc:
+            raise _Unusable(f"cannot be read: {exc.strerror or exc}") from None
+        if not raw.strip():
+            raise _Unusable("the file is empty")
+        try:
+            document = json.loads(raw.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError, RecursionError):
+            raise _Unusable("not valid JSON, probably cut short") from None
+        if not isinstance(document, dict):
+            raise _Unusable("not a progress file")
+        version = document.get("schema_version")
+        if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+            raise _Unusable("no schema version")
+        if version > SCHEMA_VERSION:
+            raise _Unusable(f"written by a newer version of the wizard (schema {version}, "
+                            f"this one reads {SCHEMA_VERSION})")
+        if document.get("project") != str(self.project):
+            raise _Unusable("it belongs to another project")
+        try:
+            return progress_from_dict(document.get("progress"))
+        except (ValueError, TypeError) as exc:
+            raise _Unusable(f"wrong shape: {exc}") from None
+
+    def load(self) -> LoadResult:
+        """The saved progress with a one-line notice; a bad file is moved aside once."""
+        if not self._exists():
+            return LoadResult(None, None)
+        try:
+            progress = self._read()
+        except _Unusable as exc:
+            return LoadResult(None, self._set_aside(str(exc)))
+        return LoadResult(progress, resume_notice(progress))
+
+    def _set_aside(self, why: str) -> str:
+        target, error = self._move_to("corrupt")
+        if target is not None:
+            return (f"Saved progress was unreadable ({why}); it was moved to {target}; "
+                    "starting fresh")
+        return (f"Saved progress at {self.path} was unreadable ({why}) and could not be moved "
+                f"aside ({error}); starting fresh")
+
+    def _move_to(self, kind: str) -> tuple[Path | None, str | None]:
+        base = f"{self.path.name}.{kind}-{_stamp()}"
+        target = self.path.with_name(base)
+        counter = 1
+        while os.path.lexists(target):
+            target = self.path.with_name(f"{base}-{counter}")
+            counter += 1
+        try:
+            os.rename(self.path, target)
+        except OSError as exc:
+            return None, exc.strerror or str(exc)
+        return target, None
+
+    # writing ---------------------------------------------------------------------------
+
+    def document(self, progress: Progress) -> dict[str, Any]:
+        """What :meth:`save` writes, scrubbed."""
+        document = {
+            "schema_version": SCHEMA_VERSION,
+            "tool": f"{APP_NAME} {__version__}",
+            "project": str(self.project),
+            "saved_at": time.time(),
+            "progress": progress_to_dict(progress),
+        }
+        scrubbed: dict[str, Any] = scrub_data(document, self.secrets)
+        return scrubbed
+
+    def save(self, progress: Progress) -> str | None:
+        """Write atomically (temp file, fsync, rename); an error message, or None."""
+        tmp: str | None = None
+        try:
+            text = json.dumps(self.document(progress), indent=2, ensure_ascii=False,
+                              default=str) + "\n"
+            folder = self.path.parent
+            folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+            fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp",
+                                       dir=folder)
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                handle.write(text)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(tmp, self.path)
+            tmp = None
+            _fsync_dir(folder)
+        except (OSError, ValueError, TypeError, RecursionError) as exc:
+            why = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+            return f"Could not save progress to {self.path}: {why}"
+        finally:
+            if tmp is not None:
+                with contextlib.suppress(OSError):
+                    os.unlink(tmp)
+        return None
+
+    def restart(self) -> str | None:
+        """Keep the saved file as ``<file>.bak-<timestamp>`` and start over; an error or None."""
+        if not self._exists():
+            return None
+        target, error = self._move_to("bak")
+        if target is None:
+            return f"Could not keep a backup of {self.path} ({error}); it was left as it was"
+        return None
+
+    def reset(self) -> bool:
+        """Forget the saved progress; True when something was removed."""
+        return self.remove()[0]
+
+    def remove(self) -> tuple[bool, str | None]:
+        if not self._exists():
+            return False, None
+        try:
+            if self.path.is_dir() and not self.path.is_symlink():
+                shutil.rmtree(self.path)
+            else:
+                self.path.unlink()
+        except OSError as exc:
+            return False, f"Could not remove {self.path}: {exc.strerror or exc}"
+        return True, None
+
+
+def _fsync_dir(folder: Path) -> None:
+    """Make the rename itself durable where the platform allows it."""
+    if not hasattr(os, "O_DIRECTORY"):
+        return
+    try:
+        fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+# --- resuming ----------------------------------------------------------------------------
+
+
+def recheck_on_resume(progress: Progress, session: Session) -> list[str]:
+    """Re-run the cheap, local checks behind verified steps, so a stale "done" is never shown
+    as current. A step whose checks now fail, or that was verified against another issuer,
+    goes back to failing with the reason as its note. Returns one line per demoted step.
+
+    ``session`` needs only ``wizard.engine.load`` (no network): unfetched checks are skips."""
+    messages: list[str] = []
+    issuer = session.issuer.value.strip() if session.issuer else None
+
+    def demote(step_id: str, why: str) -> None:
+        if progress.state_of(step_id) is StepState.VERIFIED:
+            progress.set(step_id, StepState.FAILING, why)
+            messages.append(f"{step_by_id(step_id).title}: {why}")
+
+    if progress.issuer is not None and progress.issuer != issuer:
+        why = (f"the issuer changed from {progress.issuer} to {issuer or '(none)'} "
+               "since it was verified")
+        demote("verify-config", why)
+        demote("check-token", why)
+    failed = [c for c in session.project_checks() if c.failed]
+    if failed:
+        demote("project", f"{failed[0].id}: {failed[0].detail}")
+    failed = [c for c in session.config_checks(progress.path) if c.failed]
+    if failed:
+        demote("verify-config", f"{failed[0].id}: {failed[0].detail}")
+    return messages
+
+
+# --- CLI ---------------------------------------------------------------------------------
 
 
 def reset_command(project_dir: Path | None) -> int:
-    sys.stderr.write("convex-auth-wizard: error: reset is not available yet\n")
-    return 2
+    """``convex-auth-wizard reset``: forget the saved progress of the project."""
+    if project_dir is None:
+        from wizard.project import find_project_root
+
+        root, _ = find_project_root(Path.cwd())
+    else:
+        root = project_dir
+    store = StateStore(root)
+    removed, error = store.remove()
+    if error is not None:
+        sys.stderr.write(f"{APP_NAME}: error: {error}\n")
+        return 1
+    if removed:
+        sys.stdout.write(f"Forgot the saved progress for {store.project} "
+                         f"(removed {store.path}).\n")
+    else:
+        sys.stdout.write(f"No saved progress for {store.project}; nothing to forget.\n")
+    return 0
