@@ -15,6 +15,28 @@ from wizard.model import Check, Status
 CLERK_API_KEYS_PAGE = "https://dashboard.clerk.com/last-active?path=api-keys"
 CLERK_JWT_TEMPLATES_PAGE = "https://dashboard.clerk.com/last-active?path=jwt-templates"
 CLERK_CONVEX_INTEGRATION_PAGE = "https://dashboard.clerk.com/apps/setup/convex"
+# How a Backend API call can fail; shared by the clerk.* checks that make the call.
+_CLERK_API_FIXES: dict[str, str] = {
+    "not_secret": "{source} does not hold a Clerk secret key (it starts with sk_test_ or "
+    "sk_live_). Copy the Secret key from Clerk Dashboard → API keys (" + CLERK_API_KEYS_PAGE
+    + ") into {source_file} as CLERK_SECRET_KEY=…",
+    "config": "{message}. Remove {api_var} from the environment and the .env files, or set it "
+    "to https://api.clerk.com.",
+    "invalid_key": "This secret key ({redacted}, from {source}) is not valid for any Clerk "
+    "instance: it was rolled, deleted or copied incompletely. Copy the current Secret key of "
+    "the app whose Frontend API is {key_host} from Clerk Dashboard → API keys ("
+    + CLERK_API_KEYS_PAGE + ") into {source_file}.",
+    "rate_limited": "Clerk's Backend API is rate-limiting this key ({said}). Retry in "
+    "{retry_after}.",
+    "server": "Clerk's Backend API {said}. The problem is on Clerk's side: retry later "
+    "(https://status.clerk.com shows incidents).",
+    "network": "Could not reach {url}: {message}. Check the connection (and {api_var} if you set "
+    "it), then retry.",
+    "status": "Clerk's Backend API {said} for {url}. Check that {source} holds the Secret key of "
+    "this app (Clerk Dashboard → API keys).",
+    "content": "{url} did not answer like Clerk's Backend API ({message}). If you set {api_var}, "
+    "check it; otherwise retry later.",
+}
 
 
 @dataclass(frozen=True)
@@ -62,6 +84,86 @@ _SPECS: tuple[CheckSpec, ...] = (
             "variable is bundled into the browser. Keep the secret only as a server variable "
             "(CLERK_SECRET_KEY, CLERK_WEBHOOK_SECRET), and roll it in Clerk Dashboard → API keys "
             "(" + CLERK_API_KEYS_PAGE + ") if the bundle was ever deployed.",
+        },
+    ),
+    CheckSpec(
+        "clerk.instance", "open-dashboard", "Secret key's Clerk instance",
+        "the secret key's instance serves the Frontend API host of the publishable key and issuer",
+        {
+            **_CLERK_API_FIXES,
+            "mismatch": "CLERK_SECRET_KEY ({redacted}, {source}) belongs to the Clerk instance "
+            "at {api_hosts}, but {differs}. Keys of two apps, or of dev and prod, do not mix: "
+            "copy the publishable key, the secret key and the Frontend API URL from the same "
+            "instance in Clerk Dashboard → API keys (" + CLERK_API_KEYS_PAGE + ").",
+        },
+    ),
+    CheckSpec(
+        "clerk.template", "create-template", "JWT template named convex",
+        "a JWT template named exactly convex exists (on the template path)",
+        {
+            **_CLERK_API_FIXES,
+            "missing": "Create a JWT template named exactly convex: Clerk Dashboard → JWT "
+            "templates (" + CLERK_JWT_TEMPLATES_PAGE + ") → New template → Convex, keeping the "
+            "name; or accept the wizard's offer to create it (step create-template).",
+            "near_miss": "Clerk has {names}, but the Convex client asks for the template named "
+            "exactly convex (lowercase, no spaces). Rename it in Clerk Dashboard → JWT templates ("
+            + CLERK_JWT_TEMPLATES_PAGE + "), or create one named convex.",
+            "optional": "No template named exactly convex{near}. None is needed while Clerk's "
+            "Convex integration is active (" + CLERK_CONVEX_INTEGRATION_PAGE + "); on the "
+            "JWT-template path create one named convex in Clerk Dashboard → JWT templates ("
+            + CLERK_JWT_TEMPLATES_PAGE + ").",
+        },
+    ),
+    CheckSpec(
+        "clerk.template_claims", "configure-claims", "convex template claims",
+        "aud is the application ID as a string; no reserved claim (iss, sub, azp, exp, iat, "
+        "nbf, jti)",
+        {
+            "not_object": "The convex template's claims are not a JSON object. Set them to "
+            "{{\"aud\": \"{app_id}\"}} (plus the preset's name/email claims) in Clerk Dashboard → "
+            "JWT templates → convex.",
+            "no_aud": "Add \"aud\": \"{app_id}\" to the convex template's claims in Clerk "
+            "Dashboard → JWT templates → convex (" + CLERK_JWT_TEMPLATES_PAGE + "): without it "
+            "Convex rejects every token.",
+            "aud_wrong": "Set \"aud\" to \"{app_id}\" in the convex template's claims (it is "
+            "{found} now), or set applicationID in {auth_path} to the same value.",
+            "aud_array": "Make \"aud\" the string \"{app_id}\" in the convex template (it is "
+            "{found} now): Convex rejects a token that names any other audience.",
+            "aud_single_array": "\"aud\" is [\"{app_id}\"]: Convex accepts it, but write the "
+            "string \"{app_id}\" as the Convex preset does.",
+            "reserved": "Remove {claims} from the convex template's claims (Clerk Dashboard → "
+            "JWT templates → convex): Clerk sets them in every token itself and they cannot be "
+            "overridden.",
+            "org_slug_iss": "Remove \"iss\": \"{{{{org.slug}}}}\" from the convex template (a "
+            "mistake in the original guide){others}. Clerk always sets iss to your Frontend API "
+            "URL; {{{{org.slug}}}} is the active organization's slug, so Convex would look for an "
+            "issuer of that name and reject the token.",
+            "session_only": "Remove {claims} from the convex template: session claims cannot "
+            "be part of a JWT template.",
+        },
+    ),
+    CheckSpec(
+        "clerk.template_signing", "save-template", "convex template signing",
+        "no custom signing key; signed RS256 with the instance key",
+        {
+            "custom_key": "Turn off \"Custom signing key\" in Clerk Dashboard → JWT templates → "
+            "convex and save: Convex checks tokens against the instance's JWKS, which cannot "
+            "verify a token signed with your own key ({alg}).",
+            "alg": "The convex template signs with {alg}; Convex accepts only RS256 and EdDSA and "
+            "Clerk's instance key is RS256. Turn off \"Custom signing key\" in Clerk Dashboard → "
+            "JWT templates → convex.",
+        },
+    ),
+    CheckSpec(
+        "clerk.template_lifetime", "save-template", "convex template lifetime",
+        "the token lifetime is between 30 s and one hour",
+        {
+            "long": "Set Token lifetime to 60 s in Clerk Dashboard → JWT templates → convex (it "
+            "is {lifetime} s): a template token stays valid for its whole lifetime, even after "
+            "its session is revoked or the user signs out.",
+            "short": "Set Token lifetime to 60 s in Clerk Dashboard → JWT templates → convex (it "
+            "is {lifetime} s): the token can expire before Convex sees it; Clerk's own minimum "
+            "is 30 s.",
         },
     ),
     CheckSpec(
@@ -238,6 +340,9 @@ _SPECS: tuple[CheckSpec, ...] = (
             "If the token's instance is the right one, run: npx convex env set {var} {iss_norm}",
             "discovery": "The token's iss {iss!r} differs from the discovery issuer {found!r}; "
             "Convex compares them exactly. Set {var} to {found}.",
+            "no_scheme": "The token's iss {iss!r} has no https://: Convex routes it, but its OIDC "
+            "verifier needs an absolute URL (and Clerk always sets one). Mint the token with "
+            "Clerk: {get_token}",
         },
     ),
     CheckSpec(

@@ -227,10 +227,19 @@ def deployment_env_check(project: Project, issuer: Sourced | None,
                       "copy to compare; Convex reads only the deployment's)")
     if local.value == deployed:
         return passed("convex.deployment_env", f"the deployment's {var} equals {local.source}")
-    right = "https://" + project.key.frontend_api if project.key else local.value
+    right = local.value
+    if project.key is not None and _host(local.value) != project.key.frontend_api:
+        right = "https://" + project.key.frontend_api
     return make("convex.deployment_env", Status.FAIL, f"deployment {var} = {shown} but "
                 f"{local.source} = {'(hidden)' if secret else repr(local.value)}", "differs",
                 var=var, deployed=shown, expected=right)
+
+
+def _host(url: str) -> str:
+    try:
+        return urlsplit(url.strip()).netloc
+    except ValueError:
+        return ""
 
 
 def _version_tuple(text: str) -> tuple[int, int, int] | None:
@@ -249,9 +258,9 @@ def version_check(project: Project, path: str | None) -> Check:
     if version is None:
         return skipped("convex.version", f"unrecognised version {found.value} ({found.source})")
     where = f"{found.value} ({found.source})"
-    if version == (1, 33, 0):
+    if version == (1, 33, 0) and path != "integration":
         return make("convex.version", Status.WARN, where, "broken_template", version=found.value)
-    if version < (1, 33, 1) and path != "template":
+    if version < (1, 33, 0) and path != "template":
         return make("convex.version", Status.WARN, where, "no_integration", version=found.value)
     if version < (1, 42, 2):
         return make("convex.version", Status.WARN, where, "stale_session", version=found.value)

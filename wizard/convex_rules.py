@@ -89,8 +89,14 @@ def is_expired(now: float, exp: float) -> bool:
 
 
 def is_numeric_date(value: Any) -> bool:
-    return (isinstance(value, (int, float)) and not isinstance(value, bool)
-            and math.isfinite(value) and value >= 0)
+    """A non-negative, finite JSON number (an integer too large for a double is not one)."""
+    if not isinstance(value, (int, float)) or isinstance(value, bool):
+        return False
+    try:
+        as_float = float(value)
+    except OverflowError:
+        return False
+    return math.isfinite(as_float) and as_float >= 0
 
 
 def is_b64url_nopad(part: str) -> bool:

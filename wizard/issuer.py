@@ -132,7 +132,7 @@ def _fetch_json(client: httpx.Client, url: str, timeout: float,
                                   found=essence)
     try:
         document = json.loads(body)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
         start = body[:40].decode("utf-8", "replace").strip()
         return None, FetchProblem("content", url, f"the body is not JSON (starts {start!r})", 200)
     if not isinstance(document, dict):
@@ -219,7 +219,7 @@ def load_jwks_file(path: Path, issuer: str) -> IssuerKeys:
     result = IssuerKeys(issuer=issuer, from_file=str(path), jwks_uri=str(path))
     try:
         document = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
+    except (OSError, ValueError, RecursionError) as exc:
         result.jwks_problem = FetchProblem("content", str(path), f"could not be read as JSON ({exc})")
         return result
     result.keys, result.skipped = parse_jwks(document)
@@ -227,3 +227,24 @@ def load_jwks_file(path: Path, issuer: str) -> IssuerKeys:
         result.jwks_problem = FetchProblem("no_keys", str(path),
                                            "; ".join(result.skipped) or "the key set is empty")
     return result
+
+
+# Public names for other HTTP clients (Clerk's Backend API) held to the same limits.
+BodyTooLarge = _BodyTooLarge
+network_message = _network_message
+status_text = _status_text
+
+
+def request_capped(client: httpx.Client, method: str, url: str, *, json_body: Any = None,
+                   headers: dict[str, str] | None = None) -> tuple[int, httpx.Headers, bytes]:
+    """Any request with the body capped at :data:`MAX_BODY_BYTES` (raises BodyTooLarge)."""
+    kwargs: dict[str, Any] = {} if json_body is None else {"json": json_body}
+    with client.stream(method, url, headers=headers, **kwargs) as response:
+        chunks: list[bytes] = []
+        size = 0
+        for chunk in response.iter_bytes():
+            size += len(chunk)
+            if size > MAX_BODY_BYTES:
+                raise _BodyTooLarge()
+            chunks.append(chunk)
+        return response.status_code, response.headers, b"".join(chunks)

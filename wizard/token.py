@@ -63,7 +63,7 @@ def decode_token(raw: str) -> DecodedToken:
             continue
         try:
             value = json.loads(_b64url_decode(part.rstrip("=")))
-        except (binascii.Error, ValueError, UnicodeDecodeError):
+        except (binascii.Error, ValueError, UnicodeDecodeError, RecursionError):
             token.problems.append(f"the {name} is not JSON")
             objects.append(None)
             continue

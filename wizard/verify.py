@@ -39,7 +39,7 @@ from wizard.convex_rules import (
 )
 from wizard.issuer import IssuerKeys, SigningKey
 from wizard.model import Check, Status
-from wizard.token import DecodedToken, TokenKind, classify_token, decode_token
+from wizard.token import DecodedToken, TokenKind, classify_token, decode_token, normalize_pasted
 
 _NOT_READABLE = "the token could not be decoded"
 
@@ -178,6 +178,11 @@ def _iss_check(claims: dict[str, Any], ctx: TokenContext, keys: IssuerKeys | Non
                     "trailing / stripped, https:// added to a bare host, case and port kept)",
                     "mismatch", iss=iss, issuer=ctx.issuer, var=ctx.issuer_var,
                     iss_norm=token_issuer_with_scheme(iss).rstrip("/"))
+    if not iss.startswith(("https://", "http://")):
+        # Routing added https:, but discovery and the verifier use the raw iss (§2.3 step 1).
+        return make("token.iss", Status.FAIL, f"iss {iss!r} has no scheme: it routes to "
+                    f"{ctx.issuer} but is not an absolute URL", "no_scheme", iss=iss,
+                    get_token=get_token_snippet(ctx.path))
     found = keys.discovery_issuer if keys is not None else None
     if found is None:
         return passed("token.iss", f"iss {iss} matches the configured issuer (the discovery "
@@ -213,7 +218,7 @@ def _exp_checks(claims: dict[str, Any], now: float, snippet: str) -> tuple[Check
                     f"{math.floor(now)}; Convex allows no leeway)", "expired",
                     get_token=snippet), expires_in
     iat: float = claims["iat"] if is_numeric_date(claims.get("iat")) else exp
-    if "iat" in claims and exp - iat <= MIN_REFRESHABLE_LIFETIME:
+    if is_numeric_date(claims.get("iat")) and exp - iat <= MIN_REFRESHABLE_LIFETIME:
         return make("token.exp", Status.WARN, f"lives only {exp - iat} s", "lifetime",
                     lifetime=exp - iat), expires_in
     if expires_in < EXPIRY_WARNING_SECONDS:
@@ -236,7 +241,7 @@ def _clock_check(claims: dict[str, Any], now: float) -> Check:
 def verify_token(raw_text: str, ctx: TokenContext, keys: IssuerKeys | None,
                  now: float) -> TokenVerdict:
     """Every ``token.*`` check for pasted text, against already-fetched keys; never raises."""
-    raw = raw_text.strip()
+    raw = normalize_pasted(raw_text)
     token = decode_token(raw)
     kind = classify_token(token, ctx.application_id)
     verdict = TokenVerdict(kind=kind, header=dict(token.header or {}),
