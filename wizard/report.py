@@ -1,11 +1,383 @@
-"""The setup report (placeholder until the report lands)."""
+"""The setup report: what was checked, what was done and how, as Markdown or JSON.
+
+``convex-auth-wizard report`` and the wizard's export key produce the same content from
+:func:`build_report`. Everything in it is scrubbed of the project's secret values, of
+anything shaped like a Clerk secret and of anything shaped like a JWT; the token appears
+only as its decoded header and claims, never raw and never with its signature.
+
+The JSON document (stable; fields are only ever added, and ``format`` changes if one is
+removed or changes meaning)::
+
+    {
+      "format": "convex-auth-wizard-report/1",
+      "tool": {"name": "convex-auth-wizard", "version": "0.1.0"},
+      "generated_at": "2027-01-15T08:00:00Z",            # UTC, ISO 8601
+      "summary": {
+        "ok": false,            # every step done and no check failed
+        "line": "Not verified yet: ...",                  # the one-line verdict
+        "steps_total": 9, "steps_done": 3, "steps_verified": 1, "steps_confirmed": 2,
+        "steps_failing": 1,
+        "checks": {"pass": 7, "fail": 2, "warn": 1, "skip": 9}
+      },
+      "project": {"root": "/abs/app", "found": true,
+                  "auth_config": "convex/auth.config.ts" | null,
+                  "convex_version": {"value": "1.45.0", "source": "..."} | null},
+      "publishable_key": {"instance_type": "development" | "production" | null,
+                          "frontend_api": "x.clerk.accounts.dev" | null,
+                          "source": ".env.local:VITE_CLERK_PUBLISHABLE_KEY",
+                          "problem": null | "why it is invalid"} | null,
+      "issuer": {"value": "https://x.clerk.accounts.dev", "source": "...",
+                 "derived": false} | null,
+      "application_id": {"value": "convex", "source": "...", "derived": false},
+      "providers": [{"index": 0, "kind": "oidc" | "customJwt" | "...",
+                     "domain": "https://..." | null, "domain_env": "NAME" | null,
+                     "application_id": "convex" | null, "line": 5,
+                     "commented_out": false}],
+      "path": "template" | "integration" | null,          # how Clerk makes the token
+      "progress_saved": true,   # false: no saved progress, every step shows pending
+      "steps": [{"id": "project", "title": "Read the project", "guide": "—",
+                 "state": "pending" | "verified" | "confirmed" | "failing",
+                 "done_by": "verification" | "your word" | null,
+                 "changed_at": "2027-01-15T08:00:00Z" | null, "note": ""}],
+      "checks": [{"id": "env.issuer", "status": "pass" | "fail" | "warn" | "skip",
+                  "title": "...", "detail": "...", "fix": "...", "step": "verify-config",
+                  "origin": "live" | "saved"}],   # live: run for this report;
+                                                  # saved: the wizard's last token check
+      "token": {"kind": "template" | "integration" | "session" | "other" | null,
+                "header": {...}, "claims": {...}, "expires_in": 42 | null,
+                "checked_at": "2027-01-15T08:00:00Z" | null} | null
+    }
+"""
 
 from __future__ import annotations
 
+import contextlib
+import json
+import os
 import sys
+import tempfile
+import time
+from collections import Counter
+from datetime import datetime, timezone
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from wizard import __version__
+from wizard.model import Check
+from wizard.progress import Progress, StepState
+from wizard.state import APP_NAME, StateStore, scrub_data, scrub_text
+from wizard.steps import STEPS
+
+if TYPE_CHECKING:
+    from wizard.engine import Session
+
+REPORT_FORMAT = "convex-auth-wizard-report/1"
+MARKER = "convex-auth-wizard-report/"
+"""Present in every report we write (the ``format`` field, or a Markdown comment), so an
+old report can be replaced while any other file is left alone."""
+_MARKER_SCAN_BYTES = 4 * 1024 * 1024
+_DONE_BY = {StepState.VERIFIED: "verification", StepState.CONFIRMED: "your word"}
+_STATUS_ICON = {"pass": "✅ pass", "fail": "❌ fail", "warn": "⚠️ warn", "skip": "➖ skip"}
+_STATE_LABEL = {"pending": "pending", "verified": "✅ done", "confirmed": "☑️ done",
+                "failing": "❌ failing"}
+_TOKEN_KEYS = ("kind", "header", "claims", "expires_in")
+_CHECK_FIELDS = ("id", "status", "title", "detail", "fix", "step")
+
+
+def iso(at: float | None) -> str | None:
+    if at is None:
+        return None
+    return datetime.fromtimestamp(at, timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _sourced(value: Any) -> dict[str, Any] | None:
+    if value is None:
+        return None
+    return {"value": value.value, "source": value.source, "derived": value.derived}
+
+
+def _checks(session: Session, progress: Progress | None) -> list[dict[str, str]]:
+    from wizard.verify import not_given_checks
+
+    path = progress.path if progress else None
+    live: list[Check] = session.project_checks() + session.config_checks(path)
+    rows = [dict(c.to_dict(), origin="live") for c in live]
+    seen = {row["id"] for row in rows}
+    saved = [c for c in (progress.checks if progress else []) if c.get("id", "").startswith(
+        "token.") and c["id"] not in seen]
+    if saved:
+        rows += [dict({k: str(c.get(k, "")) for k in _CHECK_FIELDS}, origin="saved")
+                 for c in saved]
+    else:
+        rows += [dict(c.to_dict(), origin="live")
+                 for c in not_given_checks("no token was checked in the wizard yet")]
+    return rows
+
+
+def _steps(progress: Progress | None) -> list[dict[str, Any]]:
+    rows = []
+    for step in STEPS:
+        entry = progress.steps.get(step.id) if progress else None
+        state = entry.state if entry else StepState.PENDING
+        rows.append({
+            "id": step.id, "title": step.title, "guide": step.guide, "state": state.value,
+            "done_by": _DONE_BY.get(state),
+            "changed_at": iso(entry.changed_at) if entry else None,
+            "note": entry.note if entry else "",
+        })
+    return rows
+
+
+def _token(progress: Progress | None) -> dict[str, Any] | None:
+    if progress is None or not isinstance(progress.token, dict):
+        return None
+    # Only the decoded parts are copied, whatever else a caller may have stored.
+    token = {key: progress.token.get(key) for key in _TOKEN_KEYS}
+    entry = progress.steps.get("check-token")
+    token["checked_at"] = iso(entry.changed_at) if entry else None
+    return token
+
+
+def _summary(steps: list[dict[str, Any]], checks: list[dict[str, str]]) -> dict[str, Any]:
+    states = Counter(step["state"] for step in steps)
+    statuses = Counter(check["status"] for check in checks)
+    done = states["verified"] + states["confirmed"]
+    total = len(steps)
+    ok = done == total and statuses["fail"] == 0
+    parts = [f"{done} of {total} steps done ({states['verified']} by verification, "
+             f"{states['confirmed']} by your word)"]
+    if states["failing"]:
+        parts[0] += f", {states['failing']} failing"
+    parts.append(f"{statuses['fail']} check{'s' * (statuses['fail'] != 1)} failed"
+                 if statuses["fail"] else "no check failed")
+    if statuses["warn"]:
+        parts[-1] += f", {statuses['warn']} warning{'s' * (statuses['warn'] != 1)}"
+    line = ("Setup verified: " if ok else "Not verified yet: ") + "; ".join(parts)
+    first_fail = next((c for c in checks if c["status"] == "fail"), None)
+    if first_fail is not None:
+        line += f". First to fix: {first_fail['id']} ({first_fail['detail']})"
+    return {
+        "ok": ok, "line": line, "steps_total": total, "steps_done": done,
+        "steps_verified": states["verified"], "steps_confirmed": states["confirmed"],
+        "steps_failing": states["failing"],
+        "checks": {status: statuses[status] for status in ("pass", "fail", "warn", "skip")},
+    }
+
+
+def build_report(session: Session, progress: Progress | None, *,
+                 generated_at: float | None = None) -> dict[str, Any]:
+    """The report as data (the documented JSON shape), already scrubbed of secrets."""
+    project = session.project
+    key = None
+    if project.publishable_key is not None:
+        key = {
+            "instance_type": project.key.instance_type if project.key else None,
+            "frontend_api": project.key.frontend_api if project.key else None,
+            "source": project.publishable_key.source,
+            "problem": project.key_problem,
+        }
+    providers = [{
+        "index": p.index, "kind": p.kind, "domain": p.domain, "domain_env": p.domain_env,
+        "application_id": p.application_id, "line": p.line, "commented_out": p.commented_out,
+    } for p in (*project.auth.providers, *project.auth.commented_providers)]
+    steps = _steps(progress)
+    checks = _checks(session, progress)
+    report: dict[str, Any] = {
+        "format": REPORT_FORMAT,
+        "tool": {"name": APP_NAME, "version": __version__},
+        "generated_at": iso(time.time() if generated_at is None else generated_at),
+        "summary": _summary(steps, checks),
+        "project": {
+            "root": str(project.root), "found": project.root_found,
+            "auth_config": project.auth_path if project.auth.exists else None,
+            "convex_version": ({"value": project.convex_version.value,
+                                "source": project.convex_version.source}
+                               if project.convex_version else None),
+        },
+        "publishable_key": key,
+        "issuer": _sourced(session.issuer),
+        "application_id": _sourced(session.application_id),
+        "providers": providers,
+        "path": progress.path if progress else None,
+        "progress_saved": progress is not None,
+        "steps": steps,
+        "checks": checks,
+        "token": _token(progress),
+    }
+    scrubbed: dict[str, Any] = scrub_data(report, project.secret_values())
+    return scrubbed
+
+
+# --- rendering ---------------------------------------------------------------------------
+
+
+def render_json(report: dict[str, Any]) -> str:
+    return json.dumps(report, indent=2, ensure_ascii=False) + "\n"
+
+
+def md_cell(value: object) -> str:
+    """One table cell: no raw HTML, no column breaks, line breaks kept as ``<br>``."""
+    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    text = text.replace("|", "\\|").replace("\r", "")
+    return text.strip().replace("\n", "<br>")
+
+
+def _table(header: tuple[str, ...], rows: list[tuple[object, ...]]) -> list[str]:
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(md_cell(cell) for cell in row) + " |" for row in rows]
+    return [*lines, ""]
+
+
+def _human_time(stamp: str | None) -> str:
+    return stamp[:16].replace("T", " ") + " UTC" if stamp else "—"
+
+
+def _from(item: dict[str, Any] | None) -> str:
+    if item is None:
+        return "not found"
+    text = f"{item['value']} (from {item['source']}"
+    return text + (", derived)" if item.get("derived") else ")")
+
+
+def render_markdown(report: dict[str, Any]) -> str:
+    summary = report["summary"]
+    icon = "✅" if summary["ok"] else "❌"
+    lines = [
+        "# Clerk + Convex setup report", "",
+        f"**{icon} {md_cell(summary['line'])}**", "",
+        f"Generated {_human_time(report['generated_at'])} by {report['tool']['name']} "
+        f"{report['tool']['version']}.", "",
+        "## Project", "",
+    ]
+    key = report["publishable_key"]
+    if key is None:
+        key_text = "not found"
+    elif key["problem"]:
+        key_text = f"invalid: {key['problem']} (from {key['source']})"
+    else:
+        key_text = (f"{key['instance_type']} instance, Frontend API {key['frontend_api']} "
+                    f"(from {key['source']})")
+    project = report["project"]
+    version = project["convex_version"]
+    path = {"template": "JWT template named convex", "integration": "Clerk's Convex integration",
+            None: "not chosen yet"}.get(report["path"], str(report["path"]))
+    lines += _table(("What", "Value"), [
+        ("Project", project["root"] + ("" if project["found"] else
+                                       " (no package.json or convex/ found)")),
+        ("Publishable key", key_text),
+        ("Issuer", _from(report["issuer"])),
+        ("Application ID", _from(report["application_id"])),
+        ("Auth config", project["auth_config"] or "not found"),
+        ("convex package", f"{version['value']} (from {version['source']})" if version
+         else "not found"),
+        ("Token made by", path),
+    ])
+    lines += ["## Auth config providers", ""]
+    if report["providers"]:
+        lines += _table(("#", "Type", "Domain", "Application ID", "Line"), [
+            ("commented out" if p["commented_out"] else p["index"] + 1, p["kind"],
+             f"process.env.{p['domain_env']}" if p["domain_env"] else (p["domain"] or "—"),
+             p["application_id"] or "—", p["line"])
+            for p in report["providers"]])
+    else:
+        lines += ["No provider found.", ""]
+    lines += ["## Steps", ""]
+    if not report["progress_saved"]:
+        lines += ["No saved progress: the wizard has not been run in this project yet.", ""]
+    lines += _table(("Step", "State", "How", "When", "Note"), [
+        (f"{s['title']} ({s['guide']})" if s["guide"] != "—" else s["title"],
+         _STATE_LABEL.get(s["state"], s["state"]), f"by {s['done_by']}" if s["done_by"] else "—",
+         _human_time(s["changed_at"]), s["note"] or "")
+        for s in report["steps"]])
+    lines += ["## Checks", ""]
+    lines += _table(("Status", "Check", "Step", "Detail", "Fix"), [
+        (_STATUS_ICON.get(c["status"], c["status"]),
+         c["id"] + (" (saved)" if c["origin"] == "saved" else ""), c["step"], c["detail"],
+         c["fix"] or "")
+        for c in report["checks"]])
+    token = report["token"]
+    lines += ["## Last verified token", ""]
+    if token is None:
+        lines += ["No token verified yet.", ""]
+    else:
+        expires = token["expires_in"]
+        left = ""
+        if isinstance(expires, int) and expires >= 0:
+            left = f" ({expires} s before it expired)"
+        elif isinstance(expires, int):
+            left = f" ({-expires} s after it expired)"
+        lines += [f"Kind: **{md_cell(token['kind'] or 'unknown')}**, checked "
+                  f"{_human_time(token['checked_at'])}{left}. Decoded header and claims only; "
+                  "the raw token and its signature are never stored.", ""]
+        lines += _table(("Header", "Value"), sorted((k, v) for k, v in
+                                                   (token["header"] or {}).items()))
+        lines += _table(("Claim", "Value"), sorted((k, v) for k, v in
+                                                  (token["claims"] or {}).items()))
+    lines.append(f"<!-- {report['format']} -->")
+    return "\n".join(lines) + "\n"
+
+
+# --- writing -----------------------------------------------------------------------------
+
+
+def is_our_report(path: Path) -> bool:
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(_MARKER_SCAN_BYTES)
+    except OSError:
+        return False
+    return MARKER.encode() in head
+
+
+def write_report_file(path: Path, text: str, *, overwrite: bool) -> None:
+    """Write atomically. An existing file is replaced only when it is a report we wrote, or
+    when ``overwrite`` is true; otherwise FileExistsError. Other failures raise OSError."""
+    if path.is_dir():
+        raise IsADirectoryError(21, "Is a directory", str(path))
+    if os.path.lexists(path) and not overwrite and not is_our_report(path):
+        raise FileExistsError(17, "exists and is not a report written by " + APP_NAME,
+                              str(path))
+    folder = path.parent if str(path.parent) else Path(".")
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
 
 
 def write_report_command(project_dir: Path | None, fmt: str, output: Path | None) -> int:
-    sys.stderr.write("convex-auth-wizard: error: report is not available yet\n")
-    return 2
+    """``convex-auth-wizard report``: print or write the report; 0, or 1 when writing failed."""
+    from wizard.engine import Options, load
+
+    session = load(Options(project_dir=project_dir, environ=dict(os.environ)))
+    session.fetch()
+    secrets = session.project.secret_values()
+    loaded = StateStore(session.project.root, secrets=secrets).load()
+    if loaded.progress is None and loaded.notice:
+        sys.stderr.write(f"{APP_NAME}: {loaded.notice}\n")
+    report = build_report(session, loaded.progress)
+    text = render_json(report) if fmt == "json" else render_markdown(report)
+    text = scrub_text(text, secrets)
+    if output is None:
+        sys.stdout.write(text)
+        return 0
+    try:
+        write_report_file(output, text, overwrite=False)
+    except FileExistsError:
+        sys.stderr.write(f"{APP_NAME}: error: {output} exists and is not a report written by "
+                         f"{APP_NAME}; remove it or choose another --output\n")
+        return 1
+    except OSError as exc:
+        sys.stderr.write(f"{APP_NAME}: error: cannot write {output}: "
+                         f"{exc.strerror or exc}\n")
+        return 1
+    sys.stdout.write(f"Wrote the report to {output}\n")
+    return 0

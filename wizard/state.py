@@ -400,7 +400,7 @@ def recheck_on_resume(progress: Progress, session: Session) -> list[str]:
 
     ``session`` needs only ``wizard.engine.load`` (no network): unfetched checks are skips."""
     messages: list[str] = []
-    issuer = session.issuer.value.strip() if session.issuer else None
+    issuer = session.issuer.value if session.issuer else None
 
     def demote(step_id: str, why: str) -> None:
         if progress.state_of(step_id) is StepState.VERIFIED:
