@@ -1,12 +1,435 @@
-"""The Textual app (placeholder until the UI lands)."""
+"""The Textual wizard: a step list on the left, the current step on the right, a footer.
+
+:func:`build_app` injects everything (project, state folder, engine options, clock, demo,
+browser), so tests run the real app against a temporary project and a local issuer.
+Network and subprocess work (``Session.fetch``) runs in a thread worker; the UI never waits.
+"""
 
 from __future__ import annotations
 
+import os
 import sys
+import time
+import webbrowser
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from textual import on, work
+from textual.app import App, ComposeResult, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import ContentSwitcher, Footer, Header
+
+from screens.base import StepPane
+from screens.check_clerk import CheckClerkPane
+from screens.check_token import CheckTokenPane
+from screens.configure_claims import ConfigureClaimsPane
+from screens.create_template import CreateTemplatePane
+from screens.open_dashboard import OpenDashboardPane
+from screens.project import ProjectPane
+from screens.save_template import SaveTemplatePane
+from screens.summary import SummaryPane
+from screens.user_sync import UserSyncPane
+from screens.verify_config import VerifyConfigPane
+from screens.widgets.step_list import SUMMARY_ID, StepList, StepRow
+from wizard import engine
+from wizard.model import Check, Status
+from wizard.progress import Progress, StepState
+from wizard.step_texts import DASHBOARD_URL
+from wizard.steps import STEP_IDS, step_by_id
+from wizard.verify import TokenVerdict, verify_token
+
+if TYPE_CHECKING:
+    from wizard.demo import DemoContext
+
+ORDER: tuple[str, ...] = (*STEP_IDS, SUMMARY_ID)
+REPORT_NAME = "convex-auth-report.md"
+
+
+def open_in_browser(url: str) -> bool:
+    """Open a GUI browser when there is one; a console browser would take over the terminal."""
+    headless_linux = sys.platform.startswith("linux") and not (
+        os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+    if headless_linux:
+        return False
+    try:
+        return bool(webbrowser.open(url))
+    except webbrowser.Error:
+        return False
+
+
+class FetchDone(Message):
+    """The worker finished ``Session.fetch`` (``error`` says why it could not)."""
+
+    def __init__(self, error: str | None) -> None:
+        super().__init__()
+        self.error = error
+
+
+class WizardApp(App[int]):
+    CSS_PATH = "app.tcss"
+    TITLE = "convex-auth-wizard"
+    AUTO_FOCUS = None
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("n", "next_step", "Next"),
+        Binding("ctrl+n", "next_step", "Next", show=False),
+        Binding("b", "previous_step", "Back"),
+        Binding("ctrl+b", "previous_step", "Back", show=False),
+        Binding("d", "done", "Done"),
+        Binding("r", "rerun", "Re-run checks"),
+        Binding("e", "export", "Export report"),
+        Binding("o", "open_dashboard", "Open dashboard", show=False),
+        Binding("question_mark,f1", "help", "Help"),
+        Binding("q", "quit", "Quit"),
+    ]
+
+    def __init__(self, *, options: engine.Options, state_dir: Path | None,
+                 clock: Callable[[], float], demo: DemoContext | None, restart: bool,
+                 browser: Callable[[str], bool], notice: str | None = None) -> None:
+        super().__init__()
+        self.options = options
+        self.state_dir = state_dir
+        self.clock = clock
+        self.demo = demo
+        self.restart = restart
+        self.browser = browser
+        self.start_notice = notice
+        self.session = engine.load(options)
+        self.progress = Progress(started_at=clock(), updated_at=clock())
+        self.store: Any = None
+        self.current = STEP_IDS[0]
+        self.fetching = False
+        self.fetch_error: str | None = None
+        self.config_results: list[Check] = []
+        self.token_verdict: TokenVerdict | None = None
+
+    # -- layout ---------------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        yield Header(icon="◆")
+        with Horizontal(id="main"):
+            yield StepList(id="steps")
+            with ContentSwitcher(id="content", initial=STEP_IDS[0]):
+                yield ProjectPane()
+                yield OpenDashboardPane()
+                yield CreateTemplatePane()
+                yield ConfigureClaimsPane()
+                yield SaveTemplatePane()
+                yield VerifyConfigPane()
+                yield CheckClerkPane()
+                yield CheckTokenPane()
+                yield UserSyncPane()
+                yield SummaryPane()
+        yield Footer()
+
+    def on_mount(self) -> None:
+        root = self.session.project.root
+        self.sub_title = "demo project" if self.demo else self.display_path(str(root))
+        notices = [self.start_notice] if self.start_notice else []
+        notices += self._open_store()
+        self._judge_project()
+        self.go_to(self.progress.first_open_step())
+        for notice in notices:
+            self.notify(notice, timeout=6)
+        self.start_fetch()
+
+    def _open_store(self) -> list[str]:
+        """Load saved progress (wizard.state may still be missing: then nothing is saved)."""
+        notices: list[str] = []
+        try:
+            from wizard.state import StateStore
+        except ImportError:
+            return ["Progress is not saved: the state store is unavailable."]
+        try:
+            self.store = StateStore(self.session.project.root, self.state_dir,
+                                    secrets=self.session.project.secret_values())
+        except TypeError:
+            self.store = StateStore(self.session.project.root, self.state_dir)
+        if self.restart:
+            problem = self.store.restart()
+            notices.append(problem or "Started over; the old progress was kept as a backup.")
+            return notices
+        result = self.store.load()
+        if result.progress is not None:
+            self.progress = result.progress
+            try:
+                from wizard.state import recheck_on_resume
+            except ImportError:
+                pass
+            else:
+                notices += recheck_on_resume(self.progress, self.session)
+        if result.notice:
+            notices.insert(0, result.notice)
+        return notices
+
+    # -- shared helpers the panes use --------------------------------------------------------
+    def display_path(self, text: str) -> str:
+        """Home shortened to ~ (shorter, and the same on every machine)."""
+        home = str(Path.home())
+        return text.replace(home, "~") if home not in ("", "/") else text
+
+    @property
+    def home_prefix(self) -> str:
+        home = str(Path.home())
+        return home if home not in ("", "/") else ""
+
+    def pane(self, step_id: str) -> StepPane:
+        return self.query_one(f"#{step_id}", StepPane)
+
+    def panes(self) -> Iterable[StepPane]:
+        return self.query(StepPane)
+
+    def mark(self, step_id: str, state: StepState, note: str = "") -> None:
+        self.progress.set(step_id, state, note, at=self.clock())
+        self.save()
+        self.refresh_steps()
+
+    def save(self) -> None:
+        if self.store is None:
+            return
+        problem = self.store.save(self.progress)
+        if problem:
+            self.notify(problem, severity="warning", timeout=6)
+
+    def refresh_steps(self) -> None:
+        self.query_one(StepList).show(self.progress, self.current)
+        self.pane(SUMMARY_ID).refresh_view()
+
+    def set_path(self, path: str) -> None:
+        if self.progress.path == path:
+            return
+        self.progress.path = path
+        self.save()
+        for pane in self.panes():
+            pane.refresh_view()
+
+    def go_to(self, step_id: str) -> None:
+        if step_id not in ORDER:
+            return
+        self.current = step_id
+        self.query_one(ContentSwitcher).current = step_id
+        self.refresh_steps()
+        pane = self.pane(step_id)
+        pane.scroll_home(animate=False)
+        pane.on_enter()
+
+    # -- the project and the configuration --------------------------------------------------
+    def _judge_project(self) -> None:
+        checks = self.session.project_checks()
+        failed = [c for c in checks if c.failed]
+        if failed:
+            self.progress.set("project", StepState.FAILING, f"{failed[0].id}: {failed[0].detail}",
+                              at=self.clock())
+        else:
+            self.progress.set("project", StepState.VERIFIED, "the project was read",
+                              at=self.clock())
+        self.save()
+        self.pane("project").refresh_view()
+
+    def start_fetch(self) -> None:
+        self.fetching = True
+        self.fetch_error = None
+        self.pane("verify-config").refresh_view()
+        self.fetch_worker()
+
+    @work(thread=True, exclusive=True, group="fetch", exit_on_error=False)
+    def fetch_worker(self) -> None:
+        try:
+            self.session.fetch()
+        except Exception as exc:  # the engine should not raise; if it does, say so, never crash
+            self.post_message(FetchDone(f"{type(exc).__name__}: {exc}"))
+        else:
+            self.post_message(FetchDone(None))
+
+    @on(FetchDone)
+    def fetched(self, message: FetchDone) -> None:
+        self.fetching = False
+        self.fetch_error = message.error
+        self.judge_config()
+        token_pane = self.pane("check-token")
+        token_pane.refresh_view()
+        if isinstance(token_pane, CheckTokenPane):
+            token_pane.recheck()
+
+    def judge_config(self) -> None:
+        """The cheap part: env.*, convex.*, issuer.* from what is known now."""
+        checks = self.session.config_checks(self.progress.path)
+        self.config_results = checks
+        self.progress.checks = [c.to_dict() for c in
+                                self.session.project_checks() + checks]
+        if not self.fetching:
+            failed = [c for c in checks if c.failed]
+            keys = self.session.keys
+            if self.fetch_error:
+                self.progress.set("verify-config", StepState.FAILING, self.fetch_error,
+                                  at=self.clock())
+            elif failed:
+                self.progress.set("verify-config", StepState.FAILING,
+                                  ", ".join(c.id for c in failed), at=self.clock())
+            elif keys is not None and keys.usable:
+                self._remember_issuer()
+                self.progress.set("verify-config", StepState.VERIFIED,
+                                  f"{len(keys.keys)} signing key(s) fetched", at=self.clock())
+        self.save()
+        self.refresh_steps()
+        self.pane("verify-config").refresh_view()
+
+    def _remember_issuer(self) -> None:
+        if hasattr(self.progress, "issuer"):
+            issuer = self.session.issuer
+            self.progress.issuer = issuer.value.strip() if issuer else None
+
+    # -- tokens -----------------------------------------------------------------------------
+    def verify(self, text: str) -> TokenVerdict:
+        session = self.session
+        verdict = verify_token(text, session.token_context(self.progress.path), session.keys,
+                               self.clock())
+        self.token_verdict = verdict
+        if verdict.verified:
+            self.progress.token = verdict.to_dict()
+            self._remember_issuer()
+            kind = verdict.kind.kind if verdict.kind else "token"
+            self.mark("check-token", StepState.VERIFIED, f"a {kind} token passed every check")
+        else:
+            failed = [c.id for c in verdict.checks if c.status in (Status.FAIL, Status.SKIP)]
+            self.mark("check-token", StepState.FAILING, ", ".join(failed))
+        return verdict
+
+    # -- actions ----------------------------------------------------------------------------
+    def action_next_step(self) -> None:
+        index = ORDER.index(self.current)
+        if index + 1 < len(ORDER):
+            self.go_to(ORDER[index + 1])
+
+    def action_previous_step(self) -> None:
+        index = ORDER.index(self.current)
+        if index > 0:
+            self.go_to(ORDER[index - 1])
+
+    def action_done(self) -> None:
+        if self.current == SUMMARY_ID:
+            return
+        step = step_by_id(self.current)
+        if step.verifiable:
+            self.notify("The wizard marks this step done only when it verifies it.",
+                        severity="warning", timeout=4)
+            return
+        self.mark(step.id, StepState.CONFIRMED, "you said it is done")
+        self.action_next_step()
+
+    def action_rerun(self) -> None:
+        """Read the project again (picks up edited .env files) and fetch again."""
+        path = self.progress.path
+        self.session = engine.load(self.options)
+        self._judge_project()
+        self.progress.path = path
+        for pane in self.panes():
+            pane.refresh_view()
+        self.start_fetch()
+        self.notify("Checking again…", timeout=2)
+
+    def action_open_dashboard(self) -> None:
+        opened = self.browser(DASHBOARD_URL)
+        if opened:
+            self.notify(f"Opened {DASHBOARD_URL} in your browser.", timeout=4)
+        else:
+            self.notify(f"No browser could be opened here. Open {DASHBOARD_URL} yourself.",
+                        severity="warning", timeout=8)
+
+    def action_help(self) -> None:
+        from screens.dialogs.help import HelpDialog
+
+        self.push_screen(HelpDialog())
+
+    def action_export(self) -> None:
+        try:
+            from wizard.report import build_report, render_markdown
+        except ImportError:
+            self.notify("The report is not available in this version.", severity="warning")
+            return
+        try:
+            text = render_markdown(build_report(self.session, self.progress,
+                                                generated_at=self.clock()))
+            where = self._write_report(text)
+        except OSError as exc:  # a disk problem must become a message, not a crash
+            self.notify(f"The report could not be written: {exc}", severity="error", timeout=8)
+            return
+        self.notify(f"Report written to {self.display_path(str(where))}", timeout=8)
+
+    def _write_report(self, text: str) -> Path:
+        """convex-auth-report.md, or -2, -3 … when a file that is not ours has that name."""
+        from wizard.report import write_report_file
+
+        root = self.session.project.root
+        stem, suffix = REPORT_NAME.rsplit(".", 1)
+        for attempt in range(1, 100):
+            target = root / (REPORT_NAME if attempt == 1 else f"{stem}-{attempt}.{suffix}")
+            try:
+                write_report_file(target, text, overwrite=False)
+            except FileExistsError:
+                continue
+            return target
+        raise FileExistsError(17, "no free report name", str(root / REPORT_NAME))
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        yield SystemCommand("Next step", "Go to the next step (n)", self.action_next_step)
+        yield SystemCommand("Previous step", "Go back one step (b)", self.action_previous_step)
+        yield SystemCommand("Mark step done", "Done by your word, for dashboard steps (d)",
+                            self.action_done)
+        yield SystemCommand("Re-run checks", "Read the project and fetch the issuer again (r)",
+                            self.action_rerun)
+        yield SystemCommand("Export report", f"Write {REPORT_NAME} in the project (e)",
+                            self.action_export)
+        yield SystemCommand("Open the Clerk dashboard", DASHBOARD_URL, self.action_open_dashboard)
+        yield SystemCommand("Wizard help", "Keys and what the step symbols mean (?)",
+                            self.action_help)
+        for number, step_id in enumerate(STEP_IDS, start=1):
+            yield SystemCommand(f"Go to step {number}: {step_by_id(step_id).title}",
+                                step_id, lambda s=step_id: self.go_to(s), discover=False)
+
+    @on(StepRow.Chosen)
+    def chosen(self, message: StepRow.Chosen) -> None:
+        self.go_to(message.step_id)
+
+    def on_paste(self, event: Any) -> None:
+        """A paste anywhere lands in the current step's paste box (when it has one)."""
+        pane = self.pane(self.current)
+        accept = getattr(pane, "accept_paste", None)
+        if callable(accept):
+            accept(str(event.text))
+
+
+def build_app(*, project_dir: Path, state_dir: Path | None = None,
+              options: engine.Options | None = None, clock: Callable[[], float] = time.time,
+              demo: DemoContext | None = None, restart: bool = False,
+              browser: Callable[[str], bool] = open_in_browser,
+              notice: str | None = None) -> WizardApp:
+    if options is None:
+        options = engine.Options(project_dir=project_dir, environ=dict(os.environ))
+    elif options.project_dir is None:
+        from dataclasses import replace
+
+        options = replace(options, project_dir=project_dir)
+    return WizardApp(options=options, state_dir=state_dir, clock=clock, demo=demo,
+                     restart=restart, browser=browser, notice=notice)
 
 
 def run_app(project_dir: Path | None, restart: bool = False) -> int:
-    sys.stderr.write("convex-auth-wizard: error: the interactive wizard is not available yet; "
-                     "use `convex-auth-wizard check`\n")
-    return 2
+    """The interactive wizard. With no project here or above, the demo runs instead."""
+    if project_dir is None:
+        from wizard.project import find_project_root
+
+        root, found = find_project_root(Path.cwd())
+        if not found:
+            from wizard.demo import run_demo
+
+            return run_demo(notice="No project (package.json or convex/) was found here or "
+                            "above, so this is the demo. Run the wizard in your app's folder, "
+                            "or pass --project DIR.")
+        project_dir = root
+    app = build_app(project_dir=project_dir, restart=restart)
+    result = app.run()
+    return result if isinstance(result, int) else 0

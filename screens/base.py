@@ -1,0 +1,50 @@
+"""What every step pane shares: its heading and texts (from wizard.step_texts) and hooks."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar, cast
+
+from rich.markup import escape
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.widgets import Static
+
+from wizard.step_texts import text_for
+from wizard.steps import STEP_IDS, step_by_id
+
+if TYPE_CHECKING:
+    from screens.app import WizardApp
+
+
+class StepPane(VerticalScroll):
+    """One guide step: what to do, why, the step's own body, how the wizard knows it's done."""
+
+    step_id: ClassVar[str]
+
+    def __init__(self) -> None:
+        super().__init__(id=self.step_id, classes="step-pane")
+
+    @property
+    def wizard(self) -> WizardApp:
+        return cast("WizardApp", self.app)
+
+    def compose(self) -> ComposeResult:
+        step = step_by_id(self.step_id)
+        text = text_for(self.step_id)
+        number = STEP_IDS.index(self.step_id) + 1
+        guide = f" · guide {step.guide}" if step.guide != "—" else ""
+        yield Static(f"STEP {number} OF {len(STEP_IDS)}{guide}", classes="step-kicker")
+        yield Static(escape(step.title), classes="step-title")
+        yield Static(escape(text.what), classes="step-what")
+        yield Static("[b]Why:[/] " + escape(text.why), classes="step-why")
+        yield from self.compose_body()
+        yield Static("[b]Done when:[/] " + escape(text.done_when), classes="step-done-when")
+
+    def compose_body(self) -> ComposeResult:
+        yield from ()
+
+    def refresh_view(self) -> None:
+        """The session, the progress or the chosen path changed."""
+
+    def on_enter(self) -> None:
+        """The pane became the current step."""

@@ -1,0 +1,106 @@
+"""Step 8 (guide Verification 2): paste a token, see every token.* check at once."""
+
+from __future__ import annotations
+
+import json
+
+from rich.markup import escape
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.widgets import Button, Static, TextArea
+
+from screens.base import StepPane
+from screens.widgets.checks import CheckList
+from screens.widgets.copyable import Copyable
+from screens.widgets.expiry import ExpiryTicker
+from wizard.step_texts import token_snippet
+from wizard.token import normalize_pasted
+from wizard.verify import TokenVerdict
+
+
+class CheckTokenPane(StepPane):
+    step_id = "check-token"
+
+    def compose_body(self) -> ComposeResult:
+        app = self.wizard
+        yield Static("Get a token in the browser console:", classes="section-title")
+        yield Copyable(token_snippet(app.progress.path), id="token-snippet")
+        if app.demo is not None:
+            yield Static("Demo: no browser needed, use a sample token", classes="section-title")
+            with Horizontal(id="samples", classes="buttons"):
+                for name, label in app.demo.sample_labels():
+                    yield Button(label, id=f"sample-{name}", classes="sample-button",
+                                 compact=True)
+        yield Static("Paste the token here (it stays in memory, never saved):",
+                     classes="section-title")
+        yield TextArea(id="token-input", soft_wrap=True, show_line_numbers=False)
+        yield Static("", id="token-verdict", classes="verdict")
+        yield ExpiryTicker(app.clock, lambda: token_snippet(self.wizard.progress.path),
+                           id="token-expiry")
+        yield CheckList(id="token-checks", shorten=app.home_prefix)
+        yield Static("", id="token-claims", classes="claims")
+
+    def refresh_view(self) -> None:
+        if not self.is_mounted:
+            return
+        self.query_one("#token-snippet", Copyable).set_text(
+            token_snippet(self.wizard.progress.path))
+
+    def accept_paste(self, text: str) -> None:
+        area = self.query_one("#token-input", TextArea)
+        if area.has_focus:
+            return  # the TextArea inserts it itself
+        area.text = text
+
+    @on(TextArea.Changed, "#token-input")
+    def changed(self) -> None:
+        self.recheck()
+
+    def recheck(self) -> None:
+        text = normalize_pasted(self.query_one("#token-input", TextArea).text)
+        if not text:
+            self.show(None)
+            return
+        self.show(self.wizard.verify(text))
+
+    def show(self, verdict: TokenVerdict | None) -> None:
+        headline = self.query_one("#token-verdict", Static)
+        ticker = self.query_one("#token-expiry", ExpiryTicker)
+        claims_box = self.query_one("#token-claims", Static)
+        checks = self.query_one("#token-checks", CheckList)
+        if verdict is None:
+            headline.update("")
+            headline.set_classes("verdict")
+            ticker.set_exp(None)
+            claims_box.update("")
+            checks.show([])
+            return
+        kind = verdict.kind.description if verdict.kind else "unknown"
+        if verdict.verified:
+            headline.update(f"[b]✔ Verified[/]: Convex would accept this token — {escape(kind)}.")
+            headline.set_classes("verdict -ok")
+        else:
+            failed = sum(1 for c in verdict.checks if c.failed)
+            waiting = self.wizard.fetching and self.wizard.session.keys is None
+            extra = " (the issuer's keys are still being fetched; it is re-checked when they "\
+                    "arrive)" if waiting else ""
+            headline.update(f"[b]✖ Not accepted[/]: {failed} check(s) fail — {escape(kind)}."
+                            + extra)
+            headline.set_classes("verdict -bad")
+        exp = verdict.claims.get("exp")
+        ticker.set_exp(float(exp) if isinstance(exp, (int, float)) else None)
+        checks.show(verdict.checks)
+        shown = {"header": verdict.header, "claims": verdict.claims}
+        claims_box.update("[b]Decoded (the signature is never shown)[/]\n"
+                          + escape(json.dumps(shown, indent=2, ensure_ascii=False,
+                                              default=str)))
+
+    @on(Button.Pressed, ".sample-button")
+    def sample(self, event: Button.Pressed) -> None:
+        demo = self.wizard.demo
+        if demo is None or event.button.id is None:
+            return
+        name = event.button.id.removeprefix("sample-")
+        self.query_one("#token-input", TextArea).text = demo.sample_token(name,
+                                                                           self.wizard.clock())

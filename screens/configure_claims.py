@@ -1,0 +1,49 @@
+"""Step 4 (guide Step 3): the claims for the chosen path, and the guide's iss/sub mistake."""
+
+from __future__ import annotations
+
+from rich.markup import escape
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.widgets import Button, Static
+
+from screens.base import StepPane
+from screens.widgets.copyable import Copyable
+from wizard.step_texts import (
+    CLAIMS_BY_PATH,
+    CLAIMS_NOTES,
+    GUIDE_MISTAKE_WARNING,
+    LIFETIME_ADVICE,
+    PATH_LABELS,
+)
+
+
+class ConfigureClaimsPane(StepPane):
+    step_id = "configure-claims"
+
+    def compose_body(self) -> ComposeResult:
+        yield Static(escape(GUIDE_MISTAKE_WARNING), id="guide-warning", classes="warning")
+        yield Static("", id="claims-heading", classes="section-title")
+        yield Copyable(CLAIMS_BY_PATH["template"], id="claims")
+        yield Static("", id="claims-note", classes="muted")
+        yield Static(escape(LIFETIME_ADVICE), id="lifetime", classes="callout")
+        with Horizontal(classes="buttons"):
+            yield Button("Done (d)", id="claims-done", classes="done-button")
+
+    def refresh_view(self) -> None:
+        if not self.is_mounted:
+            return
+        path = self.wizard.progress.path or "template"
+        chosen = "" if self.wizard.progress.path else " (no path chosen yet: showing the template)"
+        self.query_one("#claims-heading", Static).update(
+            f"Claims for: {escape(PATH_LABELS[path])}{chosen}")
+        self.query_one("#claims", Copyable).set_text(CLAIMS_BY_PATH[path])
+        self.query_one("#claims-note", Static).update(escape(CLAIMS_NOTES[path]))
+
+    def on_mount(self) -> None:
+        self.refresh_view()
+
+    @on(Button.Pressed, "#claims-done")
+    def done(self) -> None:
+        self.wizard.action_done()

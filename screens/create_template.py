@@ -1,0 +1,56 @@
+"""Step 3 (guide Step 2): the two ways Clerk can give Convex its token; the choice is saved."""
+
+from __future__ import annotations
+
+from rich.markup import escape
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.widgets import Button, RadioButton, RadioSet, Static
+
+from screens.base import StepPane
+from wizard.step_texts import PATH_LABELS, PATH_SUMMARIES, PATHS
+
+
+class CreateTemplatePane(StepPane):
+    step_id = "create-template"
+
+    def compose_body(self) -> ComposeResult:
+        with RadioSet(id="path-choice"):
+            for path in PATHS:
+                yield RadioButton(PATH_LABELS[path], id=f"path-{path}",
+                                  value=self.wizard.progress.path == path)
+        yield Static("", id="path-summary", classes="callout")
+        with Horizontal(classes="buttons"):
+            yield Button("Done (d)", id="template-done", classes="done-button")
+
+    def refresh_view(self) -> None:
+        if not self.is_mounted:
+            return
+        path = self.wizard.progress.path
+        if path is None:
+            text = "\n\n".join(f"[b]{escape(PATH_LABELS[p])}[/]\n{escape(PATH_SUMMARIES[p])}"
+                               for p in PATHS)
+            text += "\n\n[i]Choose one above; later steps show what fits it.[/]"
+        else:
+            text = f"[b]{escape(PATH_LABELS[path])}[/]\n{escape(PATH_SUMMARIES[path])}"
+        self.query_one("#path-summary", Static).update(text)
+        for candidate in PATHS:
+            button = self.query_one(f"#path-{candidate}", RadioButton)
+            if button.value != (candidate == path):
+                with button.prevent(RadioButton.Changed):
+                    button.value = candidate == path
+
+    def on_mount(self) -> None:
+        self.refresh_view()
+
+    @on(RadioSet.Changed, "#path-choice")
+    def chose(self, event: RadioSet.Changed) -> None:
+        button_id = event.pressed.id or ""
+        path = button_id.removeprefix("path-")
+        if path in PATHS:
+            self.wizard.set_path(path)
+
+    @on(Button.Pressed, "#template-done")
+    def done(self) -> None:
+        self.wizard.action_done()

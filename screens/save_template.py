@@ -1,0 +1,35 @@
+"""Step 5 (guide Step 4): save in the dashboard; a short checklist for the chosen path."""
+
+from __future__ import annotations
+
+from rich.markup import escape
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.widgets import Button, Static
+
+from screens.base import StepPane
+from wizard.step_texts import SAVE_CHECKLIST
+
+
+class SaveTemplatePane(StepPane):
+    step_id = "save-template"
+
+    def compose_body(self) -> ComposeResult:
+        yield Static("", id="save-checklist", classes="callout")
+        with Horizontal(classes="buttons"):
+            yield Button("Saved: done (d)", id="save-done", classes="done-button")
+
+    def refresh_view(self) -> None:
+        if not self.is_mounted:
+            return
+        path = self.wizard.progress.path or "template"
+        lines = [f"☐ {escape(item)}" for item in SAVE_CHECKLIST[path]]
+        self.query_one("#save-checklist", Static).update("\n".join(lines))
+
+    def on_mount(self) -> None:
+        self.refresh_view()
+
+    @on(Button.Pressed, "#save-done")
+    def done(self) -> None:
+        self.wizard.action_done()

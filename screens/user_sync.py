@@ -1,0 +1,71 @@
+"""Step 9 (guide Verification 3): what success looks like, and the troubleshooting box."""
+
+from __future__ import annotations
+
+from rich.markup import escape
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.widgets import Button, Input, Static
+
+from screens.base import StepPane
+from wizard.diagnose import diagnose
+from wizard.progress import StepState
+from wizard.step_texts import TROUBLESHOOT_HINT, USER_SYNC_SUCCESS
+from wizard.steps import STEP_IDS, step_by_id
+
+
+class UserSyncPane(StepPane):
+    step_id = "user-sync"
+
+    def compose_body(self) -> ComposeResult:
+        success = "\n".join(f"✔ {escape(line)}" for line in USER_SYNC_SUCCESS)
+        yield Static("What success looks like", classes="section-title")
+        yield Static(success, id="success", classes="callout")
+        yield Static("Troubleshooting", classes="section-title")
+        yield Static(escape(TROUBLESHOOT_HINT), classes="muted")
+        yield Input(placeholder="Paste an error line…", id="log-line")
+        yield Static("", id="diagnosis", classes="diagnosis")
+        with Horizontal(classes="buttons"):
+            yield Button("It works: done (d)", id="sync-done", classes="done-button")
+            yield Button("Go to the step to revisit", id="revisit", disabled=True)
+
+    def accept_paste(self, text: str) -> None:
+        box = self.query_one("#log-line", Input)
+        if not box.has_focus:
+            box.value = text.strip().splitlines()[0] if text.strip() else ""
+
+    @on(Input.Changed, "#log-line")
+    @on(Input.Submitted, "#log-line")
+    def diagnose_line(self, event: Input.Changed | Input.Submitted) -> None:
+        app = self.wizard
+        issuer = app.session.issuer.value.strip() if app.session.issuer else None
+        found = diagnose(event.value, issuer=issuer, issuer_var=app.session.project.issuer_var)
+        box = self.query_one("#diagnosis", Static)
+        revisit = self.query_one("#revisit", Button)
+        self.revisit_step: str | None = None
+        if found is None:
+            box.update("[dim]Not a message the wizard knows. Paste the whole line, as printed."
+                       "[/]" if event.value.strip() else "")
+            revisit.disabled = True
+            return
+        number = STEP_IDS.index(found.step) + 1
+        title = step_by_id(found.step).title
+        box.update(f"[b]{escape(found.title)}[/]\n{escape(found.explanation)}\n\n"
+                   f"[b]Fix:[/] {escape(found.fix)}\n[b]Revisit:[/] step {number}, "
+                   f"{escape(title)}")
+        self.revisit_step = found.step
+        revisit.disabled = found.step == self.step_id
+        revisit.label = f"Go to step {number}: {title}"
+        if found.step == self.step_id:
+            app.mark(self.step_id, StepState.CONFIRMED, "a pasted log line showed the identity")
+
+    @on(Button.Pressed, "#revisit")
+    def revisit(self) -> None:
+        step = getattr(self, "revisit_step", None)
+        if step:
+            self.wizard.go_to(step)
+
+    @on(Button.Pressed, "#sync-done")
+    def done(self) -> None:
+        self.wizard.action_done()

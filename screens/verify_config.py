@@ -1,0 +1,74 @@
+"""Step 6 (guide Step 5 + notes): env.*, convex.*, issuer.* checks and the fetched keys."""
+
+from __future__ import annotations
+
+from rich.markup import escape
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.widgets import Button, LoadingIndicator, Static
+
+from screens.base import StepPane
+from screens.widgets.checks import CheckList
+from screens.widgets.copyable import Copyable
+
+
+class VerifyConfigPane(StepPane):
+    step_id = "verify-config"
+
+    def compose_body(self) -> ComposeResult:
+        with Horizontal(id="fetch-status-bar"):
+            yield LoadingIndicator(id="fetch-spinner")
+            yield Static("", id="fetch-status")
+        yield Static("", id="issuer-keys", classes="facts")
+        yield Static("Checks", classes="section-title")
+        yield CheckList(id="config-checks", shorten=self.wizard.home_prefix)
+        yield Static("Fixes to copy", id="fixes-title", classes="section-title")
+        yield Copyable("", label="Copy fixes", id="config-fixes")
+        with Horizontal(classes="buttons"):
+            yield Button("Re-run checks (r)", id="rerun-button", variant="primary")
+
+    def on_enter(self) -> None:
+        # A resumed "done" must not outlive a changed project: re-judge what is cheap now.
+        if not self.wizard.fetching:
+            self.wizard.judge_config()
+
+    def refresh_view(self) -> None:
+        if not self.is_mounted:
+            return
+        app = self.wizard
+        fetching = app.fetching
+        self.query_one("#fetch-spinner").display = fetching
+        issuer = app.session.issuer
+        issuer_text = issuer.value.strip() if issuer else "(no issuer)"
+        if fetching:
+            status = f"Fetching the discovery document and keys of {issuer_text}…"
+        elif app.fetch_error:
+            status = f"[red]The fetch failed: {escape(app.fetch_error)}[/]"
+        else:
+            status = f"Fetched from {escape(issuer_text)}."
+        self.query_one("#fetch-status", Static).update(status)
+        keys = app.session.keys
+        if keys is not None and keys.keys and not fetching:
+            rows = [f"[b]kid[/] {escape(k.kid or '(none)')}  [b]alg[/] {k.alg}  [b]kty[/] {k.kty}"
+                    for k in keys.keys]
+            text = "[b]Signing keys[/] (" + escape(keys.jwks_uri or "") + ")\n" + "\n".join(rows)
+        elif fetching:
+            text = ""
+        else:
+            text = "[b]Signing keys[/] none fetched"
+        self.query_one("#issuer-keys", Static).update(text)
+        checks = [] if fetching else app.config_results
+        self.query_one("#config-checks", CheckList).show(checks)
+        fixes = "\n".join(c.fix for c in checks if c.failed and c.fix)
+        self.query_one("#fixes-title").display = bool(fixes)
+        copy = self.query_one("#config-fixes", Copyable)
+        copy.display = bool(fixes)
+        copy.set_text(app.display_path(fixes))
+
+    def on_mount(self) -> None:
+        self.refresh_view()
+
+    @on(Button.Pressed, "#rerun-button")
+    def rerun(self) -> None:
+        self.wizard.action_rerun()

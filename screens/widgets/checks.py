@@ -1,0 +1,58 @@
+"""Check results as rows: status symbol, title, what was compared, and the fix."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from rich.markup import escape
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import Static
+
+from wizard.model import Check, Status
+
+STATUS_MARKS: dict[Status, str] = {
+    Status.PASS: "[green]✔ pass[/]",
+    Status.FAIL: "[red]✖ fail[/]",
+    Status.WARN: "[yellow]▲ warn[/]",
+    Status.SKIP: "[dim]– skip[/]",
+}
+
+
+class CheckRow(Vertical):
+    """One check; a failing or warning one shows its fix, selectable for copying."""
+
+    def __init__(self, check: Check, shorten: str = "") -> None:
+        super().__init__(classes=f"check-row -{check.status.value} "
+                         f"check-{check.id.replace('.', '-')}")
+        self.check = check
+        self.shorten = shorten
+
+    def _short(self, text: str) -> str:
+        return text.replace(self.shorten, "~") if self.shorten else text
+
+    def compose(self) -> ComposeResult:
+        check = self.check
+        yield Static(f"{STATUS_MARKS[check.status]}  [b]{escape(check.title)}[/]  "
+                     f"[dim]{escape(check.id)}[/]", classes="check-title")
+        if check.detail:
+            yield Static(escape(self._short(check.detail)), classes="check-detail")
+        if check.fix and check.status in (Status.FAIL, Status.WARN):
+            yield Static("[b]Fix:[/] " + escape(self._short(check.fix)), classes="check-fix")
+
+
+class CheckList(Vertical):
+    """A replaceable list of :class:`CheckRow`."""
+
+    def __init__(self, *, id: str | None = None, shorten: str = "") -> None:
+        super().__init__(id=id, classes="check-list")
+        self.shorten = shorten
+        self.checks: list[Check] = []
+
+    def show(self, checks: Iterable[Check]) -> None:
+        self.checks = list(checks)
+        self.remove_children()
+        self.mount_all([CheckRow(check, self.shorten) for check in self.checks])
+
+    def fixes(self) -> str:
+        return "\n".join(c.fix for c in self.checks if c.failed and c.fix)

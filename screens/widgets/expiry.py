@@ -1,0 +1,44 @@
+"""A live "expires in N s" line, ticking from the app's injected clock."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+
+from rich.markup import escape
+from textual.widgets import Static
+
+from wizard.step_texts import FRESH_TOKEN_ADVICE
+
+
+class ExpiryTicker(Static):
+    def __init__(self, clock: Callable[[], float], snippet: Callable[[], str],
+                 *, id: str | None = None) -> None:
+        super().__init__("", id=id, classes="expiry")
+        self.clock = clock
+        self.snippet = snippet
+        self.exp: float | None = None
+
+    def on_mount(self) -> None:
+        self.set_interval(1.0, self.tick)
+
+    def set_exp(self, exp: float | None) -> None:
+        self.exp = exp
+        self.tick()
+
+    @property
+    def seconds_left(self) -> int | None:
+        if self.exp is None:
+            return None
+        return int(self.exp - math.floor(self.clock()))
+
+    def tick(self) -> None:
+        left = self.seconds_left
+        self.set_class(left is not None and left <= 0, "-expired")
+        if left is None:
+            self.update("")
+        elif left > 0:
+            self.update(f"[b]Expires in {left} s[/] (Convex allows no leeway).")
+        else:
+            self.update(f"[b]Expired {-left} s ago.[/] {escape(FRESH_TOKEN_ADVICE)}\n"
+                        f"Run: {escape(self.snippet())}")

@@ -1,0 +1,74 @@
+"""The step list on the left: every step with its state, the current one highlighted."""
+
+from __future__ import annotations
+
+from textual import events
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.message import Message
+from textual.widgets import Static
+
+from wizard.progress import Progress, StepState
+from wizard.steps import STEPS
+
+SUMMARY_ID = "summary"
+STATE_SYMBOLS: dict[StepState, str] = {
+    StepState.PENDING: "○",
+    StepState.VERIFIED: "✔",
+    StepState.CONFIRMED: "✓",
+    StepState.FAILING: "✖",
+}
+STATE_LABELS: dict[StepState, str] = {
+    StepState.PENDING: "pending",
+    StepState.VERIFIED: "done by verification",
+    StepState.CONFIRMED: "done by your word",
+    StepState.FAILING: "failing",
+}
+
+
+class StepRow(Static):
+    """One clickable line: state symbol, number and title."""
+
+    class Chosen(Message):
+        def __init__(self, step_id: str) -> None:
+            super().__init__()
+            self.step_id = step_id
+
+    def __init__(self, step_id: str, number: str, title: str) -> None:
+        super().__init__(id=f"row-{step_id}", classes="step-row")
+        self.step_id = step_id
+        self.number = number
+        self.title_text = title
+        self.set_state(None)
+
+    def set_state(self, state: StepState | None) -> None:
+        symbol = STATE_SYMBOLS[state] if state is not None else "≡"
+        for known in StepState:
+            self.set_class(state is known, f"-{known.value}")
+        self.update(f"{symbol} {self.number:>2} {self.title_text}")
+        self.tooltip = STATE_LABELS[state] if state is not None else "the summary"
+
+    def on_click(self, event: events.Click) -> None:
+        event.stop()
+        self.post_message(self.Chosen(self.step_id))
+
+
+class StepList(Vertical):
+    """Always visible; shows pending / verified / confirmed / failing for each step."""
+
+    def compose(self) -> ComposeResult:
+        yield Static("Steps", classes="panel-title")
+        for number, step in enumerate(STEPS, start=1):
+            yield StepRow(step.id, str(number), step.title)
+        yield StepRow(SUMMARY_ID, "", "Summary")
+        yield Static(
+            "[green]✔[/] verified  [$accent]✓[/] your word\n[red]✖[/] failing   "
+            "[dim]○[/] pending",
+            id="legend",
+        )
+
+    def show(self, progress: Progress, current: str) -> None:
+        for row in self.query(StepRow):
+            if row.step_id != SUMMARY_ID:
+                row.set_state(progress.state_of(row.step_id))
+            row.set_class(row.step_id == current, "-current")
