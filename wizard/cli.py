@@ -75,6 +75,9 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--timeout", type=_positive_float, default=10.0, metavar="SECONDS",
                        help="per-request network timeout (default 10)")
     check.add_argument("--json", action="store_true", help="print one JSON document")
+    check.add_argument("--use-secret-key", action="store_true",
+                       help="read the Clerk instance (domains, JWT templates) with "
+                       "CLERK_SECRET_KEY from the .env files; without it nothing is sent")
 
     report = sub.add_parser("report", help="write the setup report (Markdown or JSON)")
     report.add_argument("--project", type=Path, metavar="DIR", dest="sub_project")
@@ -127,6 +130,7 @@ def run_check(args: argparse.Namespace) -> int:
         project_dir=_project_dir(args), issuer=args.issuer, application_id=args.application_id,
         jwks_file=args.jwks, at=args.at, offline=args.offline, timeout=args.timeout,
         environ=dict(os.environ),
+        use_secret_key=args.use_secret_key,
     )
     verdict = run_checks(options, token)
     if args.json:

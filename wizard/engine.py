@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from wizard.clerk_checks import for_session as clerk_side_checks
 from wizard.config_checks import (
     auth_config_check,
     deployment_env_check,
@@ -46,6 +47,7 @@ class Options:
     timeout: float = DEFAULT_TIMEOUT
     environ: Mapping[str, str] = field(default_factory=dict)
     path: str | None = None  # "integration" | "template", when the user chose one
+    use_secret_key: bool = False  # the user agreed: CLERK_SECRET_KEY may go to Clerk's API
 
 
 @dataclass
@@ -180,7 +182,8 @@ def run_checks(options: Options, token_text: str | None = None) -> Verdict:
         if path is None and token.kind is not None and token.kind.kind in ("integration",
                                                                           "template"):
             path = token.kind.kind
-    checks = session.project_checks() + session.config_checks(path)
+    clerk = clerk_side_checks(session, path)  # skips unless options.use_secret_key
+    checks = session.project_checks() + clerk + session.config_checks(path)
     if token is not None:
         checks += token.checks
     else:
