@@ -399,7 +399,7 @@ def get_token_snippet(path: str | None) -> str:
     return "await window.Clerk.session.getToken({ template: 'convex', skipCache: true })"
 
 
-def make(check_id: str, status: Status, detail: str, reason: str = "",
+def make(check_id: str, status: Status, detail: str, reason: str = "", /,
          **values: object) -> Check:
     """Build a check from the catalog; ``reason`` picks the fix template to fill."""
     spec = CATALOG[check_id]

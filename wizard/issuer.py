@@ -14,7 +14,7 @@ from typing import Any
 
 import httpx
 from jwt import PyJWK
-from jwt.exceptions import PyJWKError
+from jwt.exceptions import PyJWTError
 
 from wizard import __version__
 from wizard.convex_rules import ALLOWED_ALGS, discovery_url
@@ -122,7 +122,7 @@ def _fetch_json(client: httpx.Client, url: str, timeout: float,
                 content_types: tuple[str, ...]) -> tuple[Any, FetchProblem | None]:
     try:
         status, content_type, body = _get(client, url)
-    except (httpx.HTTPError, _BodyTooLarge, ValueError) as exc:
+    except (httpx.HTTPError, httpx.InvalidURL, _BodyTooLarge, ValueError) as exc:
         return None, FetchProblem("network", url, _network_message(exc, timeout))
     if status != 200:
         return None, FetchProblem("status", url, f"answered {_status_text(status)}", status)
@@ -154,7 +154,7 @@ def parse_jwks(document: Any) -> tuple[list[SigningKey], list[str]]:
         label = str(raw.get("kid") or raw.get("kty") or "a key")
         try:
             key = PyJWK(raw)
-        except (PyJWKError, ValueError, TypeError, KeyError) as exc:
+        except (PyJWTError, ValueError, TypeError, KeyError) as exc:
             skipped.append(f"{label}: unusable ({exc})")
             continue
         alg = str(raw.get("alg") or key.algorithm_name)
