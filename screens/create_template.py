@@ -9,7 +9,6 @@ from textual.containers import Horizontal
 from textual.widgets import Button, RadioButton, RadioSet, Static
 
 from screens.base import StepPane
-from screens.widgets.clerk_side import ClerkSidePanel
 from wizard.step_texts import PATH_LABELS, PATH_SUMMARIES, PATHS
 
 
@@ -24,10 +23,9 @@ class CreateTemplatePane(StepPane):
         yield Static("", id="path-summary", classes="callout")
         with Horizontal(classes="buttons"):
             yield Button("Done (d)", id="template-done", classes="done-button")
-        yield ClerkSidePanel(id="clerk-side")  # verified through Clerk's Backend API
 
     def refresh_view(self) -> None:
-        if not self.ready:
+        if not self.is_mounted:
             return
         path = self.wizard.progress.path
         if path is None:
@@ -43,6 +41,8 @@ class CreateTemplatePane(StepPane):
                 with button.prevent(RadioButton.Changed):
                     button.value = candidate == path
 
+    def on_mount(self) -> None:
+        self.refresh_view()
 
     @on(RadioSet.Changed, "#path-choice")
     def chose(self, event: RadioSet.Changed) -> None:

@@ -233,6 +233,27 @@ _SPECS: tuple[CheckSpec, ...] = (
         },
     ),
     CheckSpec(
+        "convex.deployed_providers", "verify-config", "Auth providers on the Convex deployment",
+        "the providers the deployment really has (read with a deploy key) include the local "
+        "auth.config's domain and applicationID",
+        {
+            "no_providers": "The deployment has no auth providers: convex/auth.config.ts was "
+            "never pushed to it. Run {push} (npx convex dev pushes to your dev deployment, "
+            "npx convex deploy to production).",
+            "domain_differs": "The deployment checks tokens against {deployed}, but the local "
+            "auth.config resolves to {issuer}. Run: npx convex env set {var} {issuer} (then "
+            "{push} so auth.config is pushed again).",
+            "app_id_differs": "The deployment's provider for {issuer} has applicationID "
+            "{deployed_app}, the local auth.config says {app_id}. Push the local config: {push}",
+            "key_refused": "The deployment refused the deploy key from {key_source} ({code}). "
+            "Generate a new one in the Convex dashboard → your deployment → Settings → "
+            "Deploy keys, and keep it out of browser variables.",
+            "inconclusive": "The deployment did not list its providers ({what}). Check the "
+            "deployment URL ({url_source}): it must be the .convex.cloud URL of a live "
+            "deployment.",
+        },
+    ),
+    CheckSpec(
         "convex.version", "verify-config", "convex package version",
         "the convex package is not a known-bad version for Clerk",
         {
@@ -384,6 +405,32 @@ _SPECS: tuple[CheckSpec, ...] = (
             "skew": "This machine's clock or Clerk's is off by about {skew} s. Sync the clock "
             "(timedatectl set-ntp true, or your OS's date settings). Convex itself ignores "
             "iat and nbf.",
+        },
+    ),
+    CheckSpec(
+        "convex.accepts_token", "check-token", "Convex itself accepts the token",
+        "the deployment answers POST /api/query (a _system path, no user code) without a 401 "
+        "(only with --ask-convex or the Ask Convex action)",
+        {
+            "NoAuthProvider": "No provider on the deployment has domain {iss_norm} with "
+            "applicationID in the token's aud {aud}. Set the deployment's variable and push "
+            "auth.config: npx convex env set {var} {iss_norm}, then npx convex dev (or npx "
+            "convex deploy); a deploy key in CONVEX_DEPLOY_KEY lets the wizard show what is "
+            "deployed.",
+            "Unauthenticated": "Convex matched the provider but the signature, iss, aud or "
+            "expiry did not verify. Clerk tokens live about 60 s: mint a fresh one and ask "
+            "again at once: {get_token}",
+            "InvalidAuthHeader": "Convex could not read the token ({message}). Paste it exactly "
+            "as minted: {get_token}",
+            "AuthProviderDiscoveryFailed": "Convex matched a provider but could not fetch the "
+            "issuer's discovery document ({message}). The domain must be your Clerk Frontend "
+            "API URL: npx convex env set {var} https://<your-frontend-api-host>",
+            "inconclusive": "The deployment gave no verdict ({what}). Check the deployment URL "
+            "({url_source}): the .convex.cloud URL (not .convex.site) of a live deployment; "
+            "then ask again.",
+            "disagree": "Convex accepts this token but the wizard's checks fail ({failed}): a "
+            "rule is missing on one side. Trust Convex for this deployment and please report "
+            "it (the output never includes the token).",
         },
     ),
 )

@@ -22,6 +22,12 @@ from wizard.config_checks import (
     project_checks,
     version_check,
 )
+from wizard.convex_probe_checks import (
+    ConvexReport,
+    add_convex_checks,
+    ask_convex,
+    deploy_key_secrets,
+)
 from wizard.deployment import DeploymentValue, get_deployment_env
 from wizard.issuer import DEFAULT_TIMEOUT, IssuerKeys, fetch_issuer_keys, load_jwks_file
 from wizard.model import Check, Sourced, Status
@@ -46,6 +52,8 @@ class Options:
     offline: bool = False
     timeout: float = DEFAULT_TIMEOUT
     environ: Mapping[str, str] = field(default_factory=dict)
+    ask_convex: bool = False  # send the token to the deployment (--ask-convex)
+    deploy_key_env: str | None = None  # the variable holding the deploy key
     path: str | None = None  # "integration" | "template", when the user chose one
     use_secret_key: bool = False  # the user agreed: CLERK_SECRET_KEY may go to Clerk's API
 
@@ -135,6 +143,7 @@ class Verdict:
     session: Session
     checks: list[Check]
     token: TokenVerdict | None
+    convex: ConvexReport | None = None
 
     @property
     def ok(self) -> bool:
@@ -162,11 +171,12 @@ class Verdict:
             "publishable_key": key,
             "token": self.token.to_dict() if self.token else None,
             "checks": [c.to_dict() for c in self.checks],
+            "convex": self.convex.to_json() if self.convex else None,
         }
         return document
 
     def secrets(self) -> list[str]:
-        return self.session.project.secret_values()
+        return self.session.project.secret_values() + deploy_key_secrets(self.session)
 
     def scrub(self, text: str) -> str:
         return scrub(text, self.secrets())
@@ -188,4 +198,6 @@ def run_checks(options: Options, token_text: str | None = None) -> Verdict:
         checks += token.checks
     else:
         checks += not_given_checks("no token given (use --token, --token-file or --token -)")
-    return Verdict(session, checks, token)
+    convex = ask_convex(session, token_text, token)  # sends only when asked or keyed
+    checks = add_convex_checks(checks, session, convex, token)
+    return Verdict(session, checks, token, convex)

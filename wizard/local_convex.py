@@ -1,0 +1,471 @@
+"""A real local stand-in for a Convex deployment's HTTP API (research/convex_http_probe.md §7).
+
+It listens on 127.0.0.1 and answers ``/api/query``, ``/api/mutation``, ``/api/action`` and
+``/api/run/…`` in Convex's order: client version, ``Authorization`` syntax, JSON body, function
+path, authentication, execution, ``format``. Tokens are judged by the wizard's own Convex rules
+(:mod:`wizard.convex_rules`, :func:`wizard.verify.verify_token`) after a real discovery and JWKS
+fetch from the token's issuer (a :class:`wizard.local_issuer.LocalIssuer` in tests), so there is
+one definition of each rule. Used by the tests and by ``demo``. Only the method, the path and
+the ``Authorization`` scheme of each request are recorded, never a token or a key.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import secrets
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import unquote
+
+from wizard.convex_rules import (
+    NUMERIC_DATE_CLAIMS,
+    audience_routes,
+    is_numeric_date,
+    issuer_matches_domain,
+)
+from wizard.issuer import FetchProblem, fetch_issuer_keys
+from wizard.model import Status
+from wizard.token import decode_token
+from wizard.verify import TokenContext, verify_token
+
+FAULTS = frozenset({"500", "html", "slow"})
+FORMATS = frozenset({"json", "convex_clean_json", "convex_encoded_json", "convex_json",
+                     "export_json"})
+RUNNING_TEXT = "This Convex deployment is running. See https://docs.convex.dev/."
+LIST_PROVIDERS = "_system/frontend/listAuthProviders"
+_IDENT_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_COMPONENT_RE = re.compile(r"^[A-Za-z0-9_.]+$")
+_CLIENT_RE = re.compile(r"^[A-Za-z0-9_-]+-\d+\.\d+\.\d+")
+_UNAUTHENTICATED = ("Could not verify OIDC token claim. Check that the token signature is "
+                    "valid and the token hasn't expired.")
+_BAD_PAYLOAD = ("Could not parse JWT payload. Check that the token is a valid JWT format with "
+                "three base64-encoded parts separated by dots.")
+_NO_ISS = ("Missing issuer claim ('iss') in JWT payload. The JWT must include an 'iss' claim "
+           "that matches one of your configured auth providers.")
+_NOT_OIDC = "Could not parse as OIDC ID token. Token might not be an OIDC-compliant JWT."
+_VERIFIER_CHECKS = ("token.header", "token.alg", "token.key", "token.signature", "token.iss",
+                    "token.aud", "token.exp")
+
+
+class ApiError(Exception):
+    """An HTTP-level error: ``(status, {"code", "message"})``."""
+
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(message)
+        self.status, self.code, self.message = status, code, message
+
+
+def oidc(domain: str, application_id: str = "convex") -> dict[str, Any]:
+    """A provider row as the ``_auth`` table stores it (OIDC rows have no ``type``)."""
+    return {"domain": domain, "applicationID": application_id}
+
+
+def custom_jwt(issuer: str, jwks: str, application_id: str | None = None,
+               algorithm: str = "RS256") -> dict[str, Any]:
+    return {"type": "customJwt", "issuer": issuer, "jwks": jwks,
+            "applicationID": application_id, "algorithm": json.dumps(algorithm)}
+
+
+def parse_function_path(path: str) -> tuple[str, str]:
+    """``module/path:function`` → (module without .js, function); ApiError 400 otherwise."""
+    def bad(reason: str) -> ApiError:
+        return ApiError(400, "BadConvexFunctionIdentifier",
+                        f"{path} is not a valid path to a Convex function. {reason}")
+
+    module, _, function = path.partition(":")
+    function = function if ":" in path else "default"
+    if module.endswith(".js"):
+        module = module[:-3]
+    components = module.split("/")
+    if not module or any(not c for c in components):
+        raise bad("Module path is empty or has an empty component.")
+    for component in components:
+        if len(component) > 64 or not _COMPONENT_RE.match(component) or \
+                not any(c.isalnum() for c in component):
+            raise bad(f"Path component {component} can only contain alphanumeric characters, "
+                      "underscores, or periods, and must have an alphanumeric character.")
+    if "." in components[-1]:
+        raise bad(f"Path {module} has an extension that isn't .js.")
+    for char in function:
+        if not (char.isascii() and (char.isalnum() or char == "_")):
+            raise bad(f"Identifier {function} has invalid character {char!r}: Identifiers can "
+                      "only contain alphanumeric characters or underscores")
+    if not _IDENT_RE.match(function) or set(function) == {"_"} or len(function) > 64:
+        raise bad(f"Identifier {function!r} is not a valid identifier.")
+    return module, function
+
+
+def canonical(module: str, function: str) -> str:
+    return module if function == "default" else f"{module}:{function}"
+
+
+@dataclass(frozen=True)
+class Identity:
+    kind: str  # none | admin | user
+
+
+def _strip_key_type(key: str) -> str:
+    for prefix in ("prod:", "dev:"):
+        if key.startswith(prefix):
+            return key[len(prefix):]
+    return key
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(self, address: tuple[str, int], deployment: LocalConvex) -> None:
+        super().__init__(address, _Handler)
+        self.deployment = deployment
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """Stay quiet when a client gives up (timeouts)."""
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server_version = "LocalConvex/1.0"
+    sys_version = ""
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Quiet: nothing is printed."""
+
+    @property
+    def deployment(self) -> LocalConvex:
+        server = self.server
+        assert isinstance(server, _Server)
+        return server.deployment
+
+    def _send(self, status: int, body: bytes, ctype: str | None = "application/json") -> None:
+        self.send_response(status)
+        if ctype:
+            self.send_header("Content-Type", ctype)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def _json(self, status: int, document: dict[str, Any]) -> None:
+        self._send(status, json.dumps(document).encode())
+
+    def do_GET(self) -> None:
+        convex = self.deployment
+        convex._record("GET", self.path, None)
+        path = self.path.split("?", 1)[0]
+        if path == "/":
+            self._send(200, RUNNING_TEXT.encode(), "text/plain; charset=utf-8")
+        elif path == "/instance_name":
+            self._send(200, convex.name.encode(), "text/plain; charset=utf-8")
+        else:
+            self._send(404, b"", None)
+
+    def do_POST(self) -> None:
+        convex = self.deployment
+        path = self.path.split("?", 1)[0]
+        auth = self.headers.get("Authorization")
+        convex._record("POST", path, auth.split(" ", 1)[0] if auth is not None else None)
+        length = int(self.headers.get("Content-Length") or 0)
+        raw = self.rfile.read(length) if length > 0 else b""
+        kind = {"/api/query": "query", "/api/mutation": "mutation",
+                "/api/action": "action"}.get(path)
+        if kind is None and not path.startswith("/api/run/"):
+            self._send(404, b"", None)
+            return
+        fault = convex.fault
+        if fault == "slow":
+            convex._stopping.wait(convex.slow_seconds)
+        if fault == "500":
+            self._json(500, {"code": "InternalServerError",
+                             "message": "Your request couldn't be completed. Try again later."})
+            return
+        if fault == "html":
+            self._send(200, b"<!DOCTYPE html><html><body><h1>Deployment not found</h1>"
+                       b"</body></html>", "text/html; charset=utf-8")
+            return
+        try:
+            status, document = convex.handle(kind, path, dict(self.headers.items()), raw)
+        except ApiError as exc:
+            status, document = exc.status, {"code": exc.code, "message": exc.message}
+        self._json(status, document)
+
+
+class LocalConvex:
+    """A loopback Convex deployment: providers, admin keys, redaction and faults are settable."""
+
+    def __init__(self, *, providers: list[dict[str, Any]] | None = None,
+                 admin_keys: tuple[str, ...] = (), redact: bool = False,
+                 name: str = "local-stand-in-1", host: str = "127.0.0.1", port: int = 0) -> None:
+        self.providers: list[dict[str, Any]] = list(providers or [])
+        self.admin_keys = admin_keys
+        self.redact = redact
+        self.name = name
+        self.functions: dict[str, str] = {}  # canonical path → "query" | "mutation" | "action"
+        self.function_404 = False  # backends built with UDF_404_ON_BAD_PATH
+        self.clock: Callable[[], float] = time.time
+        self.slow_seconds = 3.0
+        self.requests: list[tuple[str, str, str | None]] = []
+        self._fault: str | None = None
+        self._bind = (host, port)
+        self._server: _Server | None = None
+        self._thread: threading.Thread | None = None
+        self._stopping = threading.Event()
+        self._lock = threading.Lock()
+
+    # -- lifecycle -------------------------------------------------------------------------
+    def start(self) -> LocalConvex:
+        if self._server is None:
+            self._stopping.clear()
+            self._server = _Server(self._bind, self)
+            self._thread = threading.Thread(target=self._server.serve_forever,
+                                            kwargs={"poll_interval": 0.05}, daemon=True,
+                                            name=f"local-convex-{self.port}")
+            self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        server, thread = self._server, self._thread
+        if server is None:
+            return
+        self._stopping.set()
+        server.shutdown()
+        server.server_close()
+        if thread is not None:
+            thread.join(timeout=5)
+        self._server = self._thread = None
+
+    def __enter__(self) -> LocalConvex:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    @property
+    def port(self) -> int:
+        if self._server is None:
+            raise RuntimeError("LocalConvex is not started")
+        return int(self._server.server_address[1])
+
+    @property
+    def url(self) -> str:
+        return f"http://{self._bind[0]}:{self.port}"
+
+    @property
+    def fault(self) -> str | None:
+        return self._fault
+
+    @fault.setter
+    def fault(self, value: str | None) -> None:
+        if value is not None and value not in FAULTS:
+            raise ValueError(f"unknown fault {value!r}; expected one of {sorted(FAULTS)}")
+        self._fault = value
+
+    def _record(self, method: str, path: str, scheme: str | None) -> None:
+        with self._lock:
+            self.requests.append((method, path, scheme))
+
+    # -- the request pipeline (§7) ---------------------------------------------------------
+    def handle(self, kind: str | None, path: str, headers: dict[str, str],
+               raw: bytes) -> tuple[int, dict[str, Any]]:
+        lower = {name.lower(): value for name, value in headers.items()}
+        client = lower.get("convex-client")
+        if client is not None and not _CLIENT_RE.match(client):
+            raise ApiError(400, "InvalidClientVersion", "Failed to parse client version "
+                           f"string: '{client}'. Expected format is {{client_name}}-{{semver}}, "
+                           "e.g. my-esolang-client-0.0.1")
+        header = self._parse_authorization(lower.get("authorization"))
+        body = self._parse_body(lower.get("content-type", ""), raw, kind is not None)
+        rid = lower.get("convex-request-id") or secrets.token_hex(8)
+        if kind is None:  # /api/run/…: authentication first, then the path
+            identity = self._authenticate(header)
+            parts = [unquote(p) for p in path[len("/api/run/"):].split("/") if p]
+            if len(parts) < 2:
+                raise ApiError(400, "MissingIdentifier", "Path or function name not provided "
+                               "in path, e.g. /api/run/messages/list")
+            module, function = parse_function_path("/".join(parts[:-1]) + ":" + parts[-1])
+            name = canonical(module, function)
+            if name in self.functions:
+                result: dict[str, Any] = {"status": "success", "value": None}
+            else:
+                result = self._error(rid, f"Could not find function for '{module}:{function}'. "
+                                     "Did you forget to run `npx convex dev`?")
+        else:
+            module, function = parse_function_path(body["path"])
+            identity = self._authenticate(header)
+            status, result = self._execute(kind, module, function, identity, rid)
+            if status != 200:
+                return status, result
+        fmt = body.get("format")
+        if fmt is not None and fmt not in FORMATS:
+            raise ApiError(400, "BadFormat", f"format param must be one of [`json`]. Got {fmt}")
+        return 200, result
+
+    def _parse_authorization(self, value: str | None) -> tuple[str, str] | None:
+        if value is None:
+            return None
+        if not all(32 <= ord(c) <= 126 for c in value):
+            raise ApiError(400, "HeaderParseFailure", "Failed to parse header as visible ASCII")
+        if len(value) < 7:
+            raise ApiError(400, "InvalidHeaderFailure", "Invalid authentication header")
+        if value[:7].lower() == "convex ":
+            return "admin", value[7:].strip()
+        if len(value) <= 7 or value[:7].lower() != "bearer ":
+            raise ApiError(400, "InvalidAdminKey", "Invalid admin key")
+        return "user", value[7:].strip()
+
+    @staticmethod
+    def _parse_body(content_type: str, raw: bytes, needs_path: bool) -> dict[str, Any]:
+        essence = content_type.split(";", 1)[0].strip().lower()
+        if essence != "application/json" and not (essence.startswith("application/")
+                                                   and essence.endswith("+json")):
+            raise ApiError(400, "BadJsonBody",
+                           "Expected request with `Content-Type: application/json`")
+        try:
+            body = json.loads(raw)
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise ApiError(400, "BadJsonBody", f"Failed to parse the request body as JSON: "
+                           f"{exc}") from None
+        missing = [f for f in (("path", "args") if needs_path else ("args",))
+                   if not isinstance(body, dict) or f not in body]
+        if missing:
+            raise ApiError(400, "BadJsonBody", "Failed to deserialize the JSON body into the "
+                           f"target type: missing field `{missing[0]}`")
+        if needs_path and not isinstance(body["path"], str):
+            raise ApiError(400, "BadJsonBody", "Failed to deserialize the JSON body into the "
+                           "target type: path: invalid type, expected a string")
+        return dict(body)
+
+    def _error(self, rid: str, message: str) -> dict[str, Any]:
+        text = f"[Request ID: {rid}] Server Error" + ("" if self.redact else f"\n{message}\n")
+        return {"status": "error", "errorMessage": text}
+
+    def _authenticate(self, header: tuple[str, str] | None) -> Identity:
+        if header is None:
+            return Identity("none")
+        kind, value = header
+        if kind == "admin":
+            accepted = {_strip_key_type(k) for k in self.admin_keys}
+            if _strip_key_type(value) not in accepted:
+                raise ApiError(401, "BadAdminKey",
+                               "The provided admin key was invalid for this instance")
+            return Identity("admin")
+        self.judge_token(value)
+        return Identity("user")
+
+    def _execute(self, kind: str, module: str, function: str, identity: Identity,
+                 rid: str) -> tuple[int, dict[str, Any]]:
+        name = canonical(module, function)
+        if module.startswith("_system/") or module == "_system":
+            if identity.kind != "admin":
+                return 200, self._error(rid, f"Operation {kind} not permitted")
+            if name == LIST_PROVIDERS and kind == "query":
+                return 200, {"status": "success", "value": self.auth_rows()}
+            return 200, self._error(rid, f"Could not find public function for '{name}'.")
+        defined = self.functions.get(name)
+        if defined is None:
+            message = f"Could not find public function for '{name}'."
+            if self.function_404:
+                return 404, {"code": "FunctionPathNotFound", "message": message}
+            return 200, self._error(rid, message)
+        if defined != kind:
+            return 200, self._error(rid, f"Trying to execute {module}.js:{function} as "
+                                    f"{kind.title()}, but it is defined as {defined.title()}.")
+        return 200, {"status": "success", "value": None}
+
+    def auth_rows(self) -> list[dict[str, Any]]:
+        """The ``_auth`` documents ``listAuthProviders`` returns."""
+        return [{"_creationTime": 1_712_345_678_901.0 + i, "_id": f"auth{i:04d}local", **row}
+                for i, row in enumerate(self.providers)]
+
+    # -- authentication (convex_spec.md §2) ------------------------------------------------
+    def judge_token(self, token: str) -> None:
+        """Raise the ApiError Convex would for ``token``, in Convex's order; None = accepted."""
+        decoded = decode_token(token)
+        claims = decoded.claims or {}
+        if decoded.problems or not decoded.readable or _routing_type_problem(claims):
+            raise ApiError(401, "InvalidAuthHeader", _BAD_PAYLOAD)
+        iss = claims.get("iss")
+        if iss is None:
+            raise ApiError(401, "InvalidAuthHeader", _NO_ISS)
+        provider = self._matching_provider(claims.get("aud"), iss)
+        if provider is None:
+            raise ApiError(401, "NoAuthProvider", self._no_provider_message())
+        if provider.get("type") == "customJwt":
+            raise ApiError(401, "InvalidAuthHeader", "Could not decode token. The JWT's 'kid' "
+                           "(key ID) header doesn't match any key in the provider's JWKS, or "
+                           "the JWT signature is invalid.")
+        if not iss.startswith(("http://", "https://")):
+            raise ApiError(500, "InternalServerError",
+                           "Your request couldn't be completed. Try again later.")
+        keys = fetch_issuer_keys(iss, timeout=5.0)
+        problem = keys.discovery_problem or keys.jwks_problem
+        if (problem is not None and problem.kind != "no_keys") or keys.discovery_issuer != iss:
+            raise _discovery_failed(iss, problem)
+        context = TokenContext(issuer=str(provider.get("domain")),
+                               application_id=str(provider.get("applicationID")))
+        verdict = verify_token(token, context, keys, self.clock())
+        statuses = {c.id: c.status for c in verdict.checks}
+        if statuses.get("token.format") is Status.FAIL or statuses.get("token.claims") is \
+                Status.FAIL:
+            raise ApiError(401, "InvalidAuthHeader", _NOT_OIDC)
+        if any(statuses.get(i) in (Status.FAIL, Status.SKIP) for i in _VERIFIER_CHECKS):
+            raise ApiError(401, "Unauthenticated", _UNAUTHENTICATED)
+
+    def _matching_provider(self, aud: Any, iss: str) -> dict[str, Any] | None:
+        for row in self.providers:
+            app = row.get("applicationID")
+            if row.get("type") == "customJwt":
+                if app is not None and not audience_routes(aud, app):
+                    continue
+                if issuer_matches_domain(str(row.get("issuer")), iss):
+                    return row
+                continue
+            if app is not None and audience_routes(aud, app) and \
+                    issuer_matches_domain(str(row.get("domain")), iss):
+                return row
+        return None
+
+    def _no_provider_message(self) -> str:
+        base = "No auth provider found matching the given token"
+        if self.redact:
+            return base
+        if not self.providers:
+            return base + " (no providers configured). Check convex/auth.config.ts."
+        shown = []
+        for row in self.providers:
+            app = row.get("applicationID") or "none"
+            if row.get("type") == "customJwt":
+                shown.append(f"CustomJWT(issuer={row.get('issuer')}, app_id={app})")
+            else:
+                shown.append(f"OIDC(domain={row.get('domain')}, app_id={app})")
+        return (base + ". Check that your JWT's issuer and audience match one of your "
+                "configured providers: [" + ", ".join(shown) + "]")
+
+
+def _routing_type_problem(claims: dict[str, Any]) -> bool:
+    """Routing's unverified parse: registered claims must have their JSON types."""
+    for name in ("iss", "sub"):
+        if name in claims and not isinstance(claims[name], str):
+            return True
+    aud = claims.get("aud")
+    if "aud" in claims and not (isinstance(aud, str) or (
+            isinstance(aud, list) and all(isinstance(a, str) for a in aud))):
+        return True
+    return any(name in claims and not is_numeric_date(claims[name])
+               for name in NUMERIC_DATE_CLAIMS)
+
+
+def _discovery_failed(iss: str, problem: FetchProblem | None) -> ApiError:
+    message = f"Auth provider discovery of {iss} failed"
+    if problem is None or problem.kind != "status" or problem.status is None:
+        return ApiError(400, "AuthProviderDiscoveryFailed", message)
+    status = problem.status
+    try:
+        shown = f"{status} {HTTPStatus(status).phrase}"
+    except ValueError:
+        shown = str(status)
+    mapped = status if status in (401, 403, 404, 429) else (503 if status >= 500 else 400)
+    return ApiError(mapped, "AuthProviderDiscoveryFailed", f"{message}: {shown}")
