@@ -104,6 +104,7 @@ class WizardApp(App[int]):
         self.fetching = False
         self.fetch_error: str | None = None
         self.config_results: list[Check] = []
+        self.project_results: list[Check] = []
         self.token_verdict: TokenVerdict | None = None
 
     # -- layout ---------------------------------------------------------------------------
@@ -217,7 +218,12 @@ class WizardApp(App[int]):
 
     # -- the project and the configuration --------------------------------------------------
     def _judge_project(self) -> None:
-        checks = self.session.project_checks()
+        try:
+            checks = self.session.project_checks()
+        except Exception as exc:  # an engine bug must show as a failing step, never a crash
+            self.engine_failed("the project checks", exc)
+            checks = []
+        self.project_results = checks
         failed = [c for c in checks if c.failed]
         if failed:
             self.progress.set("project", StepState.FAILING, f"{failed[0].id}: {failed[0].detail}",
@@ -255,10 +261,16 @@ class WizardApp(App[int]):
 
     def judge_config(self) -> None:
         """The cheap part: env.*, convex.*, issuer.* from what is known now."""
-        checks = self.session.config_checks(self.progress.path)
+        try:
+            checks = self.session.config_checks(self.progress.path)
+        except Exception as exc:  # an engine bug must show as a failing step, never a crash
+            self.engine_failed("the configuration checks", exc)
+            self.progress.set("verify-config", StepState.FAILING, f"internal error: {exc}",
+                              at=self.clock())
+            self.refresh_steps()
+            return
         self.config_results = checks
-        self.progress.checks = [c.to_dict() for c in
-                                self.session.project_checks() + checks]
+        self.progress.checks = [c.to_dict() for c in self.project_results + checks]
         if not self.fetching:
             failed = [c for c in checks if c.failed]
             keys = self.session.keys
@@ -276,6 +288,10 @@ class WizardApp(App[int]):
         self.refresh_steps()
         self.pane("verify-config").refresh_view()
 
+    def engine_failed(self, what: str, exc: Exception) -> None:
+        self.notify(f"Internal error in {what}: {type(exc).__name__}: {exc}. Please report it.",
+                    severity="error", timeout=10)
+
     def _remember_issuer(self) -> None:
         if hasattr(self.progress, "issuer"):
             issuer = self.session.issuer
@@ -284,8 +300,12 @@ class WizardApp(App[int]):
     # -- tokens -----------------------------------------------------------------------------
     def verify(self, text: str) -> TokenVerdict:
         session = self.session
-        verdict = verify_token(text, session.token_context(self.progress.path), session.keys,
-                               self.clock())
+        try:
+            verdict = verify_token(text, session.token_context(self.progress.path),
+                                   session.keys, self.clock())
+        except Exception as exc:  # verify_token promises not to raise; never crash if it does
+            self.engine_failed("the token checks", exc)
+            verdict = TokenVerdict()
         self.token_verdict = verdict
         if verdict.verified:
             self.progress.token = verdict.to_dict()

@@ -23,6 +23,7 @@ class StepPane(VerticalScroll):
 
     def __init__(self) -> None:
         super().__init__(id=self.step_id, classes="step-pane")
+        self.ready = False
 
     @property
     def wizard(self) -> WizardApp:
@@ -42,6 +43,10 @@ class StepPane(VerticalScroll):
 
     def compose_body(self) -> ComposeResult:
         yield from ()
+
+    def on_mount(self) -> None:
+        self.ready = True
+        self.refresh_view()
 
     def refresh_view(self) -> None:
         """The session, the progress or the chosen path changed."""

@@ -25,15 +25,13 @@ class CheckClerkPane(StepPane):
             yield Button("Done (d)", id="clerk-done", classes="done-button")
 
     def refresh_view(self) -> None:
-        if not self.is_mounted:
+        if not self.ready:
             return
         path = self.wizard.progress.path
         label = PATH_LABELS[path] if path else "no path chosen yet (showing the template)"
         self.query_one("#clerk-path", Static).update(f"Console snippet for: {escape(label)}")
         self.query_one("#clerk-snippet", Copyable).set_text(clerk_console_snippet(path))
 
-    def on_mount(self) -> None:
-        self.refresh_view()
 
     @on(Button.Pressed, "#clerk-done")
     def done(self) -> None:

@@ -42,7 +42,7 @@ class CheckTokenPane(StepPane):
         yield Static("", id="token-claims", classes="claims")
 
     def refresh_view(self) -> None:
-        if not self.is_mounted:
+        if not self.ready:
             return
         self.query_one("#token-snippet", Copyable).set_text(
             token_snippet(self.wizard.progress.path))

@@ -32,7 +32,7 @@ class ConfigureClaimsPane(StepPane):
             yield Button("Done (d)", id="claims-done", classes="done-button")
 
     def refresh_view(self) -> None:
-        if not self.is_mounted:
+        if not self.ready:
             return
         path = self.wizard.progress.path or "template"
         chosen = "" if self.wizard.progress.path else " (no path chosen yet: showing the template)"
@@ -41,8 +41,6 @@ class ConfigureClaimsPane(StepPane):
         self.query_one("#claims", Copyable).set_text(CLAIMS_BY_PATH[path])
         self.query_one("#claims-note", Static).update(escape(CLAIMS_NOTES[path]))
 
-    def on_mount(self) -> None:
-        self.refresh_view()
 
     @on(Button.Pressed, "#claims-done")
     def done(self) -> None:

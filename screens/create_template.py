@@ -9,6 +9,7 @@ from textual.containers import Horizontal
 from textual.widgets import Button, RadioButton, RadioSet, Static
 
 from screens.base import StepPane
+from screens.widgets.clerk_side import ClerkSidePanel
 from wizard.step_texts import PATH_LABELS, PATH_SUMMARIES, PATHS
 
 
@@ -23,9 +24,10 @@ class CreateTemplatePane(StepPane):
         yield Static("", id="path-summary", classes="callout")
         with Horizontal(classes="buttons"):
             yield Button("Done (d)", id="template-done", classes="done-button")
+        yield ClerkSidePanel(id="clerk-side")  # verified through Clerk's Backend API
 
     def refresh_view(self) -> None:
-        if not self.is_mounted:
+        if not self.ready:
             return
         path = self.wizard.progress.path
         if path is None:
@@ -41,8 +43,6 @@ class CreateTemplatePane(StepPane):
                 with button.prevent(RadioButton.Changed):
                     button.value = candidate == path
 
-    def on_mount(self) -> None:
-        self.refresh_view()
 
     @on(RadioSet.Changed, "#path-choice")
     def chose(self, event: RadioSet.Changed) -> None:

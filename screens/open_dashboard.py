@@ -24,7 +24,7 @@ class OpenDashboardPane(StepPane):
         yield Static(f"URL: {DASHBOARD_URL}", classes="muted")
 
     def refresh_view(self) -> None:
-        if not self.is_mounted:
+        if not self.ready:
             return
         key = self.wizard.session.project.key
         host = key.frontend_api if key else None
@@ -36,8 +36,6 @@ class OpenDashboardPane(StepPane):
             text = escape(text)
         self.query_one("#dashboard-app", Static).update(text)
 
-    def on_mount(self) -> None:
-        self.refresh_view()
 
     @on(Button.Pressed, "#open-dashboard-button")
     def open_dashboard(self) -> None:

@@ -71,10 +71,8 @@ class ProjectPane(StepPane):
         return lines
 
     def refresh_view(self) -> None:
-        if not self.is_mounted:
+        if not self.ready:
             return
         self.query_one("#project-facts", Static).update("\n".join(self.facts()))
         self.query_one("#project-checks", CheckList).show(self.wizard.session.project_checks())
 
-    def on_mount(self) -> None:
-        self.refresh_view()

@@ -21,14 +21,12 @@ class SaveTemplatePane(StepPane):
             yield Button("Saved: done (d)", id="save-done", classes="done-button")
 
     def refresh_view(self) -> None:
-        if not self.is_mounted:
+        if not self.ready:
             return
         path = self.wizard.progress.path or "template"
         lines = [f"☐ {escape(item)}" for item in SAVE_CHECKLIST[path]]
         self.query_one("#save-checklist", Static).update("\n".join(lines))
 
-    def on_mount(self) -> None:
-        self.refresh_view()
 
     @on(Button.Pressed, "#save-done")
     def done(self) -> None:

@@ -25,7 +25,7 @@ class SummaryPane(StepPane):
                      "signature or secret is ever written).", classes="muted")
 
     def refresh_view(self) -> None:
-        if not self.is_mounted:
+        if not self.ready:
             return
         progress = self.wizard.progress
         lines = []
@@ -52,5 +52,3 @@ class SummaryPane(StepPane):
             verdict.update(f"[b]{left} step(s) open[/], {failing} failing.")
             verdict.set_classes("verdict -bad" if failing else "verdict")
 
-    def on_mount(self) -> None:
-        self.refresh_view()

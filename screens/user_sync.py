@@ -55,6 +55,7 @@ class UserSyncPane(StepPane):
                    f"[b]Fix:[/] {escape(found.fix)}\n[b]Revisit:[/] step {number}, "
                    f"{escape(title)}")
         self.revisit_step = found.step
+        revisit.scroll_visible(animate=False)
         revisit.disabled = found.step == self.step_id
         revisit.label = f"Go to step {number}: {title}"
         if found.step == self.step_id:

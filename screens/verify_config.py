@@ -34,7 +34,7 @@ class VerifyConfigPane(StepPane):
             self.wizard.judge_config()
 
     def refresh_view(self) -> None:
-        if not self.is_mounted:
+        if not self.ready:
             return
         app = self.wizard
         fetching = app.fetching
@@ -66,8 +66,6 @@ class VerifyConfigPane(StepPane):
         copy.display = bool(fixes)
         copy.set_text(app.display_path(fixes))
 
-    def on_mount(self) -> None:
-        self.refresh_view()
 
     @on(Button.Pressed, "#rerun-button")
     def rerun(self) -> None:

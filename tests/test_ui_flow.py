@@ -1,0 +1,296 @@
+"""The real wizard app driven with Pilot against the local issuer and a project on disk."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.widgets import Button, Input, RadioButton, Static, TextArea
+
+from screens.app import WizardApp, build_app
+from screens.widgets.checks import CheckRow
+from screens.widgets.copyable import Copyable
+from tests.conftest import NOW, SECRET_KEY, WEBHOOK_SECRET, MakeProject
+from tests.test_diagnose import CASES
+from wizard.engine import Options
+from wizard.local_issuer import LocalIssuer
+from wizard.progress import StepState
+
+SIZE = (120, 40)
+
+
+def make_app(project: Path, state_dir: Path, **kwargs: Any) -> WizardApp:
+    opened: list[str] = kwargs.pop("opened", [])
+
+    def browser(url: str) -> bool:
+        opened.append(url)
+        return False
+
+    return build_app(project_dir=project, state_dir=state_dir,
+                     options=Options(project_dir=project, environ={}, timeout=5),
+                     clock=kwargs.pop("clock", lambda: float(NOW)), browser=browser, **kwargs)
+
+
+def text_of(app: WizardApp, selector: str) -> str:
+    return str(app.query_one(selector, Static).content)
+
+
+async def settle(app: WizardApp, pilot: Any) -> None:
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def paste_token(app: WizardApp, pilot: Any, token: str) -> None:
+    app.go_to("check-token")
+    await pilot.pause()
+    app.query_one("#token-input", TextArea).text = token
+    await pilot.pause()
+
+
+def rows(app: WizardApp, check_id: str) -> list[CheckRow]:
+    return list(app.query(f".check-{check_id.replace('.', '-')}").results(CheckRow))
+
+
+async def test_reads_the_project_and_fetches_the_keys(project: Path, tmp_path: Path,
+                                                      issuer: LocalIssuer) -> None:
+    app = make_app(project, tmp_path / "state")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        facts = text_of(app, "#project-facts")
+        assert issuer.host in facts
+        assert ".env.local:VITE_CLERK_PUBLISHABLE_KEY" in facts
+        assert ".env.local:CLERK_JWT_ISSUER_DOMAIN" in facts
+        assert "process.env.CLERK_JWT_ISSUER_DOMAIN" in facts
+        assert "1.45.0" in facts
+        assert SECRET_KEY not in facts
+        assert app.progress.state_of("project") is StepState.VERIFIED
+        assert app.progress.state_of("verify-config") is StepState.VERIFIED
+        app.go_to("verify-config")
+        await pilot.pause()
+        keys = text_of(app, "#issuer-keys")
+        assert "ins_local_rsa1" in keys and "RS256" in keys and "EdDSA" in keys
+        assert rows(app, "issuer.jwks") and "-pass" in rows(app, "issuer.jwks")[0].classes
+        saved = {c["id"] for c in app.progress.checks}
+        assert {"env.issuer", "issuer.discovery", "issuer.jwks"} <= saved
+
+
+async def test_a_good_token_is_done_by_verification(project: Path, tmp_path: Path,
+                                                    issuer: LocalIssuer) -> None:
+    app = make_app(project, tmp_path / "state")
+    token = issuer.mint(issuer.template_claims(NOW))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await paste_token(app, pilot, f'  "Bearer {token}" ')
+        assert app.progress.state_of("check-token") is StepState.VERIFIED
+        assert "Verified" in text_of(app, "#token-verdict")
+        assert "Expires in 60 s" in text_of(app, "#token-expiry")
+        claims = text_of(app, "#token-claims")
+        assert '"aud": "convex"' in claims
+        assert token.split(".")[2] not in claims
+        assert app.progress.token is not None and app.progress.token["kind"] == "template"
+        # "d" never marks a verifiable step: it stays done by verification, not by word.
+        await pilot.press("d")
+        assert app.progress.state_of("check-token") is StepState.VERIFIED
+    written = "".join(p.read_text() for p in (tmp_path / "state").rglob("*") if p.is_file())
+    for secret in (token, token.split(".")[2], SECRET_KEY, WEBHOOK_SECRET):
+        assert secret not in written
+
+
+async def test_a_bad_token_keeps_the_step_open_and_shows_the_fix(
+        project: Path, tmp_path: Path, issuer: LocalIssuer) -> None:
+    app = make_app(project, tmp_path / "state")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await paste_token(app, pilot, issuer.mint(issuer.session_claims(NOW)))
+        assert app.progress.state_of("check-token") is StepState.FAILING
+        assert "Not accepted" in text_of(app, "#token-verdict")
+        [kind_row] = rows(app, "token.kind")
+        assert "-fail" in kind_row.classes
+        fix = str(kind_row.query_one(".check-fix", Static).content)
+        assert "Convex integration" in fix and "skipCache: true" in fix
+        [aud_row] = rows(app, "token.aud")
+        assert "-fail" in aud_row.classes
+        assert app.progress.token is None
+
+
+async def test_an_expired_token_says_how_to_get_a_fresh_one(
+        project: Path, tmp_path: Path, issuer: LocalIssuer) -> None:
+    app = make_app(project, tmp_path / "state")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await paste_token(app, pilot, issuer.mint(issuer.template_claims(NOW - 300)))
+        assert app.progress.state_of("check-token") is StepState.FAILING
+        expiry = text_of(app, "#token-expiry")
+        assert "Expired 240 s ago" in expiry and "skipCache: true" in expiry
+
+
+async def test_the_expiry_ticks_with_the_clock(project: Path, tmp_path: Path,
+                                               issuer: LocalIssuer) -> None:
+    now = [float(NOW)]
+    app = make_app(project, tmp_path / "state", clock=lambda: now[0])
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await paste_token(app, pilot, issuer.mint(issuer.template_claims(NOW)))
+        now[0] += 25
+        await pilot.pause(1.2)
+        assert "Expires in 35 s" in text_of(app, "#token-expiry")
+
+
+async def test_back_next_navigation_and_done_by_word(project: Path, tmp_path: Path) -> None:
+    opened: list[str] = []
+    app = make_app(project, tmp_path / "state", opened=opened)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        assert app.current == "open-dashboard"  # the project is verified, so it resumes here
+        await pilot.press("b")
+        assert app.current == "project"
+        await pilot.press("n", "n")
+        assert app.current == "create-template"
+        await pilot.press("ctrl+b")
+        assert app.current == "open-dashboard"
+        await pilot.press("o")
+        assert opened == ["https://dashboard.clerk.com"]
+        await pilot.press("d")
+        assert app.progress.state_of("open-dashboard") is StepState.CONFIRMED
+        assert app.current == "create-template"
+        await pilot.click("#row-user-sync")
+        assert app.current == "user-sync"
+        await pilot.press("n")
+        assert app.current == "summary"
+        summary = text_of(app, "#summary-table")
+        assert "done by your word" in summary and "done by verification" in summary
+        await pilot.press("n")
+        assert app.current == "summary"
+
+
+async def test_the_path_choice_changes_the_snippets(project: Path, tmp_path: Path) -> None:
+    app = make_app(project, tmp_path / "state")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        app.go_to("create-template")
+        await pilot.pause()
+        await pilot.click("#path-integration")
+        await pilot.pause()
+        assert app.progress.path == "integration"
+        snippet = app.query_one("#clerk-snippet", Copyable).text
+        assert "getToken({ skipCache: true })" in snippet and "template" not in snippet
+        assert app.query_one("#claims", Copyable).text == '{\n  "aud": "convex"\n}'
+        await pilot.click("#path-template")
+        await pilot.pause()
+        assert app.progress.path == "template"
+        snippet = app.query_one("#clerk-snippet", Copyable).text
+        assert "getToken({ template: 'convex', skipCache: true })" in snippet
+        claims = app.query_one("#claims", Copyable).text
+        assert '"aud": "convex"' in claims and '"iss"' not in claims and '"sub"' not in claims
+        assert app.query_one("#path-template", RadioButton).value
+        app.go_to("configure-claims")
+        await pilot.pause()
+        assert "{{org.slug}}" in text_of(app, "#guide-warning")
+        await pilot.click("#claims .copy-button")
+        assert app.clipboard == claims
+
+
+@pytest.mark.parametrize(("line", "title_part", "step"), CASES)
+async def test_the_troubleshooting_box_diagnoses(line: str, title_part: str, step: str,
+                                                 make_project: MakeProject,
+                                                 tmp_path: Path) -> None:
+    root = make_project("https://quiet-ox-46.clerk.accounts.dev", secrets=False)
+    app = build_app(project_dir=root, state_dir=tmp_path / "state",
+                  options=Options(project_dir=root, environ={}, offline=True),
+                  clock=lambda: float(NOW), browser=lambda url: False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        app.go_to("user-sync")
+        await pilot.pause()
+        app.query_one("#log-line", Input).value = line
+        await pilot.pause()
+        diagnosis = text_of(app, "#diagnosis")
+        assert title_part.lower() in diagnosis.lower()
+        assert "Revisit:" in diagnosis
+        if step != "user-sync":
+            app.query_one("#revisit", Button).press()
+            await pilot.pause()
+            assert app.current == step
+
+
+async def test_the_ui_stays_responsive_during_a_slow_fetch(project: Path, tmp_path: Path,
+                                                           issuer: LocalIssuer) -> None:
+    issuer.fault = "slow"
+    app = make_app(project, tmp_path / "state")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert app.fetching
+        await pilot.press("n", "n", "b")
+        assert app.current == "create-template"
+        app.go_to("verify-config")
+        await pilot.pause()
+        assert app.query_one("#fetch-spinner").display
+        assert "Fetching" in text_of(app, "#fetch-status")
+        await pilot.press("question_mark")
+        assert app.screen.__class__.__name__ == "HelpDialog"
+        await pilot.press("escape")
+        assert app.fetching  # all of the above happened while the issuer was still answering
+        issuer.fault = None
+        await settle(app, pilot)
+        assert not app.fetching
+        assert app.progress.state_of("verify-config") is StepState.VERIFIED
+
+
+async def test_a_broken_issuer_fails_verify_config_with_its_fix(
+        project: Path, tmp_path: Path, issuer: LocalIssuer) -> None:
+    issuer.fault = "discovery_404"
+    app = make_app(project, tmp_path / "state")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        assert app.progress.state_of("verify-config") is StepState.FAILING
+        app.go_to("verify-config")
+        await pilot.pause()
+        [row] = rows(app, "issuer.discovery")
+        assert "-fail" in row.classes
+        fixes = app.query_one("#config-fixes", Copyable)
+        assert fixes.display and "npx convex env set CLERK_JWT_ISSUER_DOMAIN" in fixes.text
+        issuer.fault = None
+        await pilot.press("r")
+        await settle(app, pilot)
+        assert app.progress.state_of("verify-config") is StepState.VERIFIED
+
+
+async def test_export_writes_a_report_without_secrets(project: Path, tmp_path: Path,
+                                                      issuer: LocalIssuer) -> None:
+    app = make_app(project, tmp_path / "state")
+    token = issuer.mint(issuer.template_claims(NOW))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await paste_token(app, pilot, token)
+        (project / "convex-auth-report.md").write_text("my own notes\n")
+        await pilot.press("e")
+        await pilot.pause()
+    report = project / "convex-auth-report-2.md"
+    assert (project / "convex-auth-report.md").read_text() == "my own notes\n"
+    text = report.read_text()
+    assert "check-token" in text or "Check a real token" in text
+    for secret in (token, token.split(".")[2], SECRET_KEY, WEBHOOK_SECRET):
+        assert secret not in text
+
+
+async def test_it_resumes_where_it_left_off(project: Path, tmp_path: Path) -> None:
+    state = tmp_path / "state"
+    app = make_app(project, state)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("d", "d")  # open-dashboard, create-template by your word
+        app.set_path("integration")
+        assert app.current == "configure-claims"
+        await pilot.press("q")
+    again = make_app(project, state)
+    async with again.run_test(size=SIZE) as pilot:
+        await settle(again, pilot)
+        assert again.current == "configure-claims"
+        assert again.progress.path == "integration"
+        assert again.progress.state_of("open-dashboard") is StepState.CONFIRMED
+    fresh = make_app(project, state, restart=True)
+    async with fresh.run_test(size=SIZE) as pilot:
+        await settle(fresh, pilot)
+        assert fresh.current == "open-dashboard"
+        assert fresh.progress.state_of("create-template") is StepState.PENDING
