@@ -1,0 +1,214 @@
+"""Clerk's side, verified through the Backend API: asks before the secret key is used, runs
+the clerk.* checks in a thread, marks the dashboard steps they cover, and offers to create a
+missing ``convex`` template (showing exactly what would be sent)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, cast
+
+from rich.markup import escape
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.widgets import Button, Static
+
+from screens.dialogs.clerk_dialogs import CreateTemplateOffer, SecretKeyAgreement
+from screens.widgets.checks import CheckList
+from wizard.catalog import CATALOG
+from wizard.clerk_api import Fetched, JwtTemplate, convex_template_body, resolve_api_url
+from wizard.clerk_checks import (
+    CLERK_CHECK_IDS,
+    ClerkFindings,
+    api_url,
+    check_clerk,
+    create_convex_template,
+    describe_problem,
+    find_secret_key,
+)
+from wizard.model import Check, Status
+from wizard.progress import StepState
+
+if TYPE_CHECKING:
+    from screens.app import WizardApp
+
+CLERK_STEPS: tuple[str, ...] = tuple(dict.fromkeys(CATALOG[i].step for i in CLERK_CHECK_IDS))
+
+
+def step_verdicts(checks: list[Check]) -> dict[str, tuple[StepState, str]]:
+    """Each dashboard step the checks cover: failing if one fails, verified if one passes and
+    none fails; a step whose checks all skip or warn is left as it is."""
+    verdicts: dict[str, tuple[StepState, str]] = {}
+    for step in CLERK_STEPS:
+        mine = [c for c in checks if c.step == step]
+        failed = [c.id for c in mine if c.status is Status.FAIL]
+        if failed:
+            verdicts[step] = (StepState.FAILING, ", ".join(failed))
+        elif any(c.status is Status.PASS for c in mine):
+            titles = ", ".join(c.title for c in mine if c.status is Status.PASS)
+            verdicts[step] = (StepState.VERIFIED, f"Clerk's Backend API shows: {titles}")
+    return verdicts
+
+
+class ClerkChecked(Message):
+    def __init__(self, findings: ClerkFindings) -> None:
+        super().__init__()
+        self.findings = findings
+
+
+class TemplateCreated(Message):
+    def __init__(self, result: Fetched[JwtTemplate]) -> None:
+        super().__init__()
+        self.result = result
+
+
+class ClerkSidePanel(Vertical):
+    """Lives in a step pane; everything it sends is agreed to first."""
+
+    DEFAULT_CSS = """
+    ClerkSidePanel { height: auto; margin: 1 0; }
+    ClerkSidePanel Horizontal { height: auto; }
+    """
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.agreed = False
+        self.offered = False
+        self.busy = False
+        self.findings: ClerkFindings | None = None
+
+    @property
+    def wizard(self) -> WizardApp:
+        return cast("WizardApp", self.app)
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="clerk-side-intro", classes="callout")
+        with Horizontal(classes="buttons"):
+            yield Button("Check Clerk's side", id="clerk-side-check")
+            yield Button("Create the convex template…", id="clerk-side-create")
+        yield CheckList(id="clerk-side-checks")
+
+    def on_mount(self) -> None:
+        self.refresh_view()
+
+    def refresh_view(self) -> None:
+        key = find_secret_key(self.wizard.session.project)
+        check_button = self.query_one("#clerk-side-check", Button)
+        create_button = self.query_one("#clerk-side-create", Button)
+        create_button.display = bool(self.findings and self.findings.can_create_template)
+        check_button.disabled = key is None or self.busy
+        if key is None:
+            text = ("To let the wizard verify the dashboard steps itself, put the app's "
+                    "CLERK_SECRET_KEY in .env.local (a server-side variable, never VITE_ or "
+                    "NEXT_PUBLIC_). It is used only after you agree.")
+        elif self.busy:
+            text = "Asking Clerk's Backend API…"
+        elif self.findings is None:
+            text = (f"Found CLERK_SECRET_KEY in {escape(key.source)} ({escape(key.redacted)}). "
+                    "The wizard can read your Clerk instance with it to verify the dashboard "
+                    "steps; it asks before sending anything.")
+        else:
+            failed = sum(c.failed for c in self.findings.checks)
+            text = ("Clerk's side: every check passes." if not failed else
+                    f"Clerk's side: {failed} check(s) fail; each says what to fix.")
+        self.query_one("#clerk-side-intro", Static).update(text)
+
+    # -- checking ---------------------------------------------------------------------------
+    @on(Button.Pressed, "#clerk-side-check")
+    def check_pressed(self) -> None:
+        key = find_secret_key(self.wizard.session.project)
+        if key is None or self.busy:
+            return
+        if self.agreed:
+            self.start_check()
+            return
+        base, _ = resolve_api_url(api_url(self.wizard.session.project))
+        self.app.push_screen(
+            SecretKeyAgreement(redacted=key.redacted, source=key.source, api_url=base),
+            self._agreement_answered)
+
+    def _agreement_answered(self, yes: bool | None) -> None:
+        if not yes:
+            self.query_one("#clerk-side-intro", Static).update(
+                "The secret key was not used; nothing was sent. Mark the dashboard steps done "
+                "by your word instead (d).")
+            return
+        self.agreed = True
+        self.start_check()
+
+    def start_check(self) -> None:
+        self.busy = True
+        self.refresh_view()
+        self.check_worker()
+
+    @work(thread=True, exclusive=True, group="clerk-side", exit_on_error=False)
+    def check_worker(self) -> None:
+        wizard = self.wizard
+        session = wizard.session
+        try:
+            findings = check_clerk(session.project, session.issuer,
+                                   session.application_id.value, wizard.progress.path,
+                                   agreed=self.agreed, timeout=session.options.timeout)
+        except Exception as exc:  # the checks should not raise; if they do, never crash
+            findings = ClerkFindings([], path=wizard.progress.path)
+            self.app.call_from_thread(self.wizard.engine_failed, "the Clerk checks", exc)
+        self.post_message(ClerkChecked(findings))
+
+    @on(ClerkChecked)
+    def checked(self, message: ClerkChecked) -> None:
+        self.busy = False
+        self.findings = message.findings
+        shorten = self.wizard.home_prefix
+        checks = self.query_one("#clerk-side-checks", CheckList)
+        checks.shorten = shorten
+        checks.show(message.findings.checks)
+        for step, (state, note) in step_verdicts(message.findings.checks).items():
+            self.wizard.mark(step, state, note)
+        self.refresh_view()
+        if message.findings.can_create_template and not self.offered:
+            self.offered = True
+            self.offer_template()
+
+    # -- the offer ---------------------------------------------------------------------------
+    @on(Button.Pressed, "#clerk-side-create")
+    def offer_template(self) -> None:
+        session = self.wizard.session
+        base, _ = resolve_api_url(api_url(session.project))
+        domains = self.findings.side.domains if self.findings and self.findings.side else []
+        instance = ", ".join(d.host for d in domains) or "your instance"
+        self.app.push_screen(CreateTemplateOffer(
+            url=base + "/jwt_templates", body=convex_template_body(session.application_id.value),
+            instance=instance), self._offer_answered)
+
+    def _offer_answered(self, yes: bool | None) -> None:
+        if not yes:
+            self.wizard.notify("Nothing was sent. Create the template in Clerk Dashboard → JWT "
+                               "templates → New template → Convex.", timeout=6)
+            return
+        self.busy = True
+        self.refresh_view()
+        self.create_worker()
+
+    @work(thread=True, exclusive=True, group="clerk-side", exit_on_error=False)
+    def create_worker(self) -> None:
+        session = self.wizard.session
+        try:
+            result = create_convex_template(session.project, session.application_id.value,
+                                            timeout=session.options.timeout)
+        except Exception as exc:  # never crash the UI on an engine bug
+            self.app.call_from_thread(self.wizard.engine_failed, "creating the template", exc)
+            return
+        self.post_message(TemplateCreated(result))
+
+    @on(TemplateCreated)
+    def created(self, message: TemplateCreated) -> None:
+        problem = message.result.problem
+        if problem is not None:
+            self.busy = False
+            self.refresh_view()
+            self.wizard.notify(f"The template was not created: {describe_problem(problem)}",
+                               severity="error", timeout=10)
+            return
+        self.wizard.notify("Created the JWT template convex in Clerk. Checking again…",
+                           timeout=6)
+        self.check_worker()

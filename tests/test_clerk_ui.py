@@ -1,0 +1,195 @@
+"""The real wizard with Pilot: the secret-key agreement and the create-template offer, each
+answered yes and no, against the local Clerk Backend API stand-in."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.widgets import Button, Static
+
+from screens.app import WizardApp, build_app
+from screens.dialogs.clerk_dialogs import CreateTemplateOffer, SecretKeyAgreement
+from screens.widgets.clerk_side import ClerkSidePanel, step_verdicts
+from tests.conftest import NOW, SECRET_KEY, WEBHOOK_SECRET
+from wizard.clerk_api import convex_template_body
+from wizard.engine import Options
+from wizard.local_clerk_api import LocalClerkAPI
+from wizard.local_issuer import LocalIssuer
+from wizard.model import Status
+from wizard.progress import StepState
+
+SIZE = (120, 40)
+DASHBOARD_STEPS = ("open-dashboard", "create-template", "configure-claims", "save-template")
+
+
+@pytest.fixture(scope="module")
+def module_api(issuer: LocalIssuer) -> Iterator[LocalClerkAPI]:
+    with LocalClerkAPI(secret_key=SECRET_KEY, frontend_api_url=issuer.url) as server:
+        yield server
+
+
+@pytest.fixture
+def api(module_api: LocalClerkAPI) -> Iterator[LocalClerkAPI]:
+    module_api.reset()
+    yield module_api
+    module_api.reset()
+
+
+@pytest.fixture
+def app_dir(project: Path, api: LocalClerkAPI) -> Path:
+    with (project / ".env").open("a") as env:
+        env.write(f"CLERK_API_URL={api.url}\n")
+    return project
+
+
+def make_app(project: Path, state_dir: Path) -> WizardApp:
+    return build_app(project_dir=project, state_dir=state_dir,
+                     options=Options(project_dir=project, environ={}, timeout=5),
+                     clock=lambda: float(NOW), browser=lambda url: False)
+
+
+async def settle(app: WizardApp, pilot: Any) -> None:
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def ask_to_check(app: WizardApp, pilot: Any) -> None:
+    await settle(app, pilot)
+    app.go_to("create-template")
+    await pilot.pause()
+    app.query_one("#clerk-side-check", Button).press()
+    await pilot.pause()
+
+
+async def answer(app: WizardApp, pilot: Any, button_id: str) -> None:
+    await pilot.click(f"#{button_id}")
+    await settle(app, pilot)
+    await settle(app, pilot)  # a created template triggers a second check
+
+
+def assert_nothing_secret_written(state_dir: Path, app: WizardApp) -> None:
+    texts = [p.read_text(errors="replace") for p in state_dir.rglob("*") if p.is_file()]
+    texts.append(app.export_screenshot())
+    findings = app.query_one(ClerkSidePanel).findings
+    if findings is not None:
+        texts.append(json.dumps([c.to_dict() for c in findings.checks]))
+    for text in texts:
+        for secret in (SECRET_KEY, WEBHOOK_SECRET, SECRET_KEY[len("sk_test_"):]):
+            assert secret not in text
+
+
+async def test_agreement_no_sends_nothing(app_dir: Path, tmp_path: Path,
+                                          api: LocalClerkAPI) -> None:
+    app = make_app(app_dir, tmp_path / "state")
+    async with app.run_test(size=SIZE) as pilot:
+        await ask_to_check(app, pilot)
+        assert isinstance(app.screen, SecretKeyAgreement)
+        shown = str(app.screen.query_one("#clerk-agree-text", Static).content)
+        assert "sk_test_…" in shown and SECRET_KEY not in shown
+        assert "GET /domains" in shown and api.url in shown
+        await answer(app, pilot, "clerk-agree-no")
+        assert not isinstance(app.screen, SecretKeyAgreement)
+        assert api.requests == []
+        assert "nothing was sent" in str(app.query_one("#clerk-side-intro", Static).content)
+        assert all(app.progress.state_of(s) is StepState.PENDING for s in DASHBOARD_STEPS)
+
+
+async def test_agreement_yes_verifies_the_dashboard_steps(app_dir: Path, tmp_path: Path,
+                                                          api: LocalClerkAPI) -> None:
+    state_dir = tmp_path / "state"
+    app = make_app(app_dir, state_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await ask_to_check(app, pilot)
+        await answer(app, pilot, "clerk-agree-yes")
+        assert [r.path for r in api.requests] == ["/v1/domains", "/v1/jwt_templates"]
+        assert all(r.authorized for r in api.requests)
+        for step in DASHBOARD_STEPS:
+            assert app.progress.state_of(step) is StepState.VERIFIED, step
+        assert not isinstance(app.screen, CreateTemplateOffer)  # convex exists: no offer
+        assert not app.query_one("#clerk-side-create", Button).display
+        # a second check does not ask again
+        app.query_one("#clerk-side-check", Button).press()
+        await settle(app, pilot)
+        assert not isinstance(app.screen, SecretKeyAgreement)
+        assert len(api.requests) == 4
+        assert_nothing_secret_written(state_dir, app)
+
+
+async def test_failing_template_marks_its_step_failing(app_dir: Path, tmp_path: Path,
+                                                       api: LocalClerkAPI) -> None:
+    api.scenario("org_slug_iss")
+    app = make_app(app_dir, tmp_path / "state")
+    async with app.run_test(size=SIZE) as pilot:
+        await ask_to_check(app, pilot)
+        await answer(app, pilot, "clerk-agree-yes")
+        assert app.progress.state_of("configure-claims") is StepState.FAILING
+        assert app.progress.state_of("create-template") is StepState.VERIFIED
+
+
+async def test_offer_yes_creates_the_template(app_dir: Path, tmp_path: Path,
+                                              api: LocalClerkAPI) -> None:
+    api.scenario("absent")
+    state_dir = tmp_path / "state"
+    app = make_app(app_dir, state_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await ask_to_check(app, pilot)
+        await answer(app, pilot, "clerk-agree-yes")
+        assert isinstance(app.screen, CreateTemplateOffer)
+        shown = str(app.screen.query_one("#clerk-offer-body", Static).content)
+        assert json.loads(shown) == convex_template_body("convex")
+        assert api.posted == []
+        await answer(app, pilot, "clerk-offer-yes")
+        assert api.posted == [convex_template_body("convex")]
+        assert [r.method for r in api.requests].count("POST") == 1
+        for step in DASHBOARD_STEPS:
+            assert app.progress.state_of(step) is StepState.VERIFIED, step
+        assert_nothing_secret_written(state_dir, app)
+
+
+async def test_offer_no_sends_nothing(app_dir: Path, tmp_path: Path,
+                                      api: LocalClerkAPI) -> None:
+    api.scenario("absent")
+    app = make_app(app_dir, tmp_path / "state")
+    async with app.run_test(size=SIZE) as pilot:
+        await ask_to_check(app, pilot)
+        await answer(app, pilot, "clerk-agree-yes")
+        assert isinstance(app.screen, CreateTemplateOffer)
+        requests_before = len(api.requests)
+        await answer(app, pilot, "clerk-offer-no")
+        assert not isinstance(app.screen, CreateTemplateOffer)
+        assert api.posted == [] and len(api.requests) == requests_before
+        assert all(r.method == "GET" for r in api.requests)
+        assert app.query_one("#clerk-side-create", Button).display  # the offer can be reopened
+        assert app.progress.state_of("create-template") is not StepState.VERIFIED
+
+
+async def test_without_a_secret_key_the_button_is_disabled(project: Path, tmp_path: Path,
+                                                           make_project: Any,
+                                                           issuer: LocalIssuer) -> None:
+    bare = make_project(issuer.url, publishable_key=issuer.publishable_key, secrets=False,
+                        name="bare")
+    app = make_app(bare, tmp_path / "state")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        app.go_to("create-template")
+        await pilot.pause()
+        assert app.query_one("#clerk-side-check", Button).disabled
+        assert "CLERK_SECRET_KEY" in str(app.query_one("#clerk-side-intro", Static).content)
+
+
+def test_step_verdicts_leave_skipped_and_warned_steps_alone() -> None:
+    from wizard.catalog import make, passed, skipped
+
+    checks = [passed("clerk.instance", "x"),
+              make("clerk.template", Status.WARN, "no template", "optional", near=""),
+              skipped("clerk.template_claims", "x"),
+              make("clerk.template_signing", Status.FAIL, "custom", "custom_key", alg="HS256"),
+              passed("clerk.template_lifetime", "60 s")]
+    verdicts = step_verdicts(checks)
+    assert verdicts["open-dashboard"][0] is StepState.VERIFIED
+    assert "create-template" not in verdicts and "configure-claims" not in verdicts
+    assert verdicts["save-template"] == (StepState.FAILING, "clerk.template_signing")
