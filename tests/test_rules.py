@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import NOW, MakeProject
+from wizard.catalog import CATALOG, make
 from wizard.engine import Options, Verdict, run_checks
 from wizard.local_issuer import ED25519_KID, RSA2_KID, RSA_KID, LocalIssuer, b64url
 from wizard.model import Check, Status
@@ -56,6 +57,13 @@ def jwks_file(tmp_path: Path, issuer: LocalIssuer) -> Path:
 def split(token: str) -> tuple[str, str, str]:
     header, payload, signature = token.split(".")
     return header, payload, signature
+
+
+def test_every_fix_template_fills_without_values() -> None:
+    # A stray brace in a template would crash every run that hits that failure.
+    for spec in CATALOG.values():
+        for reason in spec.fixes:
+            assert make(spec.id, Status.FAIL, "detail", reason).fix
 
 
 # -- good tokens ---------------------------------------------------------------------------

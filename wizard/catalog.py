@@ -195,9 +195,9 @@ _SPECS: tuple[CheckSpec, ...] = (
         "convex.auth_config", "verify-config", "convex/auth.config",
         "one auth config file with a Clerk provider that resolves to the issuer",
         {
-            "missing": "Create convex/auth.config.ts:\n  import type { AuthConfig } from "
-            "\"convex/server\";\n  export default { providers: [{ domain: "
-            "process.env.CLERK_JWT_ISSUER_DOMAIN!, applicationID: \"convex\" }] } satisfies "
+            "missing": "Create convex/auth.config.ts:\n  import type {{ AuthConfig }} from "
+            "\"convex/server\";\n  export default {{ providers: [{{ domain: "
+            "process.env.CLERK_JWT_ISSUER_DOMAIN!, applicationID: \"convex\" }}] }} satisfies "
             "AuthConfig;\nthen run npx convex dev so the deployment picks it up.",
             "both": "Delete one of convex/auth.config.ts and convex/auth.config.js: Convex "
             "refuses to push when both exist (\"Found both … choose one\").",

@@ -76,8 +76,12 @@ def suggested_issuer(value: str) -> str:
     text = value.strip().strip("'\"` ").strip()
     if "://" not in text:
         text = "https://" + text
-    parts = urlsplit(text)
-    scheme = "https" if parts.hostname not in _LOOPBACK else parts.scheme
+    try:
+        parts = urlsplit(text)
+        host = parts.hostname
+    except ValueError:
+        return "https://<your-frontend-api-host>"
+    scheme = "https" if host not in _LOOPBACK else parts.scheme
     return f"{scheme}://{parts.netloc}"
 
 

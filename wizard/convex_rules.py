@@ -123,17 +123,21 @@ def domain_problem(domain: str) -> str | None:
     if domain.startswith('"'):
         return "starts with a double quote"
     if not _SCHEME_RE.match(domain):
-        host = urlsplit("https://" + domain).hostname or ""
+        try:
+            host = urlsplit("https://" + domain).hostname or ""
+        except ValueError:
+            return "does not parse as a URL"
         if host != "localhost" and not re.search(r"\.[A-Za-z]{2,}$", host):
             return "must have a scheme or end with a top-level domain"
         domain = "https://" + domain
     try:
         parts = urlsplit(domain)
+        hostname = parts.hostname
     except ValueError:
         return "does not parse as a URL"
     if parts.scheme not in ("http", "https"):
         return f"scheme {parts.scheme!r} is not http or https"
-    if not parts.hostname:
+    if not hostname:
         return "has no host"
     return None
 
