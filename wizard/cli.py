@@ -74,6 +74,13 @@ def build_parser() -> argparse.ArgumentParser:
                        help="no network call and no subprocess")
     check.add_argument("--timeout", type=_positive_float, default=10.0, metavar="SECONDS",
                        help="per-request network timeout (default 10)")
+    check.add_argument("--ask-convex", action="store_true",
+                       help="also send the token to the project's Convex deployment and report "
+                       "whether it accepts it; without it the token is never sent")
+    check.add_argument("--deploy-key-env", metavar="NAME",
+                       help="the variable holding the Convex deploy key (default "
+                       "CONVEX_DEPLOY_KEY); the key is used to list the deployed auth "
+                       "providers and is never shown")
     check.add_argument("--json", action="store_true", help="print one JSON document")
     check.add_argument("--use-secret-key", action="store_true",
                        help="read the Clerk instance (domains, JWT templates) with "
@@ -130,6 +137,7 @@ def run_check(args: argparse.Namespace) -> int:
         project_dir=_project_dir(args), issuer=args.issuer, application_id=args.application_id,
         jwks_file=args.jwks, at=args.at, offline=args.offline, timeout=args.timeout,
         environ=dict(os.environ),
+        ask_convex=args.ask_convex, deploy_key_env=args.deploy_key_env,
         use_secret_key=args.use_secret_key,
     )
     verdict = run_checks(options, token)
