@@ -276,7 +276,7 @@ def run_checks_at(project: Path, token: str, at: float) -> tuple[dict[str, Check
     {"iat": NOW, "exp": NOW + 60, "nbf": NOW + 30},
 ], ids=["iat-future", "nbf-future"])
 def test_future_iat_or_nbf_warns_but_passes(project: Path, issuer: LocalIssuer,
-                                            claims: dict[str, int]) -> None:
+                                            claims: dict[str, Any]) -> None:
     checks, verdict = judge(project, issuer.mint(issuer.template_claims(NOW, **claims)))
     clock = checks["token.clock"]
     assert clock.status is Status.WARN
