@@ -128,6 +128,10 @@ def read_token_argument(args: argparse.Namespace) -> str | None:
 
 
 def run_check(args: argparse.Namespace) -> int:
+    if not args.offline and args.jwks is None:
+        from wizard.tls import prewarm
+
+        prewarm()  # the CA bundle loads in a thread while the checks are imported
     from wizard.engine import Options, run_checks
 
     if args.jwks is not None and not args.jwks.is_file():

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,6 +30,8 @@ def get_deployment_env(root: Path, name: str, *, timeout: float = CLI_TIMEOUT) -
     if cli is None:
         return DeploymentValue("unavailable", message="the Convex CLI is not installed in "
                                "node_modules (run npm install)")
+    import subprocess  # only when there is a CLI to run: most `check` runs never need it
+
     try:
         done = subprocess.run(
             [str(cli), "env", "get", name], cwd=root, capture_output=True, text=True,

@@ -18,6 +18,7 @@ from jwt.exceptions import PyJWTError
 
 from wizard import __version__
 from wizard.convex_rules import ALLOWED_ALGS, discovery_url
+from wizard.tls import verified_context
 
 DEFAULT_TIMEOUT = 10.0
 MAX_REDIRECTS = 5
@@ -69,7 +70,8 @@ class _BodyTooLarge(Exception):
 
 def new_client(timeout: float = DEFAULT_TIMEOUT) -> httpx.Client:
     return httpx.Client(
-        timeout=timeout, follow_redirects=True, max_redirects=MAX_REDIRECTS, verify=True,
+        timeout=timeout, follow_redirects=True, max_redirects=MAX_REDIRECTS,
+        verify=verified_context(),
         headers={"User-Agent": USER_AGENT, "Accept": "application/json"},
     )
 

@@ -1,0 +1,63 @@
+"""Start-up driver: one fresh interpreter, one app, headless, until its first screen is drawn.
+
+    python first_screen.py bare|wizard SPAWN_TIME PROJECT STATE_DIR
+    python first_screen.py probe       # exit 0 when the wizard app can be built
+
+Prints the seconds-since-spawn (``SPAWN_TIME`` is the parent's ``time.time()`` just before it
+started this process) at the moment the first screen has been composed, mounted and refreshed.
+The same Pilot sequence is used for both apps, so only the apps differ.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from typing import Any
+
+
+def _probe() -> int:
+    try:
+        from screens.app import build_app  # noqa: F401
+    except ImportError as exc:
+        print(f"the wizard UI is not available yet (screens.app.build_app: {exc})")
+        return 3
+    return 0
+
+
+def main() -> int:
+    mode = sys.argv[1]
+    if mode == "probe":
+        return _probe()
+    spawn, project, state = float(sys.argv[2]), sys.argv[3], sys.argv[4]
+    import asyncio
+
+    elapsed: list[float] = []
+
+    async def run() -> None:
+        if mode == "bare":
+            from textual.app import App, ComposeResult
+            from textual.widgets import Static
+
+            class Bare(App[None]):
+                def compose(self) -> ComposeResult:
+                    yield Static("Convex + Clerk")
+
+            app: App[Any] = Bare()
+        else:
+            from pathlib import Path
+
+            from screens.app import build_app
+
+            app = build_app(project_dir=Path(project), state_dir=Path(state))
+        async with app.run_test(headless=True, size=(100, 32)) as pilot:
+            await pilot.pause()
+            elapsed.append(time.time() - spawn)
+            app.exit()
+
+    asyncio.run(run())
+    print(f"{elapsed[0] * 1000:.3f}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,55 @@
+"""The verified TLS context for issuer requests, built ahead of time.
+
+Loading the CA bundle is the largest single cost of a ``check`` run (about 50 ms, as much as
+importing httpx). OpenSSL reads the bundle without holding the GIL, so :func:`prewarm` starts
+it in a thread right after httpx is imported, where it overlaps with importing PyJWT,
+cryptography and the checks; :func:`verified_context` then hands it to the client. It is the
+very context httpx builds for ``verify=True`` (same function, same defaults, same environment
+variables), so nothing about certificate verification changes.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import ssl
+
+_lock = threading.Lock()
+_thread: threading.Thread | None = None
+_context: ssl.SSLContext | None = None
+
+
+def prewarm() -> None:
+    """Start building the context in the background (once per process; cheap to call again)."""
+    global _thread
+    # Imported here, in the calling thread, so that the worker imports nothing: two threads
+    # importing the same packages at once would only wait on each other's import locks.
+    import certifi  # noqa: F401
+    import httpx  # noqa: F401
+
+    with _lock:
+        if _thread is None:
+            _thread = threading.Thread(target=_build, name="tls-context", daemon=True)
+            _thread.start()
+
+
+def _build() -> None:
+    global _context
+    import httpx
+
+    try:
+        _context = httpx.create_ssl_context()
+    except Exception:  # a broken SSL_CERT_FILE: httpx raises it again where it always did
+        _context = None
+
+
+def verified_context() -> ssl.SSLContext | bool:
+    """The prewarmed context (waiting for it if it is not ready), else ``True`` so that httpx
+    builds its own as usual."""
+    thread = _thread
+    if thread is None:
+        return True
+    thread.join()
+    return _context if _context is not None else True
