@@ -19,7 +19,7 @@ def normalize_pasted(text: str) -> str:
     value = text.strip()
     if len(value) >= 2 and value[0] == value[-1] and value[0] in _QUOTES:
         value = value[1:-1].strip()
-    if value[:7].lower() == "bearer ":
+    if value[:7].lower() == "bearer " or value.lower() == "bearer":  # "Bearer " alone: empty
         value = value[7:].strip()
     return value
 
