@@ -11,6 +11,7 @@ from textual.containers import Horizontal
 from textual.widgets import Button, Static, TextArea
 
 from screens.base import StepPane
+from screens.widgets.ask_convex import AskConvex
 from screens.widgets.checks import CheckList
 from screens.widgets.copyable import Copyable
 from screens.widgets.expiry import ExpiryTicker
@@ -39,6 +40,7 @@ class CheckTokenPane(StepPane):
         yield ExpiryTicker(app.clock, lambda: token_snippet(self.wizard.progress.path),
                            id="token-expiry")
         yield CheckList(id="token-checks", shorten=app.home_prefix)
+        yield AskConvex(self.current_token, id="ask-convex-token")
         yield Static("", id="token-claims", classes="claims")
 
     def refresh_view(self) -> None:
@@ -46,6 +48,9 @@ class CheckTokenPane(StepPane):
             return
         self.query_one("#token-snippet", Copyable).set_text(
             token_snippet(self.wizard.progress.path))
+
+    def current_token(self) -> str:
+        return normalize_pasted(self.query_one("#token-input", TextArea).text)
 
     def accept_paste(self, text: str) -> None:
         area = self.query_one("#token-input", TextArea)
@@ -58,11 +63,12 @@ class CheckTokenPane(StepPane):
         self.recheck()
 
     def recheck(self) -> None:
-        text = normalize_pasted(self.query_one("#token-input", TextArea).text)
-        if not text:
-            self.show(None)
-            return
-        self.show(self.wizard.verify(text))
+        self.check_text(self.query_one("#token-input", TextArea).text)
+
+    def check_text(self, text: str) -> None:
+        """Verify and show; the raw text is never kept beyond the paste box."""
+        token = normalize_pasted(text)
+        self.show(self.wizard.verify(token) if token else None)
 
     def show(self, verdict: TokenVerdict | None) -> None:
         headline = self.query_one("#token-verdict", Static)

@@ -9,6 +9,7 @@ from textual.containers import Horizontal
 from textual.widgets import Button, Input, Static
 
 from screens.base import StepPane
+from screens.widgets.ask_convex import AskConvex
 from wizard.diagnose import diagnose
 from wizard.progress import StepState
 from wizard.step_texts import TROUBLESHOOT_HINT, USER_SYNC_SUCCESS
@@ -22,6 +23,7 @@ class UserSyncPane(StepPane):
         success = "\n".join(f"✔ {escape(line)}" for line in USER_SYNC_SUCCESS)
         yield Static("What success looks like", classes="section-title")
         yield Static(success, id="success", classes="callout")
+        yield AskConvex(self._pasted_token, id="ask-convex-sync")
         yield Static("Troubleshooting", classes="section-title")
         yield Static(escape(TROUBLESHOOT_HINT), classes="muted")
         yield Input(placeholder="Paste an error line…", id="log-line")
@@ -29,6 +31,11 @@ class UserSyncPane(StepPane):
         with Horizontal(classes="buttons"):
             yield Button("It works: done (d)", id="sync-done", classes="done-button")
             yield Button("Go to the step to revisit", id="revisit", disabled=True)
+
+    def _pasted_token(self) -> str:
+        pane = self.wizard.pane("check-token")
+        current = getattr(pane, "current_token", None)
+        return str(current()) if callable(current) else ""
 
     def accept_paste(self, text: str) -> None:
         box = self.query_one("#log-line", Input)
@@ -55,7 +62,7 @@ class UserSyncPane(StepPane):
                    f"[b]Fix:[/] {escape(found.fix)}\n[b]Revisit:[/] step {number}, "
                    f"{escape(title)}")
         self.revisit_step = found.step
-        revisit.scroll_visible(animate=False)
+        self.call_after_refresh(revisit.scroll_visible, animate=False)
         revisit.disabled = found.step == self.step_id
         revisit.label = f"Go to step {number}: {title}"
         if found.step == self.step_id:

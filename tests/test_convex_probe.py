@@ -509,3 +509,51 @@ def test_deploy_key_lookup_and_target(tmp_path: Path) -> None:
     assert admin_url(dev_url, DEPLOY_KEY) == dev_url
     local = Sourced("http://127.0.0.1:3210", "y")
     assert admin_url(local, prod_key) == local
+
+
+# -- the wizard's Ask Convex action -------------------------------------------------------------
+
+async def test_ask_convex_action_in_the_wizard(make_project: MakeProject, issuer: LocalIssuer,
+                                               convex: LocalConvex, tmp_path: Path) -> None:
+    from textual.widgets import Button, Static, TextArea
+
+    from screens.app import build_app
+    from wizard.progress import StepState
+
+    root = write_project(make_project, issuer, convex)
+    app = build_app(project_dir=root, state_dir=tmp_path / "state",
+                    options=Options(project_dir=root, environ={}, timeout=5),
+                    clock=lambda: float(NOW), browser=lambda url: False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await app.workers.wait_for_complete()
+        app.go_to("check-token")
+        await pilot.pause()
+        token = good_token(issuer, aud="other")
+        app.query_one("#token-input", TextArea).text = token
+        await pilot.pause()
+        assert convex.requests == []  # pasting sends nothing
+        target = str(app.query_one("#ask-convex-token .ask-convex-target", Static).content)
+        assert convex.url in target and ".env.local:VITE_CONVEX_URL" in target
+        app.query_one("#ask-convex-token .ask-convex-button", Button).press()
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.progress.convex_answer is not None
+        assert app.progress.convex_answer["code"] == "NoAuthProvider"
+        assert app.progress.state_of("user-sync") is StepState.FAILING
+        app.query_one("#token-input", TextArea).text = good_token(issuer)
+        app.go_to("user-sync")
+        await pilot.pause()
+        app.query_one("#ask-convex-sync .ask-convex-button", Button).press()
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        answer = str(app.query_one("#ask-convex-sync .ask-convex-answer", Static).content)
+        assert "Convex accepts this token" in answer
+        assert app.progress.state_of("user-sync") is StepState.VERIFIED
+        assert app.progress.convex_answer["status"] == "accepted"
+        assert set(app.progress.convex_answer) >= {"status", "code", "message", "time"}
+        assert len(convex.requests) == 2
+    saved = "".join(p.read_text() for p in (tmp_path / "state").rglob("*") if p.is_file())
+    assert token not in saved and token.rsplit(".", 1)[1] not in saved
+    assert "accepted" in saved
