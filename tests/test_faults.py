@@ -3,12 +3,15 @@ what to do (SPEC §6 "Network"), against the real local issuer's switchable faul
 
 from __future__ import annotations
 
+import json
 import re
 import socket
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from cryptography.hazmat.primitives.asymmetric import ec
+from jwt.algorithms import ECAlgorithm
 
 from tests.conftest import NOW, MakeProject
 from wizard.engine import Options, Verdict, run_checks
@@ -183,3 +186,16 @@ def test_fetch_never_raises_and_reports_the_url(issuer: LocalIssuer) -> None:
         keys = fetch_issuer_keys(url, timeout=1)
         assert keys.discovery_problem is not None
         assert not keys.usable
+
+
+def test_key_set_without_an_allowed_algorithm(project: Path, issuer: LocalIssuer,
+                                              tmp_path: Path) -> None:
+    ec_key = json.loads(ECAlgorithm.to_jwk(ec.generate_private_key(ec.SECP256R1()).public_key()))
+    rs384 = {**issuer.public_jwk("rsa"), "alg": "RS384"}
+    path = tmp_path / "jwks.json"
+    path.write_text(json.dumps({"keys": [{**ec_key, "alg": "ES256", "kid": "ec1"}, rs384]}))
+    verdict = run_checks(Options(project_dir=project, at=NOW, jwks_file=path),
+                         issuer.mint(issuer.template_claims(NOW)))
+    checks = {c.id: c for c in verdict.checks}
+    assert_failed(checks, verdict, "issuer.jwks", "ES256", "RS384", "no RS256 or EdDSA")
+    assert_token_not_judged(checks, verdict)
