@@ -1,0 +1,130 @@
+"""One SVG snapshot per screen: frozen clock, fixed issuer port, home shown as ~, no blink.
+
+Regenerate with ``pytest tests/test_ui_snapshots.py --snapshot-update`` and review the SVGs.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import Input, TextArea
+
+from screens.app import WizardApp, build_app
+from screens.check_token import CheckTokenPane
+from tests.conftest import NOW, SECRET_KEY, WEBHOOK_SECRET, MakeProject
+from wizard.engine import Options
+from wizard.local_issuer import LocalIssuer
+
+SNAPSHOT_PORT = 48123
+SIZE = (120, 40)
+Snap = Callable[..., bool]
+
+
+@pytest.fixture(scope="module")
+def fixed_issuer() -> Iterator[LocalIssuer]:
+    server = LocalIssuer(port=SNAPSHOT_PORT)
+    for _ in range(60):  # another run of this module may hold the port for a while
+        try:
+            server.start()
+            break
+        except OSError:
+            time.sleep(1)
+    else:
+        pytest.skip(f"port {SNAPSHOT_PORT} is busy; snapshots need a stable issuer URL")
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def snap_app(fixed_issuer: LocalIssuer, make_project: MakeProject, tmp_path: Path,
+             monkeypatch: pytest.MonkeyPatch) -> WizardApp:
+    monkeypatch.setenv("HOME", str(tmp_path))
+    root = make_project(fixed_issuer.url, publishable_key=fixed_issuer.publishable_key)
+    return build_app(project_dir=root, state_dir=tmp_path / "state",
+                     options=Options(project_dir=root, environ={}),
+                     clock=lambda: float(NOW), browser=lambda url: False)
+
+
+def go(step: str, then: Callable[[WizardApp], Any] | None = None) -> Callable[[Pilot[Any]], Any]:
+    async def run_before(pilot: Pilot[Any]) -> None:
+        app = pilot.app
+        assert isinstance(app, WizardApp)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        for widget in app.query(Input):
+            widget.cursor_blink = False
+        for area in app.query(TextArea):
+            area.cursor_blink = False
+        app.go_to(step)
+        await pilot.pause()
+        if then is not None:
+            then(app)
+            # Let re-mounted check rows and scrolling settle before the picture is taken.
+            for _ in range(3):
+                await pilot.pause(0.1)
+                await pilot.wait_for_scheduled_animations()
+        app.clear_notifications()
+        await pilot.pause()
+
+    return run_before
+
+
+def token(issuer: LocalIssuer, **kwargs: Any) -> Callable[[WizardApp], None]:
+    def paste(app: WizardApp) -> None:
+        claims = issuer.template_claims(NOW, jti="0123456789abcdef0123", **kwargs)
+        # Straight to the checks: a token, even a test one, must not end up in an SVG file.
+        pane = app.pane("check-token")
+        assert isinstance(pane, CheckTokenPane)
+        pane.check_text(issuer.mint(claims))
+
+    return paste
+
+
+@pytest.mark.parametrize("step", ["project", "open-dashboard", "create-template",
+                                  "configure-claims", "save-template", "verify-config",
+                                  "check-clerk", "user-sync", "summary"])
+def test_screen(step: str, snap_app: WizardApp, snap_compare: Snap) -> None:
+    assert snap_compare(snap_app, terminal_size=SIZE, run_before=go(step))
+
+
+def test_check_token_verified(snap_app: WizardApp, fixed_issuer: LocalIssuer,
+                              snap_compare: Snap) -> None:
+    assert snap_compare(snap_app, terminal_size=SIZE,
+                        run_before=go("check-token", token(fixed_issuer)))
+
+
+def test_check_token_failing(snap_app: WizardApp, fixed_issuer: LocalIssuer,
+                             snap_compare: Snap) -> None:
+    assert snap_compare(snap_app, terminal_size=SIZE,
+                        run_before=go("check-token", token(fixed_issuer, aud="other")))
+
+
+def test_integration_path_chosen(snap_app: WizardApp, snap_compare: Snap) -> None:
+    assert snap_compare(snap_app, terminal_size=SIZE,
+                        run_before=go("check-clerk", lambda app: app.set_path("integration")))
+
+
+def test_troubleshooting_diagnosis(snap_app: WizardApp, snap_compare: Snap) -> None:
+    def paste(app: WizardApp) -> None:
+        app.query_one("#log-line", Input).value = "No auth provider found matching the given token"
+
+    assert snap_compare(snap_app, terminal_size=SIZE, run_before=go("user-sync", paste))
+
+
+def test_no_token_in_any_snapshot() -> None:
+    folder = Path(__file__).parent / "__snapshots__" / "test_ui_snapshots"
+    for svg in folder.glob("*.svg"):
+        text = svg.read_text(encoding="utf-8")
+        assert not re.search(r"eyJ[\w-]{8,}\.", text), svg.name
+        assert SECRET_KEY not in text and WEBHOOK_SECRET not in text, svg.name
+
+
+def test_help_dialog(snap_app: WizardApp, snap_compare: Snap) -> None:
+    assert snap_compare(snap_app, terminal_size=SIZE,
+                        run_before=go("open-dashboard", lambda app: app.action_help()))
