@@ -238,8 +238,8 @@ _SPECS: tuple[CheckSpec, ...] = (
         "auth.config's domain and applicationID",
         {
             "no_providers": "The deployment has no auth providers: convex/auth.config.ts was "
-            "never pushed to it. Run {push} (npx convex dev pushes to your dev deployment, "
-            "npx convex deploy to production).",
+            "never pushed to it. Run {push} (npx convex dev pushes to the dev deployment, "
+            "npx convex deploy to production) and check again.",
             "domain_differs": "The deployment checks tokens against {deployed}, but the local "
             "auth.config resolves to {issuer}. Run: npx convex env set {var} {issuer} (then "
             "{push} so auth.config is pushed again).",

@@ -7,6 +7,7 @@ never leaves this module except in the ``Authorization`` header; only its source
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -191,7 +192,7 @@ def accepts_token_check(session: Session, report: ConvexReport,
         else:
             detail += "; the wizard's checks agree"
         return passed(ACCEPTS, detail)
-    detail = f"{where} rejected the token: {came_back}"
+    detail = f"{where} rejected the token: {came_back.rstrip('.')}"
     if report.agrees is False:
         detail += (". DISAGREEMENT: the wizard's checks verify this token, but Convex rejects "
                    "it: the deployment's configuration differs from the local one (see "
@@ -205,7 +206,7 @@ def accepts_token_check(session: Session, report: ConvexReport,
                                             "AuthProviderDiscoveryFailed") else "inconclusive"
     return make(ACCEPTS, Status.FAIL, detail, reason,
                 iss_norm=token_issuer_with_scheme(iss).rstrip("/") if iss else "<issuer>",
-                aud=audiences(claims.get("aud")), var=session.project.issuer_var,
+                aud=json.dumps(audiences(claims.get("aud"))), var=session.project.issuer_var,
                 message=answer.message, what=came_back, url_source=url_source,
                 get_token=get_token_snippet(session.options.path))
 
