@@ -84,6 +84,10 @@ class WizardApp(App[int]):
         Binding("o", "open_dashboard", "Open dashboard", show=False),
         Binding("question_mark,f1", "help", "Help"),
         Binding("q", "quit", "Quit"),
+        Binding("pagedown", "scroll_pane(1)", "Page down", show=False),
+        Binding("pageup", "scroll_pane(-1)", "Page up", show=False),
+        Binding("down", "scroll_lines(3)", "Scroll down", show=False),
+        Binding("up", "scroll_lines(-3)", "Scroll up", show=False),
     ]
 
     def __init__(self, *, options: engine.Options, state_dir: Path | None,
@@ -328,12 +332,23 @@ class WizardApp(App[int]):
         if index > 0:
             self.go_to(ORDER[index - 1])
 
+    def action_scroll_pane(self, direction: int) -> None:
+        pane = self.pane(self.current)
+        pane.scroll_relative(y=direction * max(3, pane.size.height - 4), animate=False)
+
+    def action_scroll_lines(self, lines: int) -> None:
+        self.pane(self.current).scroll_relative(y=lines, animate=False)
+
     def action_done(self) -> None:
         if self.current == SUMMARY_ID:
             return
         step = step_by_id(self.current)
         if step.verifiable:
             self.notify("The wizard marks this step done only when it verifies it.",
+                        severity="warning", timeout=4)
+            return
+        if step.id == "create-template" and self.progress.path is None:
+            self.notify("Choose one of the two paths first (tab to the choice, enter).",
                         severity="warning", timeout=4)
             return
         self.mark(step.id, StepState.CONFIRMED, "you said it is done")

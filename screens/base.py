@@ -20,6 +20,8 @@ class StepPane(VerticalScroll):
     """One guide step: what to do, why, the step's own body, how the wizard knows it's done."""
 
     step_id: ClassVar[str]
+    # Tab should reach the step's controls first; the app scrolls the pane with keys.
+    can_focus = False
 
     def __init__(self) -> None:
         super().__init__(id=self.step_id, classes="step-pane")

@@ -279,8 +279,11 @@ async def test_it_resumes_where_it_left_off(project: Path, tmp_path: Path) -> No
     app = make_app(project, state)
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
-        await pilot.press("d", "d")  # open-dashboard, create-template by your word
+        await pilot.press("d")  # open-dashboard, by your word
+        await pilot.press("d")
+        assert app.current == "create-template"  # refused: no path chosen yet
         app.set_path("integration")
+        await pilot.press("d")
         assert app.current == "configure-claims"
         await pilot.press("q")
     again = make_app(project, state)
