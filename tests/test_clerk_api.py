@@ -462,3 +462,13 @@ def test_cli_human_output_with_a_rolled_key_shows_no_secret(make_project: MakePr
     assert "not valid for any" in done.stdout
     done = run_cli(app, api, "--use-secret-key", "--json")
     assert clerk_part(done.stdout)["clerk.instance"]["status"] == "fail"
+
+
+def test_every_claims_problem_gets_its_fix(app_dir: Path, issuer: LocalIssuer,
+                                           api: LocalClerkAPI) -> None:
+    api.templates = [jwt_template(claims={**PRESET_CLAIMS, "aud": ["convex", "my-api"],
+                                          "iss": "{{org.slug}}", "sub": "{{user.id}}"})]
+    check = by_id(findings(app_dir, issuer).checks)["clerk.template_claims"]
+    assert check.status is Status.FAIL
+    assert '"iss": "{{org.slug}}"' in check.fix and "remove sub as well" in check.fix
+    assert 'Make "aud" the string "convex"' in check.fix

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 import httpx
@@ -305,7 +305,8 @@ def _claims_check(template: JwtTemplate, application_id: str, auth_path: str) ->
             others = [n for n in reserved if n != "iss"]
             problems.append((Status.FAIL, f"reserved claims set ({listed}); \"iss\": "
                              "\"{{org.slug}}\" is the original guide's mistake", "org_slug_iss",
-                             {"others": f", and {', '.join(others)}" if others else ""}))
+                             {"others": f"; remove {', '.join(others)} as well" if others
+                              else ""}))
         else:
             problems.append((Status.FAIL, f"reserved claims set ({listed})", "reserved",
                              {"claims": ", ".join(reserved)}))
@@ -329,10 +330,16 @@ def _claims_check(template: JwtTemplate, application_id: str, auth_path: str) ->
     if not problems:
         return passed("clerk.template_claims", f"aud is \"{application_id}\" (a string); no "
                       f"reserved claim; claims: {', '.join(claims) or 'none'}")
-    worst = next((p for p in problems if p[0] is Status.FAIL), problems[0])
+    status = Status.FAIL if any(p[0] is Status.FAIL for p in problems) else Status.WARN
     detail = "; ".join(p[1] for p in problems)
-    return make("clerk.template_claims", worst[0], detail, worst[2], app_id=application_id,
-                auth_path=auth_path, **worst[3])
+    # One fix per problem, worst first, so the user fixes everything in one visit.
+    ordered = [p for p in problems if p[0] is Status.FAIL] + [
+        p for p in problems if p[0] is not Status.FAIL]
+    fixes = [make("clerk.template_claims", p[0], p[1], p[2], app_id=application_id,
+                  auth_path=auth_path, **p[3]).fix for p in ordered]
+    first = make("clerk.template_claims", status, detail, ordered[0][2], app_id=application_id,
+                 auth_path=auth_path, **ordered[0][3])
+    return replace(first, fix=" ".join(fixes))
 
 
 def _signing_check(template: JwtTemplate) -> Check:
