@@ -167,18 +167,19 @@ async def test_offer_no_sends_nothing(app_dir: Path, tmp_path: Path,
         assert app.progress.state_of("create-template") is not StepState.VERIFIED
 
 
-async def test_without_a_secret_key_the_button_is_disabled(project: Path, tmp_path: Path,
-                                                           make_project: Any,
-                                                           issuer: LocalIssuer) -> None:
+async def test_without_a_secret_key_nothing_is_asked_or_sent(make_project: Any,
+                                                             tmp_path: Path,
+                                                             issuer: LocalIssuer,
+                                                             api: LocalClerkAPI) -> None:
     bare = make_project(issuer.url, publishable_key=issuer.publishable_key, secrets=False,
                         name="bare")
+    (bare / ".env").write_text(f"CLERK_API_URL={api.url}\n")
     app = make_app(bare, tmp_path / "state")
     async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
-        app.go_to("create-template")
-        await pilot.pause()
-        assert app.query_one("#clerk-side-check", Button).disabled
+        await ask_to_check(app, pilot)
+        assert not isinstance(app.screen, SecretKeyAgreement)
         assert "CLERK_SECRET_KEY" in str(app.query_one("#clerk-side-intro", Static).content)
+        assert api.requests == []
 
 
 def test_step_verdicts_leave_skipped_and_warned_steps_alone() -> None:

@@ -96,7 +96,7 @@ class ClerkSidePanel(Vertical):
         check_button = self.query_one("#clerk-side-check", Button)
         create_button = self.query_one("#clerk-side-create", Button)
         create_button.display = bool(self.findings and self.findings.can_create_template)
-        check_button.disabled = key is None or self.busy
+        check_button.disabled = self.busy
         if key is None:
             text = ("To let the wizard verify the dashboard steps itself, put the app's "
                     "CLERK_SECRET_KEY in .env.local (a server-side variable, never VITE_ or "
@@ -117,7 +117,13 @@ class ClerkSidePanel(Vertical):
     @on(Button.Pressed, "#clerk-side-check")
     def check_pressed(self) -> None:
         key = find_secret_key(self.wizard.session.project)
-        if key is None or self.busy:
+        self.refresh_view()  # the .env files may have changed since (r re-reads them)
+        if key is None:
+            self.wizard.notify("No CLERK_SECRET_KEY in the project's .env files; add it (a "
+                               "server-side variable) and press r to read them again.",
+                               severity="warning", timeout=8)
+            return
+        if self.busy:
             return
         if self.agreed:
             self.start_check()
