@@ -30,7 +30,7 @@ class UserSyncPane(StepPane):
         yield Static("", id="diagnosis", classes="diagnosis")
         with Horizontal(classes="buttons"):
             yield Button("It works: done (d)", id="sync-done", classes="done-button")
-            yield Button("Go to the step to revisit", id="revisit", disabled=True)
+            yield Button("Revisit the step", id="revisit", disabled=True)
 
     def _pasted_token(self) -> str:
         pane = self.wizard.pane("check-token")
@@ -64,7 +64,7 @@ class UserSyncPane(StepPane):
         self.revisit_step = found.step
         self.call_after_refresh(revisit.scroll_visible, animate=False)
         revisit.disabled = found.step == self.step_id
-        revisit.label = f"Go to step {number}: {title}"
+        revisit.label = f"Revisit step {number}"
         if found.step == self.step_id:
             app.mark(self.step_id, StepState.CONFIRMED, "a pasted log line showed the identity")
 

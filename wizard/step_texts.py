@@ -196,6 +196,8 @@ def dashboard_hint(frontend_api: str | None) -> str:
     if frontend_api is None:
         return ("No publishable key was found, so the wizard cannot tell which application to "
                 "pick. Copy it from Dashboard → API keys (" + CLERK_API_KEYS_PAGE + ").")
-    return ("Pick the application whose API keys page shows the Frontend API URL https://"
+    local = frontend_api.startswith(("127.0.0.1", "localhost"))
+    scheme = "http://" if local else "https://"
+    return ("Pick the application whose API keys page shows the Frontend API URL " + scheme
             + frontend_api + ". It must be the same instance (development or production) as "
             "your publishable key.")
