@@ -9,9 +9,10 @@ port is closed. Textual is imported only inside :func:`run_demo`.
 from __future__ import annotations
 
 import json
+import signal
 import tempfile
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -24,9 +25,9 @@ if TYPE_CHECKING:
 
 OTHER_ISSUER = "https://other-app-12.clerk.accounts.dev"
 SAMPLES: tuple[tuple[str, str], ...] = (
-    ("template", "Good: template token"),
-    ("integration", "Good: integration token"),
-    ("session", "Bad: session token, no aud"),
+    ("template", "Good: template"),
+    ("integration", "Good: integration"),
+    ("session", "Bad: no aud (session)"),
     ("expired", "Bad: expired"),
     ("wrong-issuer", "Bad: wrong issuer"),
 )
@@ -105,12 +106,34 @@ def demo_notice(ctx: DemoContext) -> str:
             "lives in a temporary folder. Both are removed when you quit.")
 
 
+def _exit_now(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)
+
+
+@contextmanager
+def _cleanup_on_hangup() -> Iterator[None]:
+    """A closed terminal (SIGHUP) or a kill (SIGTERM) still stops the issuer and removes the
+    temporary folder: the signal becomes SystemExit, so every ``with`` unwinds."""
+    previous: dict[int, Any] = {}
+    for name in ("SIGHUP", "SIGTERM"):
+        number = getattr(signal, name, None)
+        if number is None:
+            continue
+        with suppress(ValueError):  # not the main thread (tests): nothing to install
+            previous[number] = signal.signal(number, _exit_now)
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+
+
 def run_demo(notice: str | None = None,
              runner: Callable[[WizardApp], object] | None = None) -> int:
     """Run the wizard on the demo; ``runner`` replaces ``app.run()`` (tests drive it)."""
     from screens.app import build_app
 
-    with open_demo() as ctx:
+    with _cleanup_on_hangup(), open_demo() as ctx:
         message = demo_notice(ctx) if notice is None else notice + " " + demo_notice(ctx)
         app = build_app(project_dir=ctx.project_dir, state_dir=ctx.state_dir,
                         options=ctx.options(), demo=ctx, notice=message)
