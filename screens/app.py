@@ -84,6 +84,7 @@ class WizardApp(App[int]):
         Binding("o", "open_dashboard", "Open dashboard", show=False),
         Binding("question_mark,f1", "help", "Help"),
         Binding("q", "quit", "Quit"),
+        Binding("escape", "leave_field", "Leave the field", show=False),
         Binding("pagedown", "scroll_pane(1)", "Page down", show=False),
         Binding("pageup", "scroll_pane(-1)", "Page up", show=False),
         Binding("down", "scroll_lines(3)", "Scroll down", show=False),
@@ -335,6 +336,10 @@ class WizardApp(App[int]):
     def action_scroll_pane(self, direction: int) -> None:
         pane = self.pane(self.current)
         pane.scroll_relative(y=direction * max(3, pane.size.height - 4), animate=False)
+
+    def action_leave_field(self) -> None:
+        """Escape leaves a text field, so the one-letter keys work again."""
+        self.screen.set_focus(None)
 
     def action_scroll_lines(self, lines: int) -> None:
         self.pane(self.current).scroll_relative(y=lines, animate=False)

@@ -203,6 +203,7 @@ async def test_the_troubleshooting_box_diagnoses(line: str, title_part: str, ste
         await settle(app, pilot)
         app.go_to("user-sync")
         await pilot.pause()
+        await pilot.click("#log-line")
         app.query_one("#log-line", Input).value = line
         await pilot.pause()
         diagnosis = text_of(app, "#diagnosis")
@@ -212,6 +213,22 @@ async def test_the_troubleshooting_box_diagnoses(line: str, title_part: str, ste
             app.query_one("#revisit", Button).press()
             await pilot.pause()
             assert app.current == step
+
+
+
+async def test_escape_leaves_a_field_so_letter_keys_navigate_again(project: Path,
+                                                                    tmp_path: Path) -> None:
+    app = make_app(project, tmp_path / "state")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        app.go_to("user-sync")
+        await pilot.pause()
+        await pilot.click("#log-line")
+        await pilot.press("b")
+        assert app.current == "user-sync"
+        assert app.query_one("#log-line", Input).value == "b"
+        await pilot.press("escape", "b")
+        assert app.current == "check-token"
 
 
 async def test_the_ui_stays_responsive_during_a_slow_fetch(project: Path, tmp_path: Path,
