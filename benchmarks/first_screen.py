@@ -3,9 +3,11 @@
     python first_screen.py bare|wizard SPAWN_TIME PROJECT STATE_DIR
     python first_screen.py probe       # exit 0 when the wizard app can be built
 
-Prints the seconds-since-spawn (``SPAWN_TIME`` is the parent's ``time.time()`` just before it
-started this process) at the moment the first screen has been composed, mounted and refreshed.
-The same Pilot sequence is used for both apps, so only the apps differ.
+Prints the milliseconds since spawn (``SPAWN_TIME`` is the parent's ``time.time()`` just before
+it started this process) at the moment Textual posts ``events.Ready``: the DOM is mounted and
+the first frame has been composited ("Sent to the App when the DOM is ready and the first frame
+has been displayed"). Both apps run under the same ``run_test`` harness, so only the apps
+differ.
 """
 
 from __future__ import annotations
@@ -49,10 +51,21 @@ def main() -> int:
             from screens.app import build_app
 
             app = build_app(project_dir=Path(project), state_dir=Path(state))
-        async with app.run_test(headless=True, size=(100, 32)) as pilot:
-            await pilot.pause()
-            elapsed.append(time.time() - spawn)
+        from textual import events
+
+        def first_frame(message: object) -> None:
+            if isinstance(message, events.Ready) and not elapsed:
+                elapsed.append(time.time() - spawn)
+
+        async with app.run_test(headless=True, size=(100, 32),
+                                message_hook=first_frame) as pilot:
+            for _ in range(200):
+                if elapsed:
+                    break
+                await pilot.pause(0.01)
             app.exit()
+        if not elapsed:
+            raise SystemExit("the app never drew its first frame")
 
     asyncio.run(run())
     print(f"{elapsed[0] * 1000:.3f}")

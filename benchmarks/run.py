@@ -99,7 +99,7 @@ def check_command(project: Path, token: str) -> list[str]:
 def bench_check(ctx: Context) -> list[Row]:
     rows = [Row("check vs minimal Python (httpx+PyJWT)", "check", "minimal", 1.2),
             Row("check vs Node jose", "check", "node+jose", 1.0)]
-    node, why = fixtures.node_peer(timeout=45 if ctx.quick else 180)
+    node, why = fixtures.node_peer(timeout=20 if ctx.quick else 180)
     minimal = [sys.executable, str(fixtures.HERE / "minimal_verify.py"), ctx.issuer.url,
                ctx.token]
     contenders: dict[str, Callable[[], float]] = {
@@ -240,13 +240,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
     parser.add_argument("--quick", action="store_true",
                         help="few repetitions and a small monorepo: only proves they run")
-    parser.add_argument("--reps", type=int, help="repetitions per contender (default 15, "
+    parser.add_argument("--reps", type=int, help="repetitions per contender (default 21, "
                         "quick 2)")
     parser.add_argument("--strict", action="store_true", help="exit 1 when a target is not met")
     parser.add_argument("--only", action="append", metavar="NAME",
                         help="run only the benchmarks whose name contains NAME")
     args = parser.parse_args(argv)
-    reps = args.reps or (2 if args.quick else 15)
+    reps = args.reps or (2 if args.quick else 21)
     fixtures.WORK.mkdir(parents=True, exist_ok=True)
     print(f"convex-auth-wizard benchmarks ({'quick' if args.quick else 'full'}, {reps} reps, "
           f"alternating, medians) on {platform.python_implementation()} "
