@@ -51,6 +51,8 @@ def _reset_shared_issuer(request: pytest.FixtureRequest) -> Iterator[None]:
     yield
     if server is not None:
         server.fault = None
+        server.clock_offset = 0.0
+        server.redirect_hops = 5
         server.discovery_issuer = None
         server.published = ["ins_local_rsa1", "ins_local_ed1"]
 

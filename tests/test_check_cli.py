@@ -140,6 +140,10 @@ def test_network_failure_exits_one(make_project: MakeProject) -> None:
     (["--jwks", "/nonexistent/jwks.json"], ["--jwks"]),
     (["--timeout", "-1"], ["--timeout"]),
     (["--at", "yesterday"], ["--at"]),
+    (["--at", "nan"], ["--at"]),
+    (["--at", "inf"], ["--at"]),
+    (["--at=1e400"], ["--at"]),
+    (["--timeout", "inf"], ["--timeout"]),
     (["--token", "a", "--token-file", "b"], ["not allowed"]),
 ])
 def test_usage_errors_exit_two(project: Path, args: list[str], words: list[str]) -> None:

@@ -412,3 +412,21 @@ def test_offline_never_runs_the_cli(project: Path, issuer: LocalIssuer) -> None:
     check = checks_of(project, offline=True)["convex.deployment_env"]
     assert check.status is Status.SKIP and "--offline" in check.detail
     assert not marker.exists()
+
+
+def test_deployment_value_keeps_a_carriage_return(project: Path, issuer: LocalIssuer,
+                                                  keys_file: Path) -> None:
+    # A value set from a CRLF file keeps its "\r" on the deployment, and Convex compares the
+    # domain as stored, so the token no longer routes (convex_spec.md §5).
+    script = project / "node_modules" / ".bin" / "convex"
+    script.parent.mkdir(parents=True, exist_ok=True)
+    script.write_text(f"#!/bin/sh\nprintf '{issuer.url}\\r\\n'\n")  # printf sends a real CR
+    script.chmod(0o755)
+    verdict = run_checks(Options(project_dir=project, at=NOW, jwks_file=keys_file),
+                         issuer.mint(issuer.template_claims(NOW)))
+    checks = {c.id: c for c in verdict.checks}
+    assert checks["convex.deployment_env"].status is Status.FAIL
+    assert checks["env.issuer"].status is Status.FAIL
+    assert "whitespace" in checks["env.issuer"].detail
+    assert checks["token.iss"].status is Status.FAIL
+    assert not verdict.ok

@@ -15,7 +15,8 @@ from jwt.algorithms import ECAlgorithm
 
 from tests.conftest import NOW, MakeProject
 from wizard.engine import Options, Verdict, run_checks
-from wizard.issuer import MAX_REDIRECTS, fetch_issuer_keys
+from wizard.http import MAX_REDIRECTS
+from wizard.issuer import fetch_issuer_keys
 from wizard.local_issuer import DISCOVERY_PATH, JWKS_PATH, MOVED_PATH, LocalIssuer
 from wizard.model import Check, Status
 
@@ -138,6 +139,28 @@ def test_redirect_loop_fails(project: Path, issuer: LocalIssuer) -> None:
     checks, verdict = judge(project, issuer)
     assert_failed(checks, verdict, "issuer.discovery", f"more than {MAX_REDIRECTS} redirects")
     assert_token_not_judged(checks, verdict)
+
+
+@pytest.mark.parametrize(("hops", "followed"), [(5, True), (6, False)])
+def test_at_most_five_redirects(project: Path, issuer: LocalIssuer, hops: int,
+                                followed: bool) -> None:
+    issuer.fault, issuer.redirect_hops = "redirect_chain", hops
+    checks, verdict = judge(project, issuer)
+    if followed:
+        assert checks["issuer.discovery"].status is Status.PASS
+        assert verdict.ok
+    else:
+        assert_failed(checks, verdict, "issuer.discovery", "more than 5 redirects")
+
+
+def test_issuer_clock_skew_is_warned(project: Path, issuer: LocalIssuer) -> None:
+    # The Date header of a fetch tells how far this machine's clock is from the issuer's.
+    issuer.clock_offset = 120
+    checks, verdict = judge(project, issuer)
+    clock = checks["token.clock"]
+    assert clock.status is Status.WARN  # the Date header has whole seconds: +119 or +120
+    assert re.search(r"Date header is \+1(19|20) s", clock.detail), clock.detail
+    assert verdict.ok  # a warning only: Convex does not check iat/nbf
 
 
 def test_discovery_issuer_differs(project: Path, issuer: LocalIssuer) -> None:

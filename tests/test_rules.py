@@ -467,3 +467,33 @@ def test_other_template_token_is_named(project: Path, issuer: LocalIssuer) -> No
     checks, verdict = judge(project, issuer.mint(issuer.template_claims(NOW, drop=["aud"])))
     kind = assert_rejected(checks, verdict, "token.kind")
     assert "another JWT template" in kind.detail
+
+
+# -- optional claim types the OIDC parser enforces (convex_spec.md §2.3 step 4) -------------
+@pytest.mark.parametrize(("claim", "value"), [
+    ("auth_time", "yesterday"), ("updated_at", "not-a-date"), ("amr", "pwd"),
+    ("amr", ["pwd", 1]), ("address", "1 Main St"), ("exp", 1e300),
+])
+def test_optional_claim_types_are_enforced(project: Path, issuer: LocalIssuer, claim: str,
+                                           value: Any) -> None:
+    token = issuer.mint(issuer.template_claims(NOW, **{claim: value}))
+    checks, verdict = judge(project, token)
+    check = assert_rejected(checks, verdict, "token.format")
+    assert claim in check.detail
+
+
+@pytest.mark.parametrize(("claim", "value"), [
+    ("updated_at", "2026-11-26T10:00:00Z"), ("updated_at", 1795600000), ("amr", ["pwd"]),
+    ("address", {"formatted": "1 Main St"}), ("auth_time", NOW - 100),
+])
+def test_well_typed_optional_claims_pass(project: Path, issuer: LocalIssuer, claim: str,
+                                         value: Any) -> None:
+    checks, verdict = judge(project, issuer.mint(issuer.template_claims(NOW, **{claim: value})))
+    assert_verified(checks, verdict)
+
+
+def test_non_string_kid_fails_parsing(project: Path, issuer: LocalIssuer) -> None:
+    token = issuer.mint(issuer.template_claims(NOW), headers={"kid": 123})
+    checks, verdict = judge(project, token)
+    check = assert_rejected(checks, verdict, "token.format")
+    assert "kid" in check.detail

@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from wizard.issuer import (
+from wizard.http import (
     DEFAULT_TIMEOUT,
     BodyTooLarge,
     network_message,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import sys
 from collections.abc import Sequence
@@ -18,6 +19,7 @@ from wizard import __version__
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 PROG = "convex-auth-wizard"
+_MAX_TOKEN_INPUT = 1024 * 1024  # far above any JWT; token.format reports the size
 
 
 class UsageError(Exception):
@@ -34,16 +36,19 @@ def _positive_float(text: str) -> float:
         value = float(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
-    if value <= 0 or value != value:
+    if not 0 < value < math.inf:
         raise argparse.ArgumentTypeError(f"must be positive: {text!r}")
     return value
 
 
 def _unix_seconds(text: str) -> float:
     try:
-        return float(text)
+        value = float(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"not Unix seconds: {text!r}") from None
+        value = math.nan
+    if not math.isfinite(value) or not 0 <= value <= 253_402_300_799:
+        raise argparse.ArgumentTypeError(f"not Unix seconds: {text!r}")
+    return value
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -111,12 +116,13 @@ def read_token_argument(args: argparse.Namespace) -> str | None:
 
     if args.token_file is not None:
         try:
-            text = args.token_file.read_text(encoding="utf-8", errors="replace")
+            with args.token_file.open("rb") as handle:
+                text = handle.read(_MAX_TOKEN_INPUT).decode("utf-8", errors="replace")
         except OSError as exc:
             raise UsageError(f"--token-file {args.token_file}: "
                              f"{exc.strerror or 'cannot be read'}") from None
     elif args.token == "-":
-        text = sys.stdin.read()
+        text = sys.stdin.read(_MAX_TOKEN_INPUT)
     elif args.token is not None:
         text = args.token
     else:
@@ -194,4 +200,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stderr.write(f"{PROG}: interrupted\n")
         return 130
     except BrokenPipeError:
+        return EXIT_FAILED
+    except Exception as exc:  # the last line of defence: one line, never a traceback
+        from wizard.redaction import scrub
+
+        sys.stderr.write(f"{PROG}: error: unexpected {type(exc).__name__}: "
+                         f"{scrub(str(exc))[:300]}\n")
         return EXIT_FAILED

@@ -22,9 +22,14 @@ from typing import Any
 import httpx
 
 from wizard.deployment_url import url_problem
-from wizard.issuer import DEFAULT_TIMEOUT, MAX_BODY_BYTES, new_client
-from wizard.issuer import _BodyTooLarge as BodyTooLarge
-from wizard.issuer import _network_message as network_message
+from wizard.http import (
+    DEFAULT_TIMEOUT,
+    BodyTooLarge,
+    content_essence,
+    network_message,
+    new_client,
+    request_capped,
+)
 
 PROBE_PATH = "_system/authWizard:probe"
 """Valid syntax (parsed before authentication), refused to users before any lookup."""
@@ -131,22 +136,13 @@ def _post_query(client: httpx.Client, url: str, path: str, authorization: str,
     """``POST <url>/api/query`` with the body capped; never follows a redirect."""
     body = {"path": path, "args": {}, "format": "json"}
     try:
-        with client.stream("POST", url.rstrip("/") + "/api/query", json=body,
-                           headers={"Authorization": authorization},
-                           follow_redirects=False) as response:
-            chunks: list[bytes] = []
-            size = 0
-            for chunk in response.iter_bytes():
-                size += len(chunk)
-                if size > MAX_BODY_BYTES:
-                    raise BodyTooLarge()
-                chunks.append(chunk)
-            status, ctype = response.status_code, response.headers.get("content-type", "")
-            location = response.headers.get("location", "")
+        status, headers, raw = request_capped(
+            client, "POST", url.rstrip("/") + "/api/query", json_body=body,
+            headers={"Authorization": authorization}, follow_redirects=False)
     except (httpx.HTTPError, BodyTooLarge, ValueError) as exc:
         return Reply(None, None, f"{url}: {network_message(exc, timeout)}",
                      network=network_message(exc, timeout))
-    raw = b"".join(chunks)
+    ctype, location = headers.get("content-type", ""), headers.get("location", "")
     if 300 <= status < 400:
         return Reply(status, None, f"a redirect to {location or '(no Location)'}; Convex's API "
                      "does not redirect, so this is not a deployment URL (not followed)")
@@ -155,7 +151,7 @@ def _post_query(client: httpx.Client, url: str, path: str, authorization: str,
     except (ValueError, UnicodeDecodeError):
         document = None
     if not isinstance(document, dict):
-        essence = ctype.split(";", 1)[0].strip() or "no content type"
+        essence = content_essence(ctype) or "no content type"
         start = raw[:60].decode("utf-8", "replace")
         shown = f"a {essence} body starting {_short(start)!r}" if raw else "an empty body"
         return Reply(status, None, shown)

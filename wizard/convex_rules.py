@@ -22,6 +22,16 @@ STRING_CLAIMS: tuple[str, ...] = (
     "website", "email", "gender", "birthdate", "zoneinfo", "locale", "phone_number",
 )
 BOOLEAN_CLAIMS: tuple[str, ...] = ("email_verified", "phone_number_verified")
+TIMESTAMP_CLAIMS: tuple[str, ...] = ("auth_time", "updated_at")
+"""Optional claims the OIDC parser reads as timestamps: a number (``updated_at`` may also be
+an RFC 3339 string, the ``accept-rfc3339-timestamps`` feature Convex enables)."""
+STRING_LIST_CLAIMS: tuple[str, ...] = ("amr",)
+OBJECT_CLAIMS: tuple[str, ...] = ("address",)
+MAX_TIMESTAMP = 253_402_300_799
+"""9999-12-31T23:59:59Z. Larger values cannot become a date (inferred: the verifier converts
+timestamps to a calendar date, which has a bounded range)."""
+_RFC3339_RE = re.compile(
+    r"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$")
 REQUIRED_CLAIMS: tuple[str, ...] = ("sub", "iat", "exp")
 MAX_TOKEN_BYTES = 16 * 1024
 EXPIRY_WARNING_SECONDS = 10
@@ -96,7 +106,14 @@ def is_numeric_date(value: Any) -> bool:
         as_float = float(value)
     except OverflowError:
         return False
-    return math.isfinite(as_float) and as_float >= 0
+    return math.isfinite(as_float) and 0 <= as_float <= MAX_TIMESTAMP
+
+
+def is_timestamp_claim(name: str, value: Any) -> bool:
+    """``auth_time``/``updated_at``: a numeric date, or for ``updated_at`` an RFC 3339 string."""
+    if is_numeric_date(value):
+        return True
+    return name == "updated_at" and isinstance(value, str) and bool(_RFC3339_RE.match(value))
 
 
 def is_b64url_nopad(part: str) -> bool:

@@ -34,7 +34,9 @@ def get_deployment_env(root: Path, name: str, *, timeout: float = CLI_TIMEOUT) -
 
     try:
         done = subprocess.run(
-            [str(cli), "env", "get", name], cwd=root, capture_output=True, text=True,
+            # Bytes, not text: universal newlines would turn a stored "\r\n" into "\n",
+            # and Convex keeps that "\r" in the domain it compares.
+            [str(cli), "env", "get", name], cwd=root, capture_output=True,
             timeout=timeout, stdin=subprocess.DEVNULL, check=False,
             env={**os.environ, "CI": "1", "NO_COLOR": "1"},
         )
@@ -43,11 +45,12 @@ def get_deployment_env(root: Path, name: str, *, timeout: float = CLI_TIMEOUT) -
                                f"within {timeout:g} s")
     except OSError as exc:
         return DeploymentValue("error", message=f"could not run {cli}: {exc.strerror or exc}")
-    stderr = done.stderr.strip()
+    stdout = done.stdout.decode("utf-8", "replace")
+    stderr = done.stderr.decode("utf-8", "replace").strip()
     if "not found" in stderr and "Environment variable" in stderr:
         return DeploymentValue("missing", message=stderr.splitlines()[0])
     if done.returncode != 0:
         first = next((line for line in stderr.splitlines() if line.strip()), "")
         return DeploymentValue("error", message=first or f"exit status {done.returncode}")
-    value = done.stdout[:-1] if done.stdout.endswith("\n") else done.stdout
+    value = stdout[:-1] if stdout.endswith("\n") else stdout
     return DeploymentValue("found", value=value)

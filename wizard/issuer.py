@@ -16,15 +16,21 @@ import httpx
 from jwt import PyJWK
 from jwt.exceptions import PyJWTError
 
-from wizard import __version__
 from wizard.convex_rules import ALLOWED_ALGS, discovery_url
-from wizard.tls import verified_context
+from wizard.http import (
+    DEFAULT_TIMEOUT,
+    MAX_BODY_BYTES,
+    BodyTooLarge,
+    clock_skew,
+    content_essence,
+    network_message,
+    new_client,
+    request_capped,
+    status_text,
+)
 
-DEFAULT_TIMEOUT = 10.0
-MAX_REDIRECTS = 5
-MAX_BODY_BYTES = 1024 * 1024
-USER_AGENT = f"convex-auth-wizard/{__version__}"
-
+__all__ = ["DEFAULT_TIMEOUT", "MAX_BODY_BYTES", "FetchProblem", "IssuerKeys", "SigningKey",
+           "fetch_issuer_keys", "load_jwks_file", "new_client", "parse_jwks"]
 
 @dataclass(frozen=True)
 class FetchProblem:
@@ -58,77 +64,26 @@ class IssuerKeys:
     jwks_problem: FetchProblem | None = None
     from_file: str | None = None
     elapsed: float = 0.0
+    clock_skew: float | None = None
+    """How far the issuer's ``Date`` header is ahead of this machine's clock (seconds)."""
 
     @property
     def usable(self) -> bool:
         return bool(self.keys)
 
 
-class _BodyTooLarge(Exception):
-    pass
-
-
-def new_client(timeout: float = DEFAULT_TIMEOUT) -> httpx.Client:
-    return httpx.Client(
-        timeout=timeout, follow_redirects=True, max_redirects=MAX_REDIRECTS,
-        verify=verified_context(),
-        headers={"User-Agent": USER_AGENT, "Accept": "application/json"},
-    )
-
-
-def _network_message(exc: Exception, timeout: float) -> str:
-    if isinstance(exc, httpx.TimeoutException):
-        return f"no answer within {timeout:g} s"
-    if isinstance(exc, httpx.TooManyRedirects):
-        return f"more than {MAX_REDIRECTS} redirects"
-    if isinstance(exc, _BodyTooLarge):
-        return f"the answer is larger than {MAX_BODY_BYTES // 1024} KiB"
-    if isinstance(exc, (httpx.UnsupportedProtocol, httpx.InvalidURL, ValueError)):
-        return f"not a fetchable URL ({exc})"
-    text = str(exc) or type(exc).__name__
-    if "CERTIFICATE" in text.upper() or "SSL" in text.upper():
-        return f"TLS certificate could not be verified ({text})"
-    if isinstance(exc, httpx.ConnectError):
-        return f"could not connect ({text})"
-    return f"{type(exc).__name__}: {text}"
-
-
-def _get(client: httpx.Client, url: str) -> tuple[int, str, bytes]:
-    """GET with the body capped: a larger answer is an error, not a memory problem."""
-    with client.stream("GET", url) as response:
-        chunks: list[bytes] = []
-        size = 0
-        for chunk in response.iter_bytes():
-            size += len(chunk)
-            if size > MAX_BODY_BYTES:
-                raise _BodyTooLarge()
-            chunks.append(chunk)
-        content_type = response.headers.get("content-type", "")
-        return response.status_code, content_type, b"".join(chunks)
-
-
-def _essence(content_type: str) -> str:
-    return content_type.split(";", 1)[0].strip().lower()
-
-
-def _status_text(status: int) -> str:
+def _fetch_json(client: httpx.Client, url: str, timeout: float, content_types: tuple[str, ...],
+                result: IssuerKeys | None = None) -> tuple[Any, FetchProblem | None]:
     try:
-        from http import HTTPStatus
-
-        return f"{status} {HTTPStatus(status).phrase}"
-    except ValueError:
-        return str(status)
-
-
-def _fetch_json(client: httpx.Client, url: str, timeout: float,
-                content_types: tuple[str, ...]) -> tuple[Any, FetchProblem | None]:
-    try:
-        status, content_type, body = _get(client, url)
-    except (httpx.HTTPError, httpx.InvalidURL, _BodyTooLarge, ValueError) as exc:
-        return None, FetchProblem("network", url, _network_message(exc, timeout))
+        status, headers, body = request_capped(client, "GET", url)
+    except (httpx.HTTPError, httpx.InvalidURL, BodyTooLarge, ValueError) as exc:
+        return None, FetchProblem("network", url, network_message(exc, timeout))
+    if result is not None and result.clock_skew is None:
+        result.clock_skew = clock_skew(headers, time.time())
     if status != 200:
-        return None, FetchProblem("status", url, f"answered {_status_text(status)}", status)
-    essence = _essence(content_type)
+        return None, FetchProblem("status", url, f"answered {status_text(status)}", status)
+    content_type = headers.get("content-type", "")
+    essence = content_essence(content_type)
     if content_type and essence not in content_types:
         return None, FetchProblem("content", url, f"answered with Content-Type {essence!r}", 200,
                                   found=essence)
@@ -178,9 +133,15 @@ def fetch_issuer_keys(issuer: str, *, timeout: float = DEFAULT_TIMEOUT,
     started = time.perf_counter()
     result = IssuerKeys(issuer=issuer, discovery_url=discovery_url(issuer))
     owned = client is None
-    http = client or new_client(timeout)
     try:
-        document, problem = _fetch_json(http, result.discovery_url, timeout, ("application/json",))
+        http = client or new_client(timeout)
+    except (OSError, ValueError) as exc:  # e.g. SSL_CERT_FILE naming a missing file
+        result.discovery_problem = FetchProblem(
+            "network", result.discovery_url, f"could not set up TLS ({exc})")
+        return result
+    try:
+        document, problem = _fetch_json(http, result.discovery_url, timeout, ("application/json",),
+                                        result)
         if problem is not None:
             result.discovery_problem = problem
             return result
@@ -220,7 +181,11 @@ def load_jwks_file(path: Path, issuer: str) -> IssuerKeys:
     """``--jwks FILE``: a key set from disk instead of the network; discovery is skipped."""
     result = IssuerKeys(issuer=issuer, from_file=str(path), jwks_uri=str(path))
     try:
-        document = json.loads(path.read_text(encoding="utf-8"))
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_BODY_BYTES + 1)
+        if len(raw) > MAX_BODY_BYTES:
+            raise ValueError(f"larger than {MAX_BODY_BYTES // 1024} KiB")
+        document = json.loads(raw.decode("utf-8"))
     except (OSError, ValueError, RecursionError) as exc:
         result.jwks_problem = FetchProblem("content", str(path), f"could not be read as JSON ({exc})")
         return result
@@ -229,24 +194,3 @@ def load_jwks_file(path: Path, issuer: str) -> IssuerKeys:
         result.jwks_problem = FetchProblem("no_keys", str(path),
                                            "; ".join(result.skipped) or "the key set is empty")
     return result
-
-
-# Public names for other HTTP clients (Clerk's Backend API) held to the same limits.
-BodyTooLarge = _BodyTooLarge
-network_message = _network_message
-status_text = _status_text
-
-
-def request_capped(client: httpx.Client, method: str, url: str, *, json_body: Any = None,
-                   headers: dict[str, str] | None = None) -> tuple[int, httpx.Headers, bytes]:
-    """Any request with the body capped at :data:`MAX_BODY_BYTES` (raises BodyTooLarge)."""
-    kwargs: dict[str, Any] = {} if json_body is None else {"json": json_body}
-    with client.stream(method, url, headers=headers, **kwargs) as response:
-        chunks: list[bytes] = []
-        size = 0
-        for chunk in response.iter_bytes():
-            size += len(chunk)
-            if size > MAX_BODY_BYTES:
-                raise _BodyTooLarge()
-            chunks.append(chunk)
-        return response.status_code, response.headers, b"".join(chunks)

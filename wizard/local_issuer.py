@@ -14,6 +14,7 @@ import hmac
 import json
 import secrets
 import threading
+import time
 from collections.abc import Iterable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -34,8 +35,9 @@ JSON_TYPE = "application/json"
 FAULTS = frozenset({
     "discovery_404", "discovery_500", "discovery_html", "discovery_wrong_type",
     "discovery_no_jwks_uri", "discovery_not_json", "slow", "big", "redirect",
-    "redirect_loop", "jwks_404", "jwks_500", "jwks_empty", "jwks_unusable",
+    "redirect_loop", "redirect_chain", "jwks_404", "jwks_500", "jwks_empty", "jwks_unusable",
 })
+HOP_PATH = "/hop/"
 BIG_CHUNK = 64 * 1024
 BIG_CHUNKS = 32  # 32 x 64 KiB = 2 MiB of padding
 _HASHES: dict[str, type[hashes.HashAlgorithm]] = {
@@ -93,6 +95,12 @@ class _Handler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:
         """Quiet: nothing is printed."""
 
+    def date_time_string(self, timestamp: float | None = None) -> str:
+        """The ``Date`` header, shifted by ``clock_offset`` to play an issuer whose clock is off."""
+        server = self.server
+        offset = server.issuer.clock_offset if isinstance(server, _Server) else 0.0
+        return super().date_time_string(time.time() + offset)
+
     def _send(self, status: int, body: bytes, ctype: str = JSON_TYPE,
               headers: dict[str, str] | None = None) -> None:
         self.send_response(status)
@@ -113,6 +121,10 @@ class _Handler(BaseHTTPRequestHandler):
             self._discovery(iss, fault)
         elif path == MOVED_PATH:
             self._send(200, _json(iss.discovery()))
+        elif path.startswith(HOP_PATH):
+            hop = int(path[len(HOP_PATH):] or 0) + 1
+            target = MOVED_PATH if hop >= iss.redirect_hops else f"{HOP_PATH}{hop}"
+            self._send(302, b"", headers={"Location": iss.url + target})
         elif path == iss.jwks_path:
             if fault == "jwks_404":
                 self._send(404, _json(_errors("Resource not found", "resource_not_found")))
@@ -145,6 +157,9 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(200, _json(doc))
         elif fault == "discovery_not_json":
             self._send(200, _json(doc)[:40] + b"<!-- truncated")
+        elif fault == "redirect_chain":  # redirect_hops redirects in all, then the document
+            target = f"{HOP_PATH}1" if iss.redirect_hops > 1 else MOVED_PATH
+            self._send(302, b"", headers={"Location": iss.url + target})
         elif fault in ("redirect", "redirect_loop"):
             target = iss.url + (MOVED_PATH if fault == "redirect" else DISCOVERY_PATH)
             self._send(302, b"", headers={"Location": target})
@@ -179,6 +194,10 @@ class LocalIssuer:
         self.discovery_issuer: str | None = None
         self.jwks_path = JWKS_PATH
         self.slow_seconds = 3.0
+        self.redirect_hops = 5
+        """How many redirects the ``redirect_chain`` fault makes before the document."""
+        self.clock_offset = 0.0
+        """Seconds added to the ``Date`` header (a skewed issuer clock)."""
         self.requests: list[str] = []
         self._fault: str | None = None
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import Any
 
 SECRET_PREFIXES: tuple[str, ...] = ("sk_test_", "sk_live_", "sk_", "whsec_")
 _SECRET_RE = re.compile(r"\b(?:sk_(?:test|live)_|whsec_)[A-Za-z0-9+/=]{10,}")
@@ -28,9 +29,28 @@ def redact(value: str) -> str:
     return "…" + value[-4:] if len(value) >= 12 else "…"
 
 
+# Three base64url parts, the first two JSON objects: a token, whatever field it hides in.
+_JWT_RE = re.compile(r"eyJ[A-Za-z0-9_-]{2,}\.eyJ[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]*")
+TOKEN_REMOVED = "[token removed]"
+
+
 def scrub(text: str, secrets: Iterable[str] = ()) -> str:
-    """Replace known secret values, and anything shaped like a Clerk secret, by a redaction."""
+    """The one scrubber every output goes through: JWT-shaped text removed, known secret
+    values and anything shaped like a Clerk secret redacted."""
+    text = _JWT_RE.sub(TOKEN_REMOVED, text)
     for secret in secrets:
         if secret and len(secret) >= 8:
             text = text.replace(secret, redact(secret))
     return _SECRET_RE.sub(lambda m: redact(m.group(0)), text)
+
+
+def scrub_data(value: Any, secrets: Iterable[str] = ()) -> Any:
+    """:func:`scrub` applied to every string (keys too) of a JSON-like value."""
+    secret_list = [s for s in secrets if s]
+    if isinstance(value, str):
+        return scrub(value, secret_list)
+    if isinstance(value, dict):
+        return {scrub(str(k), secret_list): scrub_data(v, secret_list) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [scrub_data(v, secret_list) for v in value]
+    return value

@@ -29,7 +29,6 @@ import hashlib
 import json
 import math
 import os
-import re
 import shutil
 import stat
 import sys
@@ -44,6 +43,7 @@ from wizard import __version__
 from wizard.model import Status
 from wizard.progress import Progress, StepProgress, StepState
 from wizard.redaction import scrub
+from wizard.redaction import scrub_data as scrub_data  # re-exported for older callers
 from wizard.steps import STEP_IDS, step_by_id
 
 if TYPE_CHECKING:
@@ -56,9 +56,6 @@ PATHS = ("integration", "template")
 MAX_STATE_BYTES = 4 * 1024 * 1024
 _CHECK_FIELDS = ("id", "status", "title", "detail", "fix", "step")
 _STATUSES = frozenset(s.value for s in Status)
-# Three base64url parts, the first two JSON objects: a token, whatever field it hides in.
-_JWT_RE = re.compile(r"eyJ[A-Za-z0-9_-]{2,}\.eyJ[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]*")
-TOKEN_REMOVED = "[token removed]"
 
 
 def default_state_dir() -> Path:
@@ -77,22 +74,8 @@ def absolute_project_path(project_root: Path) -> Path:
         return project_root.absolute()
 
 
-def scrub_text(text: str, secrets: Iterable[str] = ()) -> str:
-    """Known secret values and secret-shaped strings redacted, JWT-shaped strings removed."""
-    return scrub(_JWT_RE.sub(TOKEN_REMOVED, text), secrets)
-
-
-def scrub_data(value: Any, secrets: Iterable[str] = ()) -> Any:
-    """:func:`scrub_text` applied to every string (keys too) of a JSON-like value."""
-    secret_list = [s for s in secrets if s]
-    if isinstance(value, str):
-        return scrub_text(value, secret_list)
-    if isinstance(value, dict):
-        return {scrub_text(str(k), secret_list): scrub_data(v, secret_list)
-                for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [scrub_data(v, secret_list) for v in value]
-    return value
+# Kept importable from here for older callers; the scrubber itself lives in redaction.
+scrub_text = scrub
 
 
 # --- the progress document ---------------------------------------------------------------
@@ -115,9 +98,12 @@ def progress_to_dict(progress: Progress) -> dict[str, Any]:
     }
 
 
+_LATEST_TIME = 253_402_300_799  # 9999-12-31: later values cannot be shown as a date
+
+
 def _is_time(value: object) -> bool:
     return (isinstance(value, (int, float)) and not isinstance(value, bool)
-            and math.isfinite(value) and value >= 0)
+            and math.isfinite(value) and 0 <= value <= _LATEST_TIME)
 
 
 def _time(data: dict[str, Any], name: str, *, optional: bool) -> float | None:

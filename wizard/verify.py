@@ -25,13 +25,17 @@ from wizard.convex_rules import (
     MAX_TOKEN_BYTES,
     MIN_REFRESHABLE_LIFETIME,
     NUMERIC_DATE_CLAIMS,
+    OBJECT_CLAIMS,
     REQUIRED_CLAIMS,
     STRING_CLAIMS,
+    STRING_LIST_CLAIMS,
+    TIMESTAMP_CLAIMS,
     audience_routes,
     audience_verifies,
     audiences,
     is_expired,
     is_numeric_date,
+    is_timestamp_claim,
     issuer_matches_domain,
     key_fits,
     token_issuer_with_scheme,
@@ -100,11 +104,28 @@ def _claim_type_problems(claims: dict[str, Any]) -> list[tuple[str, str]]:
     for name in BOOLEAN_CLAIMS:
         if claims.get(name) is not None and not isinstance(claims[name], bool):
             problems.append((name, f"{name} must be a JSON boolean, not {claims[name]!r}"))
+    for name in TIMESTAMP_CLAIMS:
+        if claims.get(name) is not None and not is_timestamp_claim(name, claims[name]):
+            problems.append((name, f"{name} must be a timestamp, not {claims[name]!r}"))
+    for name in STRING_LIST_CLAIMS:
+        value = claims.get(name)
+        if value is not None and not (isinstance(value, list)
+                                      and all(isinstance(v, str) for v in value)):
+            problems.append((name, f"{name} must be a list of strings"))
+    for name in OBJECT_CLAIMS:
+        if claims.get(name) is not None and not isinstance(claims[name], dict):
+            problems.append((name, f"{name} must be a JSON object"))
     return problems
 
 
+def _header_type_problems(header: dict[str, Any]) -> list[str]:
+    """The OIDC parser reads ``alg`` and ``kid`` as strings; anything else fails parsing."""
+    return [f"the header's {name} must be a string" for name in ("alg", "kid")
+            if name in header and not isinstance(header[name], str)]
+
+
 def _format_check(token: DecodedToken, size: int, snippet: str) -> Check:
-    problems = list(token.problems)
+    problems = list(token.problems) + _header_type_problems(token.header or {})
     if size > MAX_TOKEN_BYTES:
         problems.append(f"{size} bytes, over {MAX_TOKEN_BYTES // 1024} KiB")
     if problems:
@@ -227,7 +248,7 @@ def _exp_checks(claims: dict[str, Any], now: float, snippet: str) -> tuple[Check
     return passed("token.exp", f"expires in {expires_in} s"), expires_in
 
 
-def _clock_check(claims: dict[str, Any], now: float) -> Check:
+def _clock_check(claims: dict[str, Any], now: float, issuer_skew: float | None) -> Check:
     ahead = [(name, claims[name] - now) for name in ("iat", "nbf")
              if is_numeric_date(claims.get(name))
              and claims[name] - now > CLOCK_SKEW_WARNING_SECONDS]
@@ -235,6 +256,9 @@ def _clock_check(claims: dict[str, Any], now: float) -> Check:
         name, skew = max(ahead, key=lambda item: item[1])
         return make("token.clock", Status.WARN, f"{name} is {skew:.0f} s in the future",
                     "skew", skew=f"{skew:.0f}")
+    if issuer_skew is not None and abs(issuer_skew) > CLOCK_SKEW_WARNING_SECONDS:
+        return make("token.clock", Status.WARN, f"the issuer's Date header is {issuer_skew:+.0f} s "
+                    "from this machine's clock", "skew", skew=f"{abs(issuer_skew):.0f}")
     return passed("token.clock", "iat and nbf are not in the future")
 
 
@@ -290,7 +314,7 @@ def verify_token(raw_text: str, ctx: TokenContext, keys: IssuerKeys | None,
                              f"tokenIdentifier would be {claims.get('iss')}|{claims.get('sub')}"))
     exp_check, verdict.expires_in = _exp_checks(claims, now, snippet)
     checks.append(exp_check)
-    checks.append(_clock_check(claims, now))
+    checks.append(_clock_check(claims, now, keys.clock_skew if keys is not None else None))
     return verdict
 
 
