@@ -36,11 +36,13 @@ from screens.user_sync import UserSyncPane
 from screens.verify_config import VerifyConfigPane
 from screens.widgets.step_list import SUMMARY_ID, StepList, StepRow
 from wizard import engine
+from wizard.catalog import CATALOG
+from wizard.convex_probe_checks import deploy_key_secrets, providers_check, with_providers_check
 from wizard.model import Check, Status
 from wizard.progress import Progress, StepState
 from wizard.step_texts import DASHBOARD_URL
 from wizard.steps import STEP_IDS, step_by_id
-from wizard.verify import TokenVerdict, verify_token
+from wizard.verify import TokenVerdict
 
 if TYPE_CHECKING:
     from wizard.demo import DemoContext
@@ -62,11 +64,13 @@ def open_in_browser(url: str) -> bool:
 
 
 class FetchDone(Message):
-    """The worker finished ``Session.fetch`` (``error`` says why it could not)."""
+    """The worker finished ``Session.fetch`` (``error`` says why it could not) and, with a
+    deploy key, asked the deployment for its providers (``providers``)."""
 
-    def __init__(self, error: str | None) -> None:
+    def __init__(self, error: str | None, providers: Check | None = None) -> None:
         super().__init__()
         self.error = error
+        self.providers = providers
 
 
 class WizardApp(App[int]):
@@ -110,6 +114,7 @@ class WizardApp(App[int]):
         self.fetch_error: str | None = None
         self.config_results: list[Check] = []
         self.project_results: list[Check] = []
+        self.providers_result: Check | None = None  # convex.deployed_providers, per fetch
         self.token_verdict: TokenVerdict | None = None
 
     # -- layout ---------------------------------------------------------------------------
@@ -150,7 +155,8 @@ class WizardApp(App[int]):
             return ["Progress is not saved: the state store is unavailable."]
         try:
             self.store = StateStore(self.session.project.root, self.state_dir,
-                                    secrets=self.session.project.secret_values())
+                                    secrets=self.session.project.secret_values()
+                                    + deploy_key_secrets(self.session))
         except TypeError:
             self.store = StateStore(self.session.project.root, self.state_dir)
         if self.restart:
@@ -191,6 +197,15 @@ class WizardApp(App[int]):
         self.progress.set(step_id, state, note, at=self.clock())
         self.save()
         self.refresh_steps()
+
+    def remember_checks(self, checks: Iterable[Check]) -> None:
+        """Keep the latest result of each check in ``progress.checks`` (saved, and printed by
+        the report), in catalog order; the caller saves."""
+        latest = {row.get("id", ""): row for row in self.progress.checks}
+        latest.update((c.id, c.to_dict()) for c in checks)
+        order = {check_id: index for index, check_id in enumerate(CATALOG)}
+        self.progress.checks = sorted(latest.values(),
+                                      key=lambda row: order.get(row.get("id", ""), len(order)))
 
     def save(self) -> None:
         if self.store is None:
@@ -242,6 +257,7 @@ class WizardApp(App[int]):
     def start_fetch(self) -> None:
         self.fetching = True
         self.fetch_error = None
+        self.providers_result = None
         self.pane("verify-config").refresh_view()
         self.fetch_worker()
 
@@ -249,15 +265,18 @@ class WizardApp(App[int]):
     def fetch_worker(self) -> None:
         try:
             self.session.fetch()
+            # Sends the deploy key only when the project has one; skipped (no network) if not.
+            providers = providers_check(self.session)
         except Exception as exc:  # the engine should not raise; if it does, say so, never crash
             self.post_message(FetchDone(f"{type(exc).__name__}: {exc}"))
         else:
-            self.post_message(FetchDone(None))
+            self.post_message(FetchDone(None, providers))
 
     @on(FetchDone)
     def fetched(self, message: FetchDone) -> None:
         self.fetching = False
         self.fetch_error = message.error
+        self.providers_result = message.providers
         self.judge_config()
         token_pane = self.pane("check-token")
         token_pane.refresh_view()
@@ -274,8 +293,10 @@ class WizardApp(App[int]):
                               at=self.clock())
             self.refresh_steps()
             return
+        if self.providers_result is not None:
+            checks = with_providers_check(checks, self.providers_result)
         self.config_results = checks
-        self.progress.checks = [c.to_dict() for c in self.project_results + checks]
+        self.remember_checks(self.project_results + checks)
         if not self.fetching:
             failed = [c for c in checks if c.failed]
             keys = self.session.keys
@@ -304,14 +325,13 @@ class WizardApp(App[int]):
 
     # -- tokens -----------------------------------------------------------------------------
     def verify(self, text: str) -> TokenVerdict:
-        session = self.session
         try:
-            verdict = verify_token(text, session.token_context(self.progress.path),
-                                   session.keys, self.clock())
+            verdict = self.session.verify(text, self.progress.path, now=self.clock())
         except Exception as exc:  # verify_token promises not to raise; never crash if it does
             self.engine_failed("the token checks", exc)
             verdict = TokenVerdict()
         self.token_verdict = verdict
+        self.remember_checks(verdict.checks)
         if verdict.verified:
             self.progress.token = verdict.to_dict()
             self._remember_issuer()
@@ -356,7 +376,9 @@ class WizardApp(App[int]):
             self.notify("Choose one of the two paths first (tab to the choice, enter).",
                         severity="warning", timeout=4)
             return
-        self.mark(step.id, StepState.CONFIRMED, "you said it is done")
+        if self.progress.state_of(step.id) is not StepState.VERIFIED:
+            # A step Clerk's Backend API verified stays verified: "your word" is weaker.
+            self.mark(step.id, StepState.CONFIRMED, "you said it is done")
         self.action_next_step()
 
     def action_rerun(self) -> None:

@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import socket
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-from textual.widgets import Static
+from textual.widgets import Button, Static
 
 from screens.app import WizardApp
 from wizard.demo import SAMPLES, open_demo, run_demo
 from wizard.engine import load
+from wizard.model import Status
 from wizard.progress import StepState
 from wizard.verify import verify_token
 
@@ -25,25 +27,45 @@ def refused(url: str) -> bool:
         return sock.connect_ex((host, int(port))) != 0
 
 
-def test_the_demo_serves_its_issuer_and_shuts_it_down_on_exit() -> None:
+def test_the_demo_serves_its_stand_ins_and_shuts_them_all_down_on_exit() -> None:
     seen: dict[str, Any] = {}
 
     def runner(app: WizardApp) -> None:
         async def drive() -> None:
             async with app.run_test(size=(120, 40)) as pilot:
-                await app.workers.wait_for_complete()
-                await pilot.pause()
-                assert app.demo is not None
-                seen["url"] = app.demo.issuer.url
-                seen["project"] = app.demo.project_dir
-                answer = httpx.get(seen["url"] + "/.well-known/openid-configuration")
+                async def settle() -> None:
+                    await app.workers.wait_for_complete()
+                    await pilot.pause()
+
+                await settle()
+                demo = app.demo
+                assert demo is not None and demo.convex is not None
+                assert demo.clerk_api is not None
+                seen["urls"] = [demo.issuer.url, demo.convex.url, demo.clerk_api.url]
+                seen["project"] = demo.project_dir
+                answer = httpx.get(demo.issuer.url + "/.well-known/openid-configuration")
                 seen["status"] = answer.status_code
                 seen["verify-config"] = app.progress.state_of("verify-config")
+                seen["providers"] = {c.id: c.status for c in app.config_results}.get(
+                    "convex.deployed_providers")
+                app.go_to("create-template")  # the Clerk side, against the demo Backend API
+                await pilot.pause()
+                app.query_one("#clerk-side-check", Button).press()
+                await pilot.pause()
+                await pilot.click("#clerk-agree-yes")
+                await settle()
+                seen["open-dashboard"] = app.progress.state_of("open-dashboard")
+                seen["clerk-requests"] = len(demo.clerk_api.requests)
                 app.go_to("check-token")
                 await pilot.pause()
                 await pilot.click("#sample-template")
                 await pilot.pause()
                 seen["check-token"] = app.progress.state_of("check-token")
+                app.query_one("#ask-convex-token .ask-convex-button", Button).press()
+                await pilot.pause()
+                await settle()
+                seen["user-sync"] = app.progress.state_of("user-sync")
+                seen["convex"] = dict(app.progress.convex_answer or {})
                 seen["facts"] = str(app.query_one("#project-facts", Static).content)
                 await pilot.press("q")
 
@@ -52,10 +74,30 @@ def test_the_demo_serves_its_issuer_and_shuts_it_down_on_exit() -> None:
     assert run_demo(runner=runner) == 0
     assert seen["status"] == 200
     assert seen["verify-config"] is StepState.VERIFIED
+    assert seen["providers"] is Status.PASS
+    assert seen["open-dashboard"] is StepState.VERIFIED and seen["clerk-requests"] == 2
     assert seen["check-token"] is StepState.VERIFIED
+    assert seen["user-sync"] is StepState.VERIFIED
+    assert seen["convex"]["status"] == "accepted" and seen["convex"]["agrees_with_wizard"]
     assert "demo project in a temporary folder" in seen["facts"]
-    assert refused(seen["url"])
+    for url in seen["urls"]:  # the issuer, the deployment and the Backend API
+        assert refused(url), url
     assert not Path(seen["project"]).exists()
+
+
+def test_the_demo_project_points_at_its_stand_ins() -> None:
+    with open_demo() as demo:
+        assert demo.convex is not None and demo.clerk_api is not None
+        env = (demo.project_dir / ".env.local").read_text()
+        assert f"VITE_CONVEX_URL={demo.convex.url}\n" in env
+        assert f"CLERK_SECRET_KEY={demo.clerk_api.secret_key}\n" in env
+        assert "VITE_CLERK_SECRET" not in env and "CONVEX_DEPLOY_KEY=dev:" in env
+        # The Backend API's address reaches the engine only through Options.environ.
+        assert demo.options().environ == {"CLERK_API_URL": demo.clerk_api.url}
+        assert "CLERK_API_URL" not in os.environ
+        urls = [demo.issuer.url, demo.convex.url, demo.clerk_api.url]
+    for url in urls:
+        assert refused(url), url
 
 
 EXPECTED = {"template": True, "integration": True, "session": False, "expired": False,

@@ -13,6 +13,7 @@ import pytest
 
 from tests.conftest import NOW, SECRET_KEY, WEBHOOK_SECRET, MakeProject
 from wizard import __version__, cli
+from wizard.catalog import CATALOG
 from wizard.clerk_keys import encode_publishable_key
 from wizard.engine import Options, Session, load
 from wizard.local_issuer import LocalIssuer
@@ -125,6 +126,9 @@ SHAPE: dict[str, Any] = {
                 "step": str, "origin": str}],
     "token": ({"kind": OPT_STR, "header": dict, "claims": dict,
                "expires_in": (int, type(None)), "checked_at": OPT_STR}, type(None)),
+    "convex": ({"status": str, "http_status": (int, type(None)), "code": OPT_STR,
+                "message": str, "asked_at": OPT_STR, "url": str,
+                "agrees_with_wizard": (bool, type(None))}, type(None)),
 }
 ISO = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
 
@@ -166,6 +170,13 @@ def check_documented_shape(report: dict[str, Any]) -> None:
         assert check["status"] in ("pass", "fail", "warn", "skip")
         assert check["origin"] in ("live", "saved")
     assert len({c["id"] for c in report["checks"]}) == len(report["checks"])
+    order = list(CATALOG)
+    assert [c["id"] for c in report["checks"]] == sorted(
+        (c["id"] for c in report["checks"]), key=order.index)
+    convex = report["convex"]
+    if convex is not None:
+        assert convex["status"] in ("accepted", "rejected", "inconclusive", "not_sent")
+        assert convex["asked_at"] is None or ISO.match(convex["asked_at"])
 
 
 def test_the_documented_shape_is_in_the_module_docstring() -> None:
@@ -380,3 +391,56 @@ def test_write_report_file_overwrite_flag_and_atomicity(
     monkeypatch.undo()
     assert target.read_text().startswith("new <!--")
     assert [p.name for p in tmp_path.iterdir()] == ["out.md"]
+
+
+def test_convex_answer_and_saved_clerk_checks_in_both_formats(
+        verified: tuple[Path, str], tmp_path: Path) -> None:
+    root, token = verified
+    store = StateStore(root)
+    progress = store.load().progress
+    assert progress is not None
+    progress.convex_answer = {
+        "status": "rejected", "http_status": 401, "code": "NoAuthProvider",
+        "message": "No auth provider found matching the given token", "time": NOW - 20,
+        "url": "https://happy-otter-123.convex.cloud", "agrees_with_wizard": False,
+        "token": token}  # a careless caller: only the documented fields may be copied
+    progress.checks.append({"id": "clerk.template", "status": "fail", "title": "JWT template",
+                            "detail": 'no template named "convex"; found "Convex"',
+                            "fix": "Rename it", "step": "create-template"})
+    progress.checks.append({"id": "made.up", "status": "pass", "title": "t", "detail": "",
+                            "fix": "", "step": "project"})
+    assert store.save(progress) is None
+    report = run_report(root, "json", tmp_path / "convex.json")
+    assert isinstance(report, dict)
+    check_documented_shape(report)
+    assert report["convex"] == {
+        "status": "rejected", "http_status": 401, "code": "NoAuthProvider",
+        "message": "No auth provider found matching the given token",
+        "asked_at": "2027-01-15T07:59:40Z", "url": "https://happy-otter-123.convex.cloud",
+        "agrees_with_wizard": False}
+    by_id = {c["id"]: c for c in report["checks"]}
+    assert by_id["clerk.template"]["origin"] == "saved"
+    assert by_id["clerk.template"]["status"] == "fail"
+    assert "made.up" not in by_id  # only checks of the catalog are reported
+    assert report["summary"]["checks"]["fail"] == 1
+    markdown = run_report(root, "md", tmp_path / "convex.md")
+    assert isinstance(markdown, str)
+    assert "## Convex's answer" in markdown
+    assert "**❌ Convex rejected the token** (https://happy-otter-123.convex.cloud, " \
+        "2027-01-15 07:59 UTC)." in markdown
+    assert "| Code | NoAuthProvider |" in markdown
+    assert "| Agrees with the wizard's checks | **no**: a rule differs" in markdown
+    assert "| ❌ fail | clerk.template (saved) | create-template |" in markdown
+    for row in table_rows(markdown):
+        assert len(row) in (2, 3, 5)
+    for written in (tmp_path / "convex.json", tmp_path / "convex.md"):
+        assert_clean(written, token)
+
+
+def test_without_a_convex_answer_the_report_says_convex_was_not_asked(
+        verified: tuple[Path, str], tmp_path: Path) -> None:
+    root, _ = verified
+    report = run_report(root, "json", tmp_path / "r.json")
+    assert isinstance(report, dict) and report["convex"] is None
+    markdown = run_report(root, "md", tmp_path / "r.md")
+    assert isinstance(markdown, str) and "Convex was not asked" in markdown

@@ -260,16 +260,27 @@ def deployed_providers_check(session: Session, report: ConvexReport) -> Check:
                 var=session.project.issuer_var, push=report.push)
 
 
-def add_convex_checks(checks: list[Check], session: Session, report: ConvexReport,
-                      verdict: TokenVerdict | None) -> list[Check]:
-    """The two checks in catalog order: providers after ``convex.deployment_env``, the token
-    answer last."""
-    result = list(checks)
-    providers = deployed_providers_check(session, report)
+def providers_check(session: Session) -> Check:
+    """``convex.deployed_providers`` on its own, for the wizard's verify-config step: the
+    deploy key is sent only when one is present, and the token never."""
+    return deployed_providers_check(session, ask_convex(session, None, None, ask=False))
+
+
+def with_providers_check(checks: list[Check], providers: Check) -> list[Check]:
+    """``checks`` with ``providers`` in its catalog place, after ``convex.deployment_env``."""
+    result = [c for c in checks if c.id != PROVIDERS]
     anchor = next((i for i, c in enumerate(result) if c.id == "convex.deployment_env"), None)
     if anchor is None:
         result.append(providers)
     else:
         result.insert(anchor + 1, providers)
+    return result
+
+
+def add_convex_checks(checks: list[Check], session: Session, report: ConvexReport,
+                      verdict: TokenVerdict | None) -> list[Check]:
+    """The two checks in catalog order: providers after ``convex.deployment_env``, the token
+    answer last."""
+    result = with_providers_check(checks, deployed_providers_check(session, report))
     result.append(accepts_token_check(session, report, verdict))
     return result

@@ -1,23 +1,32 @@
 """``convex-auth-wizard demo``: the whole wizard offline, without a Clerk account.
 
-A :class:`~wizard.local_issuer.LocalIssuer` stands in for Clerk's Frontend API, a demo Vite +
-Convex project is written to a temporary folder, and the check-token step offers sample
-tokens (good ones and instructive bad ones). Everything is removed on exit and the issuer's
-port is closed. Textual is imported only inside :func:`run_demo`.
+Three loopback stand-ins play the real services: a :class:`~wizard.local_issuer.LocalIssuer`
+for Clerk's Frontend API, a :class:`~wizard.local_convex.LocalConvex` for the Convex
+deployment (its providers are the demo issuer with applicationID ``convex``, so "Ask Convex"
+and ``convex.deployed_providers`` answer), and a :class:`~wizard.local_clerk_api.LocalClerkAPI`
+for Clerk's Backend API (so the Clerk-side panel can verify the dashboard steps). A demo Vite +
+Convex project pointing at them is written to a temporary folder, and the check-token step
+offers sample tokens (good ones and instructive bad ones). The demo's keys are made up for
+this run. Everything is removed on exit and every port is closed. Textual is imported only
+inside :func:`run_demo`.
 """
 
 from __future__ import annotations
 
 import json
+import secrets
 import signal
 import tempfile
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager, suppress
+from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from wizard.clerk_api import API_URL_VAR
 from wizard.engine import Options
+from wizard.local_clerk_api import LocalClerkAPI
+from wizard.local_convex import LocalConvex, oidc
 from wizard.local_issuer import LocalIssuer
 
 if TYPE_CHECKING:
@@ -44,30 +53,55 @@ export default {
 """
 
 
-def write_demo_project(root: Path, issuer: LocalIssuer) -> Path:
-    """A minimal Vite + Convex + Clerk app that points at ``issuer``."""
+DEMO_DEPLOYMENT = "demo-app-123"
+
+
+def demo_secret_key() -> str:
+    """A made-up Clerk secret key for this run (the demo's Backend API accepts only it)."""
+    return "sk_test_" + secrets.token_urlsafe(30)
+
+
+def demo_deploy_key() -> str:
+    """A made-up dev deploy key for this run, shaped like Convex's ``dev:<name>|<secret>``."""
+    return f"dev:{DEMO_DEPLOYMENT}|" + secrets.token_hex(32)
+
+
+def write_demo_project(root: Path, issuer: LocalIssuer, *, convex_url: str | None = None,
+                       secret_key: str | None = None, deploy_key: str | None = None) -> Path:
+    """A minimal Vite + Convex + Clerk app that points at ``issuer`` (and at the demo's
+    deployment, with its keys, when given)."""
     (root / "convex").mkdir(parents=True, exist_ok=True)
     package = {"name": "demo-app", "private": True,
                "dependencies": {"convex": "^1.45.0", "@clerk/clerk-react": "^5.0.0"}}
     (root / "package.json").write_text(json.dumps(package, indent=2) + "\n", encoding="utf-8")
     (root / "convex" / "auth.config.ts").write_text(AUTH_CONFIG, encoding="utf-8")
-    (root / ".env.local").write_text(
-        f"VITE_CLERK_PUBLISHABLE_KEY={issuer.publishable_key}\n"
-        f"CLERK_JWT_ISSUER_DOMAIN={issuer.url}\n", encoding="utf-8")
+    lines = [f"VITE_CLERK_PUBLISHABLE_KEY={issuer.publishable_key}",
+             f"CLERK_JWT_ISSUER_DOMAIN={issuer.url}"]
+    if convex_url is not None:
+        lines.append(f"VITE_CONVEX_URL={convex_url}")
+    if deploy_key is not None:
+        lines.append(f"CONVEX_DEPLOY_KEY={deploy_key}")
+    if secret_key is not None:
+        lines.append(f"CLERK_SECRET_KEY={secret_key}")  # server-side: never VITE_
+    (root / ".env.local").write_text("\n".join(lines) + "\n", encoding="utf-8")
     return root
 
 
 @dataclass
 class DemoContext:
-    """The demo's issuer, project and state folder, and its sample tokens."""
+    """The demo's stand-in services, project and state folder, and its sample tokens."""
 
     issuer: LocalIssuer
     project_dir: Path
     state_dir: Path
+    convex: LocalConvex | None = None
+    clerk_api: LocalClerkAPI | None = None
 
     def options(self) -> Options:
-        # The user's own shell variables must not leak into the demo project.
-        return Options(project_dir=self.project_dir, environ={})
+        # The user's own shell variables must not leak into the demo project; the Backend
+        # API's address is passed here, as a process variable, never through os.environ.
+        environ = {API_URL_VAR: self.clerk_api.url} if self.clerk_api is not None else {}
+        return Options(project_dir=self.project_dir, environ=environ)
 
     def sample_labels(self) -> tuple[tuple[str, str], ...]:
         return SAMPLES
@@ -91,19 +125,28 @@ class DemoContext:
 
 @contextmanager
 def open_demo(port: int = 0) -> Iterator[DemoContext]:
-    """Start the issuer and write the project; stop and delete both on exit."""
-    with tempfile.TemporaryDirectory(prefix="convex-auth-wizard-demo-") as tmp, \
-            LocalIssuer(port=port) as issuer:
+    """Start the stand-ins and write the project; stop and delete them all on exit."""
+    with ExitStack() as stack:
+        tmp = stack.enter_context(tempfile.TemporaryDirectory(
+            prefix="convex-auth-wizard-demo-"))
+        issuer = stack.enter_context(LocalIssuer(port=port))
+        deploy_key, secret_key = demo_deploy_key(), demo_secret_key()
+        convex = stack.enter_context(LocalConvex(providers=[oidc(issuer.url, "convex")],
+                                                 admin_keys=(deploy_key,)))
+        clerk_api = stack.enter_context(LocalClerkAPI(secret_key=secret_key,
+                                                      frontend_api_url=issuer.url))
         base = Path(tmp)
-        project = write_demo_project(base / "demo-app", issuer)
+        project = write_demo_project(base / "demo-app", issuer, convex_url=convex.url,
+                                     secret_key=secret_key, deploy_key=deploy_key)
         state = base / "state"
         state.mkdir()
-        yield DemoContext(issuer=issuer, project_dir=project, state_dir=state)
+        yield DemoContext(issuer=issuer, project_dir=project, state_dir=state, convex=convex,
+                          clerk_api=clerk_api)
 
 
 def demo_notice(ctx: DemoContext) -> str:
-    return (f"Demo: a local issuer at {ctx.issuer.url} stands in for Clerk, and a demo project "
-            "lives in a temporary folder. Both are removed when you quit.")
+    return (f"Demo: local stand-ins play Clerk (issuer at {ctx.issuer.url}) and Convex, and a "
+            "demo project lives in a temporary folder. All are removed when you quit.")
 
 
 def _exit_now(signum: int, frame: object) -> None:

@@ -41,11 +41,21 @@ removed or changes meaning)::
                  "changed_at": "2027-01-15T08:00:00Z" | null, "note": ""}],
       "checks": [{"id": "env.issuer", "status": "pass" | "fail" | "warn" | "skip",
                   "title": "...", "detail": "...", "fix": "...", "step": "verify-config",
-                  "origin": "live" | "saved"}],   # live: run for this report;
-                                                  # saved: the wizard's last token check
+                  "origin": "live" | "saved"}],   # in catalog order. live: run for this
+                  # report; saved: the wizard's last result of a check the report does not
+                  # run itself (token.*, clerk.*, convex.deployed_providers,
+                  # convex.accepts_token)
       "token": {"kind": "template" | "integration" | "session" | "other" | null,
                 "header": {...}, "claims": {...}, "expires_in": 42 | null,
-                "checked_at": "2027-01-15T08:00:00Z" | null} | null
+                "checked_at": "2027-01-15T08:00:00Z" | null} | null,
+      "convex": {                  # Convex's own answer to the wizard's "Ask Convex"
+        "status": "accepted" | "rejected" | "inconclusive" | "not_sent",
+        "http_status": 401 | null, "code": "NoAuthProvider" | null,
+        "message": "...",          # Convex's message, as it came back
+        "asked_at": "2027-01-15T08:00:00Z" | null,
+        "url": "https://name.convex.cloud",               # the deployment asked
+        "agrees_with_wizard": true | false | null         # false: a rule differs
+      } | null                     # null: Convex was not asked
     }
 """
 
@@ -63,6 +73,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from wizard import __version__
+from wizard.catalog import CATALOG
 from wizard.model import Check
 from wizard.progress import Progress, StepState
 from wizard.state import APP_NAME, StateStore, scrub_data, scrub_text
@@ -82,6 +93,11 @@ _STATE_LABEL = {"pending": "pending", "verified": "✅ done", "confirmed": "☑�
                 "failing": "❌ failing"}
 _TOKEN_KEYS = ("kind", "header", "claims", "expires_in")
 _CHECK_FIELDS = ("id", "status", "title", "detail", "fix", "step")
+_CONVEX_KEYS = ("status", "http_status", "code", "message", "url", "agrees_with_wizard")
+_CONVEX_HEAD = {"accepted": "✅ Convex accepted the token",
+                "rejected": "❌ Convex rejected the token",
+                "inconclusive": "⚠️ Convex gave no verdict",
+                "not_sent": "➖ The token was not sent"}
 
 
 def iso(at: float | None) -> str | None:
@@ -97,21 +113,23 @@ def _sourced(value: Any) -> dict[str, Any] | None:
 
 
 def _checks(session: Session, progress: Progress | None) -> list[dict[str, str]]:
+    """The checks run now, plus the wizard's saved results of those that need a token, the
+    user's agreement or a deploy key (token.*, clerk.*, convex.*), in catalog order."""
     from wizard.verify import not_given_checks
 
     path = progress.path if progress else None
     live: list[Check] = session.project_checks() + session.config_checks(path)
     rows = [dict(c.to_dict(), origin="live") for c in live]
     seen = {row["id"] for row in rows}
-    saved = [c for c in (progress.checks if progress else []) if c.get("id", "").startswith(
-        "token.") and c["id"] not in seen]
-    if saved:
-        rows += [dict({k: str(c.get(k, "")) for k in _CHECK_FIELDS}, origin="saved")
-                 for c in saved]
-    else:
+    saved = [c for c in (progress.checks if progress else [])
+             if c.get("id") in CATALOG and c["id"] not in seen]
+    rows += [dict({k: str(c.get(k, "")) for k in _CHECK_FIELDS}, origin="saved")
+             for c in saved]
+    if not any(c["id"].startswith("token.") for c in saved):
         rows += [dict(c.to_dict(), origin="live")
                  for c in not_given_checks("no token was checked in the wizard yet")]
-    return rows
+    order = {check_id: index for index, check_id in enumerate(CATALOG)}
+    return sorted(rows, key=lambda row: order.get(row["id"], len(order)))
 
 
 def _steps(progress: Progress | None) -> list[dict[str, Any]]:
@@ -136,6 +154,19 @@ def _token(progress: Progress | None) -> dict[str, Any] | None:
     entry = progress.steps.get("check-token")
     token["checked_at"] = iso(entry.changed_at) if entry else None
     return token
+
+
+def _convex(progress: Progress | None) -> dict[str, Any] | None:
+    """Convex's last answer as the wizard kept it: copied field by field, so nothing else a
+    caller stored (let alone a token) can reach the report."""
+    answer = progress.convex_answer if progress else None
+    if not isinstance(answer, dict):
+        return None
+    convex = {key: answer.get(key) for key in _CONVEX_KEYS}
+    when = answer.get("time")
+    convex["asked_at"] = iso(float(when)) if isinstance(when, (int, float)) and when > 0 \
+        else None
+    return convex
 
 
 def _summary(steps: list[dict[str, Any]], checks: list[dict[str, str]]) -> dict[str, Any]:
@@ -203,9 +234,17 @@ def build_report(session: Session, progress: Progress | None, *,
         "steps": steps,
         "checks": checks,
         "token": _token(progress),
+        "convex": _convex(progress),
     }
-    scrubbed: dict[str, Any] = scrub_data(report, project.secret_values())
+    scrubbed: dict[str, Any] = scrub_data(report, report_secrets(session))
     return scrubbed
+
+
+def report_secrets(session: Session) -> list[str]:
+    """Every value the report must never hold: the project's secrets and the deploy key."""
+    from wizard.convex_probe_checks import deploy_key_secrets
+
+    return session.project.secret_values() + deploy_key_secrets(session)
 
 
 # --- rendering ---------------------------------------------------------------------------
@@ -314,8 +353,29 @@ def render_markdown(report: dict[str, Any]) -> str:
                                                    (token["header"] or {}).items()))
         lines += _table(("Claim", "Value"), sorted((k, v) for k, v in
                                                   (token["claims"] or {}).items()))
+    lines += _convex_markdown(report.get("convex"))
     lines.append(f"<!-- {report['format']} -->")
     return "\n".join(lines) + "\n"
+
+
+def _convex_markdown(convex: dict[str, Any] | None) -> list[str]:
+    lines = ["## Convex's answer", ""]
+    if convex is None:
+        return [*lines, "Convex was not asked (the wizard's Ask Convex action on the check-token "
+                "step sends the pasted token to the deployment).", ""]
+    head = _CONVEX_HEAD.get(str(convex["status"]), f"Convex: {convex['status']}")
+    agrees = {True: "yes", False: "**no**: a rule differs between Convex and the wizard, or "
+              "the deployment's configuration differs from the local one", None: "—"}
+    lines += [f"**{md_cell(head)}** ({md_cell(convex['url'] or '?')}, "
+              f"{_human_time(convex['asked_at'])}).", ""]
+    http = convex["http_status"]
+    lines += _table(("What", "Value"), [
+        ("HTTP status", http if http is not None else "—"),
+        ("Code", convex["code"] or "—"),
+        ("Message", convex["message"] or "—"),
+        ("Agrees with the wizard's checks", agrees.get(convex["agrees_with_wizard"], "—")),
+    ])
+    return lines
 
 
 # --- writing -----------------------------------------------------------------------------
@@ -359,7 +419,7 @@ def write_report_command(project_dir: Path | None, fmt: str, output: Path | None
 
     session = load(Options(project_dir=project_dir, environ=dict(os.environ)))
     session.fetch()
-    secrets = session.project.secret_values()
+    secrets = report_secrets(session)
     loaded = StateStore(session.project.root, secrets=secrets).load()
     if loaded.progress is None and loaded.notice:
         sys.stderr.write(f"{APP_NAME}: {loaded.notice}\n")

@@ -17,7 +17,13 @@ from textual.message import Message
 from textual.widgets import Button, Static
 
 from wizard.convex_probe import ACCEPTED, REJECTED, ConvexAnswer
-from wizard.convex_probe_checks import NO_URL, agreement, ask_token
+from wizard.convex_probe_checks import (
+    NO_URL,
+    ConvexReport,
+    accepts_token_check,
+    agreement,
+    ask_token,
+)
 from wizard.deployment_url import find_deployment_url
 from wizard.progress import StepState
 from wizard.verify import TokenVerdict
@@ -102,6 +108,10 @@ class AskConvex(Vertical):
         record = {**answer.to_dict(), "agrees_with_wizard": agrees}
         app = self.wizard
         app.progress.convex_answer = record
+        project = app.session.project
+        asked = ConvexReport(url=find_deployment_url(project.env, project.root), answer=answer,
+                             agrees=agrees)
+        app.remember_checks([accepts_token_check(app.session, asked, message.verdict)])
         if answer.status == ACCEPTED:
             app.mark("user-sync", StepState.VERIFIED, f"Convex accepted a token ({answer.url})")
         elif answer.status == REJECTED and not app.progress.state_of("user-sync").done:

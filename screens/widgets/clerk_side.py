@@ -168,8 +168,12 @@ class ClerkSidePanel(Vertical):
         checks = self.query_one("#clerk-side-checks", CheckList)
         checks.shorten = shorten
         checks.show(message.findings.checks)
-        for step, (state, note) in step_verdicts(message.findings.checks).items():
+        self.wizard.remember_checks(message.findings.checks)  # the report prints them
+        verdicts = step_verdicts(message.findings.checks)
+        for step, (state, note) in verdicts.items():
             self.wizard.mark(step, state, note)
+        if not verdicts:
+            self.wizard.save()
         self.refresh_view()
         if message.findings.can_create_template and not self.offered:
             self.offered = True
