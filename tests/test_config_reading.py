@@ -430,3 +430,17 @@ def test_deployment_value_keeps_a_carriage_return(project: Path, issuer: LocalIs
     assert "whitespace" in checks["env.issuer"].detail
     assert checks["token.iss"].status is Status.FAIL
     assert not verdict.ok
+
+
+@pytest.mark.parametrize("value", [
+    "https://verb-noun-00.clerk.accounts.dev?x=1", "https://verb-noun-00.clerk.accounts.dev#top",
+    "https://user@verb-noun-00.clerk.accounts.dev",
+])
+def test_issuer_with_query_fragment_or_credentials_fails(make_project: MakeProject,
+                                                         value: str) -> None:
+    root = make_project(value)
+    checks = {c.id: c for c in run_checks(Options(project_dir=root, offline=True)).checks}
+    check = checks["env.issuer"]
+    assert check.status is Status.FAIL
+    assert "npx convex env set CLERK_JWT_ISSUER_DOMAIN https://verb-noun-00.clerk.accounts.dev" \
+        in check.fix

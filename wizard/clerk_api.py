@@ -18,6 +18,12 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from wizard.clerk_template import (
+    DEFAULT_CLOCK_SKEW,
+    DEFAULT_LIFETIME,
+    TEMPLATE_NAME,
+    preset_claims,
+)
 from wizard.http import (
     DEFAULT_TIMEOUT,
     BodyTooLarge,
@@ -30,31 +36,18 @@ from wizard.http import (
 DEFAULT_API_URL = "https://api.clerk.com"
 API_VERSION = "v1"
 API_URL_VAR = "CLERK_API_URL"
-TEMPLATE_NAME = "convex"
 _LOOPBACK = ("localhost", "127.0.0.1", "::1")
 
 T = TypeVar("T")
 
 
 def convex_template_body(application_id: str = TEMPLATE_NAME) -> dict[str, Any]:
-    """What ``POST /jwt_templates`` sends: the Convex preset (clerk_facts §4.4), 60 s, 5 s."""
+    """What ``POST /jwt_templates`` sends: the Convex preset, 60 s lifetime, 5 s skew."""
     return {
         "name": TEMPLATE_NAME,
-        "claims": {
-            "aud": application_id,
-            "name": "{{user.full_name}}",
-            "email": "{{user.primary_email_address}}",
-            "picture": "{{user.image_url}}",
-            "nickname": "{{user.username}}",
-            "given_name": "{{user.first_name}}",
-            "updated_at": "{{user.updated_at}}",
-            "family_name": "{{user.last_name}}",
-            "phone_number": "{{user.primary_phone_number}}",
-            "email_verified": "{{user.email_verified}}",
-            "phone_number_verified": "{{user.phone_number_verified}}",
-        },
-        "lifetime": 60,
-        "allowed_clock_skew": 5,
+        "claims": preset_claims(application_id),
+        "lifetime": DEFAULT_LIFETIME,
+        "allowed_clock_skew": DEFAULT_CLOCK_SKEW,
     }
 
 

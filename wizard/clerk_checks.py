@@ -17,7 +17,6 @@ import httpx
 from wizard.catalog import make, passed, skipped
 from wizard.clerk_api import (
     API_URL_VAR,
-    TEMPLATE_NAME,
     ApiProblem,
     ClerkBackend,
     ClerkSide,
@@ -27,8 +26,9 @@ from wizard.clerk_api import (
     read_clerk_side,
     url_host,
 )
+from wizard.clerk_template import RESERVED_CLAIMS, TEMPLATE_NAME
 from wizard.convex_rules import ALLOWED_ALGS
-from wizard.issuer import DEFAULT_TIMEOUT
+from wizard.http import DEFAULT_TIMEOUT
 from wizard.model import Check, Sourced, Status
 from wizard.project import Project
 from wizard.redaction import redact
@@ -41,7 +41,6 @@ CLERK_CHECK_IDS: tuple[str, ...] = (
     "clerk.instance", "clerk.template", "clerk.template_claims", "clerk.template_signing",
     "clerk.template_lifetime",
 )
-RESERVED_CLAIMS: tuple[str, ...] = ("iss", "sub", "azp", "exp", "iat", "nbf", "jti")
 SESSION_ONLY_CLAIMS: tuple[str, ...] = ("sid", "v", "pla", "fea")
 MAX_LIFETIME = 3600
 MIN_LIFETIME = 30

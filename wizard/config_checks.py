@@ -82,7 +82,7 @@ def suggested_issuer(value: str) -> str:
     except ValueError:
         return "https://<your-frontend-api-host>"
     scheme = "https" if host not in _LOOPBACK else parts.scheme
-    return f"{scheme}://{parts.netloc}"
+    return f"{scheme}://{parts.netloc.rpartition('@')[2]}"
 
 
 def issuer_check(project: Project, issuer: Sourced | None) -> Check:
@@ -111,6 +111,10 @@ def issuer_check(project: Project, issuer: Sourced | None) -> Check:
                     "jwks_url", source=source, what=what, var=var, suggested=suggested)
     if path:
         problems.append(f"it has a path ({parts.path})")
+    if parts.query or parts.fragment:
+        problems.append("it has a query string or fragment")
+    if "@" in parts.netloc:
+        problems.append("it has credentials (user@) in it")
     if problems:
         return make("env.issuer", Status.FAIL, f"{source} = {value!r}: " + "; ".join(problems),
                     "malformed", var=var, suggested=suggested, source_file=source_file)

@@ -27,6 +27,8 @@ SCENARIOS = frozenset({
     "short_lifetime", "other_instance",
 })
 FAULTS = frozenset({"rate_limited", "server_error", "slow", "not_json"})
+# The stand-in keeps its own copy of what Clerk does (reserved claims, the dashboard's preset)
+# on purpose: it plays Clerk, so tests compare the product's copy against an independent one.
 RESERVED = ("azp", "exp", "iat", "iss", "jti", "nbf", "sub")
 PRESET_CLAIMS: dict[str, Any] = {
     "aud": "convex",

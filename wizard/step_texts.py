@@ -17,6 +17,7 @@ from wizard.catalog import (
     CLERK_JWT_TEMPLATES_PAGE,
     get_token_snippet,
 )
+from wizard.clerk_template import claims_for_path
 
 DASHBOARD_URL = "https://dashboard.clerk.com"
 PATHS: tuple[str, ...] = ("integration", "template")
@@ -116,16 +117,7 @@ _TEXTS: dict[str, StepText] = {
 }
 
 CLAIMS_BY_PATH: dict[str, str] = {
-    "template": '{\n  "aud": "convex",\n  "name": "{{user.full_name}}",\n'
-    '  "email": "{{user.primary_email_address}}",\n'
-    '  "picture": "{{user.image_url}}",\n  "nickname": "{{user.username}}",\n'
-    '  "given_name": "{{user.first_name}}",\n  "updated_at": "{{user.updated_at}}",\n'
-    '  "family_name": "{{user.last_name}}",\n'
-    '  "phone_number": "{{user.primary_phone_number}}",\n'
-    '  "email_verified": "{{user.email_verified}}",\n'
-    '  "phone_number_verified": "{{user.phone_number_verified}}"\n}',
-    "integration": '{\n  "aud": "convex"\n}',
-}
+    path: claims_for_path(path) for path in ("template", "integration")}
 CLAIMS_NOTES: dict[str, str] = {
     "template": "The Convex preset fills these in for you. Only \"aud\": \"convex\" is "
     "required; the rest become fields of the Convex identity (name, email, …). Clerk "
