@@ -497,3 +497,46 @@ def test_non_string_kid_fails_parsing(project: Path, issuer: LocalIssuer) -> Non
     checks, verdict = judge(project, token)
     check = assert_rejected(checks, verdict, "token.format")
     assert "kid" in check.detail
+
+
+# -- routing across providers (convex_spec.md §2.2: the first provider that matches wins) ---
+TWO_PROVIDERS = """export default {
+  providers: [
+    { domain: process.env.CLERK_JWT_ISSUER_DOMAIN!, applicationID: "convex" },
+    { domain: process.env.CLERK_PROD_ISSUER!, applicationID: "convex" },
+    { domain: process.env.CLERK_JWT_ISSUER_DOMAIN!, applicationID: "mobile" },
+  ],
+};
+"""
+
+
+def test_token_routes_to_the_second_provider(make_project: MakeProject, issuer: LocalIssuer,
+                                             fresh_issuer: LocalIssuer) -> None:
+    env = (f"VITE_CLERK_PUBLISHABLE_KEY={issuer.publishable_key}\n"
+           f"CLERK_JWT_ISSUER_DOMAIN={issuer.url}\nCLERK_PROD_ISSUER={fresh_issuer.url}\n")
+    root = make_project(None, env_local=env, auth_config=TWO_PROVIDERS)
+    checks, verdict = judge(root, fresh_issuer.mint(fresh_issuer.template_claims(NOW)))
+    assert_verified(checks, verdict)
+    assert fresh_issuer.url in checks["token.iss"].detail
+    # A token of neither instance is still judged against the first provider, and fails.
+    token = issuer.mint({**issuer.template_claims(NOW), "iss": "https://other.example.com"})
+    checks, verdict = judge(root, token)
+    assert_rejected(checks, verdict, "token.iss")
+
+
+def test_token_routes_by_audience_to_a_provider_with_another_application_id(
+        make_project: MakeProject, issuer: LocalIssuer, fresh_issuer: LocalIssuer) -> None:
+    env = (f"VITE_CLERK_PUBLISHABLE_KEY={issuer.publishable_key}\n"
+           f"CLERK_JWT_ISSUER_DOMAIN={issuer.url}\nCLERK_PROD_ISSUER={fresh_issuer.url}\n")
+    root = make_project(None, env_local=env, auth_config=TWO_PROVIDERS)
+    checks, verdict = judge(root, issuer.mint(issuer.template_claims(NOW, aud="mobile")))
+    assert checks["token.aud"].status is Status.PASS
+    assert_verified(checks, verdict)
+
+
+def test_scheme_less_domain_gets_https_as_convex_stores_it(issuer: LocalIssuer) -> None:
+    # Convex stores a scheme-less domain with https:// added (convex_spec.md §1.3).
+    from wizard.engine import load
+
+    session = load(Options(issuer="verb-noun-00.clerk.accounts.dev", offline=True))
+    assert session.token_context().issuer == "https://verb-noun-00.clerk.accounts.dev"
