@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import NOW, SECRET_KEY, WEBHOOK_SECRET, MakeProject, wall_clock
+from tests.conftest import NOW, SECRET_KEY, WEBHOOK_SECRET, MakeProject
 from wizard.catalog import CHECK_IDS
 from wizard.cli import main
 from wizard.local_issuer import LocalIssuer
@@ -63,11 +63,11 @@ def assert_usage_error(done: subprocess.CompletedProcess[str], *words: str) -> N
 def test_console_script_prints_the_spec_document(project: Path, issuer: LocalIssuer) -> None:
     script = Path(sys.executable).parent / "convex-auth-wizard"
     assert script.exists()
-    claims = issuer.template_claims(wall_clock())
+    claims = issuer.template_claims(NOW)
     token = issuer.mint(claims)
     done = subprocess.run([str(script), "check", "--project", str(project), "--token", token,
-                           "--json"], capture_output=True, text=True, env=clean_env(),
-                          timeout=60, check=False)
+                           "--at", str(NOW), "--json"], capture_output=True, text=True,
+                          env=clean_env(), timeout=60, check=False)
     assert done.returncode == 0, done.stdout + done.stderr
     document = json.loads(done.stdout)
     # Every SPEC §4 key; "convex" is the --ask-convex extension (what the deployment said).
@@ -84,7 +84,7 @@ def test_console_script_prints_the_spec_document(project: Path, issuer: LocalIss
     assert document["token"]["kind"] == "template"
     assert document["token"]["header"] == {"alg": "RS256", "typ": "JWT", "kid": "ins_local_rsa1"}
     assert document["token"]["claims"] == claims
-    assert 0 < document["token"]["expires_in"] <= 60
+    assert document["token"]["expires_in"] == 60
     ids = [c["id"] for c in document["checks"]]
     assert all(ids.count(i) == 1 for i in SPEC_IDS), ids
     assert set(ids) <= set(CHECK_IDS)

@@ -71,6 +71,21 @@ def post(convex: LocalConvex, body: Any, headers: dict[str, str] | None = None,
 
 # -- the stand-in answers as Convex does (convex_http_probe.md §7) ------------------------------
 
+def test_stand_in_lifecycle_and_request_record() -> None:
+    server = LocalConvex()
+    with pytest.raises(RuntimeError, match="LocalConvex is not started"):
+        _ = server.url
+    with pytest.raises(ValueError, match="unknown fault"):
+        server.fault = "teapot"
+    with server:
+        assert httpx.get(server.url + "/instance_name", timeout=10).text == server.name
+        assert post(server, {"path": "x", "args": {}}, {"Authorization": "Bearer t"}).json()
+        url = server.url
+    assert server.requests == [("GET", "/instance_name", None), ("POST", "/api/query", "Bearer")]
+    with pytest.raises(httpx.ConnectError):  # stopped: the port refuses connections
+        httpx.get(url + "/", timeout=10)
+
+
 def test_path_is_parsed_before_authentication(convex: LocalConvex) -> None:
     reply = post(convex, {"path": "auth_probe:not-valid", "args": {}},
                  {"Authorization": "Bearer not.a.token"})

@@ -14,13 +14,12 @@ from __future__ import annotations
 
 import json
 import secrets
-import threading
 import time
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-JSON_TYPE = "application/json"
+from wizard.local_server import JSON_TYPE, LocalServer, QuietHandler
+
 SCENARIOS = frozenset({
     "correct", "absent", "misnamed_capital", "misnamed_space", "reserved_claims",
     "org_slug_iss", "custom_signing_key", "hs256", "array_audience", "long_lifetime",
@@ -87,42 +86,16 @@ class RecordedRequest:
     authorized: bool
 
 
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-
-    def __init__(self, address: tuple[str, int], api: LocalClerkAPI) -> None:
-        super().__init__(address, _Handler)
-        self.api = api
-
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        """Stay quiet when a client gives up on a slow answer."""
-
-
-class _Handler(BaseHTTPRequestHandler):
+class _Handler(QuietHandler):
     server_version = "LocalClerkBAPI/1.0"
-    sys_version = ""
 
-    def log_message(self, format: str, *args: Any) -> None:
-        """Quiet: nothing is printed."""
-
-    def _send(self, status: int, document: object, headers: dict[str, str] | None = None) -> None:
-        body = _json(document)
-        self.send_response(status)
-        self.send_header("Content-Type", JSON_TYPE)
-        self.send_header("Content-Length", str(len(body)))
-        for name, value in (headers or {}).items():
-            self.send_header(name, value)
-        self.end_headers()
-        self.wfile.write(body)
-
-    def _api(self) -> LocalClerkAPI:
-        server = self.server
-        assert isinstance(server, _Server)
-        return server.api
+    def _send_json(self, status: int, document: object,
+                   headers: dict[str, str] | None = None) -> None:
+        self._send(status, _json(document), JSON_TYPE, headers)
 
     def _begin(self, method: str) -> tuple[LocalClerkAPI, str] | None:
         """Record, authenticate and apply the fault; None when the answer was already sent."""
-        api = self._api()
+        api = self.owner(LocalClerkAPI)
         path, _, query = self.path.partition("?")
         auth = self.headers.get("Authorization", "")
         authorized = secrets.compare_digest(auth.encode(), f"Bearer {api.secret_key}".encode())
@@ -130,31 +103,27 @@ class _Handler(BaseHTTPRequestHandler):
         if api.fault == "slow":
             api._stopping.wait(api.slow_seconds)
         if not auth:
-            self._send(401, clerk_errors(
+            self._send_json(401, clerk_errors(
                 "Request not authenticated", "Authorization header missing or invalid",
                 "authentication_invalid"))
             return None
         if not authorized:
-            self._send(401, clerk_errors(
+            self._send_json(401, clerk_errors(
                 "The provided Clerk Secret Key is invalid. Make sure that your Clerk Secret Key "
                 "is correct.", "The provided Clerk Secret Key is invalid. Make sure that your "
                 "Clerk Secret Key is correct.", "clerk_key_invalid"))
             return None
         if api.fault == "rate_limited":
-            self._send(429, clerk_errors("Too many requests", "Too many requests, retry later",
-                                         "too_many_requests"), {"Retry-After": "10"})
+            self._send_json(429, clerk_errors(
+                "Too many requests", "Too many requests, retry later", "too_many_requests"),
+                {"Retry-After": "10"})
             return None
         if api.fault == "server_error":
-            self._send(500, clerk_errors("Something went wrong", "Please retry later",
-                                         "internal_clerk_error"))
+            self._send_json(500, clerk_errors(
+                "Something went wrong", "Please retry later", "internal_clerk_error"))
             return None
         if api.fault == "not_json":
-            body = b"<html><body>Bad gateway</body></html>"
-            self.send_response(200)
-            self.send_header("Content-Type", "text/html")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+            self._send(200, b"<html><body>Bad gateway</body></html>", "text/html")
             return None
         return api, path + ("?" + query if query else "")
 
@@ -167,14 +136,14 @@ class _Handler(BaseHTTPRequestHandler):
         if path == "/v1/domains":
             with api._lock:
                 data = list(api.domains)
-            self._send(200, {"data": data, "total_count": len(data)})
+            self._send_json(200, {"data": data, "total_count": len(data)})
         elif path == "/v1/jwt_templates":
             with api._lock:
                 data = list(api.templates)
             if "paginated=true" in query:
-                self._send(200, {"data": data, "total_count": len(data)})
+                self._send_json(200, {"data": data, "total_count": len(data)})
             else:
-                self._send(200, data)
+                self._send_json(200, data)
         else:
             self._not_found()
 
@@ -190,25 +159,25 @@ class _Handler(BaseHTTPRequestHandler):
         try:
             body = json.loads(self.rfile.read(length))
         except ValueError:
-            self._send(400, clerk_errors("Malformed request", "The request body is not JSON",
-                                         "malformed_request"))
+            self._send_json(400, clerk_errors(
+                "Malformed request", "The request body is not JSON", "malformed_request"))
             return
         with api._lock:
             api.posted.append(body)
         problem = _invalid_template(body, api.templates)
         if problem is not None:
-            self._send(422, problem)
+            self._send_json(422, problem)
             return
         created = jwt_template(
             body["name"], body["claims"], lifetime=body.get("lifetime", 60),
             allowed_clock_skew=body.get("allowed_clock_skew", 5))
         with api._lock:
             api.templates.append(created)
-        self._send(200, created)
+        self._send_json(200, created)
 
     def _not_found(self) -> None:
-        self._send(404, clerk_errors("Resource not found", "Resource not found",
-                                     "resource_not_found"))
+        self._send_json(404, clerk_errors(
+            "Resource not found", "Resource not found", "resource_not_found"))
 
 
 def _invalid_template(body: Any, existing: list[dict[str, Any]]) -> dict[str, Any] | None:
@@ -239,74 +208,26 @@ def _invalid_template(body: Any, existing: list[dict[str, Any]]) -> dict[str, An
     return None
 
 
-class LocalClerkAPI:
-    """A loopback Backend API for one instance whose Frontend API is ``frontend_api_url``."""
+class LocalClerkAPI(LocalServer[RecordedRequest]):
+    """A loopback Backend API for one instance whose Frontend API is ``frontend_api_url``.
+
+    Its ``url`` is the unversioned root, the value ``CLERK_API_URL`` takes."""
+
+    handler = _Handler
+    thread_name = "local-clerk-api"
+    faults = FAULTS
 
     def __init__(self, *, secret_key: str, frontend_api_url: str, host: str = "127.0.0.1",
                  port: int = 0) -> None:
+        super().__init__(host=host, port=port)
         self.secret_key = self._initial_key = secret_key
         self.frontend_api_url = frontend_api_url
-        self._bind = (host, port)
-        self._port: int | None = None
-        self._server: _Server | None = None
-        self._thread: threading.Thread | None = None
-        self._stopping = threading.Event()
-        self._lock = threading.Lock()
-        self.slow_seconds = 3.0
-        self.requests: list[RecordedRequest] = []
         self.posted: list[Any] = []
         self.templates: list[dict[str, Any]] = []
         self.domains: list[dict[str, Any]] = []
-        self._fault: str | None = None
         self.scenario("correct")
 
-    # -- lifecycle -------------------------------------------------------------------------
-    def start(self) -> LocalClerkAPI:
-        if self._server is not None:
-            return self
-        self._stopping.clear()
-        server = _Server(self._bind, self)
-        self._server, self._port = server, int(server.server_address[1])
-        self._thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
-                                        name=f"local-clerk-api-{self._port}", daemon=True)
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        server, thread = self._server, self._thread
-        if server is None:
-            return
-        self._stopping.set()
-        server.shutdown()
-        server.server_close()
-        if thread is not None:
-            thread.join(timeout=5)
-        self._server = self._thread = None
-
-    def __enter__(self) -> LocalClerkAPI:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
-
-    @property
-    def url(self) -> str:
-        """The unversioned root, the value ``CLERK_API_URL`` takes."""
-        if self._port is None:
-            raise RuntimeError("LocalClerkAPI is not started")
-        return f"http://{self._bind[0]}:{self._port}"
-
     # -- behaviour -------------------------------------------------------------------------
-    @property
-    def fault(self) -> str | None:
-        return self._fault
-
-    @fault.setter
-    def fault(self, value: str | None) -> None:
-        if value is not None and value not in FAULTS:
-            raise ValueError(f"unknown fault {value!r}; expected one of {sorted(FAULTS)}")
-        self._fault = value
-
     def scenario(self, name: str) -> None:
         """Replace the instance's templates and domains with a named setup."""
         if name not in SCENARIOS:
@@ -335,10 +256,6 @@ class LocalClerkAPI:
         with self._lock:
             self.templates = templates[name]
             self.domains = [domain(fapi)]
-
-    def _record(self, request: RecordedRequest) -> None:
-        with self._lock:
-            self.requests.append(request)
 
     def reset(self) -> None:
         """Back to the correct instance and key, no fault, nothing recorded."""

@@ -14,12 +14,10 @@ from __future__ import annotations
 import json
 import re
 import secrets
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from http import HTTPStatus
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import unquote
 
@@ -30,6 +28,7 @@ from wizard.convex_rules import (
     issuer_matches_domain,
 )
 from wizard.issuer import FetchProblem, fetch_issuer_keys
+from wizard.local_server import LocalServer, QuietHandler
 from wizard.model import Status
 from wizard.token import decode_token
 from wizard.verify import TokenContext, verify_token
@@ -117,44 +116,19 @@ def _strip_key_type(key: str) -> str:
     return key
 
 
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-
-    def __init__(self, address: tuple[str, int], deployment: LocalConvex) -> None:
-        super().__init__(address, _Handler)
-        self.deployment = deployment
-
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        """Stay quiet when a client gives up (timeouts)."""
-
-
-class _Handler(BaseHTTPRequestHandler):
+class _Handler(QuietHandler):
     server_version = "LocalConvex/1.0"
-    sys_version = ""
-
-    def log_message(self, format: str, *args: Any) -> None:
-        """Quiet: nothing is printed."""
 
     @property
     def deployment(self) -> LocalConvex:
-        server = self.server
-        assert isinstance(server, _Server)
-        return server.deployment
-
-    def _send(self, status: int, body: bytes, ctype: str | None = "application/json") -> None:
-        self.send_response(status)
-        if ctype:
-            self.send_header("Content-Type", ctype)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
+        return self.owner(LocalConvex)
 
     def _json(self, status: int, document: dict[str, Any]) -> None:
         self._send(status, json.dumps(document).encode())
 
     def do_GET(self) -> None:
         convex = self.deployment
-        convex._record("GET", self.path, None)
+        convex._record(("GET", self.path, None))
         path = self.path.split("?", 1)[0]
         if path == "/":
             self._send(200, RUNNING_TEXT.encode(), "text/plain; charset=utf-8")
@@ -167,7 +141,7 @@ class _Handler(BaseHTTPRequestHandler):
         convex = self.deployment
         path = self.path.split("?", 1)[0]
         auth = self.headers.get("Authorization")
-        convex._record("POST", path, auth.split(" ", 1)[0] if auth is not None else None)
+        convex._record(("POST", path, auth.split(" ", 1)[0] if auth is not None else None))
         length = int(self.headers.get("Content-Length") or 0)
         raw = self.rfile.read(length) if length > 0 else b""
         kind = {"/api/query": "query", "/api/mutation": "mutation",
@@ -193,12 +167,19 @@ class _Handler(BaseHTTPRequestHandler):
         self._json(status, document)
 
 
-class LocalConvex:
-    """A loopback Convex deployment: providers, admin keys, redaction and faults are settable."""
+class LocalConvex(LocalServer[tuple[str, str, str | None]]):
+    """A loopback Convex deployment: providers, admin keys, redaction and faults are settable.
+
+    ``requests`` records (method, path, Authorization scheme or None) of every request."""
+
+    handler = _Handler
+    thread_name = "local-convex"
+    faults = FAULTS
 
     def __init__(self, *, providers: list[dict[str, Any]] | None = None,
                  admin_keys: tuple[str, ...] = (), redact: bool = False,
                  name: str = "local-stand-in-1", host: str = "127.0.0.1", port: int = 0) -> None:
+        super().__init__(host=host, port=port)
         self.providers: list[dict[str, Any]] = list(providers or [])
         self.admin_keys = admin_keys
         self.redact = redact
@@ -206,66 +187,6 @@ class LocalConvex:
         self.functions: dict[str, str] = {}  # canonical path → "query" | "mutation" | "action"
         self.function_404 = False  # backends built with UDF_404_ON_BAD_PATH
         self.clock: Callable[[], float] = time.time
-        self.slow_seconds = 3.0
-        self.requests: list[tuple[str, str, str | None]] = []
-        self._fault: str | None = None
-        self._bind = (host, port)
-        self._server: _Server | None = None
-        self._thread: threading.Thread | None = None
-        self._stopping = threading.Event()
-        self._lock = threading.Lock()
-
-    # -- lifecycle -------------------------------------------------------------------------
-    def start(self) -> LocalConvex:
-        if self._server is None:
-            self._stopping.clear()
-            self._server = _Server(self._bind, self)
-            self._thread = threading.Thread(target=self._server.serve_forever,
-                                            kwargs={"poll_interval": 0.05}, daemon=True,
-                                            name=f"local-convex-{self.port}")
-            self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        server, thread = self._server, self._thread
-        if server is None:
-            return
-        self._stopping.set()
-        server.shutdown()
-        server.server_close()
-        if thread is not None:
-            thread.join(timeout=5)
-        self._server = self._thread = None
-
-    def __enter__(self) -> LocalConvex:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
-
-    @property
-    def port(self) -> int:
-        if self._server is None:
-            raise RuntimeError("LocalConvex is not started")
-        return int(self._server.server_address[1])
-
-    @property
-    def url(self) -> str:
-        return f"http://{self._bind[0]}:{self.port}"
-
-    @property
-    def fault(self) -> str | None:
-        return self._fault
-
-    @fault.setter
-    def fault(self, value: str | None) -> None:
-        if value is not None and value not in FAULTS:
-            raise ValueError(f"unknown fault {value!r}; expected one of {sorted(FAULTS)}")
-        self._fault = value
-
-    def _record(self, method: str, path: str, scheme: str | None) -> None:
-        with self._lock:
-            self.requests.append((method, path, scheme))
 
     # -- the request pipeline (§7) ---------------------------------------------------------
     def handle(self, kind: str | None, path: str, headers: dict[str, str],

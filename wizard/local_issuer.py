@@ -13,14 +13,14 @@ import hashlib
 import hmac
 import json
 import secrets
-import threading
 import time
 from collections.abc import Iterable
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ed25519, padding, rsa
+
+from wizard.local_server import JSON_TYPE, LocalServer, QuietHandler
 
 RSA_KID = "ins_local_rsa1"
 RSA2_KID = "ins_local_rsa2"
@@ -31,7 +31,6 @@ DEMO_SID = "sess_2demo"
 DISCOVERY_PATH = "/.well-known/openid-configuration"
 JWKS_PATH = "/.well-known/jwks.json"
 MOVED_PATH = "/moved/openid-configuration"
-JSON_TYPE = "application/json"
 FAULTS = frozenset({
     "discovery_404", "discovery_500", "discovery_html", "discovery_wrong_type",
     "discovery_no_jwks_uri", "discovery_not_json", "slow", "big", "redirect",
@@ -77,44 +76,15 @@ def _finish(claims: dict[str, Any], extra: dict[str, Any], drop: Iterable[str]) 
     return claims
 
 
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-
-    def __init__(self, address: tuple[str, int], issuer: LocalIssuer) -> None:
-        super().__init__(address, _Handler)
-        self.issuer = issuer
-
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        """Stay quiet when a client hangs up mid-answer (big, slow)."""
-
-
-class _Handler(BaseHTTPRequestHandler):
+class _Handler(QuietHandler):
     server_version = "LocalClerkFAPI/1.0"
-    sys_version = ""
-
-    def log_message(self, format: str, *args: Any) -> None:
-        """Quiet: nothing is printed."""
 
     def date_time_string(self, timestamp: float | None = None) -> str:
         """The ``Date`` header, shifted by ``clock_offset`` to play an issuer whose clock is off."""
-        server = self.server
-        offset = server.issuer.clock_offset if isinstance(server, _Server) else 0.0
-        return super().date_time_string(time.time() + offset)
-
-    def _send(self, status: int, body: bytes, ctype: str = JSON_TYPE,
-              headers: dict[str, str] | None = None) -> None:
-        self.send_response(status)
-        self.send_header("Content-Type", ctype)
-        self.send_header("Content-Length", str(len(body)))
-        for name, value in (headers or {}).items():
-            self.send_header(name, value)
-        self.end_headers()
-        self.wfile.write(body)
+        return super().date_time_string(time.time() + self.owner(LocalIssuer).clock_offset)
 
     def do_GET(self) -> None:
-        server = self.server
-        assert isinstance(server, _Server)
-        iss = server.issuer
+        iss = self.owner(LocalIssuer)
         iss._record(self.path)
         path, fault = self.path.split("?", 1)[0], iss.fault
         if path == DISCOVERY_PATH:
@@ -176,16 +146,17 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(200, _json(doc))
 
 
-class LocalIssuer:
-    """A loopback Clerk-like issuer: discovery, JWKS, token minting and fault injection."""
+class LocalIssuer(LocalServer[str]):
+    """A loopback Clerk-like issuer: discovery, JWKS, token minting and fault injection.
+
+    ``requests`` records the path (with query) of every request."""
+
+    handler = _Handler
+    thread_name = "local-issuer"
+    faults = FAULTS
 
     def __init__(self, *, host: str = "127.0.0.1", port: int = 0) -> None:
-        self._bind = (host, port)
-        self._port: int | None = None
-        self._server: _Server | None = None
-        self._thread: threading.Thread | None = None
-        self._stopping = threading.Event()
-        self._lock = threading.Lock()
+        super().__init__(host=host, port=port)
         self.rsa = rsa.generate_private_key(public_exponent=65537, key_size=2048)
         self.rsa2 = rsa.generate_private_key(public_exponent=65537, key_size=2048)
         self.ed25519 = ed25519.Ed25519PrivateKey.generate()
@@ -193,71 +164,14 @@ class LocalIssuer:
         self.published: list[str] = [RSA_KID, ED25519_KID]
         self.discovery_issuer: str | None = None
         self.jwks_path = JWKS_PATH
-        self.slow_seconds = 3.0
         self.redirect_hops = 5
         """How many redirects the ``redirect_chain`` fault makes before the document."""
         self.clock_offset = 0.0
         """Seconds added to the ``Date`` header (a skewed issuer clock)."""
-        self.requests: list[str] = []
-        self._fault: str | None = None
-
-    # -- lifecycle -------------------------------------------------------------------------
-    def start(self) -> LocalIssuer:
-        if self._server is not None:
-            return self
-        self._stopping.clear()
-        server = _Server(self._bind, self)
-        self._server, self._port = server, int(server.server_address[1])
-        self._thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
-                                        name=f"local-issuer-{self._port}", daemon=True)
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        server, thread = self._server, self._thread
-        if server is None:
-            return
-        self._stopping.set()  # wakes a "slow" handler at once
-        server.shutdown()
-        server.server_close()
-        if thread is not None:
-            thread.join(timeout=5)
-        self._server = self._thread = None
-
-    def __enter__(self) -> LocalIssuer:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
-
-    # -- addresses -------------------------------------------------------------------------
-    @property
-    def host(self) -> str:
-        if self._port is None:
-            raise RuntimeError("LocalIssuer is not started")
-        return f"{self._bind[0]}:{self._port}"
-
-    @property
-    def url(self) -> str:
-        return f"http://{self.host}"
 
     @property
     def publishable_key(self) -> str:
         return "pk_test_" + base64.b64encode(f"{self.host}$".encode()).decode().rstrip("=")
-
-    @property
-    def fault(self) -> str | None:
-        return self._fault
-
-    @fault.setter
-    def fault(self, value: str | None) -> None:
-        if value is not None and value not in FAULTS:
-            raise ValueError(f"unknown fault {value!r}; expected one of {sorted(FAULTS)}")
-        self._fault = value
-
-    def _record(self, path: str) -> None:
-        with self._lock:
-            self.requests.append(path)
 
     # -- documents -------------------------------------------------------------------------
     def discovery(self) -> dict[str, Any]:
