@@ -27,6 +27,7 @@ from wizard.clerk_template import (
 from wizard.http import (
     DEFAULT_TIMEOUT,
     BodyTooLarge,
+    is_loopback,
     network_message,
     new_client,
     request_capped,
@@ -36,7 +37,6 @@ from wizard.http import (
 DEFAULT_API_URL = "https://api.clerk.com"
 API_VERSION = "v1"
 API_URL_VAR = "CLERK_API_URL"
-_LOOPBACK = ("localhost", "127.0.0.1", "::1")
 
 T = TypeVar("T")
 
@@ -132,7 +132,7 @@ def resolve_api_url(configured: str | None) -> tuple[str, ApiProblem | None]:
         return base, ApiProblem("config", base, f"{API_URL_VAR}={root} is not a URL")
     if parts.scheme == "https" and parts.hostname:
         return base, None
-    if parts.scheme == "http" and parts.hostname in _LOOPBACK:
+    if parts.scheme == "http" and is_loopback(parts.hostname):
         return base, None
     return base, ApiProblem(
         "config", base, f"{API_URL_VAR}={root} is not an https URL; the secret key is never "

@@ -10,12 +10,12 @@ from wizard.clerk_keys import PUBLISHABLE_KEY_NAMES
 from wizard.convex_rules import domain_problem, issuer_matches_domain, stored_domain
 from wizard.deployment import DeploymentValue
 from wizard.envfiles import is_browser_exposed
+from wizard.http import is_loopback
 from wizard.issuer import FetchProblem, IssuerKeys
 from wizard.model import Check, Sourced, Status
 from wizard.project import Project
 from wizard.redaction import looks_secret, looks_secret_name
 
-_LOOPBACK = ("localhost", "127.0.0.1", "::1")
 _WELL_KNOWN = {
     "/.well-known/jwks.json": "JWKS",
     "/.well-known/openid-configuration": "discovery",
@@ -81,7 +81,7 @@ def suggested_issuer(value: str) -> str:
         host = parts.hostname
     except ValueError:
         return "https://<your-frontend-api-host>"
-    scheme = "https" if host not in _LOOPBACK else parts.scheme
+    scheme = parts.scheme if is_loopback(host) else "https"
     return f"{scheme}://{parts.netloc.rpartition('@')[2]}"
 
 
@@ -120,7 +120,7 @@ def issuer_check(project: Project, issuer: Sourced | None) -> Check:
                     "malformed", var=var, suggested=suggested, source_file=source_file)
     derived = " (derived: no issuer variable found, so https:// + the publishable key's host)" \
         if issuer.derived else ""
-    if parts.scheme == "http" and parts.hostname not in _LOOPBACK:
+    if parts.scheme == "http" and not is_loopback(parts.hostname):
         return make("env.issuer", Status.WARN, f"{source} = {value} uses http://", "http",
                     var=var, suggested=suggested)
     return passed("env.issuer", f"{value} from {source}{derived}")

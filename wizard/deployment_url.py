@@ -14,6 +14,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from wizard.envfiles import EnvFiles
+from wizard.http import is_loopback
 from wizard.model import Sourced
 
 CONVEX_URL_NAMES: tuple[str, ...] = (
@@ -28,14 +29,10 @@ DEPLOYMENT_NAME_VAR = "CONVEX_DEPLOYMENT"
 DEPLOY_KEY_NAMES: tuple[str, ...] = ("CONVEX_DEPLOY_KEY", "CONVEX_SELF_HOSTED_ADMIN_KEY")
 LOCAL_CONFIG = Path(".convex") / "local" / "default" / "config.json"
 LOCAL_DEFAULT_PORT = 3210
-_LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "::1")
 _SITE_RE = re.compile(r"\.convex\.site$")
 _CLOUD_NAME_RE = re.compile(r"^([a-z]+-[a-z]+-[0-9]+)\.(?:[^.]+\.)?convex\.cloud$")
 _KEY_NAME_RE = re.compile(r"^(prod|dev):([a-z]+-[a-z]+-[0-9]+)\|")
 
-
-def is_loopback(host: str | None) -> bool:
-    return host is not None and (host in _LOOPBACK_HOSTS or host.startswith("127."))
 
 
 def site_to_cloud(url: str) -> str:

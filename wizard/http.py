@@ -23,6 +23,11 @@ MAX_BODY_BYTES = 1024 * 1024
 USER_AGENT = f"convex-auth-wizard/{__version__}"
 
 
+def is_loopback(host: str | None) -> bool:
+    """This machine: where plain http is acceptable (a local issuer, a local deployment)."""
+    return host is not None and (host in ("localhost", "::1") or host.startswith("127."))
+
+
 class BodyTooLarge(Exception):
     """The answer went past :data:`MAX_BODY_BYTES`; reading stopped there."""
 
