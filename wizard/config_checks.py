@@ -153,19 +153,15 @@ def auth_config_check(project: Project, issuer: Sourced | None) -> Check:
     if not auth.exists:
         return make("convex.auth_config", Status.FAIL, "no convex/auth.config.ts or .js",
                     "missing")
-    if auth.problems and not auth.providers:
-        problem = "; ".join(auth.problems)
-        if auth.commented_providers:
-            line = auth.commented_providers[0].line
-            return make("convex.auth_config", Status.FAIL, f"{path}: the only provider is "
-                        f"commented out (line {line})", "commented", path=path, line=line)
-        return make("convex.auth_config", Status.FAIL, f"{path}: {problem}", "unreadable",
-                    path=path, problem=problem)
     if not auth.providers:
         if auth.commented_providers:
             line = auth.commented_providers[0].line
             return make("convex.auth_config", Status.FAIL, f"{path}: the only provider is "
                         f"commented out (line {line})", "commented", path=path, line=line)
+        if auth.problems:
+            problem = "; ".join(auth.problems)
+            return make("convex.auth_config", Status.FAIL, f"{path}: {problem}", "unreadable",
+                        path=path, problem=problem)
         return make("convex.auth_config", Status.FAIL, f"{path} has no providers",
                     "no_providers", path=path)
     provider = project.clerk_provider
