@@ -54,6 +54,43 @@ def test_each_message_is_recognised(line: str, title_part: str, step: str) -> No
     assert found.explanation and found.fix
 
 
+MORE_CASES: list[tuple[str, str, str]] = [
+    ("JWT template not found", "no JWT template named convex", "create-template"),
+    ("Could not decode token. The JWT's 'kid' (key ID) header doesn't match any key",
+     "customJwt", "verify-config"),
+    ("Could not fetch JWKS from URL https://x.example/jwks", "customJwt", "verify-config"),
+    ("InvalidProviderDomainUrl", "rejects the provider's domain", "verify-config"),
+    ("This deployment has no configured authentication providers", "no auth providers",
+     "verify-config"),
+    ('{"code":"InvalidAdminKey","message":"Invalid admin key"}', "not a Bearer token",
+     "check-token"),
+    ("Auth token does not live long enough", "cannot schedule a token refresh",
+     "configure-claims"),
+    ("Production Keys are only allowed for domain \"example.com\"", "Production keys",
+     "open-dashboard"),
+    ("TokenExpired", "expired", "check-token"),
+]
+
+
+@pytest.mark.parametrize(("line", "title_part", "step"), MORE_CASES)
+def test_more_messages_are_recognised(line: str, title_part: str, step: str) -> None:
+    test_each_message_is_recognised(line, title_part, step)
+
+
+@pytest.mark.parametrize("line", [
+    "No auth provider found matching the given token (no providers configured).",
+    "Could not validate token", "Invalid provider domain URL"])
+def test_fixed_fixes_name_the_projects_variable_and_issuer(line: str) -> None:
+    found = diagnose(line, issuer="https://odd-{0}.clerk.accounts.dev", issuer_var="MY_ISSUER")
+    assert found is not None
+    assert "MY_ISSUER" in found.fix and "CLERK_JWT_ISSUER_DOMAIN" not in found.fix
+    assert "{var}" not in found.fix and "{issuer}" not in found.fix and "{{" not in found.fix
+    if "domain" in found.fix and "process.env" in found.fix:
+        assert '{ domain: process.env.MY_ISSUER!, applicationID: "convex" }' in found.fix
+    if "env set" in found.fix:
+        assert "npx convex env set MY_ISSUER https://odd-{0}.clerk.accounts.dev" in found.fix
+
+
 def test_wrapped_browser_message_is_unwrapped_and_diagnosed() -> None:
     line = ('Failed to authenticate: "Could not verify OIDC token claim. Check that the token '
             'signature is valid and the token hasn\'t expired.", check your server auth config')
