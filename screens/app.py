@@ -49,6 +49,8 @@ if TYPE_CHECKING:
 
 ORDER: tuple[str, ...] = (*STEP_IDS, SUMMARY_ID)
 REPORT_NAME = "convex-auth-report.md"
+SCREENSHOT_REFUSED = ("Screenshots are off in this wizard: the screen may show a pasted token, "
+                      "and a token is never written to a file.")
 
 
 def open_in_browser(url: str) -> bool:
@@ -436,7 +438,9 @@ class WizardApp(App[int]):
         raise FileExistsError(17, "no free report name", str(root / REPORT_NAME))
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
+        # Textual's "Screenshot" would write the screen, a pasted token included, to a file.
+        yield from (command for command in super().get_system_commands(screen)
+                    if command.title != "Screenshot")
         yield SystemCommand("Next step", "Go to the next step (n)", self.action_next_step)
         yield SystemCommand("Previous step", "Go back one step (b)", self.action_previous_step)
         yield SystemCommand("Mark step done", "Done by your word, for dashboard steps (d)",
@@ -451,6 +455,18 @@ class WizardApp(App[int]):
         for number, step_id in enumerate(STEP_IDS, start=1):
             yield SystemCommand(f"Go to step {number}: {step_by_id(step_id).title}",
                                 step_id, lambda s=step_id: self.go_to(s), discover=False)
+
+    def deliver_screenshot(self, filename: str | None = None, path: str | None = None,
+                           time_format: str | None = None) -> str | None:
+        """Refused: the screen may show a pasted token, and no token is ever written."""
+        self.notify(SCREENSHOT_REFUSED, severity="warning", timeout=6)
+        return None
+
+    def save_screenshot(self, filename: str | None = None, path: str | None = None,
+                        time_format: str | None = None) -> str:
+        """Refused as well (TEXTUAL_SCREENSHOT uses it); nothing is written."""
+        self.notify(SCREENSHOT_REFUSED, severity="warning", timeout=6)
+        return ""
 
     @on(StepRow.Chosen)
     def chosen(self, message: StepRow.Chosen) -> None:
