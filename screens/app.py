@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
@@ -46,6 +46,7 @@ from wizard.verify import TokenVerdict
 
 if TYPE_CHECKING:
     from wizard.demo import DemoContext
+    from wizard.state import StateStore
 
 ORDER: tuple[str, ...] = (*STEP_IDS, SUMMARY_ID)
 REPORT_NAME = "convex-auth-report.md"
@@ -110,7 +111,7 @@ class WizardApp(App[int]):
         self.start_notice = notice
         self.session = engine.load(options)
         self.progress = Progress(started_at=clock(), updated_at=clock())
-        self.store: Any = None
+        self.store: StateStore | None = None
         self.current = STEP_IDS[0]
         self.fetching = False
         self.fetch_error: str | None = None
@@ -149,18 +150,13 @@ class WizardApp(App[int]):
         self.start_fetch()
 
     def _open_store(self) -> list[str]:
-        """Load saved progress (wizard.state may still be missing: then nothing is saved)."""
+        """Load saved progress (or start over); the store scrubs the project's secrets."""
+        from wizard.state import StateStore, recheck_on_resume
+
         notices: list[str] = []
-        try:
-            from wizard.state import StateStore
-        except ImportError:
-            return ["Progress is not saved: the state store is unavailable."]
-        try:
-            self.store = StateStore(self.session.project.root, self.state_dir,
-                                    secrets=self.session.project.secret_values()
-                                    + deploy_key_secrets(self.session))
-        except TypeError:
-            self.store = StateStore(self.session.project.root, self.state_dir)
+        self.store = StateStore(self.session.project.root, self.state_dir,
+                                secrets=self.session.project.secret_values()
+                                + deploy_key_secrets(self.session))
         if self.restart:
             problem = self.store.restart()
             notices.append(problem or "Started over; the old progress was kept as a backup.")
@@ -168,12 +164,7 @@ class WizardApp(App[int]):
         result = self.store.load()
         if result.progress is not None:
             self.progress = result.progress
-            try:
-                from wizard.state import recheck_on_resume
-            except ImportError:
-                pass
-            else:
-                notices += recheck_on_resume(self.progress, self.session)
+            notices += recheck_on_resume(self.progress, self.session)
         if result.notice:
             notices.insert(0, result.notice)
         return notices
@@ -321,9 +312,8 @@ class WizardApp(App[int]):
                     severity="error", timeout=10)
 
     def _remember_issuer(self) -> None:
-        if hasattr(self.progress, "issuer"):
-            issuer = self.session.issuer
-            self.progress.issuer = issuer.value.strip() if issuer else None
+        issuer = self.session.issuer
+        self.progress.issuer = issuer.value.strip() if issuer else None
 
     # -- tokens -----------------------------------------------------------------------------
     def verify(self, text: str) -> TokenVerdict:
@@ -408,11 +398,8 @@ class WizardApp(App[int]):
         self.push_screen(HelpDialog())
 
     def action_export(self) -> None:
-        try:
-            from wizard.report import build_report, render_markdown
-        except ImportError:
-            self.notify("The report is not available in this version.", severity="warning")
-            return
+        from wizard.report import build_report, render_markdown
+
         try:
             text = render_markdown(build_report(self.session, self.progress,
                                                 generated_at=self.clock()))
@@ -472,12 +459,9 @@ class WizardApp(App[int]):
     def chosen(self, message: StepRow.Chosen) -> None:
         self.go_to(message.step_id)
 
-    def on_paste(self, event: Any) -> None:
+    def on_paste(self, event: events.Paste) -> None:
         """A paste anywhere lands in the current step's paste box (when it has one)."""
-        pane = self.pane(self.current)
-        accept = getattr(pane, "accept_paste", None)
-        if callable(accept):
-            accept(str(event.text))
+        self.pane(self.current).accept_paste(str(event.text))
 
 
 def build_app(*, project_dir: Path, state_dir: Path | None = None,

@@ -55,3 +55,6 @@ class StepPane(VerticalScroll):
 
     def on_enter(self) -> None:
         """The pane became the current step."""
+
+    def accept_paste(self, text: str) -> None:
+        """A paste outside any text field, while this pane is current: ignored by default."""

@@ -19,6 +19,8 @@ from wizard.steps import STEP_IDS, step_by_id
 class UserSyncPane(StepPane):
     step_id = "user-sync"
 
+    revisit_step: str | None = None  # the step the last diagnosis points at
+
     def compose_body(self) -> ComposeResult:
         success = "\n".join(f"✔ {escape(line)}" for line in USER_SYNC_SUCCESS)
         yield Static("What success looks like", classes="section-title")
@@ -33,9 +35,10 @@ class UserSyncPane(StepPane):
             yield Button("Revisit the step", id="revisit", disabled=True)
 
     def _pasted_token(self) -> str:
+        from screens.check_token import CheckTokenPane
+
         pane = self.wizard.pane("check-token")
-        current = getattr(pane, "current_token", None)
-        return str(current()) if callable(current) else ""
+        return pane.current_token() if isinstance(pane, CheckTokenPane) else ""
 
     def accept_paste(self, text: str) -> None:
         box = self.query_one("#log-line", Input)
@@ -50,7 +53,7 @@ class UserSyncPane(StepPane):
         found = diagnose(event.value, issuer=issuer, issuer_var=app.session.project.issuer_var)
         box = self.query_one("#diagnosis", Static)
         revisit = self.query_one("#revisit", Button)
-        self.revisit_step: str | None = None
+        self.revisit_step = None
         if found is None:
             box.update("[dim]Not a message the wizard knows. Paste the whole line, as printed."
                        "[/]" if event.value.strip() else "")
@@ -70,9 +73,8 @@ class UserSyncPane(StepPane):
 
     @on(Button.Pressed, "#revisit")
     def revisit(self) -> None:
-        step = getattr(self, "revisit_step", None)
-        if step:
-            self.wizard.go_to(step)
+        if self.revisit_step:
+            self.wizard.go_to(self.revisit_step)
 
     @on(Button.Pressed, "#sync-done")
     def done(self) -> None:
