@@ -12,21 +12,12 @@ import shutil
 import subprocess
 from pathlib import Path
 
+from wizard.demo import AUTH_CONFIG as AUTH_CONFIG_TS
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 WORK = HERE / ".work"
 
-AUTH_CONFIG_TS = """import type { AuthConfig } from "convex/server";
-
-export default {
-  providers: [
-    {
-      domain: process.env.CLERK_JWT_ISSUER_DOMAIN!,
-      applicationID: "convex",
-    },
-  ],
-} satisfies AuthConfig;
-"""
 JOSE_VERSION = "6"
 
 

@@ -8,22 +8,12 @@ from pathlib import Path
 
 import pytest
 
+from wizard.demo import AUTH_CONFIG as AUTH_CONFIG_TS
 from wizard.local_issuer import LocalIssuer
 
 NOW = 1_800_000_000
 """A fixed instant for every time-based rule (passed as --at / Options.at)."""
 
-AUTH_CONFIG_TS = """import type { AuthConfig } from "convex/server";
-
-export default {
-  providers: [
-    {
-      domain: process.env.CLERK_JWT_ISSUER_DOMAIN!,
-      applicationID: "convex",
-    },
-  ],
-} satisfies AuthConfig;
-"""
 
 SECRET_KEY = "sk_test_Q2xlcmtTZWNyZXRLZXlGb3JUZXN0czEyMzQ1Njc4OQ"
 WEBHOOK_SECRET = "whsec_VGhpc0lzQVdlYmhvb2tTZWNyZXRGb3JUZXN0cw"
