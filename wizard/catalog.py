@@ -437,6 +437,10 @@ _SPECS: tuple[CheckSpec, ...] = (
 
 CATALOG: dict[str, CheckSpec] = {spec.id: spec for spec in _SPECS}
 CHECK_IDS: tuple[str, ...] = tuple(spec.id for spec in _SPECS)
+CLERK_CHECK_IDS: tuple[str, ...] = tuple(i for i in CHECK_IDS if i.startswith("clerk."))
+CLERK_NOT_AGREED = ("the secret key was not used: pass --use-secret-key (or agree in the "
+                    "wizard) to let the wizard read the Clerk instance through Clerk's "
+                    "Backend API")
 
 
 def get_token_snippet(path: str | None) -> str:

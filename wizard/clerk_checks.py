@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
-from wizard.catalog import make, passed, skipped
+from wizard.catalog import CLERK_CHECK_IDS as CLERK_CHECK_IDS  # re-exported for the UI
+from wizard.catalog import CLERK_NOT_AGREED, make, passed, skipped
 from wizard.clerk_api import (
     API_URL_VAR,
     ApiProblem,
@@ -37,15 +38,10 @@ if TYPE_CHECKING:
     from wizard.engine import Session
 
 SECRET_KEY_VAR = "CLERK_SECRET_KEY"
-CLERK_CHECK_IDS: tuple[str, ...] = (
-    "clerk.instance", "clerk.template", "clerk.template_claims", "clerk.template_signing",
-    "clerk.template_lifetime",
-)
 SESSION_ONLY_CLAIMS: tuple[str, ...] = ("sid", "v", "pla", "fea")
 MAX_LIFETIME = 3600
 MIN_LIFETIME = 30
-NOT_AGREED = ("the secret key was not used: pass --use-secret-key (or agree in the wizard) to "
-              "let the wizard read the Clerk instance through Clerk's Backend API")
+NOT_AGREED = CLERK_NOT_AGREED
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from wizard.clerk_checks import for_session as clerk_side_checks
+from wizard.catalog import CLERK_CHECK_IDS, CLERK_NOT_AGREED, skipped
 from wizard.config_checks import (
     auth_config_check,
     deployment_env_check,
@@ -251,6 +251,15 @@ class Verdict:
         return scrub(text, self.secrets())
 
 
+def clerk_side_checks(session: Session, path: str | None) -> list[Check]:
+    """The clerk.* checks; the Backend API client is loaded only when the user agreed."""
+    if not session.options.use_secret_key:
+        return [skipped(check_id, CLERK_NOT_AGREED) for check_id in CLERK_CHECK_IDS]
+    from wizard.clerk_checks import for_session
+
+    return for_session(session, path)
+
+
 def run_checks(options: Options, token_text: str | None = None) -> Verdict:
     session = load(options)
     session.fetch()
@@ -261,7 +270,7 @@ def run_checks(options: Options, token_text: str | None = None) -> Verdict:
         if path is None and token.kind is not None and token.kind.kind in ("integration",
                                                                           "template"):
             path = token.kind.kind
-    clerk = clerk_side_checks(session, path)  # skips unless options.use_secret_key
+    clerk = clerk_side_checks(session, path)
     checks = session.project_checks() + clerk + session.config_checks(path)
     if token is not None:
         checks += token.checks
