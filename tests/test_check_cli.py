@@ -307,3 +307,16 @@ def test_no_color_is_respected(project: Path) -> None:
     piped = subprocess.run([sys.executable, "-m", "wizard", *args], capture_output=True,
                            text=True, env=clean_env(), timeout=60, check=False)
     assert "\x1b" not in piped.stdout  # nor when piped
+
+
+def test_human_table_folds_checks_skipped_for_one_reason(project: Path,
+                                                         issuer: LocalIssuer) -> None:
+    from wizard.engine import Options, run_checks
+    from wizard.render import render_human
+
+    token = issuer.mint(issuer.session_claims(NOW))  # fails token.kind and token.aud
+    text = render_human(run_checks(Options(project_dir=project, at=NOW), token))
+    assert text.count("clerk.* (5)") == 1 and "clerk.instance" not in text
+    assert text.count("the secret key was not used") == 1
+    for failed in ("token.kind", "token.aud"):  # failures are never folded
+        assert f"✗ {failed}" in text

@@ -49,9 +49,31 @@ def verdict_line(verdict: Verdict) -> str:
     return "OK: no check failed; pass a token (--token) to verify it end to end" + tail
 
 
-def _row(check: Check, id_width: int, width: int, color: bool) -> list[str]:
+def _grouped(checks: list[Check]) -> list[tuple[str, Check]]:
+    """Rows to print: consecutive checks skipped for the same reason share one row
+    (``clerk.* (5)``), so the table stays compact; every other check has its own."""
+    rows: list[tuple[str, Check]] = []
+    index = 0
+    while index < len(checks):
+        check, end = checks[index], index + 1
+        while (check.status is Status.SKIP and end < len(checks)
+               and checks[end].status is Status.SKIP and checks[end].detail == check.detail):
+            end += 1
+        group = checks[index:end]
+        if len(group) == 1:
+            rows.append((check.id, check))
+        else:
+            prefixes = {c.id.split(".", 1)[0] for c in group}
+            label = (f"{prefixes.pop()}.* ({len(group)})" if len(prefixes) == 1
+                     else ", ".join(c.id for c in group))
+            rows.append((label, check))
+        index = end
+    return rows
+
+
+def _row(label: str, check: Check, id_width: int, width: int, color: bool) -> list[str]:
     symbol = _paint(_SYMBOL[check.status], _COLOR[check.status], color)
-    head = f" {symbol} {check.id.ljust(id_width)}  "
+    head = f" {symbol} {label.ljust(id_width)}  "
     body = _wrap(check.detail, " " * (id_width + 5), width)
     lines = [head + body[0].lstrip(), *body[1:]]
     if check.status in (Status.FAIL, Status.WARN) and check.fix:
@@ -78,9 +100,10 @@ def render_human(verdict: Verdict, stream: TextIO | None = None) -> str:
         lines.append(f"  token           {verdict.token.kind.kind}: "
                      f"{verdict.token.kind.description}")
     lines.append("")
-    id_width = max(len(c.id) for c in verdict.checks)
-    for check in verdict.checks:
-        lines += _row(check, id_width, width, color)
+    rows = _grouped(verdict.checks)
+    id_width = max(len(label) for label, _ in rows)
+    for label, check in rows:
+        lines += _row(label, check, id_width, width, color)
     lines.append("")
     line = verdict_line(verdict)
     lines.append(_paint(line, "1;32" if verdict.ok else "1;31", color))
