@@ -49,7 +49,6 @@ if TYPE_CHECKING:
     from wizard.state import StateStore
 
 ORDER: tuple[str, ...] = (*STEP_IDS, SUMMARY_ID)
-REPORT_NAME = "convex-auth-report.md"
 SCREENSHOT_REFUSED = ("Screenshots are off in this wizard: the screen may show a pasted token, "
                       "and a token is never written to a file.")
 
@@ -398,31 +397,15 @@ class WizardApp(App[int]):
         self.push_screen(HelpDialog())
 
     def action_export(self) -> None:
-        from wizard.report import build_report, render_markdown
+        from wizard.report import export_markdown
 
         try:
-            text = render_markdown(build_report(self.session, self.progress,
-                                                generated_at=self.clock()))
-            where = self._write_report(text)
+            where = export_markdown(self.session, self.progress, self.session.project.root,
+                                    generated_at=self.clock())
         except OSError as exc:  # a disk problem must become a message, not a crash
             self.notify(f"The report could not be written: {exc}", severity="error", timeout=8)
             return
         self.notify(f"Report written to {self.display_path(str(where))}", timeout=8)
-
-    def _write_report(self, text: str) -> Path:
-        """convex-auth-report.md, or -2, -3 … when a file that is not ours has that name."""
-        from wizard.report import write_report_file
-
-        root = self.session.project.root
-        stem, suffix = REPORT_NAME.rsplit(".", 1)
-        for attempt in range(1, 100):
-            target = root / (REPORT_NAME if attempt == 1 else f"{stem}-{attempt}.{suffix}")
-            try:
-                write_report_file(target, text, overwrite=False)
-            except FileExistsError:
-                continue
-            return target
-        raise FileExistsError(17, "no free report name", str(root / REPORT_NAME))
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         # Textual's "Screenshot" would write the screen, a pasted token included, to a file.
@@ -434,7 +417,7 @@ class WizardApp(App[int]):
                             self.action_done)
         yield SystemCommand("Re-run checks", "Read the project and fetch the issuer again (r)",
                             self.action_rerun)
-        yield SystemCommand("Export report", f"Write {REPORT_NAME} in the project (e)",
+        yield SystemCommand("Export report", "Write convex-auth-report.md in the project (e)",
                             self.action_export)
         yield SystemCommand("Open the Clerk dashboard", DASHBOARD_URL, self.action_open_dashboard)
         yield SystemCommand("Wizard help", "Keys and what the step symbols mean (?)",

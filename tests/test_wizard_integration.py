@@ -23,7 +23,7 @@ from wizard.local_convex import LocalConvex, oidc
 from wizard.local_issuer import LocalIssuer
 from wizard.model import Status
 from wizard.progress import StepState
-from wizard.report import build_report, render_json, render_markdown
+from wizard.report import build_report, export_markdown, render_json, render_markdown
 from wizard.state import STATE_DIR_ENV
 
 DEPLOY_KEY = "dev:happy-otter-123|eyJ2MiI6ImludGVncmF0aW9uVGVzdERlcGxveUtleSJ9qrs"
@@ -200,6 +200,24 @@ async def test_a_wizard_walk_reaches_the_report(
     for text in (render_json(report), markdown, out, saved_text(state_dir)):
         for value in forbidden:
             assert value not in text
+
+
+def test_export_picks_a_free_name_and_replaces_only_its_own_report(
+        project: Path, issuer: LocalIssuer) -> None:
+    session = load(Options(project_dir=project, environ={}))
+    session.fetch()
+    first = export_markdown(session, None, project, generated_at=NOW)
+    assert first == project / "convex-auth-report.md"
+    assert export_markdown(session, None, project, generated_at=NOW) == first  # ours: replaced
+    first.write_text("my own notes\n")
+    (project / "convex-auth-report-2.md").write_text("more notes\n")
+    third = export_markdown(session, None, project, generated_at=NOW)
+    assert third == project / "convex-auth-report-3.md"
+    assert first.read_text() == "my own notes\n"
+    assert (project / "convex-auth-report-2.md").read_text() == "more notes\n"
+    text = third.read_text()
+    assert "convex-auth-wizard-report/" in text and issuer.host in text
+    assert SECRET_KEY not in text and WEBHOOK_SECRET not in text
 
 
 # -- one verification path -------------------------------------------------------------------

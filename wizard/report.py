@@ -84,6 +84,8 @@ if TYPE_CHECKING:
 
 REPORT_FORMAT = "convex-auth-wizard-report/1"
 MARKER = "convex-auth-wizard-report/"
+REPORT_NAME = "convex-auth-report.md"  # the wizard's export, in the project folder
+_MAX_REPORT_NAMES = 99
 """Present in every report we write (the ``format`` field, or a Markdown comment), so an
 old report can be replaced while any other file is left alone."""
 _MARKER_SCAN_BYTES = 4 * 1024 * 1024
@@ -411,6 +413,25 @@ def write_report_file(path: Path, text: str, *, overwrite: bool) -> None:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+
+
+def export_markdown(session: Session, progress: Progress | None, folder: Path, *,
+                    generated_at: float | None = None) -> Path:
+    """Write the Markdown report into ``folder`` as convex-auth-report.md, or -2, -3 … when a
+    file that is not a report of ours has that name; return where it went. Raises OSError
+    (FileExistsError when no free name is left)."""
+    text = scrub_text(render_markdown(build_report(session, progress,
+                                                   generated_at=generated_at)),
+                      report_secrets(session))
+    stem, suffix = REPORT_NAME.rsplit(".", 1)
+    for attempt in range(1, _MAX_REPORT_NAMES + 1):
+        target = folder / (REPORT_NAME if attempt == 1 else f"{stem}-{attempt}.{suffix}")
+        try:
+            write_report_file(target, text, overwrite=False)
+        except FileExistsError:
+            continue
+        return target
+    raise FileExistsError(17, "no free report name", str(folder / REPORT_NAME))
 
 
 def write_report_command(project_dir: Path | None, fmt: str, output: Path | None) -> int:
