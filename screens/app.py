@@ -7,8 +7,10 @@ Network and subprocess work (``Session.fetch``) runs in a thread worker; the UI 
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
+import threading
 import time
 import webbrowser
 from collections.abc import Callable, Iterable
@@ -24,33 +26,45 @@ from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Footer, Header
 
 from screens.base import StepPane
-from screens.check_clerk import CheckClerkPane
-from screens.check_token import CheckTokenPane
-from screens.configure_claims import ConfigureClaimsPane
-from screens.create_template import CreateTemplatePane
-from screens.open_dashboard import OpenDashboardPane
-from screens.project import ProjectPane
-from screens.save_template import SaveTemplatePane
-from screens.summary import SummaryPane
-from screens.user_sync import UserSyncPane
-from screens.verify_config import VerifyConfigPane
 from screens.widgets.step_list import SUMMARY_ID, StepList, StepRow
 from wizard import engine
 from wizard.catalog import CATALOG
-from wizard.convex_probe_checks import deploy_key_secrets, providers_check, with_providers_check
 from wizard.model import Check, Status
 from wizard.progress import Progress, StepState
 from wizard.step_texts import DASHBOARD_URL
 from wizard.steps import STEP_IDS, step_by_id
-from wizard.verify import TokenVerdict
 
 if TYPE_CHECKING:
     from wizard.demo import DemoContext
     from wizard.state import StateStore
+    from wizard.verify import TokenVerdict
 
 ORDER: tuple[str, ...] = (*STEP_IDS, SUMMARY_ID)
+# Each step's pane: (module, class). Only the current one is built at start; the others are
+# imported and built on their first visit, so the first frame styles ~25 widgets, not ~240.
+PANES: dict[str, tuple[str, str]] = {
+    "project": ("screens.project", "ProjectPane"),
+    "open-dashboard": ("screens.open_dashboard", "OpenDashboardPane"),
+    "create-template": ("screens.create_template", "CreateTemplatePane"),
+    "configure-claims": ("screens.configure_claims", "ConfigureClaimsPane"),
+    "save-template": ("screens.save_template", "SaveTemplatePane"),
+    "verify-config": ("screens.verify_config", "VerifyConfigPane"),
+    "check-clerk": ("screens.check_clerk", "CheckClerkPane"),
+    "check-token": ("screens.check_token", "CheckTokenPane"),
+    "user-sync": ("screens.user_sync", "UserSyncPane"),
+    SUMMARY_ID: ("screens.summary", "SummaryPane"),
+}
+FIRST_FRAME_WAIT = 2.0  # the fetch waits at most this long for the first frame to be drawn
 SCREENSHOT_REFUSED = ("Screenshots are off in this wizard: the screen may show a pasted token, "
                       "and a token is never written to a file.")
+
+
+def new_pane(step_id: str) -> StepPane:
+    module, name = PANES[step_id]
+    pane_class = getattr(importlib.import_module(module), name)
+    if not (isinstance(pane_class, type) and issubclass(pane_class, StepPane)):
+        raise TypeError(f"{module}.{name} is not a step pane")
+    return pane_class()
 
 
 def open_in_browser(url: str) -> bool:
@@ -118,38 +132,35 @@ class WizardApp(App[int]):
         self.project_results: list[Check] = []
         self.providers_result: Check | None = None  # convex.deployed_providers, per fetch
         self.token_verdict: TokenVerdict | None = None
+        self.start_notices: list[str] = []
+        self.first_frame = threading.Event()  # the fetch waits for it (or FIRST_FRAME_WAIT)
 
     # -- layout ---------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
+        # The saved progress decides the first step, so it is read before the layout is built.
+        self.start_notices = [self.start_notice] if self.start_notice else []
+        self.start_notices += self._open_store()
+        self._judge_project()
+        self.current = self.progress.first_open_step()
         yield Header(icon="◆")
         with Horizontal(id="main"):
             yield StepList(id="steps")
-            with ContentSwitcher(id="content", initial=STEP_IDS[0]):
-                yield ProjectPane()
-                yield OpenDashboardPane()
-                yield CreateTemplatePane()
-                yield ConfigureClaimsPane()
-                yield SaveTemplatePane()
-                yield VerifyConfigPane()
-                yield CheckClerkPane()
-                yield CheckTokenPane()
-                yield UserSyncPane()
-                yield SummaryPane()
+            with ContentSwitcher(id="content", initial=self.current):
+                yield new_pane(self.current)
         yield Footer()
 
     def on_mount(self) -> None:
         root = self.session.project.root
         self.sub_title = "demo project" if self.demo else self.display_path(str(root))
-        notices = [self.start_notice] if self.start_notice else []
-        notices += self._open_store()
-        self._judge_project()
-        self.go_to(self.progress.first_open_step())
-        for notice in notices:
+        self.go_to(self.current)
+        for notice in self.start_notices:
             self.notify(notice, timeout=6)
+        self.call_after_refresh(self.first_frame.set)
         self.start_fetch()
 
     def _open_store(self) -> list[str]:
         """Load saved progress (or start over); the store scrubs the project's secrets."""
+        from wizard.convex_probe_checks import deploy_key_secrets
         from wizard.state import StateStore, recheck_on_resume
 
         notices: list[str] = []
@@ -179,11 +190,25 @@ class WizardApp(App[int]):
         home = str(Path.home())
         return home if home not in ("", "/") else ""
 
-    def pane(self, step_id: str) -> StepPane:
-        return self.query_one(f"#{step_id}", StepPane)
+    def pane(self, step_id: str) -> StepPane | None:
+        """The step's pane, or None when it was not visited yet (it is built on first visit,
+        and refreshes itself when it mounts)."""
+        return next(iter(self.query(f"#{step_id}").results(StepPane)), None)
+
+    def current_pane(self) -> StepPane:
+        pane = self.pane(self.current)
+        if pane is None:
+            raise LookupError(f"the pane of {self.current} is not built")
+        return pane
 
     def panes(self) -> Iterable[StepPane]:
+        """The panes built so far."""
         return self.query(StepPane)
+
+    def refresh_pane(self, step_id: str) -> None:
+        pane = self.pane(step_id)
+        if pane is not None:
+            pane.refresh_view()
 
     def mark(self, step_id: str, state: StepState, note: str = "") -> None:
         self.progress.set(step_id, state, note, at=self.clock())
@@ -208,7 +233,7 @@ class WizardApp(App[int]):
 
     def refresh_steps(self) -> None:
         self.query_one(StepList).show(self.progress, self.current)
-        self.pane(SUMMARY_ID).refresh_view()
+        self.refresh_pane(SUMMARY_ID)
 
     def set_path(self, path: str) -> None:
         if self.progress.path == path:
@@ -221,10 +246,15 @@ class WizardApp(App[int]):
     def go_to(self, step_id: str) -> None:
         if step_id not in ORDER:
             return
-        self.current = step_id
-        self.query_one(ContentSwitcher).current = step_id
-        self.refresh_steps()
+        switcher = self.query_one(ContentSwitcher)
         pane = self.pane(step_id)
+        if pane is None:  # first visit: build it (hidden until it is made current)
+            pane = new_pane(step_id)
+            pane.display = False
+            switcher.mount(pane)
+        self.current = step_id
+        switcher.current = step_id
+        self.refresh_steps()
         pane.scroll_home(animate=False)
         pane.on_enter()
 
@@ -244,17 +274,22 @@ class WizardApp(App[int]):
             self.progress.set("project", StepState.VERIFIED, "the project was read",
                               at=self.clock())
         self.save()
-        self.pane("project").refresh_view()
+        self.refresh_pane("project")
 
     def start_fetch(self) -> None:
         self.fetching = True
         self.fetch_error = None
         self.providers_result = None
-        self.pane("verify-config").refresh_view()
+        self.refresh_pane("verify-config")
         self.fetch_worker()
 
     @work(thread=True, exclusive=True, group="fetch", exit_on_error=False)
     def fetch_worker(self) -> None:
+        # Started at mount so that waiting for the app's workers waits for it; the work waits
+        # until the first frame is drawn, so the first frame does not share the CPU with it.
+        self.first_frame.wait(FIRST_FRAME_WAIT)
+        from wizard.convex_probe_checks import providers_check
+
         try:
             self.session.fetch()
             # Sends the deploy key only when the project has one; skipped (no network) if not.
@@ -270,9 +305,11 @@ class WizardApp(App[int]):
         self.fetch_error = message.error
         self.providers_result = message.providers
         self.judge_config()
+        from screens.check_token import CheckTokenPane
+
         token_pane = self.pane("check-token")
-        token_pane.refresh_view()
         if isinstance(token_pane, CheckTokenPane):
+            token_pane.refresh_view()
             token_pane.recheck()
 
     def judge_config(self) -> None:
@@ -286,6 +323,8 @@ class WizardApp(App[int]):
             self.refresh_steps()
             return
         if self.providers_result is not None:
+            from wizard.convex_probe_checks import with_providers_check
+
             checks = with_providers_check(checks, self.providers_result)
         self.config_results = checks
         self.remember_checks(self.project_results + checks)
@@ -304,7 +343,7 @@ class WizardApp(App[int]):
                                   f"{len(keys.keys)} signing key(s) fetched", at=self.clock())
         self.save()
         self.refresh_steps()
-        self.pane("verify-config").refresh_view()
+        self.refresh_pane("verify-config")
 
     def engine_failed(self, what: str, exc: Exception) -> None:
         self.notify(f"Internal error in {what}: {type(exc).__name__}: {exc}. Please report it.",
@@ -320,6 +359,8 @@ class WizardApp(App[int]):
             verdict = self.session.verify(text, self.progress.path, now=self.clock())
         except Exception as exc:  # verify_token promises not to raise; never crash if it does
             self.engine_failed("the token checks", exc)
+            from wizard.verify import TokenVerdict
+
             verdict = TokenVerdict()
         self.token_verdict = verdict
         self.remember_checks(verdict.checks)
@@ -345,7 +386,7 @@ class WizardApp(App[int]):
             self.go_to(ORDER[index - 1])
 
     def action_scroll_pane(self, direction: int) -> None:
-        pane = self.pane(self.current)
+        pane = self.current_pane()
         pane.scroll_relative(y=direction * max(3, pane.size.height - 4), animate=False)
 
     def action_leave_field(self) -> None:
@@ -353,7 +394,7 @@ class WizardApp(App[int]):
         self.screen.set_focus(None)
 
     def action_scroll_lines(self, lines: int) -> None:
-        self.pane(self.current).scroll_relative(y=lines, animate=False)
+        self.current_pane().scroll_relative(y=lines, animate=False)
 
     def action_done(self) -> None:
         if self.current == SUMMARY_ID:
@@ -444,7 +485,7 @@ class WizardApp(App[int]):
 
     def on_paste(self, event: events.Paste) -> None:
         """A paste anywhere lands in the current step's paste box (when it has one)."""
-        self.pane(self.current).accept_paste(str(event.text))
+        self.current_pane().accept_paste(str(event.text))
 
 
 def build_app(*, project_dir: Path, state_dir: Path | None = None,

@@ -66,6 +66,8 @@ def test_the_demo_serves_its_stand_ins_and_shuts_them_all_down_on_exit() -> None
                 await settle()
                 seen["user-sync"] = app.progress.state_of("user-sync")
                 seen["convex"] = dict(app.progress.convex_answer or {})
+                app.go_to("project")  # panes are built on their first visit
+                await pilot.pause()
                 seen["facts"] = str(app.query_one("#project-facts", Static).content)
                 await pilot.press("q")
 

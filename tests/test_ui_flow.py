@@ -57,6 +57,9 @@ async def test_reads_the_project_and_fetches_the_keys(project: Path, tmp_path: P
     app = make_app(project, tmp_path / "state")
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
+        assert app.pane("project") is None  # resumed at open-dashboard: built on first visit
+        app.go_to("project")
+        await pilot.pause()
         facts = text_of(app, "#project-facts")
         assert issuer.host in facts
         assert ".env.local:VITE_CLERK_PUBLISHABLE_KEY" in facts
@@ -173,6 +176,9 @@ async def test_the_path_choice_changes_the_snippets(project: Path, tmp_path: Pat
         await pilot.click("#path-integration")
         await pilot.pause()
         assert app.progress.path == "integration"
+        for step in ("check-clerk", "configure-claims", "create-template"):
+            app.go_to(step)  # built now, so the next choice updates them in place
+            await pilot.pause()
         snippet = app.query_one("#clerk-snippet", Copyable).text
         assert "getToken({ skipCache: true })" in snippet and "template" not in snippet
         assert app.query_one("#claims", Copyable).text == '{\n  "aud": "convex"\n}'
