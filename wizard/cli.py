@@ -51,20 +51,28 @@ def _unix_seconds(text: str) -> float:
     return value
 
 
+_PROJECT_HELP = "the app folder (default: the nearest folder with package.json or convex/)"
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog=PROG, description="Get a Clerk + Convex auth setup verified end to "
                      "end: reads your project, fetches the issuer's live keys and judges a "
                      "token exactly as the Convex backend would.")
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
-    parser.add_argument("--project", type=Path, metavar="DIR",
-                        help="the app folder (default: nearest folder with package.json or "
-                        "convex/)")
+    parser.add_argument("--project", type=Path, metavar="DIR", help=_PROJECT_HELP)
     parser.add_argument("--restart", action="store_true",
                         help="start the wizard over (the old progress is kept as a backup)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
-    check = sub.add_parser("check", help="run every check headless (for scripts and CI)")
-    check.add_argument("--project", type=Path, metavar="DIR", dest="sub_project")
+    check = sub.add_parser(
+        "check", help="run every check headless (for scripts and CI)",
+        description="Read the project, fetch the issuer's discovery document and keys, and "
+        "judge a token by the rules the Convex backend applies.",
+        epilog="exit status: 0 nothing failed (and the token, if given, was fully verified); "
+        "1 a check failed (network failures included); 2 usage error. Example: pbpaste | "
+        "convex-auth-wizard check --token -")
+    check.add_argument("--project", type=Path, metavar="DIR", dest="sub_project",
+                       help=_PROJECT_HELP)
     group = check.add_mutually_exclusive_group()
     group.add_argument("--token", metavar="T", help="the token to verify ('-' reads stdin)")
     group.add_argument("--token-file", type=Path, metavar="F", help="read the token from F")
@@ -92,14 +100,16 @@ def build_parser() -> argparse.ArgumentParser:
                        "CLERK_SECRET_KEY from the .env files; without it nothing is sent")
 
     report = sub.add_parser("report", help="write the setup report (Markdown or JSON)")
-    report.add_argument("--project", type=Path, metavar="DIR", dest="sub_project")
+    report.add_argument("--project", type=Path, metavar="DIR", dest="sub_project",
+                        help=_PROJECT_HELP)
     report.add_argument("--format", choices=("md", "json"), default="md")
     report.add_argument("--output", type=Path, metavar="FILE",
                         help="write to FILE instead of standard output")
 
     sub.add_parser("demo", help="the wizard on a built-in local issuer and a demo project")
     reset = sub.add_parser("reset", help="forget saved progress for a project")
-    reset.add_argument("--project", type=Path, metavar="DIR", dest="sub_project")
+    reset.add_argument("--project", type=Path, metavar="DIR", dest="sub_project",
+                       help=_PROJECT_HELP)
     return parser
 
 
