@@ -1,4 +1,5 @@
-"""One SVG snapshot per screen: frozen clock, fixed issuer port, home shown as ~, no blink.
+"""One SVG snapshot per screen: frozen clock, home shown as ~, no blink. The issuer listens
+on any free port; the picture shows it as ``SHOWN_PORT``, so a busy port never skips the suite.
 
 Regenerate with ``pytest tests/test_ui_snapshots.py --snapshot-update`` and review the SVGs.
 """
@@ -6,7 +7,6 @@ Regenerate with ``pytest tests/test_ui_snapshots.py --snapshot-update`` and revi
 from __future__ import annotations
 
 import re
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -21,24 +21,23 @@ from tests.conftest import NOW, SECRET_KEY, WEBHOOK_SECRET, MakeProject
 from wizard.engine import Options
 from wizard.local_issuer import LocalIssuer
 
-SNAPSHOT_PORT = 48123
+SHOWN_PORT = "48123"  # the port the stored SVGs show, whatever port the issuer got
 SIZE = (120, 40)
 Snap = Callable[..., bool]
 
 
 @pytest.fixture(scope="module")
 def fixed_issuer() -> Iterator[LocalIssuer]:
-    server = LocalIssuer(port=SNAPSHOT_PORT)
-    for _ in range(60):  # another run of this module may hold the port for a while
-        try:
-            server.start()
-            break
-        except OSError:
-            time.sleep(1)
-    else:
-        pytest.skip(f"port {SNAPSHOT_PORT} is busy; snapshots need a stable issuer URL")
-    yield server
-    server.stop()
+    with LocalIssuer() as server:
+        # Same width as SHOWN_PORT, so replacing it keeps every line as drawn.
+        assert len(str(server.port)) == len(SHOWN_PORT), server.port
+        yield server
+
+
+def show_port(svg: str, issuer: LocalIssuer) -> str:
+    """``127.0.0.1:<the real port>`` (``issuer.host``) drawn as ``127.0.0.1:SHOWN_PORT``."""
+    address = issuer.host.rsplit(":", 1)[0]
+    return svg.replace(issuer.host, f"{address}:{SHOWN_PORT}")
 
 
 @pytest.fixture
@@ -46,9 +45,16 @@ def snap_app(fixed_issuer: LocalIssuer, make_project: MakeProject, tmp_path: Pat
              monkeypatch: pytest.MonkeyPatch) -> WizardApp:
     monkeypatch.setenv("HOME", str(tmp_path))
     root = make_project(fixed_issuer.url, publishable_key=fixed_issuer.publishable_key)
-    return build_app(project_dir=root, state_dir=tmp_path / "state",
-                     options=Options(project_dir=root, environ={}),
-                     clock=lambda: float(NOW), browser=lambda url: False)
+    app = build_app(project_dir=root, state_dir=tmp_path / "state",
+                    options=Options(project_dir=root, environ={}),
+                    clock=lambda: float(NOW), browser=lambda url: False)
+    export = app.export_screenshot
+
+    def export_with_shown_port(*, title: str | None = None, simplify: bool = False) -> str:
+        return show_port(export(title=title, simplify=simplify), fixed_issuer)
+
+    monkeypatch.setattr(app, "export_screenshot", export_with_shown_port)
+    return app
 
 
 def go(step: str, then: Callable[[WizardApp], Any] | None = None) -> Callable[[Pilot[Any]], Any]:
@@ -62,7 +68,9 @@ def go(step: str, then: Callable[[WizardApp], Any] | None = None) -> Callable[[P
         for area in app.query(TextArea):
             area.cursor_blink = False
         app.go_to(step)
-        await pilot.pause()
+        # A pane is built on its first visit: let it mount and lay out before acting on it.
+        for _ in range(3):
+            await pilot.pause(0.05)
         if then is not None:
             then(app)
             # Let re-mounted check rows and scrolling settle before the picture is taken.
@@ -115,6 +123,13 @@ def test_troubleshooting_diagnosis(snap_app: WizardApp, snap_compare: Snap) -> N
         app.query_one("#log-line", Input).value = "No auth provider found matching the given token"
 
     assert snap_compare(snap_app, terminal_size=SIZE, run_before=go("user-sync", paste))
+
+
+def test_the_shown_port_replaces_only_the_issuer_port(fixed_issuer: LocalIssuer) -> None:
+    port = fixed_issuer.port
+    text = f"{fixed_issuer.url}/x 127.0.0.1:{port} {port}"
+    assert show_port(text, fixed_issuer) == (f"http://127.0.0.1:{SHOWN_PORT}/x "
+                                             f"127.0.0.1:{SHOWN_PORT} {port}")
 
 
 def test_no_token_in_any_snapshot() -> None:
