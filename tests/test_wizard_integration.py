@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from textual.widgets import Button, TextArea
+from textual.widgets import Button, Static, TextArea
 
 from screens.app import WizardApp, build_app
 from screens.widgets.checks import CheckList
@@ -23,7 +23,13 @@ from wizard.local_convex import LocalConvex, oidc
 from wizard.local_issuer import LocalIssuer
 from wizard.model import Status
 from wizard.progress import StepState
-from wizard.report import build_report, export_markdown, render_json, render_markdown
+from wizard.report import (
+    ACCEPTED_PROBE_NOTE,
+    build_report,
+    export_markdown,
+    render_json,
+    render_markdown,
+)
 from wizard.state import STATE_DIR_ENV
 
 DEPLOY_KEY = "dev:happy-otter-123|eyJ2MiI6ImludGVncmF0aW9uVGVzdERlcGxveUtleSJ9qrs"
@@ -165,6 +171,8 @@ async def test_a_wizard_walk_reaches_the_report(
             await pilot.pause()
             await settle(app, pilot)
             assert app.progress.state_of("user-sync") is StepState.VERIFIED
+            shown = str(app.query_one("#ask-convex-token .ask-convex-answer", Static).content)
+            assert "not permitted" in shown and ACCEPTED_PROBE_NOTE in shown
             report = build_report(app.session, app.progress, generated_at=NOW)
 
     saved = {c["id"]: c["status"] for c in app.progress.checks}
@@ -189,6 +197,7 @@ async def test_a_wizard_walk_reaches_the_report(
     markdown = render_markdown(report)
     assert "| ✅ pass | clerk.template (saved) | create-template |" in markdown
     assert "**✅ Convex accepted the token**" in markdown
+    assert f"not permitted ({ACCEPTED_PROBE_NOTE}) |" in markdown  # why a refusal shows here
     assert "| Open the Clerk dashboard (Step 1) | ✅ done | by verification |" in markdown
 
     # the report command reads the same saved progress (the servers are gone by now)

@@ -95,6 +95,10 @@ _STATE_LABEL = {"pending": "pending", "verified": "✅ done", "confirmed": "☑�
                 "failing": "❌ failing"}
 _TOKEN_KEYS = ("kind", "header", "claims", "expires_in")
 _CHECK_FIELDS = ("id", "status", "title", "detail", "fix", "step")
+# Shown beside Convex's message when it accepted the token: the message is its refusal of the
+# probe's _system path, which it gives only after the token was accepted.
+ACCEPTED_PROBE_NOTE = ("this is Convex refusing the probe's system function after it accepted "
+                       "the token; no user code ran")
 _CONVEX_KEYS = ("status", "http_status", "code", "message", "url", "agrees_with_wizard")
 _CONVEX_HEAD = {"accepted": "✅ Convex accepted the token",
                 "rejected": "❌ Convex rejected the token",
@@ -374,7 +378,9 @@ def _convex_markdown(convex: dict[str, Any] | None) -> list[str]:
     lines += _table(("What", "Value"), [
         ("HTTP status", http if http is not None else "—"),
         ("Code", convex["code"] or "—"),
-        ("Message", convex["message"] or "—"),
+        ("Message", (f"{convex['message']} ({ACCEPTED_PROBE_NOTE})"
+                     if convex["message"] and convex["status"] == "accepted"
+                     else convex["message"] or "—")),
         ("Agrees with the wizard's checks", agrees.get(convex["agrees_with_wizard"], "—")),
     ])
     return lines

@@ -26,6 +26,7 @@ from wizard.convex_probe_checks import (
 )
 from wizard.deployment_url import find_deployment_url
 from wizard.progress import StepState
+from wizard.report import ACCEPTED_PROBE_NOTE
 from wizard.verify import TokenVerdict
 
 if TYPE_CHECKING:
@@ -132,6 +133,8 @@ class AskConvex(Vertical):
             status, f"[b]? Convex gave no verdict[/] ({escape(status)})")
         lines = [head + (f" — {escape(http)}" if http else ""),
                  escape(str(record.get("message") or ""))]
+        if status == "accepted" and record.get("message"):
+            lines.append(f"[dim]({escape(ACCEPTED_PROBE_NOTE)})[/]")
         if record.get("agrees_with_wizard") is False:
             lines.append("[b]Disagreement:[/] the wizard's own checks say the opposite, so a "
                          "rule is missing on one side (or the deployment's configuration "
