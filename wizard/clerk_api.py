@@ -13,10 +13,8 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 from urllib.parse import urlsplit
-
-import httpx
 
 from wizard.clerk_template import (
     DEFAULT_CLOCK_SKEW,
@@ -26,13 +24,16 @@ from wizard.clerk_template import (
 )
 from wizard.http import (
     DEFAULT_TIMEOUT,
-    BodyTooLarge,
     is_loopback,
+    network_errors,
     network_message,
     new_client,
     request_capped,
     status_text,
 )
+
+if TYPE_CHECKING:
+    import httpx
 
 DEFAULT_API_URL = "https://api.clerk.com"
 API_VERSION = "v1"
@@ -226,7 +227,7 @@ class ClerkBackend:
         try:
             status, headers, data = request_capped(self._client, method, url, json_body=body,
                                                    headers=self._auth)
-        except (httpx.HTTPError, BodyTooLarge, ValueError) as exc:
+        except network_errors() as exc:
             return None, ApiProblem("network", url, network_message(exc, self.timeout))
         if not 200 <= status < 300:
             return None, _status_problem(url, status, headers, data)

@@ -12,8 +12,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
-import httpx
-
 from wizard.catalog import CLERK_CHECK_IDS as CLERK_CHECK_IDS  # re-exported for the UI
 from wizard.catalog import CLERK_NOT_AGREED, make, passed, skipped
 from wizard.clerk_api import (
@@ -35,6 +33,8 @@ from wizard.project import Project
 from wizard.redaction import redact
 
 if TYPE_CHECKING:
+    import httpx
+
     from wizard.engine import Session
 
 SECRET_KEY_VAR = "CLERK_SECRET_KEY"

@@ -17,19 +17,20 @@ from __future__ import annotations
 import json
 import time
 from dataclasses import dataclass, replace
-from typing import Any
-
-import httpx
+from typing import TYPE_CHECKING, Any
 
 from wizard.deployment_url import url_problem
 from wizard.http import (
     DEFAULT_TIMEOUT,
-    BodyTooLarge,
     content_essence,
+    network_errors,
     network_message,
     new_client,
     request_capped,
 )
+
+if TYPE_CHECKING:
+    import httpx
 
 PROBE_PATH = "_system/authWizard:probe"
 """Valid syntax (parsed before authentication), refused to users before any lookup."""
@@ -139,7 +140,7 @@ def _post_query(client: httpx.Client, url: str, path: str, authorization: str,
         status, headers, raw = request_capped(
             client, "POST", url.rstrip("/") + "/api/query", json_body=body,
             headers={"Authorization": authorization}, follow_redirects=False)
-    except (httpx.HTTPError, BodyTooLarge, ValueError) as exc:
+    except network_errors() as exc:
         return Reply(None, None, f"{url}: {network_message(exc, timeout)}",
                      network=network_message(exc, timeout))
     ctype, location = headers.get("content-type", ""), headers.get("location", "")

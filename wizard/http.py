@@ -10,12 +10,13 @@ from __future__ import annotations
 import email.utils
 import time
 from http import HTTPStatus
-from typing import Any
-
-import httpx
+from typing import TYPE_CHECKING, Any
 
 from wizard import __version__
 from wizard.tls import verified_context
+
+if TYPE_CHECKING:  # httpx is imported on first use, so the wizard's first frame never waits
+    import httpx
 
 DEFAULT_TIMEOUT = 10.0
 MAX_REDIRECTS = 5
@@ -32,7 +33,16 @@ class BodyTooLarge(Exception):
     """The answer went past :data:`MAX_BODY_BYTES`; reading stopped there."""
 
 
+def network_errors() -> tuple[type[Exception], ...]:
+    """What a request can raise; ``except network_errors()`` is evaluated only on an error."""
+    import httpx
+
+    return (httpx.HTTPError, httpx.InvalidURL, BodyTooLarge, ValueError)
+
+
 def new_client(timeout: float = DEFAULT_TIMEOUT) -> httpx.Client:
+    import httpx
+
     return httpx.Client(
         timeout=timeout, follow_redirects=True, max_redirects=MAX_REDIRECTS,
         verify=verified_context(),
@@ -43,6 +53,8 @@ def new_client(timeout: float = DEFAULT_TIMEOUT) -> httpx.Client:
 def network_message(exc: Exception, timeout: float) -> str:
     """One sentence for a failed request. Never includes request headers (they may carry a
     secret): httpx's messages name the URL and the reason only."""
+    import httpx
+
     if isinstance(exc, httpx.TimeoutException):
         return f"no answer within {timeout:g} s"
     if isinstance(exc, httpx.TooManyRedirects):
@@ -90,6 +102,8 @@ def request_capped(client: httpx.Client, method: str, url: str, *, json_body: An
 
     ``follow_redirects=False`` keeps a request on the exact URL given (the Convex probe's
     token goes to the deployment and nowhere else)."""
+    import httpx
+
     kwargs: dict[str, Any] = {} if json_body is None else {"json": json_body}
     if follow_redirects is not None:
         kwargs["follow_redirects"] = follow_redirects

@@ -10,24 +10,24 @@ import json
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-
-import httpx
-from jwt import PyJWK
-from jwt.exceptions import PyJWTError
+from typing import TYPE_CHECKING, Any
 
 from wizard.convex_rules import ALLOWED_ALGS, discovery_url
 from wizard.http import (
     DEFAULT_TIMEOUT,
     MAX_BODY_BYTES,
-    BodyTooLarge,
     clock_skew,
     content_essence,
+    network_errors,
     network_message,
     new_client,
     request_capped,
     status_text,
 )
+
+if TYPE_CHECKING:  # imported on first use: reading a project needs neither
+    import httpx
+    from jwt import PyJWK
 
 __all__ = ["DEFAULT_TIMEOUT", "MAX_BODY_BYTES", "FetchProblem", "IssuerKeys", "SigningKey",
            "fetch_issuer_keys", "load_jwks_file", "new_client", "parse_jwks"]
@@ -76,7 +76,7 @@ def _fetch_json(client: httpx.Client, url: str, timeout: float, content_types: t
                 result: IssuerKeys | None = None) -> tuple[Any, FetchProblem | None]:
     try:
         status, headers, body = request_capped(client, "GET", url)
-    except (httpx.HTTPError, httpx.InvalidURL, BodyTooLarge, ValueError) as exc:
+    except network_errors() as exc:
         return None, FetchProblem("network", url, network_message(exc, timeout))
     if result is not None and result.clock_skew is None:
         result.clock_skew = clock_skew(headers, time.time())
@@ -99,6 +99,9 @@ def _fetch_json(client: httpx.Client, url: str, timeout: float, content_types: t
 
 def parse_jwks(document: Any) -> tuple[list[SigningKey], list[str]]:
     """Keep the keys Convex could use; describe the ones it would skip."""
+    from jwt import PyJWK
+    from jwt.exceptions import PyJWTError
+
     keys: list[SigningKey] = []
     skipped: list[str] = []
     raw_keys = document.get("keys") if isinstance(document, dict) else None

@@ -12,9 +12,6 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-from jwt import get_algorithm_by_name
-from jwt.exceptions import InvalidKeyError
-
 from wizard import catalog
 from wizard.catalog import get_token_snippet, make, passed, skipped
 from wizard.convex_rules import (
@@ -176,6 +173,9 @@ def _signature_check(token: DecodedToken, alg: str, key: SigningKey | None,
                      snippet: str) -> Check:
     if key is None:
         return skipped("token.signature", "no single key was selected, so nothing was verified")
+    from jwt import get_algorithm_by_name  # keys are loaded by now, so PyJWT is too
+    from jwt.exceptions import InvalidKeyError
+
     try:
         algorithm = get_algorithm_by_name(alg)
         ok = algorithm.verify(token.signing_input, key.key.key, token.signature)
