@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 
 from wizard.demo import AUTH_CONFIG as AUTH_CONFIG_TS
+from wizard.local_clerk_api import LocalClerkAPI
+from wizard.local_convex import LocalConvex, oidc
 from wizard.local_issuer import LocalIssuer
 
 NOW = 1_800_000_000
@@ -17,6 +19,7 @@ NOW = 1_800_000_000
 
 SECRET_KEY = "sk_test_Q2xlcmtTZWNyZXRLZXlGb3JUZXN0czEyMzQ1Njc4OQ"
 WEBHOOK_SECRET = "whsec_VGhpc0lzQVdlYmhvb2tTZWNyZXRGb3JUZXN0cw"
+DEPLOY_KEY = "dev:happy-otter-123|eyJ2MiI6ImRlcGxveUtleVNlY3JldEZvclRlc3RzIn0xyz"
 
 
 @pytest.fixture(scope="session")
@@ -101,3 +104,33 @@ def now() -> int:
 
 def wall_clock() -> int:
     return int(time.time())
+
+
+# -- the other stand-ins: Clerk's Backend API and a Convex deployment ----------------------
+@pytest.fixture(scope="module")
+def module_api(issuer: LocalIssuer) -> Iterator[LocalClerkAPI]:
+    with LocalClerkAPI(secret_key=SECRET_KEY, frontend_api_url=issuer.url) as server:
+        yield server
+
+
+@pytest.fixture
+def api(module_api: LocalClerkAPI) -> Iterator[LocalClerkAPI]:
+    module_api.reset()
+    yield module_api
+    module_api.reset()
+
+
+@pytest.fixture
+def app_dir(project: Path, api: LocalClerkAPI) -> Path:
+    """The correct project, with CLERK_API_URL pointing at the Backend API stand-in."""
+    with (project / ".env").open("a") as env:
+        env.write(f"CLERK_API_URL={api.url}\n")
+    return project
+
+
+@pytest.fixture
+def convex(issuer: LocalIssuer) -> Iterator[LocalConvex]:
+    """A Convex deployment whose one provider is the shared issuer; DEPLOY_KEY is its key."""
+    with LocalConvex(providers=[oidc(issuer.url)], admin_keys=(DEPLOY_KEY,)) as server:
+        server.clock = lambda: float(NOW)
+        yield server

@@ -10,7 +10,6 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -44,27 +43,6 @@ def assert_no_secret(*texts: str) -> None:
     for text in texts:
         for secret in SECRETS:
             assert secret not in text
-
-
-@pytest.fixture(scope="module")
-def module_api(issuer: LocalIssuer) -> Iterator[LocalClerkAPI]:
-    with LocalClerkAPI(secret_key=SECRET_KEY, frontend_api_url=issuer.url) as server:
-        yield server
-
-
-@pytest.fixture
-def api(module_api: LocalClerkAPI) -> Iterator[LocalClerkAPI]:
-    module_api.reset()
-    yield module_api
-    module_api.reset()
-
-
-@pytest.fixture
-def app_dir(project: Path, api: LocalClerkAPI) -> Path:
-    """The correct project, with CLERK_API_URL pointing at the stand-in in its .env."""
-    with (project / ".env").open("a") as env:
-        env.write(f"CLERK_API_URL={api.url}\n")
-    return project
 
 
 def findings(app: Path, issuer: LocalIssuer, *, path: str | None = "template",

@@ -4,11 +4,9 @@ answered yes and no, against the local Clerk Backend API stand-in."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pytest
 from textual.widgets import Button, Static
 
 from screens.app import WizardApp, build_app
@@ -24,26 +22,6 @@ from wizard.progress import StepState
 
 SIZE = (120, 40)
 DASHBOARD_STEPS = ("open-dashboard", "create-template", "configure-claims", "save-template")
-
-
-@pytest.fixture(scope="module")
-def module_api(issuer: LocalIssuer) -> Iterator[LocalClerkAPI]:
-    with LocalClerkAPI(secret_key=SECRET_KEY, frontend_api_url=issuer.url) as server:
-        yield server
-
-
-@pytest.fixture
-def api(module_api: LocalClerkAPI) -> Iterator[LocalClerkAPI]:
-    module_api.reset()
-    yield module_api
-    module_api.reset()
-
-
-@pytest.fixture
-def app_dir(project: Path, api: LocalClerkAPI) -> Path:
-    with (project / ".env").open("a") as env:
-        env.write(f"CLERK_API_URL={api.url}\n")
-    return project
 
 
 def make_app(project: Path, state_dir: Path) -> WizardApp:

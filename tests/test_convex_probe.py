@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
-from tests.conftest import NOW, SECRET_KEY, WEBHOOK_SECRET, MakeProject
+from tests.conftest import DEPLOY_KEY, NOW, SECRET_KEY, WEBHOOK_SECRET, MakeProject
 from wizard.cli import main
 from wizard.convex_probe import (
     ACCEPTED,
@@ -29,15 +29,7 @@ from wizard.local_convex import LocalConvex, custom_jwt, oidc
 from wizard.local_issuer import LocalIssuer
 from wizard.model import Check, Sourced, Status
 
-DEPLOY_KEY = "dev:happy-otter-123|eyJ2MiI6ImRlcGxveUtleVNlY3JldEZvclRlc3RzIn0xyz"
 OTHER_KEY = "dev:happy-otter-123|eyJ2MiI6Im5vdFRoZVJpZ2h0S2V5QXRBbGwifQabc"
-
-
-@pytest.fixture
-def convex(issuer: LocalIssuer) -> Iterator[LocalConvex]:
-    with LocalConvex(providers=[oidc(issuer.url)], admin_keys=(DEPLOY_KEY,)) as server:
-        server.clock = lambda: float(NOW)
-        yield server
 
 
 def write_project(make_project: MakeProject, issuer: LocalIssuer, convex: LocalConvex, *,

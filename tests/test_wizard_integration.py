@@ -5,7 +5,6 @@ verification path (``Session.verify``) for the CLI and the UI."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +14,7 @@ from textual.widgets import Button, Static, TextArea
 from screens.app import WizardApp, build_app
 from screens.widgets.checks import CheckList
 from screens.widgets.copyable import Copyable
-from tests.conftest import NOW, SECRET_KEY, WEBHOOK_SECRET, MakeProject
+from tests.conftest import DEPLOY_KEY, NOW, SECRET_KEY, WEBHOOK_SECRET, MakeProject
 from wizard import cli
 from wizard.engine import Options, load
 from wizard.local_clerk_api import LocalClerkAPI
@@ -32,15 +31,7 @@ from wizard.report import (
 )
 from wizard.state import STATE_DIR_ENV
 
-DEPLOY_KEY = "dev:happy-otter-123|eyJ2MiI6ImludGVncmF0aW9uVGVzdERlcGxveUtleSJ9qrs"
 SIZE = (120, 40)
-
-
-@pytest.fixture
-def convex(issuer: LocalIssuer) -> Iterator[LocalConvex]:
-    with LocalConvex(providers=[oidc(issuer.url)], admin_keys=(DEPLOY_KEY,)) as server:
-        server.clock = lambda: float(NOW)
-        yield server
 
 
 def write_project(make_project: MakeProject, issuer: LocalIssuer, convex: LocalConvex, *,
