@@ -224,20 +224,13 @@ class Verdict:
 
     def to_json(self) -> dict[str, Any]:
         session, project = self.session, self.session.project
-        key = None
-        if project.publishable_key is not None:
-            key = {
-                "instance_type": project.key.instance_type if project.key else None,
-                "frontend_api": project.key.frontend_api if project.key else None,
-                "source": project.publishable_key.source,
-            }
         document: dict[str, Any] = {
             "ok": self.ok,
             "project": str(project.root),
             "issuer": session.issuer.value if session.issuer else None,
             "issuer_source": session.issuer.source if session.issuer else None,
             "application_id": session.application_id.value,
-            "publishable_key": key,
+            "publishable_key": project.publishable_key_info(),
             "token": self.token.to_dict() if self.token else None,
             "checks": [c.to_dict() for c in self.checks],
             "convex": self.convex.to_json() if self.convex else None,

@@ -80,6 +80,16 @@ class Project:
             return self.auth.display_path(self.root)
         return "convex/auth.config.ts"
 
+    def publishable_key_info(self) -> dict[str, str | None] | None:
+        """The publishable key as the JSON output and the report show it (it is public)."""
+        if self.publishable_key is None:
+            return None
+        return {
+            "instance_type": self.key.instance_type if self.key else None,
+            "frontend_api": self.key.frontend_api if self.key else None,
+            "source": self.publishable_key.source,
+        }
+
     def secret_values(self) -> list[str]:
         """Every secret-looking value the project holds, so outputs can be scrubbed of them."""
         from wizard.redaction import looks_secret

@@ -205,14 +205,9 @@ def build_report(session: Session, progress: Progress | None, *,
                  generated_at: float | None = None) -> dict[str, Any]:
     """The report as data (the documented JSON shape), already scrubbed of secrets."""
     project = session.project
-    key = None
-    if project.publishable_key is not None:
-        key = {
-            "instance_type": project.key.instance_type if project.key else None,
-            "frontend_api": project.key.frontend_api if project.key else None,
-            "source": project.publishable_key.source,
-            "problem": project.key_problem,
-        }
+    key: dict[str, str | None] | None = project.publishable_key_info()
+    if key is not None:
+        key["problem"] = project.key_problem
     providers = [{
         "index": p.index, "kind": p.kind, "domain": p.domain, "domain_env": p.domain_env,
         "application_id": p.application_id, "line": p.line, "commented_out": p.commented_out,
