@@ -83,7 +83,6 @@ class Session:
     other_keys: dict[str, IssuerKeys] = field(default_factory=dict)
     """Keys of the other Clerk providers' issuers, by stored domain (a dev and a prod
     instance in one auth.config): a token is judged against the provider it routes to."""
-    fetched: bool = False
 
     def now(self) -> float:
         return self.options.at if self.options.at is not None else time.time()
@@ -174,7 +173,6 @@ class Session:
                 if route.domain.strip() != issuer and route.domain not in self.other_keys:
                     self.other_keys[route.domain] = fetch_issuer_keys(route.domain.strip(),
                                                                       timeout=opts.timeout)
-        self.fetched = True
 
     def verify(self, text: str, path: str | None = None,
                now: float | None = None) -> TokenVerdict:

@@ -63,7 +63,6 @@ class IssuerKeys:
     discovery_problem: FetchProblem | None = None
     jwks_problem: FetchProblem | None = None
     from_file: str | None = None
-    elapsed: float = 0.0
     clock_skew: float | None = None
     """How far the issuer's ``Date`` header is ahead of this machine's clock (seconds)."""
 
@@ -133,7 +132,6 @@ def parse_jwks(document: Any) -> tuple[list[SigningKey], list[str]]:
 def fetch_issuer_keys(issuer: str, *, timeout: float = DEFAULT_TIMEOUT,
                       client: httpx.Client | None = None) -> IssuerKeys:
     """Discovery, then the ``jwks_uri`` it names (never an assumed ``/.well-known/jwks.json``)."""
-    started = time.perf_counter()
     result = IssuerKeys(issuer=issuer, discovery_url=discovery_url(issuer))
     owned = client is None
     try:
@@ -175,7 +173,6 @@ def fetch_issuer_keys(issuer: str, *, timeout: float = DEFAULT_TIMEOUT,
                 "; ".join(result.skipped) or "the key set is empty", 200)
         return result
     finally:
-        result.elapsed = time.perf_counter() - started
         if owned:
             http.close()
 

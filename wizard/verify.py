@@ -63,7 +63,6 @@ class TokenVerdict:
     header: dict[str, Any] = field(default_factory=dict)
     claims: dict[str, Any] = field(default_factory=dict)
     expires_in: int | None = None
-    key_kid: str | None = None
 
     @property
     def verified(self) -> bool:
@@ -301,7 +300,6 @@ def verify_token(raw_text: str, ctx: TokenContext, keys: IssuerKeys | None,
         checks.append(make("token.alg", Status.FAIL, f"alg {alg!r} is not RS256 or EdDSA", "bad"))
     key_check, key = _select_key(header, keys, ctx.issuer or "the issuer")
     checks.append(key_check)
-    verdict.key_kid = key.kid if key else None
     checks.append(_signature_check(token, str(alg), key, snippet))
     checks.append(_iss_check(claims, ctx, keys))
     checks.append(_aud_check(claims, ctx))
