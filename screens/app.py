@@ -142,21 +142,27 @@ class WizardApp(App[int]):
         self.start_notices += self._open_store()
         self._judge_project()
         self.current = self.progress.first_open_step()
+        # Everything the first frame shows is known here, so it is built in its final state
+        # (title, step states, current row) instead of being restyled right after mounting.
+        root = self.session.project.root
+        self.sub_title = "demo project" if self.demo else self.display_path(str(root))
         yield Header(icon="◆")
         with Horizontal(id="main"):
-            yield StepList(id="steps")
+            yield StepList(self.progress, self.current, id="steps")
             with ContentSwitcher(id="content", initial=self.current):
                 yield new_pane(self.current)
         yield Footer()
 
     def on_mount(self) -> None:
-        root = self.session.project.root
-        self.sub_title = "demo project" if self.demo else self.display_path(str(root))
-        self.go_to(self.current)
+        self.current_pane().on_enter()
+        # Toasts and the fetch wait for the first frame (the fetch at most FIRST_FRAME_WAIT).
+        self.call_after_refresh(self._after_first_frame)
+        self.start_fetch()
+
+    def _after_first_frame(self) -> None:
+        self.first_frame.set()
         for notice in self.start_notices:
             self.notify(notice, timeout=6)
-        self.call_after_refresh(self.first_frame.set)
-        self.start_fetch()
 
     def _open_store(self) -> list[str]:
         """Load saved progress (or start over); the store scrubs the project's secrets."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from textual import events
 from textual.app import ComposeResult
 from textual.containers import Vertical
@@ -54,13 +56,25 @@ class StepRow(Static):
 
 
 class StepList(Vertical):
-    """Always visible; shows pending / verified / confirmed / failing for each step."""
+    """Always visible; shows pending / verified / confirmed / failing for each step.
+
+    Given the progress and the current step, the rows are built in their final state, so the
+    first frame is drawn once instead of being restyled right after it is mounted."""
+
+    def __init__(self, progress: Progress | None = None, current: str = "", *,
+                 id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.initial = progress
+        self.initial_current = current
 
     def compose(self) -> ComposeResult:
         yield Static("Steps", classes="panel-title")
-        for number, step in enumerate(STEPS, start=1):
-            yield StepRow(step.id, str(number), step.title)
-        yield StepRow(SUMMARY_ID, "", "Summary")
+        rows = [StepRow(step.id, str(number), step.title)
+                for number, step in enumerate(STEPS, start=1)]
+        rows.append(StepRow(SUMMARY_ID, "", "Summary"))
+        if self.initial is not None:
+            self._show_rows(rows, self.initial, self.initial_current)
+        yield from rows
         yield Static(
             "[green]✔[/] verified  [$accent]✓[/] your word\n[red]✖[/] failing   "
             "[dim]○[/] pending",
@@ -68,7 +82,11 @@ class StepList(Vertical):
         )
 
     def show(self, progress: Progress, current: str) -> None:
-        for row in self.query(StepRow):
+        self._show_rows(self.query(StepRow), progress, current)
+
+    @staticmethod
+    def _show_rows(rows: Iterable[StepRow], progress: Progress, current: str) -> None:
+        for row in rows:
             if row.step_id != SUMMARY_ID:
                 row.set_state(progress.state_of(row.step_id))
             row.set_class(row.step_id == current, "-current")
