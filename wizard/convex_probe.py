@@ -56,8 +56,8 @@ class Reply:
 
 
 @dataclass(frozen=True)
-class ConvexAnswer:
-    """Convex's verdict on a token: accepted, rejected, inconclusive, or not sent."""
+class _Answer:
+    """What came back from one request to the deployment (never the token or the key)."""
 
     status: str
     url: str
@@ -69,6 +69,11 @@ class ConvexAnswer:
     def to_dict(self) -> dict[str, Any]:
         return {"status": self.status, "http_status": self.http_status, "code": self.code,
                 "message": self.message, "time": round(self.time, 3), "url": self.url}
+
+
+@dataclass(frozen=True)
+class ConvexAnswer(_Answer):
+    """Convex's verdict on a token: accepted, rejected, inconclusive, or not sent."""
 
     @property
     def what_came_back(self) -> str:
@@ -106,21 +111,13 @@ class DeployedProvider:
 
 
 @dataclass(frozen=True)
-class ProvidersAnswer:
-    """The deployment's auth providers, or why they could not be read."""
+class ProvidersAnswer(_Answer):
+    """The deployment's auth providers (status listed | key refused | inconclusive)."""
 
-    status: str  # listed | key refused | inconclusive
-    url: str
     providers: tuple[DeployedProvider, ...] = ()
-    http_status: int | None = None
-    code: str | None = None
-    message: str = ""
-    time: float = 0.0
 
     def to_dict(self) -> dict[str, Any]:
-        return {"status": self.status, "http_status": self.http_status, "code": self.code,
-                "message": self.message, "time": round(self.time, 3), "url": self.url,
-                "providers": [p.to_dict() for p in self.providers]}
+        return {**super().to_dict(), "providers": [p.to_dict() for p in self.providers]}
 
 
 def _visible_ascii(text: str) -> bool:
@@ -243,8 +240,8 @@ def list_auth_providers(url: str, deploy_key: str, *, timeout: float = DEFAULT_T
         if owned:
             http.close()
     body = reply.body if isinstance(reply.body, dict) else {}
-    answer = ProvidersAnswer(INCONCLUSIVE, url, (), reply.http_status, reply.code,
-                             reply.message, time.time())
+    answer = ProvidersAnswer(INCONCLUSIVE, url, reply.http_status, reply.code, reply.message,
+                             time.time())
     if reply.code in KEY_REFUSED_CODES:
         return replace(answer, status=KEY_REFUSED)
     if reply.http_status == 200 and body.get("status") == "success":
