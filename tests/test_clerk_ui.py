@@ -9,12 +9,12 @@ from typing import Any
 
 from textual.widgets import Button, Static
 
-from screens.app import WizardApp, build_app
+from screens.app import WizardApp
 from screens.dialogs.clerk_dialogs import CreateTemplateOffer, SecretKeyAgreement
 from screens.widgets.clerk_side import ClerkSidePanel, step_verdicts
-from tests.conftest import NOW, SECRET_KEY, WEBHOOK_SECRET
+from tests.conftest import SECRET_KEY, WEBHOOK_SECRET
+from tests.ui_support import make_app, settle
 from wizard.clerk_api import convex_template_body
-from wizard.engine import Options
 from wizard.local_clerk_api import LocalClerkAPI
 from wizard.local_issuer import LocalIssuer
 from wizard.model import Status
@@ -22,17 +22,6 @@ from wizard.progress import StepState
 
 SIZE = (120, 40)
 DASHBOARD_STEPS = ("open-dashboard", "create-template", "configure-claims", "save-template")
-
-
-def make_app(project: Path, state_dir: Path) -> WizardApp:
-    return build_app(project_dir=project, state_dir=state_dir,
-                     options=Options(project_dir=project, environ={}, timeout=5),
-                     clock=lambda: float(NOW), browser=lambda url: False)
-
-
-async def settle(app: WizardApp, pilot: Any) -> None:
-    await app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 async def ask_to_check(app: WizardApp, pilot: Any) -> None:

@@ -14,6 +14,7 @@ from screens.widgets.copyable import Copyable
 from screens.widgets.expiry import ExpiryTicker
 from tests.conftest import NOW, SECRET_KEY, WEBHOOK_SECRET, MakeProject
 from tests.test_diagnose import CASES
+from tests.ui_support import make_app, settle
 from wizard.engine import Options
 from wizard.local_issuer import LocalIssuer
 from wizard.progress import StepState
@@ -21,25 +22,8 @@ from wizard.progress import StepState
 SIZE = (120, 40)
 
 
-def make_app(project: Path, state_dir: Path, **kwargs: Any) -> WizardApp:
-    opened: list[str] = kwargs.pop("opened", [])
-
-    def browser(url: str) -> bool:
-        opened.append(url)
-        return False
-
-    return build_app(project_dir=project, state_dir=state_dir,
-                     options=Options(project_dir=project, environ={}, timeout=5),
-                     clock=kwargs.pop("clock", lambda: float(NOW)), browser=browser, **kwargs)
-
-
 def text_of(app: WizardApp, selector: str) -> str:
     return str(app.query_one(selector, Static).content)
-
-
-async def settle(app: WizardApp, pilot: Any) -> None:
-    await app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 async def paste_token(app: WizardApp, pilot: Any, token: str) -> None:

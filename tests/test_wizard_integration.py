@@ -15,6 +15,7 @@ from screens.app import WizardApp, build_app
 from screens.widgets.checks import CheckList
 from screens.widgets.copyable import Copyable
 from tests.conftest import DEPLOY_KEY, NOW, SECRET_KEY, WEBHOOK_SECRET, MakeProject
+from tests.ui_support import make_app, settle
 from wizard import cli
 from wizard.engine import Options, load
 from wizard.local_clerk_api import LocalClerkAPI
@@ -44,17 +45,6 @@ def write_project(make_project: MakeProject, issuer: LocalIssuer, convex: LocalC
     if api_url is not None:
         lines.append(f"CLERK_API_URL={api_url}")
     return make_project(issuer.url, env_local="\n".join(lines) + "\n")
-
-
-def make_app(root: Path, state_dir: Path) -> WizardApp:
-    return build_app(project_dir=root, state_dir=state_dir,
-                     options=Options(project_dir=root, environ={}, timeout=5),
-                     clock=lambda: float(NOW), browser=lambda url: False)
-
-
-async def settle(app: WizardApp, pilot: Any) -> None:
-    await app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 def shown_ids(app: WizardApp) -> dict[str, Status]:

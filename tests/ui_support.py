@@ -1,0 +1,29 @@
+"""The app as the UI tests build it: a temporary project, a frozen clock, no real browser."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from screens.app import WizardApp, build_app
+from tests.conftest import NOW
+from wizard.engine import Options
+
+
+def make_app(project: Path, state_dir: Path, **kwargs: Any) -> WizardApp:
+    """``opened`` (a list) collects the URLs the app tried to open in a browser."""
+    opened: list[str] = kwargs.pop("opened", [])
+
+    def browser(url: str) -> bool:
+        opened.append(url)
+        return False
+
+    return build_app(project_dir=project, state_dir=state_dir,
+                     options=Options(project_dir=project, environ={}, timeout=5),
+                     clock=kwargs.pop("clock", lambda: float(NOW)), browser=browser, **kwargs)
+
+
+async def settle(app: WizardApp, pilot: Any) -> None:
+    """Wait for the app's workers (the fetch) and the messages they posted."""
+    await app.workers.wait_for_complete()
+    await pilot.pause()
