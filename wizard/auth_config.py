@@ -39,6 +39,10 @@ class Provider:
     issuer_env: str | None
     application_id: str | None
     application_id_env: str | None
+    jwks: str | None
+    jwks_env: str | None
+    algorithm: str | None
+    """customJwt only: the ``jwks`` URL (or ``data:`` URL) and the ``algorithm`` as written."""
     misspelled_keys: tuple[str, ...]
     line: int
     domain_line: int | None
@@ -511,9 +515,12 @@ def _provider(obj: _Obj, index: int, bindings: dict[str, _Value], commented: boo
     domain, domain_env, fallback = _reading(props.get("domain", (None, 0))[0])
     issuer, issuer_env, _ = _reading(props.get("issuer", (None, 0))[0])
     app_id, app_id_env, _ = _reading(props.get("applicationID", (None, 0))[0])
+    jwks, jwks_env, _ = _reading(props.get("jwks", (None, 0))[0])
+    algorithm, _, _ = _reading(props.get("algorithm", (None, 0))[0])
     return Provider(
         index=index, kind=kind, domain=domain, domain_env=domain_env, issuer=issuer,
         issuer_env=issuer_env, application_id=app_id, application_id_env=app_id_env,
+        jwks=jwks, jwks_env=jwks_env, algorithm=algorithm,
         misspelled_keys=tuple(misspelled), line=obj.line,
         domain_line=props["domain"][1] if "domain" in props else None,
         commented_out=commented, env_fallback=fallback,
