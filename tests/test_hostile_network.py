@@ -10,6 +10,7 @@ it, which shows where a key went without anything leaving this machine.
 
 from __future__ import annotations
 
+import ast
 import json
 import time
 from collections.abc import Iterator
@@ -40,6 +41,7 @@ from wizard.local_issuer import LocalIssuer
 from wizard.local_server import LocalServer, QuietHandler
 from wizard.model import Status
 
+ROOT = Path(__file__).resolve().parent.parent
 SELF_HOSTED_KEY = "convex-self-hosted|01a2b3c4d5e6f708192a3b4c5d6e7f80"
 KEY_VARS = ("CONVEX_DEPLOY_KEY", "CONVEX_SELF_HOSTED_ADMIN_KEY", "CLERK_API_URL",
             "CLERK_SECRET_KEY", "VITE_CONVEX_URL", "CONVEX_URL", "CONVEX_SELF_HOSTED_URL")
@@ -269,6 +271,22 @@ def test_the_gate_is_in_the_request_itself(attacker: Recorder) -> None:
             request_capped(client, "GET", named.url + "/v1/domains", credential=credential)
         assert len(named.requests) == 1
     assert attacker.requests == []
+
+
+def test_only_request_capped_puts_a_key_in_a_request() -> None:
+    """By construction: no other module of the product names the Authorization header or
+    passes httpx an ``auth=`` (the loopback stand-ins read the header, on the server side),
+    so no call site can send a key around the gate."""
+    naming = set()
+    for path in sorted((ROOT / "wizard").glob("*.py")) + sorted((ROOT / "screens").rglob("*.py")):
+        if path.name.startswith("local_"):
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            header = isinstance(node, ast.Constant) and isinstance(node.value, str) \
+                and node.value.strip().lower() == "authorization"
+            if header or (isinstance(node, ast.keyword) and node.arg == "auth"):
+                naming.add(path.relative_to(ROOT).as_posix())
+    assert naming == {"wizard/http.py"}
 
 
 @pytest.mark.parametrize("url", [
