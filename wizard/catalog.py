@@ -297,9 +297,12 @@ _SPECS: tuple[CheckSpec, ...] = (
     ),
     CheckSpec(
         "token.format", "check-token", "Token format",
-        "three unpadded base64url JSON parts with the right claim types, under 16 KiB",
+        "three unpadded base64url JSON parts that Convex's parsers read, with the right claim "
+        "types",
         {
             "broken": "Copy the whole token again, from the browser console: {get_token}",
+            "crash": "Do not send this token: a timestamp this large crashes Convex's backend "
+            "instead of being refused. Mint a fresh token with Clerk: {get_token}",
             "types": "Remove or fix the claim {claim} in the JWT template (Clerk Dashboard → JWT "
             "templates → convex): Convex rejects it as {why}.",
         },
@@ -326,10 +329,13 @@ _SPECS: tuple[CheckSpec, ...] = (
     ),
     CheckSpec(
         "token.alg", "check-token", "Signing algorithm",
-        "alg is RS256 or EdDSA",
+        "alg is RS256 or EdDSA (a customJwt provider: its configured algorithm)",
         {
             "bad": "Convex only accepts RS256 and EdDSA. In Clerk Dashboard → JWT templates → "
             "convex, turn off \"Custom signing key\" so Clerk signs with the instance key (RS256).",
+            "custom": "The customJwt provider {index} is configured for {configured}: sign with "
+            "{configured}, or set algorithm to the token's alg (RS256 or ES256 only), and make "
+            "the key's alg in the jwks agree.",
         },
     ),
     CheckSpec(
@@ -341,6 +347,15 @@ _SPECS: tuple[CheckSpec, ...] = (
             "template's \"Custom signing key\" setting.",
             "ambiguous": "{count} keys fit and the token has no kid; Convex refuses to guess. "
             "Clerk always sets kid: this token was not minted by Clerk.",
+            "cached": "Convex may still be using the key set it cached before the change "
+            "(Cache-Control: {cache_control}). Wait up to {seconds} s, mint a fresh token and "
+            "try again.",
+            "custom_jwks": "Convex cannot use the customJwt provider's key set at {url} "
+            "({what}). Serve it with status 200 and Content-Type application/json, with only "
+            "RS256/ES256 keys (no \"alg\": \"EdDSA\" key anywhere in the set), or use a data: "
+            "URL.",
+            "no_kid": "A customJwt provider picks the key by kid: mint the token with a kid "
+            "header that names a key of the provider's jwks.",
         },
     ),
     CheckSpec(
@@ -349,6 +364,8 @@ _SPECS: tuple[CheckSpec, ...] = (
         {
             "bad": "The signature does not verify with {kid}: the token was altered or copied "
             "incompletely. Copy it again: {get_token}",
+            "key": "The key {kid} in the issuer's key set cannot verify this token ({why}). "
+            "Publish a 2048- to 8192-bit RSA key or an Ed25519 key, and sign with it.",
         },
     ),
     CheckSpec(
@@ -361,9 +378,9 @@ _SPECS: tuple[CheckSpec, ...] = (
             "If the token's instance is the right one, run: npx convex env set {var} {iss_norm}",
             "discovery": "The token's iss {iss!r} differs from the discovery issuer {found!r}; "
             "Convex compares them exactly. Set {var} to {found}.",
-            "no_scheme": "The token's iss {iss!r} has no https://: Convex routes it, but its OIDC "
-            "verifier needs an absolute URL (and Clerk always sets one). Mint the token with "
-            "Clerk: {get_token}",
+            "no_scheme": "The token's iss {iss!r} has no https://: Convex routes it, then fails "
+            "with an internal error (500) because its OIDC verifier needs an absolute URL. "
+            "Clerk always sets one: mint the token with Clerk: {get_token}",
         },
     ),
     CheckSpec(
@@ -385,6 +402,8 @@ _SPECS: tuple[CheckSpec, ...] = (
         {
             "missing": "Clerk sets {claims} itself; remove any template line that overrides "
             "them (the guide's \"sub\": \"{{{{user.id}}}}\" is one) and mint a fresh token.",
+            "custom_missing": "A customJwt provider needs sub, iss and exp in the token; add "
+            "{claims}.",
         },
     ),
     CheckSpec(
@@ -396,6 +415,8 @@ _SPECS: tuple[CheckSpec, ...] = (
             "short": "Under 10 s left: Convex will reject it almost at once. {get_token}",
             "lifetime": "exp - iat is {lifetime} s; the Convex client needs more than 2 s to "
             "schedule a refresh. Set the template's token lifetime to 60 s.",
+            "custom_expired": "The token expired more than 5 s ago. Mint a fresh one and send it "
+            "at once.",
         },
     ),
     CheckSpec(
@@ -403,8 +424,10 @@ _SPECS: tuple[CheckSpec, ...] = (
         "iat and nbf are not more than 5 s in the future",
         {
             "skew": "This machine's clock or Clerk's is off by about {skew} s. Sync the clock "
-            "(timedatectl set-ntp true, or your OS's date settings). Convex itself ignores "
-            "iat and nbf.",
+            "(timedatectl set-ntp true, or your OS's date settings). Convex's OIDC path itself "
+            "ignores iat and nbf.",
+            "custom_future": "A customJwt provider refuses a token whose nbf or iat is more than "
+            "5 s ahead of its clock. Sync the issuer's clock (or this machine's) and mint again.",
         },
     ),
     CheckSpec(
