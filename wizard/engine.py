@@ -163,8 +163,8 @@ class Session:
         that provider's rules at ``now`` (the UI passes its clock)."""
         when = self.now() if now is None else now
         evaluated = self.evaluated()
-        claims = decode_token(normalize_pasted(text)).claims or {}
-        target, ctx = route_token(evaluated, claims, self.token_context(path))
+        token = decode_token(normalize_pasted(text))
+        target, ctx = route_token(evaluated, token, self.token_context(path))
         if target is not None and target.kind == "customJwt":
             jwks = self.custom_jwks.get(target.jwks or "")
             return verify_custom_jwt(text, ctx, jwks, when)

@@ -19,12 +19,12 @@ from wizard.convex_rules import (
     domain_problem,
     issuer_matches_domain,
     route,
-    routing_claims_problem,
     stored_domain,
 )
 from wizard.model import Sourced
 from wizard.project import Project
-from wizard.verify import TokenContext
+from wizard.token import DecodedToken
+from wizard.verify import TokenContext, routing_problem
 
 
 @dataclass(frozen=True)
@@ -144,12 +144,13 @@ def _none_note(evaluated: Evaluated, claims: dict[str, Any]) -> str:
     return note
 
 
-def route_token(evaluated: Evaluated, claims: dict[str, Any],
+def route_token(evaluated: Evaluated, token: DecodedToken,
                 clerk: TokenContext) -> tuple[AuthProvider | None, TokenContext]:
     """The provider Convex routes the token to (None: none) and the context to judge it in."""
+    claims = token.claims or {}
     iss, aud = claims.get("iss"), claims.get("aud")
     try:
-        readable = routing_claims_problem(claims) is None and isinstance(iss, str)
+        readable = routing_problem(token) is None and isinstance(iss, str)
     except Crash:
         readable = False
     target = route(evaluated.providers, aud, iss) if readable and isinstance(iss, str) else None
