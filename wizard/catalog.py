@@ -208,7 +208,19 @@ _SPECS: tuple[CheckSpec, ...] = (
             "npx convex dev.",
             "misspelled": "In {path}:{line} rename {key} to applicationID (capital I, capital D); "
             "Convex rejects the config otherwise.",
-            "no_app_id": "In {path}:{line} add applicationID: \"convex\" to the provider.",
+            "no_app_id": "In {path}:{line} add applicationID: \"convex\" to the provider: an "
+            "OIDC provider must have one, so Convex refuses to push this auth.config and keeps "
+            "whatever it had before.",
+            "custom_field": "In {path}:{line} remove {field}: {kind} provider cannot have one, "
+            "and Convex refuses to push the config.",
+            "bad_type": "In {path}:{line} the provider's type is {kind!r}; Convex accepts only "
+            "\"customJwt\" or no type (OIDC), and refuses to push the config.",
+            "custom_missing": "In {path}:{line} add {fields} to the customJwt provider: issuer, "
+            "jwks and algorithm (RS256 or ES256) are required.",
+            "custom_algorithm": "In {path}:{line} set algorithm to \"RS256\" or \"ES256\" (it "
+            "is {algorithm!r}); Convex supports no other for a customJwt provider.",
+            "custom_issuer": "In {path}:{line} the issuer {issuer!r} is not a URL Convex accepts "
+            "({why}). Write it with https://.",
             "domain_literal": "In {path}:{line} set domain to {issuer} (it is {domain} now), or "
             "better read it from a variable: domain: process.env.CLERK_JWT_ISSUER_DOMAIN!",
             "domain_invalid": "In {path}:{line} the domain {domain!r} is not a URL Convex "
