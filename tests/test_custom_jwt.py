@@ -153,7 +153,7 @@ def test_custom_jwt_key_set_content_type(make_project: MakeProject, issuer: Loca
 def test_configs_convex_refuses_to_push(make_project: MakeProject, issuer: LocalIssuer,
                                         provider: dict[str, Any], reason: str) -> None:
     oidc = {"domain": issuer.url, "applicationID": "convex"}
-    checks, verdict = judge(make_project, issuer, config(oidc, provider),
+    checks, _ = judge(make_project, issuer, config(oidc, provider),
                             issuer.mint(issuer.template_claims(NOW)))
     check = checks["convex.auth_config"]
     assert check.status is Status.FAIL and reason in check.detail, check.detail
