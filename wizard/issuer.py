@@ -95,8 +95,8 @@ class IssuerKeys:
 
     @property
     def usable(self) -> bool:
-        return any(k.kty in ("RSA", "OKP") and k.jwk.get("use") in (None, "sig")
-                   for k in self.keys)
+        """Some key could verify an RS256 or EdDSA token."""
+        return any(_can_sign(k.jwk) for k in self.keys)
 
     @property
     def kids(self) -> tuple[str, ...]:
@@ -110,6 +110,12 @@ class IssuerKeys:
             self.previous_kids, self.changed_at = before.kids, self.fetched_at
         else:
             self.previous_kids, self.changed_at = before.previous_kids, before.changed_at
+
+
+def _can_sign(jwk: dict[str, Any]) -> bool:
+    alg = {"RSA": "RS256", "OKP": "EdDSA"}.get(str(jwk.get("kty")))
+    return alg is not None and jwk.get("use") in (None, "sig") and \
+        jwk.get("alg") in (None, alg) and load_public_key(jwk, alg)[0] is not None
 
 
 def _int(value: str) -> int:
@@ -221,6 +227,9 @@ def parse_jwks(document: Any) -> tuple[list[SigningKey], list[str]]:
         elif raw.get("kty") not in ("RSA", "OKP") or (alg is not None and alg not in OIDC_ALGS):
             skipped.append(f"{label}: {alg or raw.get('kty')} (Convex accepts only RS256 and "
                            "EdDSA)")
+        elif not _can_sign(raw):
+            why = load_public_key(raw, "RS256" if raw.get("kty") == "RSA" else "EdDSA")[1]
+            skipped.append(f"{label}: cannot verify ({why})")
     return keys, skipped
 
 

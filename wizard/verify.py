@@ -241,7 +241,7 @@ def _select_key(header: dict[str, Any], keys: IssuerKeys | None, issuer: str,
                 now: float) -> tuple[Check, SigningKey | None]:
     alg = header.get("alg")
     kid = header.get("kid") if isinstance(header.get("kid"), str) else None
-    if keys is None or not keys.keys:
+    if keys is None or not keys.usable:
         return skipped("token.key", "no signing keys were loaded from the issuer"), None
     if alg not in OIDC_ALGS:
         return skipped("token.key", f"no key is selected for alg {alg!r}"), None
