@@ -442,6 +442,19 @@ def _start(raw_text: str, ctx: TokenContext) -> tuple[DecodedToken, TokenVerdict
     return token, verdict, snippet
 
 
+def _first_checks(token: DecodedToken, verdict: TokenVerdict, ctx: TokenContext, snippet: str,
+                  *, strict: bool) -> tuple[str | None, str | None]:
+    """token.format and token.kind; for a token that cannot be read, the rest skipped and
+    Convex's answer settled. Returns the routing problem and the crash, if any."""
+    routing, crash = _routing(token)
+    verdict.checks.append(_format_check(token, routing, crash, snippet, strict_parts=strict))
+    verdict.checks.append(_kind_check(verdict.kind or TokenKind("other", ""), snippet))
+    if not token.readable:
+        verdict.checks.extend(skipped(i, _NOT_READABLE) for i in _AFTER_KIND)
+        verdict.answer = _front_answer(token, routing or "unreadable", crash, ctx)
+    return routing, crash
+
+
 def _pasted_key(verdict: TokenVerdict, snippet: str) -> TokenVerdict:
     """A key pasted by mistake: say so once and judge nothing else (and never decode it)."""
     kind = verdict.kind
@@ -463,14 +476,10 @@ def verify_token(raw_text: str, ctx: TokenContext, keys: IssuerKeys | None,
     token, verdict, snippet = _start(raw_text, ctx)
     if verdict.kind is not None and verdict.kind.reason == "key":
         return _pasted_key(verdict, snippet)
-    routing, crash = _routing(token)
-    checks = verdict.checks
-    checks.append(_format_check(token, routing, crash, snippet))
-    checks.append(_kind_check(verdict.kind or TokenKind("other", ""), snippet))
+    routing, crash = _first_checks(token, verdict, ctx, snippet, strict=False)
     if not token.readable:
-        checks.extend(skipped(i, _NOT_READABLE) for i in _AFTER_KIND)
-        verdict.answer = _front_answer(token, routing or "unreadable", crash, ctx)
         return verdict
+    checks = verdict.checks
     header, claims = verdict.header, verdict.claims
     alg = header.get("alg")
     checks.append(_header_check(header, snippet))
@@ -550,14 +559,10 @@ def verify_custom_jwt(raw_text: str, ctx: TokenContext, jwks: CustomJwks | None,
     provider = ctx.provider
     assert provider is not None and provider.kind == "customJwt"
     configured = provider.algorithm or "RS256"
-    routing, crash = _routing(token)
-    checks = verdict.checks
-    checks.append(_format_check(token, routing, crash, snippet, strict_parts=True))
-    checks.append(_kind_check(verdict.kind or TokenKind("other", ""), snippet))
+    routing, crash = _first_checks(token, verdict, ctx, snippet, strict=True)
     if not token.readable:
-        checks.extend(skipped(i, _NOT_READABLE) for i in _AFTER_KIND)
-        verdict.answer = _front_answer(token, routing or "unreadable", crash, ctx)
         return verdict
+    checks = verdict.checks
     header, claims = verdict.header, verdict.claims
     checks.append(passed("token.header", "customJwt providers do not check typ, cty or crit"))
     key_check, jwk = _custom_key_check(header, jwks)
