@@ -49,6 +49,12 @@ def _reset_shared_issuer(request: pytest.FixtureRequest) -> Iterator[None]:
         server.redirect_hops = 5
         server.discovery_issuer = None
         server.published = ["ins_local_rsa1", "ins_local_ed1"]
+        server.cache_control = None
+        server.custom_keys = ["rsa", "ec"]
+        server.custom_extra = []
+        server.extra_keys = []
+        server.custom_content_type = server.discovery_content_type = \
+            server.jwks_content_type = "application/json"
 
 
 @pytest.fixture(scope="session")

@@ -80,7 +80,11 @@ def test_console_script_prints_the_spec_document(project: Path, issuer: LocalIss
     assert document["publishable_key"] == {
         "instance_type": "development", "frontend_api": issuer.host,
         "source": ".env.local:VITE_CLERK_PUBLISHABLE_KEY"}
-    assert set(document["token"]) == {"kind", "header", "claims", "expires_in"}
+    assert set(document["token"]) == {"kind", "header", "claims", "expires_in", "route",
+                                      "convex_answer"}
+    assert document["token"]["route"]["matched"] is True
+    assert (document["token"]["route"]["index"], document["token"]["route"]["type"]) == (0, "oidc")
+    assert document["token"]["convex_answer"]["status"] == 200
     assert document["token"]["kind"] == "template"
     assert document["token"]["header"] == {"alg": "RS256", "typ": "JWT", "kid": "ins_local_rsa1"}
     assert document["token"]["claims"] == claims

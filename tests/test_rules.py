@@ -441,11 +441,16 @@ def test_wrongly_typed_aud_fails_format(project: Path, issuer: LocalIssuer) -> N
     assert_rejected(checks, verdict, "token.format")
 
 
-def test_oversized_token_fails_format(project: Path, issuer: LocalIssuer) -> None:
-    token = issuer.mint(issuer.template_claims(NOW, blob="x" * 17_000))
-    checks, verdict = judge(project, token)
+def test_no_16_kib_limit_a_large_token_passes(project: Path, issuer: LocalIssuer) -> None:
+    # Convex has no token size limit (SPEC §4's 16 KiB was wrong).
+    checks, verdict = judge(project, issuer.mint(issuer.template_claims(NOW, blob="x" * 40_000)))
+    assert_verified(checks, verdict)
+
+
+def test_paste_over_the_input_cap_is_refused_unread(project: Path) -> None:
+    checks, verdict = judge(project, "e30." + "A" * (1024 * 1024) + ".e30")
     check = assert_rejected(checks, verdict, "token.format")
-    assert "16 KiB" in check.detail
+    assert "1024 KiB" in check.detail and "Convex itself sets no limit" in check.detail
 
 
 @pytest.mark.parametrize("text", ["not a token", "a.b", "e30.e30", "e30.e30.e30.e30"])
@@ -540,3 +545,61 @@ def test_scheme_less_domain_gets_https_as_convex_stores_it(issuer: LocalIssuer) 
 
     session = load(Options(issuer="verb-noun-00.clerk.accounts.dev", offline=True))
     assert session.token_context().issuer == "https://verb-noun-00.clerk.accounts.dev"
+
+
+# -- the rules' sources and the parsers' strictness (issue 11) ------------------------------------
+def test_every_rule_names_the_source_line_it_follows() -> None:
+    import inspect
+
+    from wizard import convex_rules
+
+    public = [name for name, value in vars(convex_rules).items()
+              if not name.startswith("_") and inspect.isfunction(value)
+              and value.__module__ == convex_rules.__name__ and name != "follows"]
+    missing = [name for name in public if name not in convex_rules.SOURCES]
+    assert missing == []
+    pattern = r"^get-convex/|^[\w-]+/[\w.-]+@"
+    import re
+
+    assert all(re.match(pattern, source) and re.search(r":\d", source)
+               for source in convex_rules.SOURCES.values())
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-32", "utf-8-sig"])
+def test_parts_not_in_plain_utf8_are_refused(encoding: str) -> None:
+    # Python's json.loads(bytes) would guess the encoding; RFC 7519 and Convex say UTF-8.
+    from wizard.token import decode_token
+
+    body = b64url(json.dumps({"iss": "https://x.dev", "sub": "u"}).encode(encoding))
+    token = decode_token(f"{b64url(b'{}')}.{body}.c2ln")
+    assert token.claims is None
+    assert any("not JSON as Convex reads it" in p for p in token.problems)
+
+
+@pytest.mark.parametrize(("claim", "value"), [
+    ("jti", 12345), ("birthday", 19900101), ("email#en", "a@b.c"),
+    ("address", {"formatted": 1}), ("exp", 10 ** 13),
+])
+def test_claims_convex_cannot_read_fail_format(project: Path, issuer: LocalIssuer, claim: str,
+                                                value: Any) -> None:
+    checks, verdict = judge(project, issuer.mint(issuer.template_claims(NOW, **{claim: value})))
+    check = assert_rejected(checks, verdict, "token.format")
+    assert claim.split("#")[0] in check.detail or "panics" in check.detail
+
+
+@pytest.mark.parametrize(("claim", "value"), [
+    ("exp", 285_000_000_000), ("updated_at", NOW * 1000), ("auth_time", "2026-11-26T10:00:00Z"),
+    ("auth_time", -5), ("nbf", None), ("name#en", "Ada"),
+])
+def test_claims_convex_reads_fine_pass(project: Path, issuer: LocalIssuer, claim: str,
+                                       value: Any) -> None:
+    checks, verdict = judge(project, issuer.mint(issuer.template_claims(NOW, **{claim: value})))
+    assert_verified(checks, verdict)
+
+
+def test_a_timestamp_beyond_chrono_crashes_convex(project: Path, issuer: LocalIssuer) -> None:
+    checks, verdict = judge(project, issuer.mint(issuer.template_claims(NOW, exp=10 ** 13)))
+    check = assert_rejected(checks, verdict, "token.format")
+    assert "panics" in check.detail
+    assert verdict.token is not None and verdict.token.answer is not None
+    assert verdict.token.answer.status == 500

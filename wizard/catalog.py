@@ -213,7 +213,19 @@ _SPECS: tuple[CheckSpec, ...] = (
             "npx convex dev.",
             "misspelled": "In {path}:{line} rename {key} to applicationID (capital I, capital D); "
             "Convex rejects the config otherwise.",
-            "no_app_id": "In {path}:{line} add applicationID: \"convex\" to the provider.",
+            "no_app_id": "In {path}:{line} add applicationID: \"convex\" to the provider: an "
+            "OIDC provider must have one, so Convex refuses to push this auth.config and keeps "
+            "whatever it had before.",
+            "custom_field": "In {path}:{line} remove {field}: {kind} provider cannot have one, "
+            "and Convex refuses to push the config.",
+            "bad_type": "In {path}:{line} the provider's type is {kind!r}; Convex accepts only "
+            "\"customJwt\" or no type (OIDC), and refuses to push the config.",
+            "custom_missing": "In {path}:{line} add {fields} to the customJwt provider: issuer, "
+            "jwks and algorithm (RS256 or ES256) are required.",
+            "custom_algorithm": "In {path}:{line} set algorithm to \"RS256\" or \"ES256\" (it "
+            "is {algorithm!r}); Convex supports no other for a customJwt provider.",
+            "custom_issuer": "In {path}:{line} the issuer {issuer!r} is not a URL Convex accepts "
+            "({why}). Write it with https://.",
             "domain_literal": "In {path}:{line} set domain to {issuer} (it is {domain} now), or "
             "better read it from a variable: domain: process.env.CLERK_JWT_ISSUER_DOMAIN!",
             "domain_invalid": "In {path}:{line} the domain {domain!r} is not a URL Convex "
@@ -306,9 +318,12 @@ _SPECS: tuple[CheckSpec, ...] = (
     ),
     CheckSpec(
         "token.format", "check-token", "Token format",
-        "three unpadded base64url JSON parts with the right claim types, under 16 KiB",
+        "three unpadded base64url JSON parts that Convex's parsers read, with the right claim "
+        "types",
         {
             "broken": "Copy the whole token again, from the browser console: {get_token}",
+            "crash": "Do not send this token: a timestamp this large crashes Convex's backend "
+            "instead of being refused. Mint a fresh token with Clerk: {get_token}",
             "types": "Remove or fix the claim {claim} in the JWT template (Clerk Dashboard → JWT "
             "templates → convex): Convex rejects it as {why}.",
         },
@@ -335,10 +350,13 @@ _SPECS: tuple[CheckSpec, ...] = (
     ),
     CheckSpec(
         "token.alg", "check-token", "Signing algorithm",
-        "alg is RS256 or EdDSA",
+        "alg is RS256 or EdDSA (a customJwt provider: its configured algorithm)",
         {
             "bad": "Convex only accepts RS256 and EdDSA. In Clerk Dashboard → JWT templates → "
             "convex, turn off \"Custom signing key\" so Clerk signs with the instance key (RS256).",
+            "custom": "The customJwt provider {index} is configured for {configured}: sign with "
+            "{configured}, or set algorithm to the token's alg (RS256 or ES256 only), and make "
+            "the key's alg in the jwks agree.",
         },
     ),
     CheckSpec(
@@ -350,6 +368,15 @@ _SPECS: tuple[CheckSpec, ...] = (
             "template's \"Custom signing key\" setting.",
             "ambiguous": "{count} keys fit and the token has no kid; Convex refuses to guess. "
             "Clerk always sets kid: this token was not minted by Clerk.",
+            "cached": "Convex may still be using the key set it cached before the change "
+            "(Cache-Control: {cache_control}). Wait up to {seconds} s, mint a fresh token and "
+            "try again.",
+            "custom_jwks": "Convex cannot use the customJwt provider's key set at {url} "
+            "({what}). Serve it with status 200 and Content-Type application/json, with only "
+            "RS256/ES256 keys (no \"alg\": \"EdDSA\" key anywhere in the set), or use a data: "
+            "URL.",
+            "no_kid": "A customJwt provider picks the key by kid: mint the token with a kid "
+            "header that names a key of the provider's jwks.",
         },
     ),
     CheckSpec(
@@ -358,6 +385,8 @@ _SPECS: tuple[CheckSpec, ...] = (
         {
             "bad": "The signature does not verify with {kid}: the token was altered or copied "
             "incompletely. Copy it again: {get_token}",
+            "key": "The key {kid} in the issuer's key set cannot verify this token ({why}). "
+            "Publish a 2048- to 8192-bit RSA key or an Ed25519 key, and sign with it.",
         },
     ),
     CheckSpec(
@@ -370,9 +399,9 @@ _SPECS: tuple[CheckSpec, ...] = (
             "If the token's instance is the right one, run: npx convex env set {var} {iss_norm}",
             "discovery": "The token's iss {iss!r} differs from the discovery issuer {found!r}; "
             "Convex compares them exactly. Set {var} to {found}.",
-            "no_scheme": "The token's iss {iss!r} has no https://: Convex routes it, but its OIDC "
-            "verifier needs an absolute URL (and Clerk always sets one). Mint the token with "
-            "Clerk: {get_token}",
+            "no_scheme": "The token's iss {iss!r} has no https://: Convex routes it, then fails "
+            "with an internal error (500) because its OIDC verifier needs an absolute URL. "
+            "Clerk always sets one: mint the token with Clerk: {get_token}",
         },
     ),
     CheckSpec(
@@ -394,6 +423,8 @@ _SPECS: tuple[CheckSpec, ...] = (
         {
             "missing": "Clerk sets {claims} itself; remove any template line that overrides "
             "them (the guide's \"sub\": \"{{{{user.id}}}}\" is one) and mint a fresh token.",
+            "custom_missing": "A customJwt provider needs sub, iss and exp in the token; add "
+            "{claims}.",
         },
     ),
     CheckSpec(
@@ -405,6 +436,8 @@ _SPECS: tuple[CheckSpec, ...] = (
             "short": "Under 10 s left: Convex will reject it almost at once. {get_token}",
             "lifetime": "exp - iat is {lifetime} s; the Convex client needs more than 2 s to "
             "schedule a refresh. Set the template's token lifetime to 60 s.",
+            "custom_expired": "The token expired more than 5 s ago. Mint a fresh one and send it "
+            "at once.",
         },
     ),
     CheckSpec(
@@ -412,8 +445,10 @@ _SPECS: tuple[CheckSpec, ...] = (
         "iat and nbf are not more than 5 s in the future",
         {
             "skew": "This machine's clock or Clerk's is off by about {skew} s. Sync the clock "
-            "(timedatectl set-ntp true, or your OS's date settings). Convex itself ignores "
-            "iat and nbf.",
+            "(timedatectl set-ntp true, or your OS's date settings). Convex's OIDC path itself "
+            "ignores iat and nbf.",
+            "custom_future": "A customJwt provider refuses a token whose nbf or iat is more than "
+            "5 s ahead of its clock. Sync the issuer's clock (or this machine's) and mint again.",
         },
     ),
     CheckSpec(

@@ -5,9 +5,15 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
+from wizard.auth_config import Provider
 from wizard.catalog import make, passed, skipped
 from wizard.clerk_keys import PUBLISHABLE_KEY_NAMES
-from wizard.convex_rules import domain_problem, issuer_matches_domain, stored_domain
+from wizard.convex_rules import (
+    custom_jwt_algorithm_ok,
+    domain_problem,
+    issuer_matches_domain,
+    stored_domain,
+)
 from wizard.deployment import DeploymentValue
 from wizard.envfiles import is_browser_exposed
 from wizard.http import is_loopback
@@ -164,16 +170,19 @@ def auth_config_check(project: Project, issuer: Sourced | None) -> Check:
                         path=path, problem=problem)
         return make("convex.auth_config", Status.FAIL, f"{path} has no providers",
                     "no_providers", path=path)
-    provider = project.clerk_provider
-    if provider is None:
-        return make("convex.auth_config", Status.FAIL, f"{path} has only customJwt providers",
-                    "custom_only", path=path)
     for candidate in auth.providers:
         if candidate.misspelled_keys:
             key = candidate.misspelled_keys[0]
             return make("convex.auth_config", Status.FAIL, f"{path}:{candidate.line}: provider "
                         f"{candidate.index} spells {key}", "misspelled", path=path,
                         line=candidate.line, key=key)
+        refused = _push_refusal(candidate, path)
+        if refused is not None:
+            return refused
+    provider = project.clerk_provider
+    if provider is None:
+        return make("convex.auth_config", Status.FAIL, f"{path} has only customJwt providers",
+                    "custom_only", path=path)
     if provider.application_id is None and provider.application_id_env is None:
         return make("convex.auth_config", Status.FAIL, f"{path}:{provider.line}: the provider "
                     "has no applicationID", "no_app_id", path=path, line=provider.line)
@@ -201,6 +210,53 @@ def auth_config_check(project: Project, issuer: Sourced | None) -> Check:
                     line=line, var=provider.domain_env, issuer=shown_issuer)
     return passed("convex.auth_config", f"{path}: provider {provider.index} reads "
                   f"process.env.{provider.domain_env}, applicationID {app}")
+
+
+def _push_refusal(provider: Provider, path: str) -> Check | None:
+    """A provider that makes Convex refuse to push the whole auth.config (common/src/auth.rs
+    ``SerializedAuthInfo``, ``deserialize_issuer_url``; isolate auth_config.rs)."""
+    where = f"{path}:{provider.line}: provider {provider.index}"
+    if provider.kind == "oidc":
+        if provider.application_id is None and provider.application_id_env is None:
+            return make("convex.auth_config", Status.FAIL, f"{where} has no applicationID "
+                        "(required for an OIDC provider: Convex refuses to push this config)",
+                        "no_app_id", path=path, line=provider.line)
+        if provider.issuer is not None or provider.issuer_env is not None:
+            return make("convex.auth_config", Status.FAIL, f"{where} is OIDC but has an issuer",
+                        "custom_field", path=path, line=provider.line, field="issuer",
+                        kind="an OIDC")
+        why = domain_problem(provider.domain) if provider.domain is not None else None
+        if why is not None:
+            line = provider.domain_line or provider.line
+            return make("convex.auth_config", Status.FAIL, f"{path}:{line}: domain "
+                        f"{provider.domain!r} {why}", "domain_invalid", path=path, line=line,
+                        domain=provider.domain, why=why, issuer="https://<your-frontend-api-host>")
+        return None
+    if provider.kind != "customJwt":
+        return make("convex.auth_config", Status.FAIL, f"{where} has type {provider.kind!r}",
+                    "bad_type", path=path, line=provider.line, kind=provider.kind)
+    if provider.domain is not None or provider.domain_env is not None:
+        return make("convex.auth_config", Status.FAIL, f"{where} is a customJwt provider but "
+                    "has a domain", "custom_field", path=path, line=provider.line,
+                    field="domain", kind="a customJwt")
+    missing = [name for name, literal, env in (
+        ("issuer", provider.issuer, provider.issuer_env),
+        ("jwks", provider.jwks, provider.jwks_env)) if literal is None and env is None]
+    if provider.algorithm is None:
+        missing.append("algorithm")
+    if missing:
+        return make("convex.auth_config", Status.FAIL, f"{where} lacks {', '.join(missing)}",
+                    "custom_missing", path=path, line=provider.line, fields=", ".join(missing))
+    if not custom_jwt_algorithm_ok(provider.algorithm):
+        return make("convex.auth_config", Status.FAIL, f"{where}: algorithm "
+                    f"{provider.algorithm!r} is not RS256 or ES256", "custom_algorithm",
+                    path=path, line=provider.line, algorithm=provider.algorithm)
+    why = domain_problem(provider.issuer) if provider.issuer is not None else None
+    if why is not None:
+        return make("convex.auth_config", Status.FAIL, f"{where}: issuer {provider.issuer!r} "
+                    f"{why}", "custom_issuer", path=path, line=provider.line,
+                    issuer=provider.issuer, why=why)
+    return None
 
 
 def deployment_env_check(project: Project, issuer: Sourced | None,

@@ -28,9 +28,16 @@ from wizard.convex_probe_checks import (
     ask_convex,
     deploy_key_secrets,
 )
-from wizard.convex_rules import audience_routes, issuer_matches_domain, stored_domain
+from wizard.convex_rules import AuthProvider, stored_domain
 from wizard.deployment import DeploymentValue, get_deployment_env
-from wizard.issuer import DEFAULT_TIMEOUT, IssuerKeys, fetch_issuer_keys, load_jwks_file
+from wizard.issuer import (
+    DEFAULT_TIMEOUT,
+    CustomJwks,
+    IssuerKeys,
+    fetch_custom_jwks,
+    fetch_issuer_keys,
+    load_jwks_file,
+)
 from wizard.key_hosts import Destinations
 from wizard.model import Check, Sourced, Status
 from wizard.project import (
@@ -41,8 +48,15 @@ from wizard.project import (
     resolve_issuer,
 )
 from wizard.redaction import scrub
+from wizard.routing import Evaluated, evaluate_providers, route_token
 from wizard.token import decode_token, normalize_pasted
-from wizard.verify import TokenContext, TokenVerdict, not_given_checks, verify_token
+from wizard.verify import (
+    TokenContext,
+    TokenVerdict,
+    not_given_checks,
+    verify_custom_jwt,
+    verify_token,
+)
 
 
 @dataclass(frozen=True)
@@ -62,16 +76,6 @@ class Options:
     destinations: Destinations = field(default_factory=Destinations)  # hosts the user named
 
 
-@dataclass(frozen=True)
-class Route:
-    """One Clerk (OIDC) provider of auth.config with the domain it resolves to."""
-
-    index: int
-    domain: str  # as Convex stores it: the text, with https:// added when it has no scheme
-    application_id: str
-    issuer_var: str
-
-
 @dataclass
 class Session:
     """Everything known about one project; the UI keeps one and refreshes parts of it."""
@@ -83,13 +87,16 @@ class Session:
     deployment: DeploymentValue | None = None
     keys: IssuerKeys | None = None
     other_keys: dict[str, IssuerKeys] = field(default_factory=dict)
-    """Keys of the other Clerk providers' issuers, by stored domain (a dev and a prod
+    """Keys of the other OIDC providers' issuers, by stored domain (a dev and a prod
     instance in one auth.config): a token is judged against the provider it routes to."""
+    custom_jwks: dict[str, CustomJwks] = field(default_factory=dict)
+    """customJwt providers' key sets, by their ``jwks`` URL."""
 
     def now(self) -> float:
         return self.options.at if self.options.at is not None else time.time()
 
     def token_context(self, path: str | None = None) -> TokenContext:
+        """The context of the Clerk provider: the first OIDC provider of auth.config."""
         return TokenContext(
             # Not stripped: Convex compares the stored domain as is, whitespace included.
             issuer=stored_domain(self.issuer.value) if self.issuer else None,
@@ -99,42 +106,10 @@ class Session:
             path=path or self.options.path,
         )
 
-    def other_routes(self) -> list[Route]:
-        """The Clerk providers after the first, with a domain known locally."""
-        if self.options.issuer:
-            return []  # --issuer pins the one issuer to judge against
-        routes: list[Route] = []
-        oidc = [p for p in self.project.auth.providers if p.kind == "oidc"]
-        for provider in oidc[1:]:
-            if provider.domain_env:
-                found = self.project.env.get(provider.domain_env)
-                domain = found.value if found else None
-            else:
-                domain = provider.domain
-            app = provider.application_id
-            if provider.application_id_env:
-                found_app = self.project.env.get(provider.application_id_env)
-                app = found_app.value if found_app else None
-            if domain and app:
-                routes.append(Route(provider.index, stored_domain(domain), app,
-                                    provider.domain_env or self.project.issuer_var))
-        return routes
-
-    def _route_for(self, text: str) -> Route | None:
-        """Convex takes the first provider whose domain and applicationID match the token; a
-        token that matches the first one, or none, is judged against the first."""
-        claims = decode_token(normalize_pasted(text)).claims or {}
-        iss, aud = claims.get("iss"), claims.get("aud")
-        if not isinstance(iss, str):
-            return None
-        first = self.token_context()
-        if first.issuer is not None and issuer_matches_domain(first.issuer, iss) \
-                and audience_routes(aud, first.application_id):
-            return None
-        for route in self.other_routes():
-            if issuer_matches_domain(route.domain, iss) and audience_routes(aud, route.application_id):
-                return route
-        return None
+    def evaluated(self) -> Evaluated:
+        """The providers the deployment would hold, evaluated with what is known here."""
+        return evaluate_providers(self.project, self.issuer, self.application_id,
+                                  pinned=bool(self.options.issuer))
 
     def project_checks(self) -> list[Check]:
         return project_checks(self.project)
@@ -169,28 +144,42 @@ class Session:
         issuer = stored_domain(self.issuer.value.strip()) if self.issuer else None
         if opts.jwks_file is not None:
             self.keys = load_jwks_file(opts.jwks_file, issuer or "")
-        elif issuer and not opts.offline:
-            self.keys = fetch_issuer_keys(issuer, timeout=opts.timeout)
-            for route in self.other_routes():
-                if route.domain.strip() != issuer and route.domain not in self.other_keys:
-                    self.other_keys[route.domain] = fetch_issuer_keys(route.domain.strip(),
-                                                                      timeout=opts.timeout)
+            return
+        if opts.offline:
+            return
+        if issuer:
+            fresh = fetch_issuer_keys(issuer, timeout=opts.timeout)
+            fresh.note_previous(self.keys)
+            self.keys = fresh
+        for provider in self.evaluated().providers:
+            if provider.kind == "customJwt" and provider.jwks:
+                self.custom_jwks[provider.jwks] = fetch_custom_jwks(provider.jwks,
+                                                                    timeout=opts.timeout)
+            elif provider.domain.strip() != issuer and provider.domain not in self.other_keys:
+                self.other_keys[provider.domain] = fetch_issuer_keys(provider.domain.strip(),
+                                                                     timeout=opts.timeout)
 
     def verify(self, text: str, path: str | None = None,
                now: float | None = None) -> TokenVerdict:
-        """Judge ``text`` against the fetched keys at ``now`` (the UI passes its clock)."""
+        """Judge ``text`` as Convex would: route it among the providers, then verify it by
+        that provider's rules at ``now`` (the UI passes its clock)."""
         when = self.now() if now is None else now
-        route = self._route_for(text)
-        if route is None:
-            return verify_token(text, self.token_context(path), self.keys, when)
-        context = TokenContext(issuer=route.domain, application_id=route.application_id,
-                               issuer_var=route.issuer_var, auth_path=self.project.auth_path,
-                               path=path or self.options.path)
-        keys = self.other_keys.get(route.domain)
-        if keys is None and (self.options.jwks_file is not None or (
-                self.keys is not None and self.keys.issuer == route.domain.strip())):
-            keys = self.keys  # the same issuer as the first provider, or --jwks
-        return verify_token(text, context, keys, when)
+        evaluated = self.evaluated()
+        token = decode_token(normalize_pasted(text))
+        target, ctx = route_token(evaluated, token, self.token_context(path))
+        if target is not None and target.kind == "customJwt":
+            jwks = self.custom_jwks.get(target.jwks or "")
+            return verify_custom_jwt(text, ctx, jwks, when)
+        return verify_token(text, ctx, self._keys_for(target), when)
+
+    def _keys_for(self, provider: AuthProvider | None) -> IssuerKeys | None:
+        if provider is None or self.options.jwks_file is not None:
+            return self.keys
+        keys = self.other_keys.get(provider.domain)
+        if keys is None and self.keys is not None and \
+                self.keys.issuer == provider.domain.strip():
+            keys = self.keys
+        return keys
 
 
 def load(options: Options) -> Session:

@@ -2,11 +2,12 @@
 
 It listens on 127.0.0.1 and answers ``/api/query``, ``/api/mutation``, ``/api/action`` and
 ``/api/run/…`` in Convex's order: client version, ``Authorization`` syntax, JSON body, function
-path, authentication, execution, ``format``. Tokens are judged by the wizard's own Convex rules
-(:mod:`wizard.convex_rules`, :func:`wizard.verify.verify_token`) after a real discovery and JWKS
-fetch from the token's issuer (a :class:`wizard.local_issuer.LocalIssuer` in tests), so there is
-one definition of each rule. Used by the tests and by ``demo``. Only the method, the path and
-the ``Authorization`` scheme of each request are recorded, never a token or a key.
+path, authentication, execution, ``format``. Tokens are judged by the stand-in's own judge
+(:mod:`wizard.local_judge`, written apart from the wizard's rules and never importing them) after
+a real discovery and JWKS fetch from the token's issuer (a :class:`wizard.local_issuer.LocalIssuer`
+in tests), so a test where "Convex agrees" compares two implementations. Used by the tests and
+by ``demo``. Only the method, the path and the ``Authorization`` scheme of each request are
+recorded (and each token's outcome in ``judgements``), never a token or a key.
 """
 
 from __future__ import annotations
@@ -17,21 +18,11 @@ import secrets
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from http import HTTPStatus
 from typing import Any
 from urllib.parse import unquote
 
-from wizard.convex_rules import (
-    NUMERIC_DATE_CLAIMS,
-    audience_routes,
-    is_numeric_date,
-    issuer_matches_domain,
-)
-from wizard.issuer import FetchProblem, fetch_issuer_keys
+from wizard.local_judge import judge
 from wizard.local_server import LocalServer, QuietHandler
-from wizard.model import Status
-from wizard.token import decode_token
-from wizard.verify import TokenContext, verify_token
 
 FAULTS = frozenset({"500", "html", "slow"})
 FORMATS = frozenset({"json", "convex_clean_json", "convex_encoded_json", "convex_json",
@@ -41,15 +32,6 @@ LIST_PROVIDERS = "_system/frontend/listAuthProviders"
 _IDENT_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _COMPONENT_RE = re.compile(r"^[A-Za-z0-9_.]+$")
 _CLIENT_RE = re.compile(r"^[A-Za-z0-9_-]+-\d+\.\d+\.\d+")
-_UNAUTHENTICATED = ("Could not verify OIDC token claim. Check that the token signature is "
-                    "valid and the token hasn't expired.")
-_BAD_PAYLOAD = ("Could not parse JWT payload. Check that the token is a valid JWT format with "
-                "three base64-encoded parts separated by dots.")
-_NO_ISS = ("Missing issuer claim ('iss') in JWT payload. The JWT must include an 'iss' claim "
-           "that matches one of your configured auth providers.")
-_NOT_OIDC = "Could not parse as OIDC ID token. Token might not be an OIDC-compliant JWT."
-_VERIFIER_CHECKS = ("token.header", "token.alg", "token.key", "token.signature", "token.iss",
-                    "token.aud", "token.exp")
 
 
 class ApiError(Exception):
@@ -102,6 +84,15 @@ def parse_function_path(path: str) -> tuple[str, str]:
 
 def canonical(module: str, function: str) -> str:
     return module if function == "default" else f"{module}:{function}"
+
+
+@dataclass(frozen=True)
+class Judgement:
+    """How one token was judged: the provider row it went to, and the answer."""
+
+    position: int | None
+    status: int
+    code: str
 
 
 @dataclass(frozen=True)
@@ -187,6 +178,7 @@ class LocalConvex(LocalServer[tuple[str, str, str | None]]):
         self.functions: dict[str, str] = {}  # canonical path → "query" | "mutation" | "action"
         self.function_404 = False  # backends built with UDF_404_ON_BAD_PATH
         self.clock: Callable[[], float] = time.time
+        self.judgements: list[Judgement] = []
 
     # -- the request pipeline (§7) ---------------------------------------------------------
     def handle(self, kind: str | None, path: str, headers: dict[str, str],
@@ -303,51 +295,13 @@ class LocalConvex(LocalServer[tuple[str, str, str | None]]):
 
     # -- authentication (convex_spec.md §2) ------------------------------------------------
     def judge_token(self, token: str) -> None:
-        """Raise the ApiError Convex would for ``token``, in Convex's order; None = accepted."""
-        decoded = decode_token(token)
-        claims = decoded.claims or {}
-        if decoded.problems or not decoded.readable or _routing_type_problem(claims):
-            raise ApiError(401, "InvalidAuthHeader", _BAD_PAYLOAD)
-        iss = claims.get("iss")
-        if iss is None:
-            raise ApiError(401, "InvalidAuthHeader", _NO_ISS)
-        provider = self._matching_provider(claims.get("aud"), iss)
-        if provider is None:
-            raise ApiError(401, "NoAuthProvider", self._no_provider_message())
-        if provider.get("type") == "customJwt":
-            raise ApiError(401, "InvalidAuthHeader", "Could not decode token. The JWT's 'kid' "
-                           "(key ID) header doesn't match any key in the provider's JWKS, or "
-                           "the JWT signature is invalid.")
-        if not iss.startswith(("http://", "https://")):
-            raise ApiError(500, "InternalServerError",
-                           "Your request couldn't be completed. Try again later.")
-        keys = fetch_issuer_keys(iss, timeout=5.0)
-        problem = keys.discovery_problem or keys.jwks_problem
-        if (problem is not None and problem.kind != "no_keys") or keys.discovery_issuer != iss:
-            raise _discovery_failed(iss, problem)
-        context = TokenContext(issuer=str(provider.get("domain")),
-                               application_id=str(provider.get("applicationID")))
-        verdict = verify_token(token, context, keys, self.clock())
-        statuses = {c.id: c.status for c in verdict.checks}
-        if statuses.get("token.format") is Status.FAIL or statuses.get("token.claims") is \
-                Status.FAIL:
-            raise ApiError(401, "InvalidAuthHeader", _NOT_OIDC)
-        if any(statuses.get(i) in (Status.FAIL, Status.SKIP) for i in _VERIFIER_CHECKS):
-            raise ApiError(401, "Unauthenticated", _UNAUTHENTICATED)
-
-    def _matching_provider(self, aud: Any, iss: str) -> dict[str, Any] | None:
-        for row in self.providers:
-            app = row.get("applicationID")
-            if row.get("type") == "customJwt":
-                if app is not None and not audience_routes(aud, app):
-                    continue
-                if issuer_matches_domain(str(row.get("issuer")), iss):
-                    return row
-                continue
-            if app is not None and audience_routes(aud, app) and \
-                    issuer_matches_domain(str(row.get("domain")), iss):
-                return row
-        return None
+        """Raise the ApiError Convex would for ``token`` (the stand-in's own judge, never the
+        wizard's rules); None = accepted. Records the outcome, never the token."""
+        verdict = judge(token, self.providers, now=self.clock(),
+                        no_provider=self._no_provider_message)
+        self.judgements.append(Judgement(verdict.position, verdict.status, verdict.code))
+        if verdict.status != 200:
+            raise ApiError(verdict.status, verdict.code, verdict.message)
 
     def _no_provider_message(self) -> str:
         base = "No auth provider found matching the given token"
@@ -366,27 +320,3 @@ class LocalConvex(LocalServer[tuple[str, str, str | None]]):
                 "configured providers: [" + ", ".join(shown) + "]")
 
 
-def _routing_type_problem(claims: dict[str, Any]) -> bool:
-    """Routing's unverified parse: registered claims must have their JSON types."""
-    for name in ("iss", "sub"):
-        if name in claims and not isinstance(claims[name], str):
-            return True
-    aud = claims.get("aud")
-    if "aud" in claims and not (isinstance(aud, str) or (
-            isinstance(aud, list) and all(isinstance(a, str) for a in aud))):
-        return True
-    return any(name in claims and not is_numeric_date(claims[name])
-               for name in NUMERIC_DATE_CLAIMS)
-
-
-def _discovery_failed(iss: str, problem: FetchProblem | None) -> ApiError:
-    message = f"Auth provider discovery of {iss} failed"
-    if problem is None or problem.kind != "status" or problem.status is None:
-        return ApiError(400, "AuthProviderDiscoveryFailed", message)
-    status = problem.status
-    try:
-        shown = f"{status} {HTTPStatus(status).phrase}"
-    except ValueError:
-        shown = str(status)
-    mapped = status if status in (401, 403, 404, 429) else (503 if status >= 500 else 400)
-    return ApiError(mapped, "AuthProviderDiscoveryFailed", f"{message}: {shown}")

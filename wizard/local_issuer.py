@@ -18,13 +18,18 @@ from collections.abc import Iterable
 from typing import Any
 
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ed25519, padding, rsa
+from cryptography.hazmat.primitives.asymmetric import ec, ed25519, padding, rsa
+from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
 
 from wizard.local_server import JSON_TYPE, LocalServer, QuietHandler
 
 RSA_KID = "ins_local_rsa1"
 RSA2_KID = "ins_local_rsa2"
 ED25519_KID = "ins_local_ed1"
+EC_KID = "ins_local_ec1"
+SMALL_RSA_KID = "ins_local_rsa1024"
+CUSTOM_JWKS_PATH = "/custom/jwks.json"
+"""A customJwt-style key set: no discovery, served with ``custom_content_type``."""
 DEMO_AZP = "http://localhost:5173"
 DEMO_SUB = "user_2demoUser"
 DEMO_SID = "sess_2demo"
@@ -105,7 +110,11 @@ class _Handler(QuietHandler):
             elif fault == "jwks_unusable":
                 self._send(200, _json({"keys": _UNUSABLE_KEYS}))
             else:
-                self._send(200, _json(iss.jwks()))
+                self._send(200, _json(iss.jwks()), iss.jwks_content_type,
+                           headers=iss.cache_headers())
+        elif path == CUSTOM_JWKS_PATH:
+            self._send(200, _json(iss.custom_jwks()), iss.custom_content_type,
+                       headers=iss.cache_headers())
         else:
             self._send(404, _json(_errors("Resource not found", "resource_not_found")))
 
@@ -143,7 +152,7 @@ class _Handler(QuietHandler):
                 self.wfile.write(chunk)
             self.wfile.write(b'"}')
         else:
-            self._send(200, _json(doc))
+            self._send(200, _json(doc), iss.discovery_content_type)
 
 
 class LocalIssuer(LocalServer[str]):
@@ -160,7 +169,10 @@ class LocalIssuer(LocalServer[str]):
         self.rsa = rsa.generate_private_key(public_exponent=65537, key_size=2048)
         self.rsa2 = rsa.generate_private_key(public_exponent=65537, key_size=2048)
         self.ed25519 = ed25519.Ed25519PrivateKey.generate()
-        self.kids = {"rsa": RSA_KID, "rsa2": RSA2_KID, "ed25519": ED25519_KID}
+        self.ec = ec.generate_private_key(ec.SECP256R1())
+        self.rsa_small = rsa.generate_private_key(public_exponent=65537, key_size=1024)
+        self.kids = {"rsa": RSA_KID, "rsa2": RSA2_KID, "ed25519": ED25519_KID, "ec": EC_KID,
+                     "rsa_small": SMALL_RSA_KID}
         self.published: list[str] = [RSA_KID, ED25519_KID]
         self.discovery_issuer: str | None = None
         self.jwks_path = JWKS_PATH
@@ -168,6 +180,18 @@ class LocalIssuer(LocalServer[str]):
         """How many redirects the ``redirect_chain`` fault makes before the document."""
         self.clock_offset = 0.0
         """Seconds added to the ``Date`` header (a skewed issuer clock)."""
+        self.cache_control: str | None = None
+        """``Cache-Control`` sent with both key sets (None: no header)."""
+        self.custom_keys: list[str] = ["rsa", "ec"]
+        """Key names in the customJwt-style key set, in order."""
+        self.custom_extra: list[dict[str, Any]] = []
+        """Raw JWKs appended to the customJwt-style key set (e.g. an EdDSA key)."""
+        self.custom_content_type: str | None = JSON_TYPE
+        self.discovery_content_type: str | None = JSON_TYPE
+        self.jwks_content_type: str | None = JSON_TYPE
+        """Content-Type of the OIDC discovery document and key set (None: no header)."""
+        self.extra_keys: list[dict[str, Any]] = []
+        """Raw JWKs appended to the OIDC key set."""
 
     @property
     def publishable_key(self) -> str:
@@ -202,8 +226,13 @@ class LocalIssuer(LocalServer[str]):
         }
 
     def public_jwk(self, key: str) -> dict[str, Any]:
-        """The public JWK of the named key ("rsa", "rsa2", "ed25519")."""
+        """The public JWK of the named key ("rsa", "rsa2", "ed25519", "ec")."""
         kid = self.kids[key]
+        if key == "ec":
+            point = self.ec.public_key().public_numbers()
+            return {"kty": "EC", "crv": "P-256", "use": "sig", "alg": "ES256", "kid": kid,
+                    "x": b64url(point.x.to_bytes(32, "big")),
+                    "y": b64url(point.y.to_bytes(32, "big"))}
         if key == "ed25519":
             raw = self.ed25519.public_key().public_bytes(
                 serialization.Encoding.Raw, serialization.PublicFormat.Raw)
@@ -213,16 +242,34 @@ class LocalIssuer(LocalServer[str]):
         return {"kty": "RSA", "use": "sig", "alg": "RS256", "kid": kid,
                 "n": _uint(numbers.n), "e": _uint(numbers.e)}
 
+    @property
+    def custom_jwks_url(self) -> str:
+        return self.url + CUSTOM_JWKS_PATH
+
+    def custom_jwks(self) -> dict[str, Any]:
+        """The customJwt-style key set: ``custom_keys`` then ``custom_extra``."""
+        return {"keys": [self.public_jwk(k) for k in self.custom_keys] + self.custom_extra}
+
+    def custom_jwks_data_url(self) -> str:
+        """The same key set as a ``data:`` URL (a customJwt ``jwks`` may be one)."""
+        body = base64.b64encode(_json(self.custom_jwks())).decode("ascii")
+        return "data:application/json;base64," + body
+
+    def cache_headers(self) -> dict[str, str]:
+        return {"Cache-Control": self.cache_control} if self.cache_control else {}
+
     def jwks(self) -> dict[str, Any]:
         """The JWKS served: public keys of the kids in ``published`` (unknown kids skipped)."""
         by_kid = {kid: name for name, kid in self.kids.items()}
-        return {"keys": [self.public_jwk(by_kid[k]) for k in self.published if k in by_kid]}
+        return {"keys": [self.public_jwk(by_kid[k]) for k in self.published if k in by_kid]
+                + self.extra_keys}
 
     def public_pem(self, key: str = "rsa") -> bytes:
         """SubjectPublicKeyInfo PEM of the named key (also the HMAC secret of HS* tokens)."""
-        private = self.ed25519 if key == "ed25519" else self._rsa(key)
-        return private.public_key().public_bytes(
+        private: Any = {"ed25519": self.ed25519, "ec": self.ec}.get(key) or self._rsa(key)
+        pem: bytes = private.public_key().public_bytes(
             serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+        return pem
 
     # -- tokens ----------------------------------------------------------------------------
     def _rsa(self, key: str) -> rsa.RSAPrivateKey:
@@ -230,7 +277,9 @@ class LocalIssuer(LocalServer[str]):
             return self.rsa
         if key == "rsa2":
             return self.rsa2
-        raise ValueError(f"{key!r} is not an RSA key (use 'rsa' or 'rsa2')")
+        if key == "rsa_small":
+            return self.rsa_small
+        raise ValueError(f"{key!r} is not an RSA key (use 'rsa', 'rsa2' or 'rsa_small')")
 
     def _sign(self, key: str, alg: str, data: bytes) -> bytes:
         if alg == "none":
@@ -241,6 +290,11 @@ class LocalIssuer(LocalServer[str]):
             if key != "ed25519":
                 raise ValueError("EdDSA needs key='ed25519'")
             return self.ed25519.sign(data)
+        if alg == "ES256":
+            if key != "ec":
+                raise ValueError("ES256 needs key='ec'")
+            r, s = decode_dss_signature(self.ec.sign(data, ec.ECDSA(hashes.SHA256())))
+            return r.to_bytes(32, "big") + s.to_bytes(32, "big")
         if alg[:2] in ("RS", "PS") and alg[2:] in _HASHES:
             digest = _HASHES[alg[2:]]()
             pad: padding.AsymmetricPadding = padding.PKCS1v15() if alg[:2] == "RS" else (
@@ -255,14 +309,20 @@ class LocalIssuer(LocalServer[str]):
         PS256/384/512, EdDSA, HS256/384/512 keyed with the public PEM, or "none")."""
         if key not in self.kids:
             raise ValueError(f"unknown key {key!r}; expected one of {sorted(self.kids)}")
-        alg = alg or ("EdDSA" if key == "ed25519" else "RS256")
+        alg = alg or {"ed25519": "EdDSA", "ec": "ES256"}.get(key, "RS256")
         header: dict[str, Any] = {"alg": alg, "typ": "JWT", "kid": self.kids[key]}
         for name, value in (headers or {}).items():
             if value is None:
                 header.pop(name, None)
             else:
                 header[name] = value
-        signing_input = f"{b64url(_json(header))}.{b64url(_json(claims))}"
+        return self.sign_parts(b64url(_json(header)), b64url(_json(claims)), key=key, alg=alg)
+
+    def sign_parts(self, header: str, payload: str, *, key: str = "rsa",
+                   alg: str = "RS256") -> str:
+        """Sign already-encoded parts as they are (odd encodings, duplicate members, any
+        bytes): ``header.payload.signature``."""
+        signing_input = f"{header}.{payload}"
         return f"{signing_input}.{b64url(self._sign(key, alg, signing_input.encode()))}"
 
     def template_claims(self, now: int, *, lifetime: int = 60, aud: object = "convex",

@@ -47,9 +47,9 @@ class QuietHandler(BaseHTTPRequestHandler):
 
     def _send(self, status: int, body: bytes, ctype: str | None = JSON_TYPE,
               headers: dict[str, str] | None = None) -> None:
-        """One whole answer; ``ctype`` None sends no ``Content-Type``."""
+        """One whole answer; ``ctype`` None sends no ``Content-Type`` ("" sends an empty one)."""
         self.send_response(status)
-        if ctype:
+        if ctype is not None:
             self.send_header("Content-Type", ctype)
         self.send_header("Content-Length", str(len(body)))
         for name, value in (headers or {}).items():

@@ -10,6 +10,7 @@ from typing import TextIO
 
 from wizard.engine import Verdict
 from wizard.model import Check, Status
+from wizard.verify import describe_route
 
 _SYMBOL = {Status.PASS: "✓", Status.FAIL: "✗", Status.WARN: "!", Status.SKIP: "-"}
 _COLOR = {Status.PASS: "32", Status.FAIL: "31", Status.WARN: "33", Status.SKIP: "2"}
@@ -99,6 +100,7 @@ def render_human(verdict: Verdict, stream: TextIO | None = None) -> str:
     if verdict.token is not None and verdict.token.kind is not None:
         lines.append(f"  token           {verdict.token.kind.kind}: "
                      f"{verdict.token.kind.description}")
+        lines.append(f"  route           {describe_route(verdict.token.route)}")
     lines.append("")
     rows = _grouped(verdict.checks)
     id_width = max(len(label) for label, _ in rows)

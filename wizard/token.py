@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
 import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from wizard.convex_rules import audiences, is_b64url_nopad
+from wizard.convex_rules import (
+    MAX_INPUT_BYTES,
+    JsonRejected,
+    audiences,
+    decode_b64url,
+    parse_json,
+)
 from wizard.redaction import looks_secret, redact
 
 _QUOTES = ("'", '"', "`")
@@ -24,13 +28,12 @@ def normalize_pasted(text: str) -> str:
     return value
 
 
-def _b64url_decode(part: str) -> bytes:
-    return base64.urlsafe_b64decode(part + "=" * (-len(part) % 4))
-
-
 @dataclass
 class DecodedToken:
-    """The parts of a JWT. ``signature`` and ``raw`` stay in memory; never serialise them."""
+    """The parts of a JWT. ``signature`` and ``raw`` stay in memory; never serialise them.
+
+    ``header`` and ``claims`` are read as the OIDC parser reads them (lenient base64url), so
+    they can be shown; ``strict`` says which parts biscuit's strict base64url refuses."""
 
     raw: str
     header: dict[str, Any] | None = None
@@ -38,6 +41,9 @@ class DecodedToken:
     signing_input: bytes = b""
     signature: bytes = field(default=b"", repr=False)
     problems: list[str] = field(default_factory=list)
+    parts: int = 0
+    strict_refused: tuple[str, ...] = ()
+    """Parts ("header", "payload", "signature") that biscuit's base64url refuses."""
 
     @property
     def readable(self) -> bool:
@@ -45,45 +51,51 @@ class DecodedToken:
         return self.header is not None and self.claims is not None
 
 
+def _json_part(name: str, part: str, token: DecodedToken) -> dict[str, Any] | None:
+    if "=" in part:
+        token.problems.append(f"the {name} is padded base64 ('='); JWTs are unpadded")
+        return None
+    data = decode_b64url(part, strict=False)
+    if data is None:
+        token.problems.append(f"the {name} is not base64url")
+        return None
+    try:
+        value = parse_json(data)
+    except JsonRejected as exc:
+        token.problems.append(f"the {name} is not JSON as Convex reads it ({exc})")
+        return None
+    if not isinstance(value, dict):
+        token.problems.append(f"the {name} is not a JSON object")
+        return None
+    return value
+
+
 def decode_token(raw: str) -> DecodedToken:
     """Split and decode without judging anything but the shape; never raises."""
     token = DecodedToken(raw=raw)
+    if len(raw.encode("utf-8", "replace")) > MAX_INPUT_BYTES:
+        token.problems.append(f"larger than {MAX_INPUT_BYTES // 1024} KiB, more than the wizard "
+                              "reads (Convex itself sets no limit)")
+        return token
     parts = raw.split(".")
+    token.parts = len(parts)
     if len(parts) != 3:
         token.problems.append(f"{len(parts)} dot-separated part(s), a JWT has 3")
         if len(parts) < 2:
             return token
-    objects: list[dict[str, Any] | None] = []
-    for name, part in zip(("header", "payload"), parts[:2], strict=False):
-        if "=" in part:
-            token.problems.append(f"the {name} is padded base64 ('='); JWTs are unpadded")
-        if not is_b64url_nopad(part.rstrip("=")):
-            token.problems.append(f"the {name} is not base64url")
-            objects.append(None)
-            continue
-        try:
-            value = json.loads(_b64url_decode(part.rstrip("=")))
-        except (binascii.Error, ValueError, UnicodeDecodeError, RecursionError):
-            token.problems.append(f"the {name} is not JSON")
-            objects.append(None)
-            continue
-        if not isinstance(value, dict):
-            token.problems.append(f"the {name} is not a JSON object")
-            objects.append(None)
-            continue
-        objects.append(value)
-    token.header, token.claims = objects[0], objects[1]
+    token.header = _json_part("header", parts[0], token)
+    token.claims = _json_part("payload", parts[1], token)
+    token.strict_refused = tuple(
+        name for name, part in zip(("header", "payload", "signature"), parts, strict=False)
+        if decode_b64url(part, strict=True) is None)
     if len(parts) == 3:
-        signature = parts[2]
-        if "=" in signature:
+        signature = decode_b64url(parts[2], strict=False)
+        if "=" in parts[2]:
             token.problems.append("the signature is padded base64 ('='); JWTs are unpadded")
-        if not is_b64url_nopad(signature.rstrip("=")):
+        elif signature is None:
             token.problems.append("the signature is not base64url")
         else:
-            try:
-                token.signature = _b64url_decode(signature.rstrip("="))
-            except (binascii.Error, ValueError):
-                token.problems.append("the signature is not base64url")
+            token.signature = signature
         token.signing_input = (parts[0] + "." + parts[1]).encode("ascii", "replace")
     return token
 

@@ -1,59 +1,95 @@
-"""Judging a token by exactly the rules the Convex backend applies (convex_spec.md §2).
+"""Judging a token by exactly the rules the Convex backend applies (convex_spec.md §2, §8).
 
 Every ``token.*`` check is computed and reported, not only the first failure, so one paste
-shows everything that is wrong. The signature is checked with PyJWT's algorithm objects
-directly, because ``jwt.decode`` applies its own claim rules (leeway, ``nbf``, ``iat``),
-which are not Convex's.
+shows everything that is wrong. A token routed to a Clerk (OIDC) provider is judged by
+:func:`verify_token`, one routed to a customJwt provider by :func:`verify_custom_jwt`; both
+also predict Convex's own answer (:class:`Answer`) by walking its stages in order.
 """
 
 from __future__ import annotations
 
+import contextlib
 import math
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
 from wizard import catalog
 from wizard.catalog import get_token_snippet, make, passed, skipped
 from wizard.convex_rules import (
-    ALLOWED_ALGS,
-    BOOLEAN_CLAIMS,
     CLOCK_SKEW_WARNING_SECONDS,
     EXPIRY_WARNING_SECONDS,
-    MAX_TOKEN_BYTES,
     MIN_REFRESHABLE_LIFETIME,
-    NUMERIC_DATE_CLAIMS,
-    OBJECT_CLAIMS,
-    REQUIRED_CLAIMS,
-    STRING_CLAIMS,
-    STRING_LIST_CLAIMS,
-    TIMESTAMP_CLAIMS,
-    audience_routes,
+    OIDC_ALGS,
+    AuthProvider,
+    Crash,
     audience_verifies,
     audiences,
+    biscuit_seconds,
+    custom_jwt_alg_problem,
+    custom_jwt_audience_ok,
+    custom_jwt_key,
+    custom_jwt_missing_claims,
+    custom_jwt_time_problem,
+    header_rejection,
     is_expired,
-    is_numeric_date,
-    is_timestamp_claim,
+    iss_is_absolute_url,
     issuer_matches_domain,
-    key_fits,
+    key_is_candidate,
+    oidc_claim_problems,
+    oidc_header_problems,
+    oidc_seconds,
+    routing_claims_problem,
     token_issuer_with_scheme,
-    typ_accepted,
 )
-from wizard.issuer import IssuerKeys, SigningKey
+from wizard.issuer import (
+    CustomJwks,
+    FetchProblem,
+    IssuerKeys,
+    SigningKey,
+    load_public_key,
+    verify_signature,
+)
 from wizard.model import Check, Status
 from wizard.token import DecodedToken, TokenKind, classify_token, decode_token, normalize_pasted
 
 _NOT_READABLE = "the token could not be decoded"
+_PARSED_LATER = ("sub", "exp", "iat", "iss")  # judged by token.claims / token.iss
 
 
 @dataclass(frozen=True)
 class TokenContext:
-    """What a token is judged against."""
+    """What a token is judged against: the provider it routes to (or the closest one)."""
 
     issuer: str | None
     application_id: str
     issuer_var: str = "CLERK_JWT_ISSUER_DOMAIN"
     auth_path: str = "convex/auth.config.ts"
     path: str | None = None  # "integration" | "template" | None (unknown)
+    provider: AuthProvider | None = None
+    routed: bool = True
+    """False when no provider matches: the context is the closest one, to explain why."""
+    position: int | None = None  # the provider's place in Convex's order
+    route_note: str = ""
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What Convex itself would answer: HTTP status and error code ("" when accepted)."""
+
+    status: int
+    code: str
+    why: str
+
+    @property
+    def accepted(self) -> bool:
+        return self.status == 200
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"status": self.status, "code": self.code or None, "why": self.why}
+
+
+ACCEPTED = Answer(200, "", "the token is accepted")
 
 
 @dataclass
@@ -63,6 +99,9 @@ class TokenVerdict:
     header: dict[str, Any] = field(default_factory=dict)
     claims: dict[str, Any] = field(default_factory=dict)
     expires_in: int | None = None
+    route: dict[str, Any] | None = None
+    answer: Answer | None = None
+    """Convex's predicted answer; None when it cannot be known (keys not fetched)."""
 
     @property
     def verified(self) -> bool:
@@ -78,112 +117,164 @@ class TokenVerdict:
             "header": self.header,
             "claims": self.claims,
             "expires_in": self.expires_in,
+            "route": self.route,
+            "convex_answer": self.answer.to_dict() if self.answer else None,
         }
 
 
-def _claim_type_problems(claims: dict[str, Any]) -> list[tuple[str, str]]:
-    problems: list[tuple[str, str]] = []
-    for name in NUMERIC_DATE_CLAIMS:
-        if name in claims and not is_numeric_date(claims[name]):
-            problems.append((name, f"{name} must be a non-negative number, "
-                             f"not {type(claims[name]).__name__} {claims[name]!r}"))
-    for name in STRING_CLAIMS:
-        if name in ("iss", "sub") and name in claims and not isinstance(claims[name], str):
-            problems.append((name, f"{name} must be a string"))
-        elif name not in ("iss", "sub") and claims.get(name) is not None \
-                and not isinstance(claims[name], str):
-            problems.append((name, f"{name} must be a string or null"))
-    aud = claims.get("aud")
-    if aud is not None and not (isinstance(aud, str) or (
-            isinstance(aud, list) and all(isinstance(a, str) for a in aud))):
-        problems.append(("aud", "aud must be a string or a list of strings"))
-    for name in BOOLEAN_CLAIMS:
-        if claims.get(name) is not None and not isinstance(claims[name], bool):
-            problems.append((name, f"{name} must be a JSON boolean, not {claims[name]!r}"))
-    for name in TIMESTAMP_CLAIMS:
-        if claims.get(name) is not None and not is_timestamp_claim(name, claims[name]):
-            problems.append((name, f"{name} must be a timestamp, not {claims[name]!r}"))
-    for name in STRING_LIST_CLAIMS:
-        value = claims.get(name)
-        if value is not None and not (isinstance(value, list)
-                                      and all(isinstance(v, str) for v in value)):
-            problems.append((name, f"{name} must be a list of strings"))
-    for name in OBJECT_CLAIMS:
-        if claims.get(name) is not None and not isinstance(claims[name], dict):
-            problems.append((name, f"{name} must be a JSON object"))
-    return problems
+def route_dict(ctx: TokenContext) -> dict[str, Any]:
+    """Which provider the token goes to, as the JSON output and the header line name it."""
+    provider = ctx.provider
+    if provider is None or not ctx.routed:
+        return {"matched": False, "index": None, "type": None, "domain": None,
+                "application_id": None, "order": None, "note": ctx.route_note}
+    return {"matched": True, "index": provider.index, "type": provider.kind,
+            "domain": provider.domain, "application_id": provider.application_id,
+            "order": ctx.position, "note": ctx.route_note}
 
 
-def _header_type_problems(header: dict[str, Any]) -> list[str]:
-    """The OIDC parser reads ``alg`` and ``kid`` as strings; anything else fails parsing."""
-    return [f"the header's {name} must be a string" for name in ("alg", "kid")
-            if name in header and not isinstance(header[name], str)]
+def describe_route(route: dict[str, Any] | None) -> str:
+    """One line for people: ``provider 0 (oidc, https://…)`` or why there is none."""
+    if not route:
+        return "not routed"
+    if not route.get("matched"):
+        return "no provider matches" + (f": {route['note']}" if route.get("note") else "")
+    kind = "customJwt" if route["type"] == "customJwt" else "OIDC"
+    return f"provider {route['index']} ({kind}, {route['domain']})"
 
 
-def _format_check(token: DecodedToken, size: int, snippet: str) -> Check:
-    problems = list(token.problems) + _header_type_problems(token.header or {})
-    if size > MAX_TOKEN_BYTES:
-        problems.append(f"{size} bytes, over {MAX_TOKEN_BYTES // 1024} KiB")
+# --- the unverified payload, as routing reads it ------------------------------------------------
+
+def routing_problem(token: DecodedToken) -> str | None:
+    """Why routing cannot read the payload; raises :class:`Crash` where the backend panics."""
+    if token.parts < 2:
+        return "there is no payload part"
+    if token.claims is None:
+        return "the payload cannot be read"
+    if "payload" in token.strict_refused:
+        return "the payload's base64url has non-zero trailing bits"
+    return routing_claims_problem(token.claims)
+
+
+def _routing(token: DecodedToken) -> tuple[str | None, str | None]:
+    try:
+        return routing_problem(token), None
+    except Crash as exc:
+        return None, str(exc)
+
+
+def _claim_problems(claims: dict[str, Any]) -> list[tuple[str, str]]:
+    return [(claim, why) for claim, why in oidc_claim_problems(claims)
+            if claim not in _PARSED_LATER or "must be" in why or "twice" in why
+            or "language tag" in why]
+
+
+def _format_check(token: DecodedToken, routing: str | None, crash: str | None, snippet: str,
+                  strict_parts: bool = False) -> Check:
+    if crash is not None:
+        return make("token.format", Status.FAIL, f"Convex's backend panics reading this token "
+                    f"({crash}): no answer comes back", "crash", get_token=snippet)
+    problems = list(token.problems)
+    if token.header is not None:
+        problems += oidc_header_problems(token.header) if not strict_parts else \
+            [p for p in oidc_header_problems(token.header) if "alg" not in p]
+    refused = [p for p in token.strict_refused if p != "payload"] if strict_parts else []
+    problems += [f"the {part}'s base64url has non-zero trailing bits" for part in refused
+                 if not any(part in p for p in token.problems)]
     if problems:
         return make("token.format", Status.FAIL, "; ".join(problems), "broken", get_token=snippet)
-    type_problems = _claim_type_problems(token.claims or {})
+    type_problems: list[tuple[str, str]] = []
+    if routing is not None:
+        type_problems.append((routing.split(" ", 1)[0], routing))
+    if not strict_parts:
+        type_problems += [p for p in _claim_problems(token.claims or {})
+                          if p[1] not in {why for _, why in type_problems}]
     if type_problems:
         claim, why = type_problems[0]
         detail = "; ".join(why for _, why in type_problems)
         return make("token.format", Status.FAIL, detail, "types", claim=claim, why=why)
+    size = len(token.raw.encode("utf-8", "replace"))
     return passed("token.format", f"three base64url parts, {size} bytes, claim types valid")
 
 
+def _kind_check(kind: TokenKind, snippet: str) -> Check:
+    if kind.reason:
+        return make("token.kind", Status.FAIL, kind.description, kind.reason,
+                    what=kind.description, get_token=snippet)
+    return passed("token.kind", kind.description)
+
+
+# --- the OIDC path ------------------------------------------------------------------------------
+
 def _header_check(header: dict[str, Any], snippet: str) -> Check:
-    bad: list[str] = []
-    if not typ_accepted(header.get("typ")):
-        bad.append(f"typ {header.get('typ')!r} is not JWT or JOSE")
-    for name in ("crit", "cty"):
-        if name in header:
-            bad.append(f"a {name!r} header is present")
-    if bad:
-        return make("token.header", Status.FAIL, "; ".join(bad), "bad", what="; ".join(bad),
-                    get_token=snippet)
-    return passed("token.header", f"typ {header.get('typ', '(absent)')}, no crit, no cty")
+    why = header_rejection(header)
+    if why is not None:
+        return make("token.header", Status.FAIL, why, "bad", what=why, get_token=snippet)
+    return passed("token.header", f"typ {header.get('typ') or '(absent)'}, no crit, no cty")
 
 
-def _select_key(header: dict[str, Any], keys: IssuerKeys | None,
-                issuer: str) -> tuple[Check, SigningKey | None]:
+def _cache_note(cache_seconds: int | None, cache_control: str | None) -> str:
+    if cache_seconds is None:
+        return ""
+    said = f"Cache-Control: {cache_control}" if cache_control else "no Cache-Control"
+    if cache_seconds <= 0:
+        return f"Convex refetches this key set on every token ({said})."
+    return (f"Convex caches this key set for up to {cache_seconds} s ({said}) and does not "
+            "refetch it for an unknown kid, so a key published less than that ago may not be "
+            "in the set Convex holds yet.")
+
+
+def _rotation_check(keys: IssuerKeys, key: SigningKey, now: float) -> Check | None:
+    """A key set that changed recently: Convex may still hold the one before."""
+    if keys.changed_at is None or keys.previous_kids is None or key.kid in keys.previous_kids:
+        return None
+    left = (keys.cache_seconds or 0) - int(time.time() - keys.changed_at)
+    if left <= 0:
+        return None
+    return make("token.key", Status.WARN, f"{key.kid} is new: the key set changed "
+                f"{int(time.time() - keys.changed_at)} s ago and Convex may still hold the "
+                f"previous one (without {key.kid}) for up to {left} s", "cached", seconds=left,
+                cache_control=keys.cache_control or "none")
+
+
+def _select_key(header: dict[str, Any], keys: IssuerKeys | None, issuer: str,
+                now: float) -> tuple[Check, SigningKey | None]:
     alg = header.get("alg")
     kid = header.get("kid") if isinstance(header.get("kid"), str) else None
     if keys is None or not keys.usable:
         return skipped("token.key", "no signing keys were loaded from the issuer"), None
-    if alg not in ALLOWED_ALGS:
+    if alg not in OIDC_ALGS:
         return skipped("token.key", f"no key is selected for alg {alg!r}"), None
-    fits = [k for k in keys.keys if key_fits(k.jwk, str(alg), kid)]
-    available = ", ".join(f"{k.kid or '(no kid)'} {k.alg}" for k in keys.keys)
+    fits = [k for k in keys.keys if key_is_candidate(k.jwk, str(alg), kid)]
+    available = ", ".join(f"{k.kid or '(no kid)'} {k.alg or k.kty}" for k in keys.keys)
     if len(fits) == 1:
-        return passed("token.key", f"{fits[0].kid or '(no kid)'} ({fits[0].alg}) fits the "
-                      f"token's {'kid ' + kid if kid else 'alg (no kid)'}"), fits[0]
+        rotated = _rotation_check(keys, fits[0], now)
+        if rotated is not None:
+            return rotated, fits[0]
+        return passed("token.key", f"{fits[0].kid or '(no kid)'} ({fits[0].alg or fits[0].kty}) "
+                      f"fits the token's {'kid ' + kid if kid else 'alg (no kid)'}"), fits[0]
     if not fits:
         what = (f"kid {kid!r} is not among {available}" if kid
                 else f"no {alg} key among {available}")
-        return make("token.key", Status.FAIL, what, "none", issuer=issuer, what=what), None
+        note = _cache_note(keys.cache_seconds, keys.cache_control)
+        return make("token.key", Status.FAIL, what + (f". {note}" if note else ""), "none",
+                    issuer=issuer, what=what), None
     return make("token.key", Status.FAIL, f"{len(fits)} keys fit and the token has no kid",
                 "ambiguous", count=len(fits)), None
 
 
-def _signature_check(token: DecodedToken, alg: str, key: SigningKey | None,
-                     snippet: str) -> Check:
-    if key is None:
+def _signature_check(token: DecodedToken, alg: str, jwk: dict[str, Any] | None,
+                     kid: str | None, snippet: str) -> Check:
+    if jwk is None:
         return skipped("token.signature", "no single key was selected, so nothing was verified")
-    from jwt import get_algorithm_by_name  # keys are loaded by now, so PyJWT is too
-    from jwt.exceptions import InvalidKeyError
-
-    try:
-        algorithm = get_algorithm_by_name(alg)
-        ok = algorithm.verify(token.signing_input, key.key.key, token.signature)
-    except (InvalidKeyError, ValueError, TypeError, NotImplementedError):
-        ok = False
-    if ok:
-        return passed("token.signature", f"verified with {key.kid or 'the key'} ({alg})")
-    return make("token.signature", Status.FAIL, f"does not verify with {key.kid} ({alg})", "bad",
-                kid=key.kid, get_token=snippet)
+    public_key, why = load_public_key(jwk, alg)
+    if public_key is None:
+        return make("token.signature", Status.FAIL, f"{kid or 'the key'} cannot verify {alg}: "
+                    f"{why}", "key", kid=kid, why=why)
+    if verify_signature(public_key, alg, token.signing_input, token.signature):
+        return passed("token.signature", f"verified with {kid or 'the key'} ({alg})")
+    return make("token.signature", Status.FAIL, f"does not verify with {kid} ({alg})", "bad",
+                kid=kid, get_token=snippet)
 
 
 def _iss_check(claims: dict[str, Any], ctx: TokenContext, keys: IssuerKeys | None) -> Check:
@@ -198,10 +289,10 @@ def _iss_check(claims: dict[str, Any], ctx: TokenContext, keys: IssuerKeys | Non
                     "trailing / stripped, https:// added to a bare host, case and port kept)",
                     "mismatch", iss=iss, issuer=ctx.issuer, var=ctx.issuer_var,
                     iss_norm=token_issuer_with_scheme(iss).rstrip("/"))
-    if not iss.startswith(("https://", "http://")):
-        # Routing added https:, but discovery and the verifier use the raw iss (§2.3 step 1).
+    if not iss_is_absolute_url(iss):
         return make("token.iss", Status.FAIL, f"iss {iss!r} has no scheme: it routes to "
-                    f"{ctx.issuer} but is not an absolute URL", "no_scheme", iss=iss,
+                    f"{ctx.issuer}, then Convex's OIDC verifier fails to read it as a URL and "
+                    "Convex answers 500 (an internal error, not a 401)", "no_scheme", iss=iss,
                     get_token=get_token_snippet(ctx.path))
     found = keys.discovery_issuer if keys is not None else None
     if found is None:
@@ -220,7 +311,7 @@ def _aud_check(claims: dict[str, Any], ctx: TokenContext) -> Check:
         return make("token.aud", Status.FAIL, "the token has no aud claim", "missing", app_id=app)
     if audience_verifies(aud, app):
         return passed("token.aud", f"aud is {aud!r}, the application ID")
-    if audience_routes(aud, app):
+    if app in audiences(aud):
         others = [a for a in audiences(aud) if a != app]
         return make("token.aud", Status.FAIL, f"aud {aud!r} also names {others!r}", "extra",
                     app_id=app)
@@ -228,29 +319,53 @@ def _aud_check(claims: dict[str, Any], ctx: TokenContext) -> Check:
                 "case-sensitive)", "wrong", app_id=app, auth_path=ctx.auth_path)
 
 
+def _claims_check(claims: dict[str, Any]) -> Check:
+    missing = [name for name in ("sub", "iat", "exp") if name not in claims]
+    if missing:
+        return make("token.claims", Status.FAIL, "missing " + ", ".join(missing), "missing",
+                    claims=", ".join(missing))
+    return passed("token.claims", f"sub, iat and exp present; Convex's tokenIdentifier would be "
+                  f"{claims.get('iss')}|{claims.get('sub')}")
+
+
+def _seconds_or_none(value: Any) -> float | None:
+    try:
+        return oidc_seconds(value)
+    except ValueError:
+        return None
+
+
 def _exp_checks(claims: dict[str, Any], now: float, snippet: str) -> tuple[Check, int | None]:
-    if not is_numeric_date(claims.get("exp")):
+    exp = _seconds_or_none(claims.get("exp"))
+    if exp is None:
         return skipped("token.exp", "no numeric exp to compare"), None
-    exp: float = claims["exp"]
     expires_in = int(exp - math.floor(now))
     if is_expired(now, exp):
-        return make("token.exp", Status.FAIL, f"expired {-expires_in} s ago (exp {exp}, now "
+        return make("token.exp", Status.FAIL, f"expired {-expires_in} s ago (exp {exp:g}, now "
                     f"{math.floor(now)}; Convex allows no leeway)", "expired",
                     get_token=snippet), expires_in
-    iat: float = claims["iat"] if is_numeric_date(claims.get("iat")) else exp
-    if is_numeric_date(claims.get("iat")) and exp - iat <= MIN_REFRESHABLE_LIFETIME:
-        return make("token.exp", Status.WARN, f"lives only {exp - iat} s", "lifetime",
-                    lifetime=exp - iat), expires_in
+    iat = _seconds_or_none(claims.get("iat"))
+    if iat is not None and exp - iat <= MIN_REFRESHABLE_LIFETIME:
+        return make("token.exp", Status.WARN, f"lives only {exp - iat:g} s", "lifetime",
+                    lifetime=f"{exp - iat:g}"), expires_in
     if expires_in < EXPIRY_WARNING_SECONDS:
         return make("token.exp", Status.WARN, f"expires in {expires_in} s", "short",
                     get_token=snippet), expires_in
     return passed("token.exp", f"expires in {expires_in} s"), expires_in
 
 
+def _future(claims: dict[str, Any], now: float) -> list[tuple[str, float]]:
+    found = []
+    for name in ("iat", "nbf"):
+        value = claims.get(name)
+        if isinstance(value, (int, float)) and not isinstance(value, bool) \
+                and math.isfinite(value):
+            found.append((name, value - now))
+    return found
+
+
 def _clock_check(claims: dict[str, Any], now: float, issuer_skew: float | None) -> Check:
-    ahead = [(name, claims[name] - now) for name in ("iat", "nbf")
-             if is_numeric_date(claims.get(name))
-             and claims[name] - now > CLOCK_SKEW_WARNING_SECONDS]
+    ahead = [(n, s) for n, s in _future(claims, now) if s > CLOCK_SKEW_WARNING_SECONDS]
     if ahead:
         name, skew = max(ahead, key=lambda item: item[1])
         return make("token.clock", Status.WARN, f"{name} is {skew:.0f} s in the future",
@@ -261,58 +376,231 @@ def _clock_check(claims: dict[str, Any], now: float, issuer_skew: float | None) 
     return passed("token.clock", "iat and nbf are not in the future")
 
 
-def verify_token(raw_text: str, ctx: TokenContext, keys: IssuerKeys | None,
-                 now: float) -> TokenVerdict:
-    """Every ``token.*`` check for pasted text, against already-fetched keys; never raises."""
-    raw = normalize_pasted(raw_text)
-    token = decode_token(raw)
+def _discovery_answer(iss: str, problem: FetchProblem | None) -> Answer:
+    message = f"Auth provider discovery of {iss} failed"
+    if problem is None or problem.kind != "status" or problem.status is None:
+        return Answer(400, "AuthProviderDiscoveryFailed", message)
+    status = problem.status
+    mapped = status if status in (401, 403, 404, 429) else (503 if status >= 500 else 400)
+    return Answer(mapped, "AuthProviderDiscoveryFailed", f"{message}: {problem.message}")
+
+
+def _front_answer(token: DecodedToken, routing: str | None, crash: str | None,
+                  ctx: TokenContext) -> Answer | None:
+    """Convex's answer from the stages every token goes through: parse, iss, route."""
+    if crash is not None:
+        return Answer(500, "InternalServerError", f"the backend panics: {crash}")
+    if routing is not None:
+        return Answer(401, "InvalidAuthHeader", f"Could not parse JWT payload ({routing})")
+    if (token.claims or {}).get("iss") is None:
+        return Answer(401, "InvalidAuthHeader", "Missing issuer claim ('iss') in JWT payload")
+    if not ctx.routed:
+        return Answer(401, "NoAuthProvider", "No auth provider found matching the given token")
+    return None
+
+
+_VERIFIER_IDS = ("token.header", "token.alg", "token.key", "token.signature", "token.iss",
+                 "token.aud", "token.exp")
+
+
+def _oidc_answer(token: DecodedToken, routing: str | None, crash: str | None,
+                 ctx: TokenContext, keys: IssuerKeys | None, checks: list[Check]) -> Answer | None:
+    front = _front_answer(token, routing, crash, ctx)
+    if front is not None:
+        return front
+    iss = str((token.claims or {}).get("iss"))
+    if not iss_is_absolute_url(iss):
+        return Answer(500, "InternalServerError", "the token's iss is not an absolute URL")
+    if keys is None:
+        return None
+    if keys.from_file is None:
+        problem = keys.discovery_problem or (
+            keys.jwks_problem if keys.jwks_problem and keys.jwks_problem.kind != "no_keys"
+            else None)
+        if problem is not None or keys.discovery_issuer != iss:
+            return _discovery_answer(iss, problem)
+    statuses = {c.id: c for c in checks}
+    for check_id in ("token.format", "token.claims"):
+        if statuses[check_id].status is Status.FAIL:
+            return Answer(401, "InvalidAuthHeader", "Could not parse as OIDC ID token: "
+                          + statuses[check_id].detail)
+    failed = [c for c in checks if c.id in _VERIFIER_IDS and c.status in (Status.FAIL,
+                                                                          Status.SKIP)]
+    if failed:
+        return Answer(401, "Unauthenticated", "Could not verify OIDC token claim: "
+                      + failed[0].detail)
+    return ACCEPTED
+
+
+def _start(raw_text: str, ctx: TokenContext) -> tuple[DecodedToken, TokenVerdict, str]:
+    token = decode_token(normalize_pasted(raw_text))
     kind = classify_token(token, ctx.application_id)
     verdict = TokenVerdict(kind=kind, header=dict(token.header or {}),
-                           claims=dict(token.claims or {}))
+                           claims=dict(token.claims or {}), route=route_dict(ctx))
     snippet = get_token_snippet(ctx.path if ctx.path else
                                 ("integration" if kind.kind == "integration" else None))
-    size = len(raw.encode("utf-8", "replace"))
-    checks = verdict.checks
-    if kind.reason == "key":
-        # A key pasted by mistake: say so once and judge nothing else (and never decode it).
-        checks.append(make("token.format", Status.FAIL, "this is not a JWT", "broken",
-                           get_token=snippet))
-        checks.append(make("token.kind", Status.FAIL, kind.description, "key",
-                           what=kind.description, get_token=snippet))
-        verdict.header, verdict.claims = {}, {}
-        checks.extend(skipped(i, _NOT_READABLE) for i in _AFTER_KIND)
-        return verdict
-    checks.append(_format_check(token, size, snippet))
-    if kind.reason:
-        checks.append(make("token.kind", Status.FAIL, kind.description, kind.reason,
-                           what=kind.description, get_token=snippet))
-    else:
-        checks.append(passed("token.kind", kind.description))
+    return token, verdict, snippet
+
+
+def _first_checks(token: DecodedToken, verdict: TokenVerdict, ctx: TokenContext, snippet: str,
+                  *, strict: bool) -> tuple[str | None, str | None]:
+    """token.format and token.kind; for a token that cannot be read, the rest skipped and
+    Convex's answer settled. Returns the routing problem and the crash, if any."""
+    routing, crash = _routing(token)
+    verdict.checks.append(_format_check(token, routing, crash, snippet, strict_parts=strict))
+    verdict.checks.append(_kind_check(verdict.kind or TokenKind("other", ""), snippet))
     if not token.readable:
-        checks.extend(skipped(i, _NOT_READABLE) for i in _AFTER_KIND)
+        verdict.checks.extend(skipped(i, _NOT_READABLE) for i in _AFTER_KIND)
+        verdict.answer = _front_answer(token, routing or "unreadable", crash, ctx)
+    return routing, crash
+
+
+def _pasted_key(verdict: TokenVerdict, snippet: str) -> TokenVerdict:
+    """A key pasted by mistake: say so once and judge nothing else (and never decode it)."""
+    kind = verdict.kind
+    assert kind is not None
+    verdict.checks += [
+        make("token.format", Status.FAIL, "this is not a JWT", "broken", get_token=snippet),
+        make("token.kind", Status.FAIL, kind.description, "key", what=kind.description,
+             get_token=snippet)]
+    verdict.header, verdict.claims = {}, {}
+    verdict.checks.extend(skipped(i, _NOT_READABLE) for i in _AFTER_KIND)
+    verdict.answer = Answer(401, "InvalidAuthHeader", "Could not parse JWT payload")
+    return verdict
+
+
+def verify_token(raw_text: str, ctx: TokenContext, keys: IssuerKeys | None,
+                 now: float) -> TokenVerdict:
+    """Every ``token.*`` check of a token routed to an OIDC (Clerk) provider, against
+    already-fetched keys; never raises."""
+    token, verdict, snippet = _start(raw_text, ctx)
+    if verdict.kind is not None and verdict.kind.reason == "key":
+        return _pasted_key(verdict, snippet)
+    routing, crash = _first_checks(token, verdict, ctx, snippet, strict=False)
+    if not token.readable:
         return verdict
+    checks = verdict.checks
     header, claims = verdict.header, verdict.claims
     alg = header.get("alg")
     checks.append(_header_check(header, snippet))
-    if alg in ALLOWED_ALGS:
+    if alg in OIDC_ALGS:
         checks.append(passed("token.alg", f"alg {alg}"))
     else:
         checks.append(make("token.alg", Status.FAIL, f"alg {alg!r} is not RS256 or EdDSA", "bad"))
-    key_check, key = _select_key(header, keys, ctx.issuer or "the issuer")
+    key_check, key = _select_key(header, keys, ctx.issuer or "the issuer", now)
     checks.append(key_check)
-    checks.append(_signature_check(token, str(alg), key, snippet))
+    checks.append(_signature_check(token, str(alg), key.jwk if key else None,
+                                   key.kid if key else None, snippet))
     checks.append(_iss_check(claims, ctx, keys))
     checks.append(_aud_check(claims, ctx))
-    missing = [name for name in REQUIRED_CLAIMS if name not in claims]
-    if missing:
-        checks.append(make("token.claims", Status.FAIL, "missing " + ", ".join(missing),
-                           "missing", claims=", ".join(missing)))
-    else:
-        checks.append(passed("token.claims", f"sub, iat and exp present; Convex's "
-                             f"tokenIdentifier would be {claims.get('iss')}|{claims.get('sub')}"))
+    checks.append(_claims_check(claims))
     exp_check, verdict.expires_in = _exp_checks(claims, now, snippet)
     checks.append(exp_check)
     checks.append(_clock_check(claims, now, keys.clock_skew if keys is not None else None))
+    verdict.answer = _oidc_answer(token, routing, crash, ctx, keys, checks)
+    return verdict
+
+
+# --- the customJwt path ------------------------------------------------------------------------
+
+def _custom_key_check(header: dict[str, Any], jwks: CustomJwks | None
+                      ) -> tuple[Check, dict[str, Any] | None]:
+    if jwks is None:
+        return skipped("token.key", "the provider's jwks was not fetched"), None
+    if jwks.problem is not None:
+        return make("token.key", Status.FAIL, jwks.problem, "custom_jwks", url=jwks.url,
+                    what=jwks.problem), None
+    kid = header.get("kid")
+    if not isinstance(kid, str):
+        return make("token.key", Status.FAIL, "the token has no kid; a customJwt provider "
+                    "needs one to pick a key", "no_kid"), None
+    assert jwks.document is not None
+    key = custom_jwt_key(jwks.document, kid)
+    if key is None:
+        note = _cache_note(jwks.cache_seconds, jwks.cache_control)
+        what = f"kid {kid!r} is not among {', '.join(jwks.kids) or 'no keys'}"
+        return make("token.key", Status.FAIL, what + (f". {note}" if note else ""), "none",
+                    issuer=jwks.url, what=what), None
+    return passed("token.key", f"{kid} is the first key with the token's kid"), dict(key)
+
+
+def _custom_time_checks(claims: dict[str, Any], now: float) -> tuple[Check, Check, int | None]:
+    try:
+        problem = custom_jwt_time_problem(claims, now)
+    except (ValueError, Crash):
+        problem = None  # token.format already says why
+    exp = claims.get("exp")
+    expires_in = None
+    with contextlib.suppress(ValueError, Crash):
+        expires_in = biscuit_seconds(exp) - math.floor(now) if exp is not None else None
+    if problem is not None and problem.startswith("Token expired"):
+        exp_check = make("token.exp", Status.FAIL, f"{problem} (customJwt allows 5 s)",
+                         "custom_expired")
+    elif exp is None:
+        exp_check = skipped("token.exp", "no exp (token.claims says so)")
+    else:
+        exp_check = passed("token.exp", f"expires in {expires_in} s (customJwt allows 5 s "
+                           "after exp)")
+    if problem is not None and problem.startswith("Token will be valid"):
+        clock = make("token.clock", Status.FAIL, f"{problem}; customJwt allows 5 s",
+                     "custom_future")
+    else:
+        clock = passed("token.clock", "nbf and iat are at most 5 s in the future")
+    return exp_check, clock, expires_in
+
+
+def verify_custom_jwt(raw_text: str, ctx: TokenContext, jwks: CustomJwks | None,
+                      now: float) -> TokenVerdict:
+    """Every ``token.*`` check of a token routed to a customJwt provider (biscuit's rules:
+    no discovery, ``kid`` required, the configured algorithm, 5 s of leeway)."""
+    token, verdict, snippet = _start(raw_text, ctx)
+    if verdict.kind is not None and verdict.kind.reason == "key":
+        return _pasted_key(verdict, snippet)
+    provider = ctx.provider
+    assert provider is not None and provider.kind == "customJwt"
+    configured = provider.algorithm or "RS256"
+    routing, crash = _first_checks(token, verdict, ctx, snippet, strict=True)
+    if not token.readable:
+        return verdict
+    checks = verdict.checks
+    header, claims = verdict.header, verdict.claims
+    checks.append(passed("token.header", "customJwt providers do not check typ, cty or crit"))
+    key_check, jwk = _custom_key_check(header, jwks)
+    why = custom_jwt_alg_problem(jwk.get("alg") if jwk else None, header.get("alg"), configured)
+    checks.append(make("token.alg", Status.FAIL, why, "custom", configured=configured,
+                       index=provider.index) if why else
+                  passed("token.alg", f"alg {header.get('alg')}, as configured"))
+    checks.append(key_check)
+    checks.append(_signature_check(token, configured, jwk, header.get("kid"), snippet))
+    iss = claims.get("iss")
+    if isinstance(iss, str) and issuer_matches_domain(provider.domain, iss):
+        checks.append(passed("token.iss", f"{iss} matches the provider's issuer"))
+    else:
+        checks.append(_iss_check(claims, ctx, None))
+    if custom_jwt_audience_ok(claims.get("aud"), provider.application_id):
+        checks.append(passed("token.aud", "not checked: the provider has no applicationID"
+                             if provider.application_id is None else
+                             f"aud includes {provider.application_id!r}"))
+    else:
+        checks.append(make("token.aud", Status.FAIL, f"aud {claims.get('aud')!r} does not "
+                           f"include {provider.application_id!r}", "wrong",
+                           app_id=provider.application_id, auth_path=ctx.auth_path))
+    missing = custom_jwt_missing_claims(claims)
+    checks.append(make("token.claims", Status.FAIL, "missing " + ", ".join(missing),
+                       "custom_missing", claims=", ".join(missing)) if missing else
+                  passed("token.claims", "sub, iss and exp present"))
+    exp_check, clock, verdict.expires_in = _custom_time_checks(claims, now)
+    checks += [exp_check, clock]
+    front = _front_answer(token, routing, crash, ctx)
+    failed = [c for c in checks if c.id != "token.kind" and c.status is Status.FAIL]
+    if front is not None:
+        verdict.answer = front
+    elif failed:
+        verdict.answer = Answer(401, "InvalidAuthHeader", failed[0].detail)
+    elif jwks is None:
+        verdict.answer = None
+    else:
+        verdict.answer = ACCEPTED
     return verdict
 
 
@@ -325,5 +613,3 @@ TOKEN_CHECK_IDS: tuple[str, ...] = tuple(i for i in catalog.CHECK_IDS if i.start
 def not_given_checks(reason: str) -> list[Check]:
     """The token checks when there is no token to judge."""
     return [skipped(i, reason) for i in TOKEN_CHECK_IDS]
-
-
