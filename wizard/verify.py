@@ -40,6 +40,7 @@ from wizard.convex_rules import (
 )
 from wizard.issuer import IssuerKeys, SigningKey
 from wizard.model import Check, Status
+from wizard.safe_text import bounded
 from wizard.token import DecodedToken, TokenKind, classify_token, decode_token, normalize_pasted
 
 _NOT_READABLE = "the token could not be decoded"
@@ -75,8 +76,8 @@ class TokenVerdict:
         """The JSON ``token`` object: decoded header and claims, never the signature."""
         return {
             "kind": self.kind.kind if self.kind else None,
-            "header": self.header,
-            "claims": self.claims,
+            "header": bounded(self.header),
+            "claims": bounded(self.claims),
             "expires_in": self.expires_in,
         }
 

@@ -6,12 +6,13 @@ from __future__ import annotations
 import json
 from typing import Any, ClassVar
 
-from rich.markup import escape
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Static
+from textual.widgets import Button
+
+from screens.widgets.safe_static import SafeStatic, styled
 
 _CSS = """
 {name} {{
@@ -53,10 +54,15 @@ class _Question(ModalScreen[bool]):
     no_id: ClassVar[str]
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
-        self.dismiss(event.button.id == self.yes_id)
+        self.answer(event.button.id == self.yes_id)
 
     def action_answer_no(self) -> None:
-        self.dismiss(False)
+        self.answer(False)
+
+    def answer(self, yes: bool) -> None:
+        # A click and a key can arrive together; only the first one answers.
+        if self.is_current:
+            self.dismiss(yes)
 
 
 class SecretKeyAgreement(_Question):
@@ -72,17 +78,18 @@ class SecretKeyAgreement(_Question):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static("Use your Clerk secret key?", classes="dialog-title")
-            yield Static(
-                f"The wizard can verify the dashboard steps itself by asking Clerk's Backend "
-                f"API about your instance, with [b]CLERK_SECRET_KEY[/] from "
-                f"{escape(self.source)} ({escape(self.redacted)}).\n\n"
-                f"It will send two read-only requests to {escape(self.api_url)}:\n"
-                f"  GET /domains        which Frontend API host the key belongs to\n"
-                f"  GET /jwt_templates  whether a template named convex exists, and how it "
-                f"is set\n\n"
+            yield SafeStatic("Use your Clerk secret key?", classes="dialog-title")
+            yield SafeStatic(styled(
+                "The wizard can verify the dashboard steps itself by asking Clerk's Backend "
+                "API about your instance, with [b]CLERK_SECRET_KEY[/] from $source "
+                "($redacted).\n\n"
+                "It will send two read-only requests to $api_url:\n"
+                "  GET /domains        which Frontend API host the key belongs to\n"
+                "  GET /jwt_templates  whether a template named convex exists, and how it "
+                "is set\n\n"
                 "Nothing in Clerk is changed (creating a template is asked separately). The key "
                 "is sent only there, and is never shown, saved or written to the report.",
+                source=self.source, redacted=self.redacted, api_url=self.api_url),
                 id="clerk-agree-text")
             with Horizontal():
                 yield Button("Yes, use the secret key", id=self.yes_id, variant="warning")
@@ -106,14 +113,14 @@ class CreateTemplateOffer(_Question):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static("Create the JWT template convex?", classes="dialog-title")
-            yield Static(
-                f"Your Clerk instance ({escape(self.instance)}) has no template named exactly "
-                "convex. The wizard can create it with Clerk's Convex preset. This is exactly "
-                f"what will be sent:\n\n[b]POST {escape(self.url)}[/]")
+            yield SafeStatic("Create the JWT template convex?", classes="dialog-title")
+            yield SafeStatic(styled(
+                "Your Clerk instance ($instance) has no template named exactly convex. The "
+                "wizard can create it with Clerk's Convex preset. This is exactly what will be "
+                "sent:\n\n[b]POST $url[/]", instance=self.instance, url=self.url))
             with VerticalScroll():
-                yield Static(escape(self.body_text), id="clerk-offer-body")
-            yield Static("No existing template is changed or deleted.", classes="muted")
+                yield SafeStatic(self.body_text, id="clerk-offer-body")
+            yield SafeStatic("No existing template is changed or deleted.", classes="muted")
             with Horizontal():
                 yield Button("Create it", id=self.yes_id, variant="warning")
                 yield Button("No, don't create (esc)", id=self.no_id, variant="primary")

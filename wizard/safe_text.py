@@ -1,0 +1,224 @@
+"""Text that reaches a terminal, a file or a JSON reader: never a control character, never
+unbounded.
+
+Everything the tool shows can come from someone else: a token's claims, an issuer's answers,
+a repository's ``.env`` and ``auth.config.ts``, a folder's name. A control character in any of
+them could drive the user's terminal (OSC 52 writes the clipboard, CSI moves the cursor, OSC 8
+hides a link, a bidi override reorders what is read), so every output edge shows them as
+visible escapes (``\\x1b``, ``\\u009b``) instead: :func:`visible` for text, :func:`json_text`
+for JSON, and :class:`GuardedStream` for the headless commands' standard streams. Decoded
+token parts are shown through :func:`bounded`, so no token can make the output huge.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any, TextIO, cast
+
+# Every character a terminal may act on or that hides what is read: C0, DEL and C1 (Cc),
+# the format characters (Cf: bidi overrides and isolates, zero-width and invisible tag
+# characters), the line and paragraph separators (Zl, Zp) and lone surrogates (Cs, which
+# cannot even be encoded). Listed as ranges so importing costs nothing; a test compares the
+# list with unicodedata.
+_BEYOND_C0 = (
+    r"\x7f-\x9f"
+    r"\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e"
+    r"\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb"
+    r"\ud800-\udfff"
+    r"\U000110bd\U000110cd\U00013430-\U0001343f\U0001bca0-\U0001bca3"
+    r"\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f"
+)
+_UNSAFE = re.compile(rf"[\x00-\x1f{_BEYOND_C0}]")
+_UNSAFE_BUT_NEWLINE = re.compile(rf"[\x00-\x09\x0b-\x1f{_BEYOND_C0}]")
+_UNSAFE_BEYOND_C0 = re.compile(f"[{_BEYOND_C0}]")
+
+
+def _shown(match: re.Match[str]) -> str:
+    code = ord(match.group(0))
+    return f"\\x{code:02x}" if code < 0x80 else (
+        f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}")
+
+
+def visible(text: str, *, newlines: bool = True) -> str:
+    """``text`` with every unsafe character shown as an escape (``\\x1b``, ``\\u009b``);
+    line breaks are kept unless ``newlines`` is false (a value meant for one line)."""
+    pattern = _UNSAFE_BUT_NEWLINE if newlines else _UNSAFE
+    return pattern.sub(_shown, text) if pattern.search(text) else text
+
+
+def one_line(text: str) -> str:
+    """A value shown inside a line: a line break in it cannot forge another line."""
+    return visible(text, newlines=False)
+
+
+MAX_DETAIL = 4_000
+"""A check's detail or fix as shown anywhere; no real one comes near, a crafted one might."""
+
+
+def clip(text: str, limit: int) -> str:
+    """At most ``limit`` characters, and a visible note of how many were left out."""
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}…({len(text) - limit} more characters)"
+
+
+# --- bounded values ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Bounds:
+    """How much of a JSON-like value is shown: nesting depth, one string, the whole value."""
+
+    depth: int
+    string: int
+    total: int
+
+
+DECODED = Bounds(depth=8, string=2_000, total=20_000)
+"""A token's header or claims as shown everywhere (JSON, report, state file, wizard)."""
+DOCUMENT = Bounds(depth=16, string=20_000, total=2_000_000)
+"""A whole document (``--json``, the JSON report): only what no real document reaches."""
+DEEPER = "…(nested deeper)"
+NOT_A_NUMBER = "(not a JSON number)"
+
+
+class _Budget:
+    def __init__(self, total: int) -> None:
+        self.left = total
+
+    def spend(self, size: int) -> bool:
+        self.left -= size
+        return self.left >= 0
+
+
+def _number(value: float | int) -> Any:
+    if isinstance(value, float) and not math.isfinite(value):
+        # Python's json reads NaN and Infinity in a token's claims; no JSON reader would.
+        return f"{json.dumps(value)} {NOT_A_NUMBER}"
+    return value
+
+
+def _bound(value: Any, bounds: Bounds, depth: int, budget: _Budget) -> Any:
+    if value is None or isinstance(value, bool):
+        budget.spend(5)
+        return value
+    if isinstance(value, (int, float)):
+        shown = _number(value)
+        if isinstance(value, int) and value.bit_length() > 64:
+            digits = str(value) if value.bit_length() < 13_000 else "a very large integer"
+            shown = clip(digits, 40)
+        budget.spend(len(str(shown)))
+        return shown
+    if isinstance(value, str):
+        shown = clip(value, bounds.string)
+        budget.spend(len(shown) + 2)
+        return shown
+    if isinstance(value, (dict, list, tuple)):
+        if depth >= bounds.depth:
+            budget.spend(len(DEEPER))
+            return DEEPER
+        return _container(value, bounds, depth + 1, budget)
+    return _bound(str(value), bounds, depth, budget)
+
+
+def _container(value: dict[Any, Any] | list[Any] | tuple[Any, ...], bounds: Bounds,
+               depth: int, budget: _Budget) -> Any:
+    items = list(value.items()) if isinstance(value, dict) else list(enumerate(value))
+    shown: list[tuple[Any, Any]] = []
+    for key, item in items:
+        if budget.left <= 0:
+            more = f"…({len(items) - len(shown)} more)"
+            shown.append(("…", more) if isinstance(value, dict) else (None, more))
+            break
+        shown_key = clip(str(key), bounds.string) if isinstance(value, dict) else None
+        budget.spend(len(shown_key or "") + 4)
+        shown.append((shown_key, _bound(item, bounds, depth, budget)))
+    if isinstance(value, dict):
+        return dict(shown)
+    return [item for _, item in shown]
+
+
+def bounded(value: Any, bounds: Bounds = DECODED) -> Any:
+    """A copy of a JSON-like value that is small whatever the input: containers deeper than
+    ``bounds.depth`` become ``…(nested deeper)``, long strings are clipped with a note, the
+    entries past the total budget become ``…(N more)``, NaN and Infinity become text that
+    says what they were, and anything else becomes its ``str``."""
+    return _bound(value, bounds, 0, _Budget(bounds.total))
+
+
+def json_text(value: Any, *, indent: int | None = 2) -> str:
+    """JSON any strict reader accepts and no terminal acts on: bounded by :data:`DOCUMENT`,
+    no NaN or Infinity, and C0, DEL, C1 and the other unsafe characters written as ``\\u``
+    escapes (readable text such as ``…`` or ``✓`` stays as it is)."""
+    text = json.dumps(bounded(value, DOCUMENT), indent=indent, ensure_ascii=False,
+                      allow_nan=False)
+    # Only string contents can hold these characters (JSON's own syntax is ASCII), and json
+    # already escaped C0, so each one becomes a valid escape inside its string.
+    return _UNSAFE_BEYOND_C0.sub(_json_escape, text)
+
+
+def _json_escape(match: re.Match[str]) -> str:
+    code = ord(match.group(0))
+    if code <= 0xFFFF:
+        return f"\\u{code:04x}"
+    code -= 0x10000
+    return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
+
+
+# --- the headless commands' standard streams ------------------------------------------------
+
+
+class GuardedStream:
+    """A standard stream that shows control characters visibly, whoever writes to it. Only
+    :meth:`write_styled` passes escape sequences, for text whose data was made visible before
+    its colours were added (``wizard.render``)."""
+
+    def __init__(self, inner: TextIO) -> None:
+        self.inner = inner
+
+    def write(self, text: str) -> int:
+        self.inner.write(visible(text))
+        return len(text)
+
+    def write_styled(self, text: str) -> int:
+        self.inner.write(text)
+        return len(text)
+
+    def flush(self) -> None:
+        self.inner.flush()
+
+    def isatty(self) -> bool:
+        return self.inner.isatty()
+
+    def fileno(self) -> int:
+        return self.inner.fileno()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.inner, name)
+
+
+def write_styled(stream: TextIO, text: str) -> None:
+    """Write text that carries its own colour codes (its data already made visible)."""
+    styled = getattr(stream, "write_styled", None)
+    if callable(styled):
+        styled(text)
+    else:
+        stream.write(text)
+
+
+@contextmanager
+def guarded_output() -> Iterator[None]:
+    """While inside, ``sys.stdout`` and ``sys.stderr`` show control characters visibly."""
+    saved = sys.stdout, sys.stderr
+    sys.stdout = cast(TextIO, GuardedStream(saved[0]))
+    sys.stderr = cast(TextIO, GuardedStream(saved[1]))
+    try:
+        yield
+    finally:
+        sys.stdout, sys.stderr = saved
