@@ -61,11 +61,16 @@ MAX_DETAIL = 4_000
 """A check's detail or fix as shown anywhere; no real one comes near, a crafted one might."""
 
 
+_CLIP_NOTE_ROOM = 32
+
+
 def clip(text: str, limit: int) -> str:
-    """At most ``limit`` characters, and a visible note of how many were left out."""
+    """At most ``limit`` characters, ending with a visible note of how many were left out
+    (so clipping again changes nothing)."""
     if len(text) <= limit:
         return text
-    return f"{text[:limit]}…({len(text) - limit} more characters)"
+    keep = max(0, limit - _CLIP_NOTE_ROOM)
+    return f"{text[:keep]}…({len(text) - keep} more characters)"
 
 
 # --- bounded values ------------------------------------------------------------------------
@@ -92,53 +97,40 @@ class _Budget:
     def __init__(self, total: int) -> None:
         self.left = total
 
-    def spend(self, size: int) -> bool:
-        self.left -= size
-        return self.left >= 0
+    def spend(self, shown: Any) -> Any:
+        """Charge what ``shown`` costs in JSON (roughly) and return it."""
+        self.left -= len(shown) + 2 if isinstance(shown, str) else len(str(shown))
+        return shown
 
 
-def _number(value: float | int) -> Any:
+def _scalar(value: Any, bounds: Bounds) -> Any:
+    if value is None or isinstance(value, (bool, str)):
+        return clip(value, bounds.string) if isinstance(value, str) else value
     if isinstance(value, float) and not math.isfinite(value):
         # Python's json reads NaN and Infinity in a token's claims; no JSON reader would.
         return f"{json.dumps(value)} {NOT_A_NUMBER}"
-    return value
+    if isinstance(value, int) and value.bit_length() > 64:
+        return clip(str(value) if value.bit_length() < 13_000 else "a very large integer", 40)
+    if isinstance(value, (int, float)):
+        return value
+    return clip(str(value), bounds.string)
 
 
 def _bound(value: Any, bounds: Bounds, depth: int, budget: _Budget) -> Any:
-    if value is None or isinstance(value, bool):
-        budget.spend(5)
-        return value
-    if isinstance(value, (int, float)):
-        shown = _number(value)
-        if isinstance(value, int) and value.bit_length() > 64:
-            digits = str(value) if value.bit_length() < 13_000 else "a very large integer"
-            shown = clip(digits, 40)
-        budget.spend(len(str(shown)))
-        return shown
-    if isinstance(value, str):
-        shown = clip(value, bounds.string)
-        budget.spend(len(shown) + 2)
-        return shown
-    if isinstance(value, (dict, list, tuple)):
-        if depth >= bounds.depth:
-            budget.spend(len(DEEPER))
-            return DEEPER
-        return _container(value, bounds, depth + 1, budget)
-    return _bound(str(value), bounds, depth, budget)
-
-
-def _container(value: dict[Any, Any] | list[Any] | tuple[Any, ...], bounds: Bounds,
-               depth: int, budget: _Budget) -> Any:
+    if not isinstance(value, (dict, list, tuple)):
+        return budget.spend(_scalar(value, bounds))
+    if depth >= bounds.depth:
+        return budget.spend(DEEPER)
     items = list(value.items()) if isinstance(value, dict) else list(enumerate(value))
     shown: list[tuple[Any, Any]] = []
-    for key, item in items:
-        if budget.left <= 0:
-            more = f"…({len(items) - len(shown)} more)"
-            shown.append(("…", more) if isinstance(value, dict) else (None, more))
+    for index, (key, item) in enumerate(items):
+        # The last entry is always kept: a marker from an earlier pass stays as it was.
+        if budget.left <= 0 and index < len(items) - 1:
+            more = budget.spend(f"…({len(items) - index} more)")
+            shown.append(("…", more))
             break
-        shown_key = clip(str(key), bounds.string) if isinstance(value, dict) else None
-        budget.spend(len(shown_key or "") + 4)
-        shown.append((shown_key, _bound(item, bounds, depth, budget)))
+        shown_key = budget.spend(clip(str(key), bounds.string))
+        shown.append((shown_key, _bound(item, bounds, depth + 1, budget)))
     if isinstance(value, dict):
         return dict(shown)
     return [item for _, item in shown]
