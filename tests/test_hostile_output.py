@@ -27,12 +27,14 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from textual import events
 from textual.content import Content
 from textual.geometry import Region
 from textual.widget import Widget
 from textual.widgets import Button, TextArea
 
 from screens.app import WizardApp
+from screens.dialogs.clerk_dialogs import SecretKeyAgreement
 from screens.dialogs.help import HelpDialog
 from screens.widgets.safe_static import SafeStatic
 from tests.conftest import NOW, SECRET_KEY, MakeProject
@@ -304,6 +306,26 @@ def test_a_token_of_nested_arrays_gives_small_output_quickly(issuer: LocalIssuer
     assert done.returncode in (0, 1), done.stderr
     assert len(done.stdout) < 200_000
     assert DEEPER in done.stdout
+    # The one bound every view shares (the wizard, the state file, the report read it).
+    verdict = run_checks(Options(project_dir=project, at=NOW, environ={}, offline=True), token)
+    assert verdict.token is not None
+    decoded = json.dumps(verdict.token.to_dict(), ensure_ascii=False)
+    assert len(decoded) < 30_000 and DEEPER in decoded
+
+
+async def test_the_wizard_shows_a_huge_token_bounded(project: Path, tmp_path: Path,
+                                                     issuer: LocalIssuer) -> None:
+    token = issuer.mint(issuer.template_claims(NOW, deep=[nested_arrays(450)
+                                                          for _ in range(150)]))
+    app = make_app(project, tmp_path / "state")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        app.go_to("check-token")
+        await pilot.pause()
+        app.query_one("#token-input", TextArea).text = token
+        await pilot.pause()
+        shown = str(app.query_one("#token-claims", SafeStatic).content)
+        assert DEEPER in shown and len(shown) < 60_000
 
 
 # --- usage errors ------------------------------------------------------------------------------
@@ -515,9 +537,10 @@ async def test_hostile_saved_state_shows_literally_and_never_crashes(
         assert_terminal_safe(all_static_text(app))
     assert app.return_code in (None, 0)
 
-    document = json.loads(store.path.read_text(encoding="utf-8"))
-    document["progress"]["steps"]["project"]["state"] = "[@click=a.b(']x" + OSC52
-    store.path.write_text(json.dumps(document), encoding="utf-8")
+    # A resume that finds another issuer says which one was verified: the saved one.
+    good.issuer = "[@click=a.b(']x" + OSC52
+    good.set("verify-config", StepState.VERIFIED, "keys fetched", at=NOW)
+    assert store.save(good) is None
     again = make_app(project, state_dir)
     async with again.run_test(size=SIZE) as pilot:
         await settle(again, pilot)
@@ -553,6 +576,7 @@ async def test_hostile_issuer_answers_reach_the_screen_only_visibly(
             app.notify("from data: " + OSC52 + MARKUP, title=CSI)
             await pilot.pause()
             assert app.is_running
+            assert "\x1b]52" not in screen_output(app) and "\x1b[2J" not in screen_output(app)
     finally:
         reset(hostile_issuer)
 
@@ -570,8 +594,9 @@ async def test_the_help_dialog_closes_once_however_fast_the_keys(project: Path,
             await pilot.press("question_mark")
             await pilot.pause()
             assert isinstance(app.screen, HelpDialog)
+            # Both queued before either is handled, as a fast hand or a pasted burst does.
             app.screen.query_one(Button).press()
-            await pilot.press(second)
+            app.post_message(events.Key(second, "?" if second == "question_mark" else None))
             await pilot.pause()
             assert len(app.screen_stack) <= 2
         for _ in range(6):
@@ -579,6 +604,24 @@ async def test_the_help_dialog_closes_once_however_fast_the_keys(project: Path,
         await pilot.pause()
         assert app.is_running and app.return_code is None
     assert app.return_code in (None, 0)
+
+
+async def test_a_question_is_answered_once_however_fast_the_keys(project: Path,
+                                                                 tmp_path: Path) -> None:
+    """Yes clicked and escape pressed together: one answer (whichever is handled first), and
+    no crash (a second answer used to pop the wizard's own screen)."""
+    app = make_app(project, tmp_path / "state")
+    answers: list[bool | None] = []
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        app.push_screen(SecretKeyAgreement(redacted="sk_test_…abcd", source=".env.local",
+                                           api_url="https://api.clerk.com/v1"), answers.append)
+        await pilot.pause()
+        app.screen.query_one("#clerk-agree-yes", Button).press()
+        app.post_message(events.Key("escape", None))
+        await pilot.pause()
+        assert app.is_running and not isinstance(app.screen, SecretKeyAgreement)
+    assert len(answers) == 1
 
 
 def test_data_is_never_markup_in_the_screens() -> None:
@@ -594,7 +637,8 @@ def test_data_is_never_markup_in_the_screens() -> None:
         assert not re.search(r"\bStatic\b", source.replace("SafeStatic", "")), path
         assert "rich.markup" not in source and "markup=True" not in source, path
         assert "Label(" not in source, path
-    assert isinstance(SafeStatic("[b]x[/]").visual, Content)
+    shown = SafeStatic("[b]x[/] [@click=app.quit]q[/] \x1b]52").visual
+    assert isinstance(shown, Content) and shown.plain == "[b]x[/] [@click=app.quit]q[/] \\x1b]52"
 
 
 # --- a crash -------------------------------------------------------------------------------------
