@@ -14,6 +14,7 @@ from screens.widgets.ask_convex import AskConvex
 from screens.widgets.checks import CheckList
 from screens.widgets.copyable import Copyable
 from screens.widgets.expiry import ExpiryTicker
+from screens.widgets.safe_fields import SafeTextArea
 from screens.widgets.safe_static import SafeStatic, styled
 from wizard.step_texts import token_snippet
 from wizard.token import normalize_pasted
@@ -35,7 +36,7 @@ class CheckTokenPane(StepPane):
                                  compact=True)
         yield SafeStatic("Paste the token here (it stays in memory, never saved):",
                      classes="section-title")
-        yield TextArea(id="token-input", soft_wrap=True, show_line_numbers=False)
+        yield SafeTextArea(id="token-input", soft_wrap=True, show_line_numbers=False)
         yield SafeStatic("", id="token-verdict", classes="verdict")
         yield ExpiryTicker(app.clock, lambda: token_snippet(self.wizard.progress.path),
                            id="token-expiry")

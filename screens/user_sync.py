@@ -9,6 +9,7 @@ from textual.widgets import Button, Input
 
 from screens.base import StepPane
 from screens.widgets.ask_convex import AskConvex
+from screens.widgets.safe_fields import SafeInput
 from screens.widgets.safe_static import SafeStatic, styled
 from wizard.diagnose import diagnose
 from wizard.progress import StepState
@@ -28,7 +29,7 @@ class UserSyncPane(StepPane):
         yield AskConvex(self._pasted_token, id="ask-convex-sync")
         yield SafeStatic("Troubleshooting", classes="section-title")
         yield SafeStatic(TROUBLESHOOT_HINT, classes="muted")
-        yield Input(placeholder="Paste an error line…", id="log-line")
+        yield SafeInput(placeholder="Paste an error line…", id="log-line")
         yield SafeStatic("", id="diagnosis", classes="diagnosis")
         with Horizontal(classes="buttons"):
             yield Button("It works: done (d)", id="sync-done", classes="done-button")

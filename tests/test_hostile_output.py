@@ -31,7 +31,7 @@ from textual import events
 from textual.content import Content
 from textual.geometry import Region
 from textual.widget import Widget
-from textual.widgets import Button, TextArea
+from textual.widgets import Button, Input, TextArea
 
 from screens.app import WizardApp
 from screens.dialogs.clerk_dialogs import SecretKeyAgreement
@@ -606,6 +606,27 @@ async def test_the_help_dialog_closes_once_however_fast_the_keys(project: Path,
     assert app.return_code in (None, 0)
 
 
+async def test_pasted_text_is_never_drawn_raw(project: Path, tmp_path: Path) -> None:
+    """A "token" or log line someone else handed over: kept as pasted (the checks judge it and
+    show it visibly), but its escape sequences are not drawn."""
+    app = make_app(project, tmp_path / "state")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        app.go_to("check-token")
+        await pilot.pause()
+        app.query_one("#token-input", TextArea).text = "eyJ" + OSC52 + C1 + ".x.y"
+        await pilot.pause()
+        assert OSC52 in app.query_one("#token-input", TextArea).text
+        output = screen_output(app)
+        assert "\x1b]52" not in output and "\u009b" not in output and "\x07" not in output
+        app.go_to("user-sync")
+        await pilot.pause()
+        app.query_one("#log-line", Input).value = "Error " + OSC52 + C1 + BIDI
+        await pilot.pause()
+        output = screen_output(app)
+        assert "\x1b]52" not in output and "\u009b" not in output and "\u202e" not in output
+
+
 async def test_a_question_is_answered_once_however_fast_the_keys(project: Path,
                                                                  tmp_path: Path) -> None:
     """Yes clicked and escape pressed together: one answer (whichever is handled first), and
@@ -637,6 +658,8 @@ def test_data_is_never_markup_in_the_screens() -> None:
         assert not re.search(r"\bStatic\b", source.replace("SafeStatic", "")), path
         assert "rich.markup" not in source and "markup=True" not in source, path
         assert "Label(" not in source, path
+        if path.name != "safe_fields.py":
+            assert not re.search(r"\b(TextArea|Input)\(", source), path
     shown = SafeStatic("[b]x[/] [@click=app.quit]q[/] \x1b]52").visual
     assert isinstance(shown, Content) and shown.plain == "[b]x[/] [@click=app.quit]q[/] \\x1b]52"
 

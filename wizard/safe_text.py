@@ -52,6 +52,16 @@ def visible(text: str, *, newlines: bool = True) -> str:
     return pattern.sub(_shown, text) if pattern.search(text) else text
 
 
+def has_unsafe(text: str) -> bool:
+    return _UNSAFE.search(text) is not None
+
+
+def without_unsafe(text: str) -> str:
+    """``text`` with every unsafe character left out (where an escape would not fit, such as
+    a text field's drawing, whose cursor must stay on the text as typed)."""
+    return _UNSAFE.sub("", text)
+
+
 def one_line(text: str) -> str:
     """A value shown inside a line: a line break in it cannot forge another line."""
     return visible(text, newlines=False)
