@@ -38,7 +38,7 @@ from screens.dialogs.clerk_dialogs import SecretKeyAgreement
 from screens.dialogs.help import HelpDialog
 from screens.widgets.safe_static import SafeStatic
 from tests.conftest import NOW, SECRET_KEY, MakeProject
-from tests.ui_support import make_app, settle
+from tests.ui_support import make_app, paste_token, settle
 from wizard.cli import main
 from wizard.engine import Options, run_checks
 from wizard.local_issuer import LocalIssuer
@@ -320,10 +320,7 @@ async def test_the_wizard_shows_a_huge_token_bounded(project: Path, tmp_path: Pa
     app = make_app(project, tmp_path / "state")
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
-        app.go_to("check-token")
-        await pilot.pause()
-        app.query_one("#token-input", TextArea).text = token
-        await pilot.pause()
+        await paste_token(app, pilot, token)
         shown = str(app.query_one("#token-claims", SafeStatic).content)
         assert DEEPER in shown and len(shown) < 60_000
 
@@ -496,10 +493,7 @@ async def test_markup_in_a_pasted_token_renders_literally_and_clicks_do_nothing(
     app = make_app(project, tmp_path / "state")
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
-        app.go_to("check-token")
-        await pilot.pause()
-        app.query_one("#token-input", TextArea).text = token
-        await pilot.pause()
+        await paste_token(app, pilot, token)
         box = app.query_one("#token-claims", SafeStatic)
         box.scroll_visible(animate=False, top=True)
         await pilot.pause()
