@@ -6,7 +6,7 @@ a repository's ``.env`` and ``auth.config.ts``, a folder's name. A control chara
 them could drive the user's terminal (OSC 52 writes the clipboard, CSI moves the cursor, OSC 8
 hides a link, a bidi override reorders what is read), so every output edge shows them as
 visible escapes (``\\x1b``, ``\\u009b``) instead: :func:`visible` for text, :func:`json_text`
-for JSON, and :class:`GuardedStream` for the headless commands' standard streams. Decoded
+for JSON, and :class:`GuardedStream` around the commands' standard streams. Decoded
 token parts are shown through :func:`bounded`, so no token can make the output huge.
 """
 
@@ -16,7 +16,7 @@ import json
 import math
 import re
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, TextIO, cast
@@ -114,8 +114,10 @@ class _Budget:
 
 
 def _scalar(value: Any, bounds: Bounds) -> Any:
-    if value is None or isinstance(value, (bool, str)):
-        return clip(value, bounds.string) if isinstance(value, str) else value
+    if isinstance(value, str):
+        return clip(value, bounds.string)
+    if value is None or isinstance(value, bool):
+        return value
     if isinstance(value, float) and not math.isfinite(value):
         # Python's json reads NaN and Infinity in a token's claims; no JSON reader would.
         return f"{json.dumps(value)} {NOT_A_NUMBER}"
@@ -173,7 +175,7 @@ def _json_escape(match: re.Match[str]) -> str:
     return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
 
 
-# --- the headless commands' standard streams ------------------------------------------------
+# --- the commands' standard streams -----------------------------------------------------------
 
 
 class GuardedStream:
@@ -187,6 +189,10 @@ class GuardedStream:
     def write(self, text: str) -> int:
         self.inner.write(visible(text))
         return len(text)
+
+    def writelines(self, lines: Iterable[str]) -> None:
+        for line in lines:
+            self.write(line)
 
     def write_styled(self, text: str) -> int:
         self.inner.write(text)
