@@ -14,6 +14,7 @@ import threading
 import time
 import webbrowser
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -31,6 +32,7 @@ from screens.base import StepPane
 from screens.widgets.step_list import SUMMARY_ID, StepList, StepRow
 from wizard import engine
 from wizard.catalog import CATALOG
+from wizard.key_hosts import Destinations
 from wizard.model import Check, Status
 from wizard.progress import Progress, StepState
 from wizard.safe_text import one_line, visible
@@ -315,6 +317,12 @@ class WizardApp(App[int]):
         self.refresh_pane("verify-config")
         self.fetch_worker()
 
+    def set_destinations(self, destinations: Destinations) -> None:
+        """Hosts the user agreed to send a key to, in a dialog that named them: kept in memory
+        for this run only (never saved), and only for those exact hosts."""
+        self.options = replace(self.options, destinations=destinations)
+        self.session.options = self.options
+
     @work(thread=True, exclusive=True, group="fetch", exit_on_error=False)
     def fetch_worker(self) -> None:
         # Started at mount so that waiting for the app's workers waits for it; the work waits
@@ -324,7 +332,9 @@ class WizardApp(App[int]):
 
         try:
             self.session.fetch()
-            # Sends the deploy key only when the project has one; skipped (no network) if not.
+            # The deploy key, when the project has one, goes only to its own deployment or a
+            # host the user named or agreed to; anywhere else it is withheld and the check
+            # says so (the verify-config step then offers to ask).
             providers = providers_check(self.session)
         except Exception as exc:  # the engine should not raise; if it does, say so, never crash
             self.post_message(FetchDone(f"{type(exc).__name__}: {exc}"))
@@ -529,15 +539,15 @@ def build_app(*, project_dir: Path, state_dir: Path | None = None,
     if options is None:
         options = engine.Options(project_dir=project_dir, environ=dict(os.environ))
     elif options.project_dir is None:
-        from dataclasses import replace
-
         options = replace(options, project_dir=project_dir)
     return WizardApp(options=options, state_dir=state_dir, clock=clock, demo=demo,
                      restart=restart, browser=browser, notice=notice)
 
 
-def run_app(project_dir: Path | None, restart: bool = False) -> int:
-    """The interactive wizard. With no project here or above, the demo runs instead."""
+def run_app(project_dir: Path | None, restart: bool = False,
+            destinations: Destinations | None = None) -> int:
+    """The interactive wizard. With no project here or above, the demo runs instead.
+    ``destinations``: the hosts named on the command line for the keys."""
     if project_dir is None:
         from wizard.project import find_project_root
 
@@ -549,7 +559,9 @@ def run_app(project_dir: Path | None, restart: bool = False) -> int:
                             "above, so this is the demo. Run the wizard in your app's folder, "
                             "or pass --project DIR.")
         project_dir = root
-    return run_safely(build_app(project_dir=project_dir, restart=restart))
+    options = engine.Options(project_dir=project_dir, environ=dict(os.environ),
+                             destinations=destinations or Destinations())
+    return run_safely(build_app(project_dir=project_dir, options=options, restart=restart))
 
 
 def run_safely(app: WizardApp) -> int:

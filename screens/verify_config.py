@@ -11,6 +11,7 @@ from textual.widgets import Button, LoadingIndicator
 from screens.base import StepPane
 from screens.widgets.checks import CheckList
 from screens.widgets.copyable import Copyable
+from screens.widgets.deploy_key_consent import DeployKeyConsent
 from screens.widgets.safe_static import SafeStatic, Shown, styled
 
 
@@ -24,6 +25,7 @@ class VerifyConfigPane(StepPane):
         yield SafeStatic("", id="issuer-keys", classes="facts")
         yield SafeStatic("Checks", classes="section-title")
         yield CheckList(id="config-checks", shorten=self.wizard.home_prefix)
+        yield DeployKeyConsent(id="deploy-key-consent")
         yield SafeStatic("Fixes to copy", id="fixes-title", classes="section-title")
         yield Copyable("", label="Copy fixes", id="config-fixes")
         with Horizontal(classes="buttons"):
@@ -64,6 +66,7 @@ class VerifyConfigPane(StepPane):
         self.query_one("#issuer-keys", SafeStatic).update(text)
         checks = [] if fetching else app.config_results
         self.query_one("#config-checks", CheckList).show(checks)
+        self.query_one(DeployKeyConsent).refresh_view()
         fixes = "\n".join(c.fix for c in checks if c.failed and c.fix)
         self.query_one("#fixes-title").display = bool(fixes)
         copy = self.query_one("#config-fixes", Copyable)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -48,6 +49,30 @@ def _reset_shared_issuer(request: pytest.FixtureRequest) -> Iterator[None]:
         server.redirect_hops = 5
         server.discovery_issuer = None
         server.published = ["ins_local_rsa1", "ins_local_ed1"]
+
+
+@pytest.fixture(scope="session")
+def closed_port() -> Iterator[int]:
+    """A loopback port that refuses every connection: bound, never listening."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as held:
+        held.bind(("127.0.0.1", 0))
+        yield int(held.getsockname()[1])
+
+
+_PROXY_VARS = ("HTTPS_PROXY", "HTTP_PROXY", "ALL_PROXY", "NO_PROXY")
+
+
+@pytest.fixture(autouse=True)
+def _no_internet(monkeypatch: pytest.MonkeyPatch, closed_port: int) -> None:
+    """No test reaches past this machine: the wizard (and httpx) honour the proxy variables,
+    so every request to a host other than loopback goes to a port that refuses it at once. A
+    key that goes to its real home (NAME.convex.cloud, api.clerk.com) fails fast here instead
+    of leaving the machine; a test that wants to see such a request sets its own proxy."""
+    for name in _PROXY_VARS:
+        monkeypatch.delenv(name, raising=False)
+        monkeypatch.delenv(name.lower(), raising=False)
+    monkeypatch.setenv("ALL_PROXY", f"http://127.0.0.1:{closed_port}")
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
 
 
 MakeProject = Callable[..., Path]

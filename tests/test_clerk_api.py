@@ -30,9 +30,10 @@ from wizard.clerk_checks import (
     find_secret_key,
 )
 from wizard.engine import Options, load, run_checks
+from wizard.key_hosts import CLERK_API_FLAG, Destinations, clerk_secret_key_credential
 from wizard.local_clerk_api import PRESET_CLAIMS, LocalClerkAPI, jwt_template
 from wizard.local_issuer import LocalIssuer
-from wizard.model import Check, Status
+from wizard.model import Check, Sourced, Status
 from wizard.project import read_project
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -45,13 +46,26 @@ def assert_no_secret(*texts: str) -> None:
             assert secret not in text
 
 
+def named_stand_in(app: Path) -> Destinations:
+    """The Backend API stand-in the test planted as CLERK_API_URL, named as a user would with
+    --clerk-api-url (a URL in the project alone never lets the key go there)."""
+    found = read_project(app).env.get("CLERK_API_URL")
+    return Destinations(clerk_api_url=found.value if found else None)
+
+
 def findings(app: Path, issuer: LocalIssuer, *, path: str | None = "template",
              agreed: bool = True, timeout: float = 5.0) -> ClerkFindings:
     session = load(Options(project_dir=app))
     result = check_clerk(session.project, session.issuer, session.application_id.value, path,
-                         agreed=agreed, timeout=timeout)
+                         agreed=agreed, destinations=named_stand_in(app), timeout=timeout)
     assert_no_secret(json.dumps([c.to_dict() for c in result.checks]), repr(result))
     return result
+
+
+def backend_at(url: str, secret: str = SECRET_KEY, timeout: float = 5.0) -> ClerkBackend:
+    named = Destinations(clerk_api_url=url)
+    return ClerkBackend(clerk_secret_key_credential(secret, "test", named),
+                        api=Sourced(url, CLERK_API_FLAG), timeout=timeout)
 
 
 def by_id(checks: list[Check]) -> dict[str, Check]:
@@ -112,7 +126,7 @@ def test_stand_in_scenarios_change_what_is_listed(api: LocalClerkAPI) -> None:
 
 # -- the client --------------------------------------------------------------------------------
 def test_client_reads_domains_and_templates(api: LocalClerkAPI, issuer: LocalIssuer) -> None:
-    with ClerkBackend(SECRET_KEY, api_url=api.url) as backend:
+    with backend_at(api.url) as backend:
         domains = backend.list_domains()
         templates = backend.list_jwt_templates()
         assert SECRET_KEY not in repr(backend)
@@ -129,7 +143,7 @@ def test_client_reads_domains_and_templates(api: LocalClerkAPI, issuer: LocalIss
     ("rate_limited", "rate_limited"), ("server_error", "server"), ("not_json", "content")])
 def test_client_turns_failures_into_problems(api: LocalClerkAPI, fault: str, kind: str) -> None:
     api.fault = fault
-    with ClerkBackend(SECRET_KEY, api_url=api.url) as backend:
+    with backend_at(api.url) as backend:
         result = backend.list_jwt_templates()
     assert result.value is None and result.problem is not None
     assert result.problem.kind == kind
@@ -140,14 +154,14 @@ def test_client_turns_failures_into_problems(api: LocalClerkAPI, fault: str, kin
 def test_client_times_out_on_a_slow_answer(api: LocalClerkAPI) -> None:
     api.fault = "slow"
     api.slow_seconds = 2.0
-    with ClerkBackend(SECRET_KEY, api_url=api.url, timeout=0.2) as backend:
+    with backend_at(api.url, timeout=0.2) as backend:
         result = backend.list_domains()
     assert result.problem is not None and result.problem.kind == "network"
     assert "no answer within 0.2 s" in result.problem.message
 
 
 def test_invalid_key_is_its_own_problem(api: LocalClerkAPI) -> None:
-    with ClerkBackend("sk_test_RolledKeyRolledKeyRolledKey", api_url=api.url) as backend:
+    with backend_at(api.url, "sk_test_RolledKeyRolledKeyRolledKey") as backend:
         result = backend.list_domains()
     assert result.problem is not None
     assert (result.problem.kind, result.problem.code, result.problem.status) == (
@@ -164,7 +178,7 @@ def test_api_url_rules() -> None:
 
 
 def test_plain_http_off_loopback_sends_nothing() -> None:
-    with ClerkBackend(SECRET_KEY, api_url="http://api.example.com") as backend:
+    with backend_at("http://api.example.com") as backend:
         result = backend.list_domains()
         assert backend.requests_sent == 0
     assert result.problem is not None and result.problem.kind == "config"
@@ -348,7 +362,8 @@ def test_create_template_posts_the_convex_preset(app_dir: Path, issuer: LocalIss
     api.scenario("absent")
     before = findings(app_dir, issuer)
     assert before.can_create_template
-    created = create_convex_template(read_project(app_dir), "convex", timeout=5)
+    created = create_convex_template(read_project(app_dir), "convex",
+                                     destinations=named_stand_in(app_dir), timeout=5)
     assert created.problem is None and created.value is not None
     assert created.value.name == "convex"
     assert api.posted == [convex_template_body("convex")]
@@ -361,7 +376,8 @@ def test_create_template_posts_the_convex_preset(app_dir: Path, issuer: LocalIss
 def test_create_template_never_touches_an_existing_one(app_dir: Path, issuer: LocalIssuer,
                                                        api: LocalClerkAPI) -> None:
     api.scenario("org_slug_iss")
-    created = create_convex_template(read_project(app_dir), "convex", timeout=5)
+    created = create_convex_template(read_project(app_dir), "convex",
+                                     destinations=named_stand_in(app_dir), timeout=5)
     assert created.problem is not None and created.problem.kind == "exists"
     assert api.posted == [] and all(r.method == "GET" for r in api.requests)
 
@@ -384,10 +400,10 @@ def test_run_checks_places_clerk_checks_and_skips_without_agreement(
 
 def run_cli(app: Path, api: LocalClerkAPI, *args: str) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("CLERK_")}
-    env["CLERK_API_URL"] = api.url
     env["PYTHONPATH"] = str(ROOT)
     process = subprocess.run(
-        [sys.executable, "-m", "wizard", "check", "--project", str(app), *args],
+        [sys.executable, "-m", "wizard", "check", "--project", str(app),
+         "--clerk-api-url", api.url, *args],
         capture_output=True, text=True, env=env, timeout=60, check=False)
     assert_no_secret(process.stdout, process.stderr)
     return process
@@ -399,7 +415,7 @@ def clerk_part(stdout: str) -> dict[str, dict[str, Any]]:
 
 @pytest.fixture
 def cli_app(project: Path) -> Path:
-    """The correct project; CLERK_API_URL comes from the subprocess environment."""
+    """The correct project; the Backend API stand-in is named with --clerk-api-url."""
     return project
 
 

@@ -25,6 +25,7 @@ from wizard.convex_probe import (
 from wizard.deployment_url import admin_url, find_deploy_key, find_deployment_url, url_problem
 from wizard.engine import Options, Verdict, run_checks
 from wizard.envfiles import read_env_files
+from wizard.key_hosts import Destinations, deploy_key_credential
 from wizard.local_convex import LocalConvex, custom_jwt, oidc
 from wizard.local_issuer import LocalIssuer
 from wizard.model import Check, Sourced, Status
@@ -40,6 +41,11 @@ def write_project(make_project: MakeProject, issuer: LocalIssuer, convex: LocalC
     if key is not None:
         lines.append(f"CONVEX_DEPLOY_KEY={key}")
     return make_project(issuer.url, env_local="\n".join(lines) + "\n")
+
+
+def named(convex: LocalConvex) -> Destinations:
+    """The stand-in deployment named as a user would with --deployment-url."""
+    return Destinations(deployment_url=convex.url)
 
 
 def good_token(issuer: LocalIssuer, **extra: Any) -> str:
@@ -246,11 +252,12 @@ def test_token_goes_only_to_https_or_loopback(convex: LocalConvex, issuer: Local
 
 def test_list_auth_providers(convex: LocalConvex, issuer: LocalIssuer) -> None:
     convex.providers.append(custom_jwt("https://auth.example.com", "https://auth.example.com/j"))
-    answer = list_auth_providers(convex.url, DEPLOY_KEY)
+    named = Destinations(deployment_url=convex.url)
+    answer = list_auth_providers(convex.url, deploy_key_credential(DEPLOY_KEY, "test", named))
     assert answer.status == LISTED
     assert [p.kind for p in answer.providers] == ["oidc", "customJwt"]
     assert answer.providers[1].algorithm == "RS256"  # stored JSON-encoded, quotes removed
-    refused = list_auth_providers(convex.url, OTHER_KEY)
+    refused = list_auth_providers(convex.url, deploy_key_credential(OTHER_KEY, "test", named))
     assert (refused.status, refused.code) == (KEY_REFUSED, "BadAdminKey")
 
 
@@ -342,7 +349,8 @@ def test_disagreement_is_said_plainly(make_project: MakeProject, issuer: LocalIs
 def providers_check(make_project: MakeProject, issuer: LocalIssuer, convex: LocalConvex,
                     key: str = DEPLOY_KEY) -> Any:
     root = write_project(make_project, issuer, convex, key=key)
-    return check(run(root, None, ask_convex=False), "convex.deployed_providers")
+    return check(run(root, None, ask_convex=False, destinations=named(convex)),
+                 "convex.deployed_providers")
 
 
 def test_providers_match(make_project: MakeProject, issuer: LocalIssuer,
@@ -390,7 +398,7 @@ def test_providers_skip_without_key(make_project: MakeProject, issuer: LocalIssu
     found = check(verdict, "convex.deployed_providers")
     assert found.status is Status.SKIP and "MY_KEY" in found.detail
     verdict = run(root, None, ask_convex=False, deploy_key_env="MY_KEY",
-                  environ={"MY_KEY": DEPLOY_KEY})
+                  environ={"MY_KEY": DEPLOY_KEY}, destinations=named(convex))
     assert check(verdict, "convex.deployed_providers").status is Status.PASS
 
 
@@ -406,7 +414,7 @@ def test_deploy_key_and_token_never_in_output(make_project: MakeProject, issuer:
     signature = token.rsplit(".", 1)[1]
     for extra in (["--json"], []):
         main(["check", "--project", str(root), "--token", token, "--ask-convex",
-              "--at", str(NOW), *extra])
+              "--deployment-url", convex.url, "--at", str(NOW), *extra])
         out, err = capsys.readouterr()
         for secret in (DEPLOY_KEY, DEPLOY_KEY.split("|")[1], token, signature, SECRET_KEY,
                        WEBHOOK_SECRET):
@@ -510,12 +518,17 @@ def test_deploy_key_lookup_and_target(tmp_path: Path) -> None:
     assert find_deploy_key(env, "MINE") == Sourced(OTHER_KEY, "environment:MINE")
     assert find_deploy_key(env, "ABSENT") is None
     dev_url = Sourced("https://happy-otter-123.convex.cloud", "x")
-    prod_key = "prod:brave-lion-42|secret"
-    target = admin_url(dev_url, prod_key)
+    prod_key = Sourced("prod:brave-lion-42|secret", "z")
+    nobody = Destinations()
+    target = admin_url(dev_url, prod_key, nobody)
     assert target is not None and target.value == "https://brave-lion-42.convex.cloud"
-    assert admin_url(dev_url, DEPLOY_KEY) == dev_url
+    assert admin_url(dev_url, Sourced(DEPLOY_KEY, "z"), nobody) == dev_url
+    regional = Sourced("https://happy-otter-123.eu-west-1.convex.cloud", "x")
+    assert admin_url(regional, Sourced(DEPLOY_KEY, "z"), nobody) == regional
     local = Sourced("http://127.0.0.1:3210", "y")
-    assert admin_url(local, prod_key) == local
+    # a local URL nobody named: the key goes to its own deployment instead
+    assert admin_url(local, prod_key, nobody) == target
+    assert admin_url(local, prod_key, Destinations(deployment_url=local.value)) == local
 
 
 # -- the wizard's Ask Convex action -------------------------------------------------------------

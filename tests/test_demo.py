@@ -94,8 +94,12 @@ def test_the_demo_project_points_at_its_stand_ins() -> None:
         assert f"VITE_CONVEX_URL={demo.convex.url}\n" in env
         assert f"CLERK_SECRET_KEY={demo.clerk_api.secret_key}\n" in env
         assert "VITE_CLERK_SECRET" not in env and "CONVEX_DEPLOY_KEY=dev:" in env
-        # The Backend API's address reaches the engine only through Options.environ.
-        assert demo.options().environ == {"CLERK_API_URL": demo.clerk_api.url}
+        # The demo names its own stand-ins, as the user would with --deployment-url and
+        # --clerk-api-url; nothing reaches the engine through the environment.
+        options = demo.options()
+        assert options.environ == {}
+        assert options.destinations.deployment_url == demo.convex.url
+        assert options.destinations.clerk_api_url == demo.clerk_api.url
         assert "CLERK_API_URL" not in os.environ
         urls = [demo.issuer.url, demo.convex.url, demo.clerk_api.url]
     for url in urls:

@@ -629,9 +629,13 @@ async def test_a_question_is_answered_once_however_fast_the_keys(project: Path,
     answers: list[bool | None] = []
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
-        app.push_screen(SecretKeyAgreement(redacted="sk_test_…abcd", source=".env.local",
-                                           api_url="https://api.clerk.com/v1"), answers.append)
+        app.push_screen(SecretKeyAgreement(
+            redacted="sk_test_…abcd", source=".env.local", api_url="https://e.example" + OSC52,
+            api_source=".env:CLERK_API_URL" + MARKUP, foreign=True), answers.append)
         await pilot.pause()
+        shown = all_static_text(app)
+        assert "https://e.example\\x1b]52" in shown and "[ @click=app.quit]" in shown
+        assert "\x1b]52" not in screen_output(app)
         app.screen.query_one("#clerk-agree-yes", Button).press()
         app.post_message(events.Key("escape", None))
         await pilot.pause()

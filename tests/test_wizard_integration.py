@@ -18,6 +18,7 @@ from tests.conftest import DEPLOY_KEY, NOW, SECRET_KEY, WEBHOOK_SECRET, MakeProj
 from tests.ui_support import make_app, settle
 from wizard import cli
 from wizard.engine import Options, load
+from wizard.key_hosts import Destinations
 from wizard.local_clerk_api import LocalClerkAPI
 from wizard.local_convex import LocalConvex, oidc
 from wizard.local_issuer import LocalIssuer
@@ -47,6 +48,11 @@ def write_project(make_project: MakeProject, issuer: LocalIssuer, convex: LocalC
     return make_project(issuer.url, env_local="\n".join(lines) + "\n")
 
 
+def named(convex: LocalConvex) -> Destinations:
+    """The stand-in deployment, named as with ``convex-auth-wizard --deployment-url``."""
+    return Destinations(deployment_url=convex.url)
+
+
 def shown_ids(app: WizardApp) -> dict[str, Status]:
     return {c.id: c.status for c in app.query_one("#config-checks", CheckList).checks}
 
@@ -63,7 +69,7 @@ async def test_verify_config_shows_the_deployed_providers(
         tmp_path: Path) -> None:
     root = write_project(make_project, issuer, convex)
     state_dir = tmp_path / "state"
-    app = make_app(root, state_dir)
+    app = make_app(root, state_dir, destinations=named(convex))
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
         app.go_to("verify-config")
@@ -85,7 +91,7 @@ async def test_providers_never_pushed_make_the_step_fail_with_the_fix(
         tmp_path: Path) -> None:
     convex.providers = []
     root = write_project(make_project, issuer, convex)
-    app = make_app(root, tmp_path / "state")
+    app = make_app(root, tmp_path / "state", destinations=named(convex))
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
         app.go_to("verify-config")
@@ -130,7 +136,8 @@ async def test_a_wizard_walk_reaches_the_report(
     token = issuer.mint(issuer.template_claims(NOW))
     with LocalClerkAPI(secret_key=SECRET_KEY, frontend_api_url=issuer.url) as api:
         root = write_project(make_project, issuer, convex, api_url=api.url)
-        app = make_app(root, state_dir)
+        app = make_app(root, state_dir, destinations=Destinations(
+            deployment_url=convex.url, clerk_api_url=api.url))
         async with app.run_test(size=SIZE) as pilot:
             await settle(app, pilot)
             app.go_to("create-template")

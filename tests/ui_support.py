@@ -10,18 +10,22 @@ from textual.widgets import TextArea
 from screens.app import WizardApp, build_app
 from tests.conftest import NOW
 from wizard.engine import Options
+from wizard.key_hosts import Destinations
 
 
 def make_app(project: Path, state_dir: Path, **kwargs: Any) -> WizardApp:
-    """``opened`` (a list) collects the URLs the app tried to open in a browser."""
+    """``opened`` (a list) collects the URLs the app tried to open in a browser;
+    ``destinations`` are the hosts named on the command line for the keys."""
     opened: list[str] = kwargs.pop("opened", [])
+    destinations: Destinations = kwargs.pop("destinations", Destinations())
 
     def browser(url: str) -> bool:
         opened.append(url)
         return False
 
     return build_app(project_dir=project, state_dir=state_dir,
-                     options=Options(project_dir=project, environ={}, timeout=5),
+                     options=Options(project_dir=project, environ={}, timeout=5,
+                                     destinations=destinations),
                      clock=kwargs.pop("clock", lambda: float(NOW)), browser=browser, **kwargs)
 
 

@@ -36,6 +36,11 @@ _CLERK_API_FIXES: dict[str, str] = {
     "this app (Clerk Dashboard → API keys).",
     "content": "{url} did not answer like Clerk's Backend API ({message}). If you set {api_var}, "
     "check it; otherwise retry later.",
+    "withheld": "The secret key goes only to Clerk's API (https://api.clerk.com) or to a host "
+    "you name; a URL found in the project or the environment is not your word. If {origin} "
+    "really is Clerk's Backend API for you, pass --clerk-api-url {origin} (in the wizard, "
+    "answer yes when it names that host); otherwise remove {api_var} from the environment "
+    "and the .env files.",
 }
 
 
@@ -245,6 +250,10 @@ _SPECS: tuple[CheckSpec, ...] = (
             "{push} so auth.config is pushed again).",
             "app_id_differs": "The deployment's provider for {issuer} has applicationID "
             "{deployed_app}, the local auth.config says {app_id}. Push the local config: {push}",
+            "withheld": "The deploy key goes only to the deployment it names or to a host you "
+            "name; a URL from {url_source} is not your word (a pull request can change it). If "
+            "{origin} is your deployment, pass {flag} {origin} (in the wizard, press the button "
+            "on this step that names it).",
             "key_refused": "The deployment refused the deploy key from {key_source} ({code}). "
             "Generate a new one in the Convex dashboard → your deployment → Settings → "
             "Deploy keys, and keep it out of browser variables.",

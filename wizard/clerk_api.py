@@ -1,11 +1,14 @@
 """A small client for Clerk's Backend API: the instance's domains and JWT templates.
 
 It is only ever built with the user's agreement (``--use-secret-key`` or the wizard's
-prompt), because every request carries the secret key. The key lives in the client's
-headers and nowhere else: it is never part of a message, a problem or a ``repr``.
-Same limits as the issuer client (SPEC §6): a timeout on every request, at most 5
-redirects (httpx drops ``Authorization`` when a redirect leaves the origin), bodies
-capped at 1 MiB, TLS verified. Every failure comes back as an :class:`ApiProblem`.
+prompt), because every request carries the secret key. The key lives in a
+:class:`~wizard.key_hosts.Credential` and nowhere else: it is never part of a message, a
+problem or a ``repr``, and it goes only to ``https://api.clerk.com`` or a host the user named
+(``--clerk-api-url``, or a yes in the wizard): a ``CLERK_API_URL`` read from the project or the
+environment only says where to ask, and the key is withheld there unless named. Same limits
+as the issuer client (SPEC §6): one deadline per request, at most 5 redirects (none carries
+the key to another host), bodies capped at 1 MiB, TLS verified. Every failure comes back as an
+:class:`ApiProblem`.
 """
 
 from __future__ import annotations
@@ -31,11 +34,13 @@ from wizard.http import (
     request_capped,
     status_text,
 )
+from wizard.key_hosts import CLERK_API_HOME, Credential, KeyWithheld
+from wizard.model import Sourced
 
 if TYPE_CHECKING:
     import httpx
 
-DEFAULT_API_URL = "https://api.clerk.com"
+DEFAULT_API_URL = CLERK_API_HOME
 API_VERSION = "v1"
 API_URL_VAR = "CLERK_API_URL"
 
@@ -56,7 +61,8 @@ def convex_template_body(application_id: str = TEMPLATE_NAME) -> dict[str, Any]:
 class ApiProblem:
     """Why a Backend API call gave no usable answer."""
 
-    kind: str  # config | network | invalid_key | rate_limited | server | status | content
+    kind: str  # config | withheld | network | invalid_key | rate_limited | server | status
+    # | content
     url: str
     message: str
     status: int | None = None
@@ -156,15 +162,18 @@ def _clerk_error(body: bytes) -> tuple[str | None, str | None]:
 
 
 class ClerkBackend:
-    """Backend API calls with one secret key. Use as a context manager."""
+    """Backend API calls with one secret key. Use as a context manager. ``api`` is where to
+    ask (default Clerk's API) and where that came from; the key goes there only when
+    ``secret_key`` admits it."""
 
-    def __init__(self, secret_key: str, *, api_url: str | None = None,
+    def __init__(self, secret_key: Credential, *, api: Sourced | None = None,
                  timeout: float = DEFAULT_TIMEOUT, client: httpx.Client | None = None) -> None:
-        self.base_url, self.config_problem = resolve_api_url(api_url)
+        self.base_url, self.config_problem = resolve_api_url(api.value if api else None)
+        self.api_source = api.source if api else None
         self.timeout = timeout
         self._owned = client is None
         self._client = client or new_client(timeout)
-        self._auth = {"Authorization": "Bearer " + secret_key.strip()}
+        self._credential = secret_key
         self.requests_sent = 0
 
     def __repr__(self) -> str:
@@ -226,7 +235,11 @@ class ClerkBackend:
         self.requests_sent += 1
         try:
             status, headers, data = request_capped(self._client, method, url, json_body=body,
-                                                   headers=self._auth)
+                                                   credential=self._credential)
+        except KeyWithheld as exc:
+            named_by = "" if exc.redirected_from or not self.api_source else \
+                f" ({self.api_source} names it)"
+            return None, ApiProblem("withheld", exc.url, exc.sentence + named_by)
         except network_errors() as exc:
             return None, ApiProblem("network", url, network_message(exc, self.timeout))
         if not 200 <= status < 300:

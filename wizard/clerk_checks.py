@@ -1,8 +1,9 @@
 """The ``clerk.*`` checks: Clerk's side of the setup, read through the Backend API.
 
-Nothing here sends the secret key unless the caller says the user agreed. The key is read
-only from the project's ``.env`` files under its server-side name ``CLERK_SECRET_KEY``
-(never from a browser-exposed variable) and shown at most redacted (``sk_test_…abcd``).
+Nothing here sends the secret key unless the caller says the user agreed, and then only to
+Clerk's API or a host the user named (:mod:`wizard.key_hosts`). The key is read only from the
+project's ``.env`` files under its server-side name ``CLERK_SECRET_KEY`` (never from a
+browser-exposed variable) and shown at most redacted (``sk_test_…abcd``).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from wizard.catalog import CLERK_CHECK_IDS as CLERK_CHECK_IDS  # re-exported for
 from wizard.catalog import CLERK_NOT_AGREED, make, passed, skipped
 from wizard.clerk_api import (
     API_URL_VAR,
+    DEFAULT_API_URL,
     ApiProblem,
     ClerkBackend,
     ClerkSide,
@@ -28,6 +30,12 @@ from wizard.clerk_api import (
 from wizard.clerk_template import RESERVED_CLAIMS, TEMPLATE_NAME
 from wizard.convex_rules import ALLOWED_ALGS
 from wizard.http import DEFAULT_TIMEOUT
+from wizard.key_hosts import (
+    CLERK_API_FLAG,
+    Destinations,
+    clerk_secret_key_credential,
+    shown_origin,
+)
 from wizard.model import Check, Sourced, Status
 from wizard.project import Project
 from wizard.redaction import redact
@@ -76,9 +84,24 @@ def find_secret_key(project: Project) -> SecretKey | None:
     return SecretKey(found.value.strip(), found.source)
 
 
-def api_url(project: Project) -> str | None:
+def api_root(project: Project, destinations: Destinations) -> Sourced:
+    """Where to ask: the URL named with ``--clerk-api-url``, else ``CLERK_API_URL`` from the
+    environment or the .env files, else Clerk's API. Only the first is the user's word."""
+    if destinations.clerk_api_url:
+        return Sourced(destinations.clerk_api_url.strip(), CLERK_API_FLAG)
     found = project.env.get(API_URL_VAR)
-    return found.value if found is not None and found.value.strip() else None
+    if found is not None and found.value.strip():
+        return Sourced(found.value.strip(), found.source)
+    return Sourced(DEFAULT_API_URL, "Clerk's API (the default)")
+
+
+def backend(project: Project, key: SecretKey, destinations: Destinations, *,
+            timeout: float = DEFAULT_TIMEOUT,
+            client: httpx.Client | None = None) -> ClerkBackend:
+    """A Backend API client whose key goes only to Clerk's API or a host the user named."""
+    credential = clerk_secret_key_credential(key.value, key.source, destinations)
+    return ClerkBackend(credential, api=api_root(project, destinations), timeout=timeout,
+                        client=client)
 
 
 def skip_reason(project: Project, agreed: bool, offline: bool = False) -> str | None:
@@ -121,9 +144,10 @@ class ClerkFindings:
 
 def check_clerk(project: Project, issuer: Sourced | None, application_id: str,
                 path: str | None, *, agreed: bool, offline: bool = False,
-                timeout: float = DEFAULT_TIMEOUT,
+                destinations: Destinations | None = None, timeout: float = DEFAULT_TIMEOUT,
                 client: httpx.Client | None = None) -> ClerkFindings:
-    """Run the clerk.* checks; a request is made only when ``agreed`` and a key exists."""
+    """Run the clerk.* checks; a request is made only when ``agreed`` and a key exists, and
+    the key goes only to Clerk's API or a host in ``destinations``."""
     reason = skip_reason(project, agreed, offline)
     if reason is not None:
         return ClerkFindings(skipped_clerk_checks(reason), path=path)
@@ -135,9 +159,9 @@ def check_clerk(project: Project, issuer: Sourced | None, application_id: str,
                        "sk_test_ or sk_live_; it was not sent", "not_secret", **values)]
         rest = skipped_clerk_checks("no usable secret key")[1:]
         return ClerkFindings(checks + rest, path=path)
-    with ClerkBackend(key.value, api_url=api_url(project), timeout=timeout,
-                      client=client) as backend:
-        side = read_clerk_side(backend)
+    with backend(project, key, destinations or Destinations(), timeout=timeout,
+                 client=client) as api:
+        side = read_clerk_side(api)
     checks = judge_clerk_side(side, project, key, issuer, application_id, path)
     return ClerkFindings(checks, side, path)
 
@@ -147,10 +171,12 @@ def for_session(session: Session, path: str | None) -> list[Check]:
     opts = session.options
     return check_clerk(
         session.project, session.issuer, session.application_id.value, path,
-        agreed=opts.use_secret_key, offline=opts.offline, timeout=opts.timeout).checks
+        agreed=opts.use_secret_key, offline=opts.offline, destinations=opts.destinations,
+        timeout=opts.timeout).checks
 
 
 def create_convex_template(project: Project, application_id: str, *,
+                           destinations: Destinations | None = None,
                            timeout: float = DEFAULT_TIMEOUT,
                            client: httpx.Client | None = None) -> Fetched[JwtTemplate]:
     """POST the Convex preset as a new template named ``convex``. Only call this after the
@@ -160,16 +186,16 @@ def create_convex_template(project: Project, application_id: str, *,
     if key is None or key.instance_type is None:
         return Fetched(problem=ApiProblem("config", "", f"no usable {SECRET_KEY_VAR} in the "
                                           ".env files"))
-    with ClerkBackend(key.value, api_url=api_url(project), timeout=timeout,
-                      client=client) as backend:
-        listed = backend.list_jwt_templates()
+    with backend(project, key, destinations or Destinations(), timeout=timeout,
+                 client=client) as api:
+        listed = api.list_jwt_templates()
         if listed.problem is not None:
             return Fetched(problem=listed.problem)
         if any(t.name == TEMPLATE_NAME for t in listed.value or []):
             return Fetched(problem=ApiProblem(
-                "exists", backend.base_url + "/jwt_templates",
+                "exists", api.base_url + "/jwt_templates",
                 "a template named convex already exists; it was left as it is"))
-        return backend.create_jwt_template(convex_template_body(application_id))
+        return api.create_jwt_template(convex_template_body(application_id))
 
 
 def describe_problem(problem: ApiProblem) -> str:
@@ -186,6 +212,7 @@ def _problem_values(project: Project, key: SecretKey, problem: ApiProblem | None
         "key_host": project.key.frontend_api if project.key else "your app",
         "api_var": API_URL_VAR,
         "url": problem.url if problem else "", "message": problem.message if problem else "",
+        "origin": shown_origin(problem.url) if problem and problem.url else "",
         "said": problem.message if problem else "",
         "retry_after": f"{problem.retry_after} s" if problem and problem.retry_after
         else "a minute",
@@ -200,6 +227,8 @@ def _api_failure(check_id: str, project: Project, key: SecretKey,
                   f"({key.redacted}) was refused, {problem.message}")
     elif problem.kind in ("rate_limited", "server"):
         detail = f"{problem.url} {problem.message}: retry later"
+    elif problem.kind == "withheld":
+        detail = problem.message
     else:
         detail = f"{problem.url}: {problem.message}" if problem.url else problem.message
     return make(check_id, Status.FAIL, detail, problem.kind, **values)

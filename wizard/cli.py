@@ -14,11 +14,14 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from wizard import __version__
 from wizard.redaction import scrub_usage
 from wizard.safe_text import guarded_output, json_text, one_line
+
+if TYPE_CHECKING:
+    from wizard.key_hosts import Destinations
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 PROG = "convex-auth-wizard"
@@ -54,7 +57,48 @@ def _unix_seconds(text: str) -> float:
     return value
 
 
+def _deployment_url(text: str) -> str:
+    from wizard.deployment_url import clean_url, url_problem
+
+    url = clean_url(text)
+    problem = url_problem(url)
+    if problem is not None:
+        raise argparse.ArgumentTypeError(problem)
+    return url
+
+
+def _clerk_api_url(text: str) -> str:
+    from wizard.clerk_api import resolve_api_url
+
+    _base, problem = resolve_api_url(text)
+    if problem is not None:
+        raise argparse.ArgumentTypeError(problem.message)
+    return text.strip().rstrip("/")
+
+
 _PROJECT_HELP = "the app folder (default: the nearest folder with package.json or convex/)"
+_DEPLOYMENT_URL_HELP = ("the Convex deployment to ask (default: the project's CONVEX_URL, "
+                        "VITE_CONVEX_URL … or CONVEX_DEPLOYMENT); naming it here is what lets "
+                        "a deploy key go to a host other than the deployment the key names")
+_CLERK_API_URL_HELP = ("Clerk's Backend API root (default https://api.clerk.com); naming it "
+                       "here is the only way the secret key goes anywhere else (a "
+                       "CLERK_API_URL in the environment or a .env file never is)")
+
+
+def _add_destinations(parser: argparse.ArgumentParser, prefix: str = "") -> None:
+    # A subcommand's own dest, as for --project: its default would overwrite the main one.
+    parser.add_argument("--deployment-url", type=_deployment_url, metavar="URL",
+                        dest=prefix + "deployment_url", help=_DEPLOYMENT_URL_HELP)
+    parser.add_argument("--clerk-api-url", type=_clerk_api_url, metavar="URL",
+                        dest=prefix + "clerk_api_url", help=_CLERK_API_URL_HELP)
+
+
+def _destinations(args: argparse.Namespace) -> Destinations:
+    from wizard.key_hosts import Destinations
+
+    return Destinations(
+        deployment_url=getattr(args, "sub_deployment_url", None) or args.deployment_url,
+        clerk_api_url=getattr(args, "sub_clerk_api_url", None) or args.clerk_api_url)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -65,6 +109,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--project", type=Path, metavar="DIR", help=_PROJECT_HELP)
     parser.add_argument("--restart", action="store_true",
                         help="start the wizard over (the old progress is kept as a backup)")
+    _add_destinations(parser)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     check = sub.add_parser(
@@ -72,8 +117,10 @@ def build_parser() -> argparse.ArgumentParser:
         description="Read the project, fetch the issuer's discovery document and keys, and "
         "judge a token by the rules the Convex backend applies.",
         epilog="exit status: 0 nothing failed (and the token, if given, was fully verified); "
-        "1 a check failed (network failures included); 2 usage error. Example: pbpaste | "
-        "convex-auth-wizard check --token -")
+        "1 a check failed (network failures included); 2 usage error. Keys go only where "
+        "they belong: the Clerk secret key to https://api.clerk.com, a deploy key to the "
+        "deployment it names; another host only with --clerk-api-url / --deployment-url. "
+        "Example: pbpaste | convex-auth-wizard check --token -")
     check.add_argument("--project", type=Path, metavar="DIR", dest="sub_project",
                        help=_PROJECT_HELP)
     group = check.add_mutually_exclusive_group()
@@ -89,7 +136,8 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--offline", action="store_true",
                        help="no network call and no subprocess")
     check.add_argument("--timeout", type=_positive_float, default=10.0, metavar="SECONDS",
-                       help="per-request network timeout (default 10)")
+                       help="deadline for each whole request: connecting, the answer and "
+                       "every redirect (default 10)")
     check.add_argument("--ask-convex", action="store_true",
                        help="also send the token to the project's Convex deployment and report "
                        "whether it accepts it; without it the token is never sent")
@@ -101,6 +149,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--use-secret-key", action="store_true",
                        help="read the Clerk instance (domains, JWT templates) with "
                        "CLERK_SECRET_KEY from the .env files; without it nothing is sent")
+    _add_destinations(check, prefix="sub_")
 
     report = sub.add_parser("report", help="write the setup report (Markdown or JSON)")
     report.add_argument("--project", type=Path, metavar="DIR", dest="sub_project",
@@ -108,6 +157,9 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--format", choices=("md", "json"), default="md")
     report.add_argument("--output", type=Path, metavar="FILE",
                         help="write to FILE instead of standard output")
+    report.add_argument("--offline", action="store_true",
+                        help="no network call and no subprocess: the issuer is not fetched "
+                        "and npx convex env get is not run (the report says so)")
 
     sub.add_parser("demo", help="the wizard on a built-in local issuer and a demo project")
     reset = sub.add_parser("reset", help="forget saved progress for a project")
@@ -161,7 +213,7 @@ def run_check(args: argparse.Namespace) -> int:
         jwks_file=args.jwks, at=args.at, offline=args.offline, timeout=args.timeout,
         environ=dict(os.environ),
         ask_convex=args.ask_convex, deploy_key_env=args.deploy_key_env,
-        use_secret_key=args.use_secret_key,
+        use_secret_key=args.use_secret_key, destinations=_destinations(args),
     )
     verdict = run_checks(options, token)
     if args.json:
@@ -179,7 +231,8 @@ def run_check(args: argparse.Namespace) -> int:
 def run_report(args: argparse.Namespace) -> int:
     from wizard.report import write_report_command
 
-    return write_report_command(_project_dir(args), args.format, args.output)
+    return write_report_command(_project_dir(args), args.format, args.output,
+                                offline=args.offline)
 
 
 def run_reset(args: argparse.Namespace) -> int:
@@ -191,7 +244,8 @@ def run_reset(args: argparse.Namespace) -> int:
 def run_wizard(args: argparse.Namespace) -> int:
     from screens.app import run_app
 
-    return run_app(project_dir=_project_dir(args), restart=args.restart)
+    return run_app(project_dir=_project_dir(args), restart=args.restart,
+                   destinations=_destinations(args))
 
 
 def run_demo(args: argparse.Namespace) -> int:

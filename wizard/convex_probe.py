@@ -7,9 +7,9 @@ the function up, so a 401 means the token was rejected and a 200 means it was ac
 code can run. ``list_auth_providers`` reads the providers the deployment really has, with a
 deploy key. Both judge by status and ``code``; the message is only shown. Nothing here raises.
 
-Network rules are those of :mod:`wizard.issuer` (one client, timeouts, capped bodies), except
-that redirects are not followed: the token and the key go to the deployment URL and nowhere
-else.
+Network rules are those of :mod:`wizard.http` (one deadline, capped bodies, keys only where
+they belong), and redirects are not followed: the token and the key go to the deployment URL
+and nowhere else. A deploy key that may not go to the URL is not sent (status ``withheld``).
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ from wizard.http import (
     new_client,
     request_capped,
 )
+from wizard.key_hosts import Credential, KeyWithheld, token_credential
 
 if TYPE_CHECKING:
     import httpx
@@ -41,7 +42,7 @@ KEY_REFUSED_CODES = frozenset({"BadAdminKey", "InvalidAdminKey", "BadDeployKey"}
 MAX_MESSAGE_CHARS = 400
 
 ACCEPTED, REJECTED, INCONCLUSIVE, NOT_SENT = "accepted", "rejected", "inconclusive", "not sent"
-LISTED, KEY_REFUSED = "listed", "key refused"
+LISTED, KEY_REFUSED, WITHHELD = "listed", "key refused", "withheld"
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,7 @@ class Reply:
     message: str
     body: Any = None
     network: str | None = None
+    withheld: KeyWithheld | None = None
 
 
 @dataclass(frozen=True)
@@ -112,9 +114,11 @@ class DeployedProvider:
 
 @dataclass(frozen=True)
 class ProvidersAnswer(_Answer):
-    """The deployment's auth providers (status listed | key refused | inconclusive)."""
+    """The deployment's auth providers (status listed | key refused | inconclusive | withheld)."""
 
     providers: tuple[DeployedProvider, ...] = ()
+    refused_origin: str | None = None
+    """Withheld: the host the deploy key was not sent to."""
 
     def to_dict(self) -> dict[str, Any]:
         return {**super().to_dict(), "providers": [p.to_dict() for p in self.providers]}
@@ -129,14 +133,16 @@ def _short(text: str) -> str:
     return text if len(text) <= MAX_MESSAGE_CHARS else text[:MAX_MESSAGE_CHARS] + "…"
 
 
-def _post_query(client: httpx.Client, url: str, path: str, authorization: str,
+def _post_query(client: httpx.Client, url: str, path: str, credential: Credential,
                 timeout: float) -> Reply:
     """``POST <url>/api/query`` with the body capped; never follows a redirect."""
     body = {"path": path, "args": {}, "format": "json"}
     try:
         status, headers, raw = request_capped(
             client, "POST", url.rstrip("/") + "/api/query", json_body=body,
-            headers={"Authorization": authorization}, follow_redirects=False)
+            credential=credential, follow_redirects=False)
+    except KeyWithheld as exc:
+        return Reply(None, None, exc.sentence, withheld=exc)
     except network_errors() as exc:
         return Reply(None, None, f"{url}: {network_message(exc, timeout)}",
                      network=network_message(exc, timeout))
@@ -189,7 +195,7 @@ def probe_token(url: str, token: str, *, timeout: float = DEFAULT_TIMEOUT,
     owned = client is None
     http = client or new_client(timeout)
     try:
-        reply = _post_query(http, url, PROBE_PATH, "Bearer " + token, timeout)
+        reply = _post_query(http, url, PROBE_PATH, token_credential(token, url), timeout)
     finally:
         if owned:
             http.close()
@@ -221,10 +227,11 @@ def parse_providers(value: Any) -> tuple[DeployedProvider, ...] | None:
     return tuple(providers)
 
 
-def list_auth_providers(url: str, deploy_key: str, *, timeout: float = DEFAULT_TIMEOUT,
+def list_auth_providers(url: str, deploy_key: Credential, *, timeout: float = DEFAULT_TIMEOUT,
                         client: httpx.Client | None = None) -> ProvidersAnswer:
-    """The providers the deployment really has (``_system/frontend/listAuthProviders``)."""
-    key = deploy_key.strip()
+    """The providers the deployment really has (``_system/frontend/listAuthProviders``); the
+    key is sent only where ``deploy_key`` may go (else status ``withheld``)."""
+    key = deploy_key.secret
     problem = url_problem(url)
     if problem is not None:
         return ProvidersAnswer(INCONCLUSIVE, url, message=f"not sent: {problem}",
@@ -235,13 +242,15 @@ def list_auth_providers(url: str, deploy_key: str, *, timeout: float = DEFAULT_T
     owned = client is None
     http = client or new_client(timeout)
     try:
-        reply = _post_query(http, url, LIST_PROVIDERS_PATH, "Convex " + key, timeout)
+        reply = _post_query(http, url, LIST_PROVIDERS_PATH, deploy_key, timeout)
     finally:
         if owned:
             http.close()
     body = reply.body if isinstance(reply.body, dict) else {}
     answer = ProvidersAnswer(INCONCLUSIVE, url, reply.http_status, reply.code, reply.message,
                              time.time())
+    if reply.withheld is not None:
+        return replace(answer, status=WITHHELD, refused_origin=reply.withheld.origin)
     if reply.code in KEY_REFUSED_CODES:
         return replace(answer, status=KEY_REFUSED)
     if reply.http_status == 200 and body.get("status") == "success":

@@ -1,8 +1,10 @@
 """``convex.accepts_token`` and ``convex.deployed_providers``: Convex's own answer, as checks.
 
 Nothing is sent unless asked: the token only with ``--ask-convex`` (or the UI's action), the
-deploy key only when one is present, and neither under ``--offline``. The deploy key's value
-never leaves this module except in the ``Authorization`` header; only its source is shown.
+deploy key only when one is present and only where it belongs (its own deployment, or a host
+the user named: :mod:`wizard.key_hosts`), and neither under ``--offline``. The deploy key's
+value never leaves this module except in the ``Authorization`` header; only its source is
+shown.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from wizard.convex_probe import (
     KEY_REFUSED,
     NOT_SENT,
     REJECTED,
+    WITHHELD,
     ConvexAnswer,
     DeployedProvider,
     ProvidersAnswer,
@@ -27,10 +30,11 @@ from wizard.convex_probe import (
 from wizard.convex_rules import audiences, issuer_matches_domain, token_issuer_with_scheme
 from wizard.deployment_url import (
     admin_url,
-    deploy_key_target,
+    clean_url,
     find_deploy_key,
     find_deployment_url,
 )
+from wizard.key_hosts import DEPLOYMENT_FLAG, deploy_key_credential, deploy_key_target
 from wizard.model import Check, Sourced, Status
 from wizard.redaction import looks_secret
 
@@ -74,8 +78,30 @@ class ConvexReport:
         }
 
 
+def deployment_target(session: Session) -> Sourced | None:
+    """The deployment to ask: the one named with ``--deployment-url``, else the project's."""
+    named = session.options.destinations.deployment_url
+    if named:
+        return Sourced(clean_url(named), DEPLOYMENT_FLAG)
+    return find_deployment_url(session.project.env, session.project.root)
+
+
 def deploy_key(session: Session) -> Sourced | None:
     return find_deploy_key(session.project.env, session.options.deploy_key_env)
+
+
+def withheld_deploy_key(session: Session) -> tuple[Sourced, Sourced] | None:
+    """The deploy key and the deployment URL it would be asked at, when it may not go there
+    (no one named that host); None when there is no key or URL, or when it may go."""
+    key = deploy_key(session)
+    if key is None or session.options.offline:
+        return None
+    destinations = session.options.destinations
+    target = admin_url(deployment_target(session), key, destinations)
+    credential = deploy_key_credential(key.value, key.source, destinations)
+    if target is None or credential.admits(target.value):
+        return None
+    return key, target
 
 
 def deploy_key_secrets(session: Session) -> list[str]:
@@ -89,7 +115,7 @@ def deploy_key_secrets(session: Session) -> list[str]:
 
 def _push_command(key: str | None) -> str:
     target = deploy_key_target(key) if key else None
-    if target is not None and target[0] == "prod":
+    if target is not None and target[0] in ("prod", "preview"):
         return "npx convex deploy"
     return "npx convex dev"
 
@@ -110,7 +136,7 @@ def ask_token(session: Session, token_text: str | None,
     """One probe of the project's deployment; a string says why nothing was sent."""
     if session.options.offline:
         return "--offline: Convex was not asked"
-    url = find_deployment_url(session.project.env, session.project.root)
+    url = deployment_target(session)
     if url is None:
         return NO_URL
     why = _sendable(token_text, verdict)
@@ -124,7 +150,7 @@ def ask_convex(session: Session, token_text: str | None, verdict: TokenVerdict |
                ask: bool | None = None) -> ConvexReport:
     """The slow part: the token probe (when asked) and the provider list (when a key exists)."""
     opts = session.options
-    report = ConvexReport(url=find_deployment_url(session.project.env, session.project.root))
+    report = ConvexReport(url=deployment_target(session))
     key = deploy_key(session)
     report.key_source = key.source if key else None
     report.push = _push_command(key.value if key else None)
@@ -133,11 +159,12 @@ def ask_convex(session: Session, token_text: str | None, verdict: TokenVerdict |
     if opts.offline:
         report.token_skip = report.providers_skip = "--offline: Convex was not asked"
     elif key is not None:
-        report.providers_url = admin_url(report.url, key.value)
+        report.providers_url = admin_url(report.url, key, opts.destinations)
         if report.providers_url is None:
             report.providers_skip = NO_URL
         else:
-            report.providers = list_auth_providers(report.providers_url.value, key.value,
+            credential = deploy_key_credential(key.value, key.source, opts.destinations)
+            report.providers = list_auth_providers(report.providers_url.value, credential,
                                                    timeout=opts.timeout)
     if ask if ask is not None else opts.ask_convex:
         answer = ask_token(session, token_text, verdict)
@@ -222,6 +249,10 @@ def deployed_providers_check(session: Session, report: ConvexReport) -> Check:
     target = report.providers_url
     where = f"{found.url} ({target.source if target else 'the project'})"
     url_source = target.source if target else "the project"
+    if found.status == WITHHELD:
+        return make(PROVIDERS, Status.WARN, f"{found.message} (the URL is from {url_source})",
+                    "withheld", origin=found.refused_origin, url_source=url_source,
+                    flag=DEPLOYMENT_FLAG)
     if found.status == KEY_REFUSED:
         return make(PROVIDERS, Status.FAIL, f"{where} refused the deploy key from "
                     f"{report.key_source}: {found.code}", "key_refused",

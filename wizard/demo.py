@@ -23,8 +23,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from wizard.clerk_api import API_URL_VAR
 from wizard.engine import Options
+from wizard.key_hosts import Destinations
 from wizard.local_clerk_api import LocalClerkAPI
 from wizard.local_convex import LocalConvex, oidc
 from wizard.local_issuer import LocalIssuer
@@ -98,10 +98,13 @@ class DemoContext:
     clerk_api: LocalClerkAPI | None = None
 
     def options(self) -> Options:
-        # The user's own shell variables must not leak into the demo project; the Backend
-        # API's address is passed here, as a process variable, never through os.environ.
-        environ = {API_URL_VAR: self.clerk_api.url} if self.clerk_api is not None else {}
-        return Options(project_dir=self.project_dir, environ=environ)
+        # The user's own shell variables must not leak into the demo project. The demo started
+        # its stand-ins, so it names their hosts itself, as the user would with
+        # --deployment-url and --clerk-api-url: the demo's keys go there and nowhere else.
+        destinations = Destinations(
+            deployment_url=self.convex.url if self.convex is not None else None,
+            clerk_api_url=self.clerk_api.url if self.clerk_api is not None else None)
+        return Options(project_dir=self.project_dir, environ={}, destinations=destinations)
 
     def sample_labels(self) -> tuple[tuple[str, str], ...]:
         return SAMPLES

@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 
 from wizard.envfiles import EnvFiles
 from wizard.http import is_loopback
+from wizard.key_hosts import Destinations, deploy_key_credential, deploy_key_target
 from wizard.model import Sourced
 
 CONVEX_URL_NAMES: tuple[str, ...] = (
@@ -30,8 +31,6 @@ DEPLOY_KEY_NAMES: tuple[str, ...] = ("CONVEX_DEPLOY_KEY", "CONVEX_SELF_HOSTED_AD
 LOCAL_CONFIG = Path(".convex") / "local" / "default" / "config.json"
 LOCAL_DEFAULT_PORT = 3210
 _SITE_RE = re.compile(r"\.convex\.site$")
-_CLOUD_NAME_RE = re.compile(r"^([a-z]+-[a-z]+-[0-9]+)\.(?:[^.]+\.)?convex\.cloud$")
-_KEY_NAME_RE = re.compile(r"^(prod|dev):([a-z]+-[a-z]+-[0-9]+)\|")
 
 
 
@@ -137,30 +136,17 @@ def find_deploy_key(env: EnvFiles, name: str | None = None) -> Sourced | None:
     return None
 
 
-def deploy_key_target(key: str) -> tuple[str, str] | None:
-    """("prod"|"dev", name) for a key of one cloud deployment, else None."""
-    match = _KEY_NAME_RE.match(key.strip())
-    return (match.group(1), match.group(2)) if match else None
-
-
-def cloud_name(url: str) -> str | None:
-    """The deployment name in a ``.convex.cloud`` URL (any region), else None."""
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return None
-    match = _CLOUD_NAME_RE.match(parts.hostname or "")
-    return match.group(1) if match and parts.scheme == "https" else None
-
-
-def admin_url(url: Sourced | None, key: str) -> Sourced | None:
-    """Where the deploy key may be sent: the project's URL, unless the key belongs to another
-    cloud deployment (a prod key beside a dev URL), then that deployment's own URL."""
-    target = deploy_key_target(key)
+def admin_url(url: Sourced | None, key: Sourced, destinations: Destinations) -> Sourced | None:
+    """Where to ask with the deploy key: ``url`` when the key may go there (its own deployment,
+    or a URL the user named); else, for a key of a cloud deployment, that deployment's own URL
+    (a prod key beside a dev URL, a custom domain, a URL the project made up); else ``url``,
+    which the request refuses and says why (:mod:`wizard.key_hosts`)."""
+    if url is not None and deploy_key_credential(key.value, key.source,
+                                                 destinations).admits(url.value):
+        return url
+    target = deploy_key_target(key.value)
     if target is None:
         return url
     kind, name = target
-    if url is not None and (cloud_name(url.value) in (None, name)):
-        return url
     return Sourced(f"https://{name}.convex.cloud", f"the deploy key's {kind} deployment {name} "
                    "(default-region URL)", derived=True)

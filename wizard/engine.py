@@ -31,6 +31,7 @@ from wizard.convex_probe_checks import (
 from wizard.convex_rules import audience_routes, issuer_matches_domain, stored_domain
 from wizard.deployment import DeploymentValue, get_deployment_env
 from wizard.issuer import DEFAULT_TIMEOUT, IssuerKeys, fetch_issuer_keys, load_jwks_file
+from wizard.key_hosts import Destinations
 from wizard.model import Check, Sourced, Status
 from wizard.project import (
     Project,
@@ -58,6 +59,7 @@ class Options:
     deploy_key_env: str | None = None  # the variable holding the deploy key
     path: str | None = None  # "integration" | "template", when the user chose one
     use_secret_key: bool = False  # the user agreed: CLERK_SECRET_KEY may go to Clerk's API
+    destinations: Destinations = field(default_factory=Destinations)  # hosts the user named
 
 
 @dataclass(frozen=True)

@@ -1,18 +1,19 @@
 """The network rules every outgoing request follows (SPEC §6), in one place.
 
-A timeout on every request, at most 5 redirects, bodies capped at 1 MiB, TLS verified, and
-every failure turned into one readable sentence. The issuer fetch, Clerk's Backend API and
-the Convex probe all go through :func:`request_capped`.
+One deadline for each whole request (redirects included), at most 5 redirects, bodies capped
+at 1 MiB, TLS verified, keys sent only where they belong (:mod:`wizard.key_hosts`), and every
+failure turned into one readable sentence. The issuer fetch, Clerk's Backend API and the
+Convex probe all go through :func:`request_capped`.
 """
 
 from __future__ import annotations
 
 import email.utils
-import time
 from http import HTTPStatus
 from typing import TYPE_CHECKING, Any
 
 from wizard import __version__
+from wizard.key_hosts import Credential, KeyWithheld
 from wizard.tls import verified_context
 
 if TYPE_CHECKING:  # httpx is imported on first use, so the wizard's first frame never waits
@@ -41,11 +42,14 @@ def network_errors() -> tuple[type[Exception], ...]:
 
 
 def new_client(timeout: float = DEFAULT_TIMEOUT) -> httpx.Client:
+    """A client whose every request is bounded by :func:`request_capped`'s deadline. It
+    follows no redirect itself: :func:`request_capped` does, hop by hop."""
     import httpx
 
+    from wizard.deadline import DeadlineTransport
+
     return httpx.Client(
-        timeout=timeout, follow_redirects=True, max_redirects=MAX_REDIRECTS,
-        verify=verified_context(),
+        timeout=timeout, follow_redirects=False, transport=DeadlineTransport(verified_context()),
         headers={"User-Agent": USER_AGENT, "Accept": "application/json"},
     )
 
@@ -96,29 +100,46 @@ def clock_skew(headers: httpx.Headers, received_at: float) -> float | None:
 
 
 def request_capped(client: httpx.Client, method: str, url: str, *, json_body: Any = None,
-                   headers: dict[str, str] | None = None,
-                   follow_redirects: bool | None = None) -> tuple[int, httpx.Headers, bytes]:
-    """Any request with the body capped at :data:`MAX_BODY_BYTES` (raises BodyTooLarge).
+                   credential: Credential | None = None,
+                   follow_redirects: bool = True) -> tuple[int, httpx.Headers, bytes]:
+    """Any request, with one deadline for all of it and the body capped at
+    :data:`MAX_BODY_BYTES` (raises BodyTooLarge).
 
-    ``follow_redirects=False`` keeps a request on the exact URL given (the Convex probe's
-    token goes to the deployment and nowhere else)."""
+    The deadline is the client's timeout and covers connecting, TLS, the headers, the body and
+    every redirect hop, however slowly a server trickles (:mod:`wizard.deadline`). This is the
+    only place a key is put in a request: ``credential`` goes in the ``Authorization`` header
+    of a hop only when it may go to that hop's host; otherwise :class:`KeyWithheld` is raised
+    before anything is sent there. ``follow_redirects=False`` keeps a request on the exact URL
+    given (a 3xx answer is returned as it is)."""
     import httpx
 
-    kwargs: dict[str, Any] = {} if json_body is None else {"json": json_body}
-    if follow_redirects is not None:
-        kwargs["follow_redirects"] = follow_redirects
-    # httpx's timeout bounds each read, not the whole answer: a server trickling a byte at a
-    # time could hold a run for ever, so the body also has an overall deadline.
-    limit = client.timeout.read or DEFAULT_TIMEOUT
-    deadline = time.monotonic() + 2 * limit
-    with client.stream(method, url, headers=headers, **kwargs) as response:
-        chunks: list[bytes] = []
-        size = 0
-        for chunk in response.iter_bytes():
-            size += len(chunk)
-            if size > MAX_BODY_BYTES:
-                raise BodyTooLarge()
-            if time.monotonic() > deadline:
-                raise httpx.ReadTimeout("the answer took too long to arrive")
-            chunks.append(chunk)
-        return response.status_code, response.headers, b"".join(chunks)
+    from wizard.deadline import deadline_after
+
+    with deadline_after(client.timeout.read or DEFAULT_TIMEOUT):
+        request = client.build_request(method, url, json=json_body)
+        previous: str | None = None
+        for _hop in range(MAX_REDIRECTS + 1):
+            if credential is not None:
+                if not credential.admits(request.url):
+                    raise KeyWithheld(credential, str(request.url), previous)
+                request.headers["Authorization"] = credential.header
+            response = client.send(request, stream=True)
+            try:
+                following = response.next_request if follow_redirects else None
+                if following is None:
+                    return response.status_code, response.headers, _read_capped(response)
+            finally:
+                response.close()
+            previous, request = str(request.url), following
+        raise httpx.TooManyRedirects(f"more than {MAX_REDIRECTS} redirects", request=request)
+
+
+def _read_capped(response: httpx.Response) -> bytes:
+    chunks: list[bytes] = []
+    size = 0
+    for chunk in response.iter_bytes():
+        size += len(chunk)
+        if size > MAX_BODY_BYTES:
+            raise BodyTooLarge()
+        chunks.append(chunk)
+    return b"".join(chunks)

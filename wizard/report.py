@@ -463,11 +463,13 @@ def export_markdown(session: Session, progress: Progress | None, folder: Path, *
     raise FileExistsError(17, "no free report name", str(folder / REPORT_NAME))
 
 
-def write_report_command(project_dir: Path | None, fmt: str, output: Path | None) -> int:
-    """``convex-auth-wizard report``: print or write the report; 0, or 1 when writing failed."""
+def write_report_command(project_dir: Path | None, fmt: str, output: Path | None, *,
+                         offline: bool = False) -> int:
+    """``convex-auth-wizard report``: print or write the report; 0, or 1 when writing failed.
+    ``offline``: no network call and no subprocess (the issuer checks say they were skipped)."""
     from wizard.engine import Options, load
 
-    session = load(Options(project_dir=project_dir, environ=dict(os.environ)))
+    session = load(Options(project_dir=project_dir, environ=dict(os.environ), offline=offline))
     session.fetch()
     secrets = report_secrets(session)
     loaded = StateStore(session.project.root, secrets=secrets).load()

@@ -3,9 +3,9 @@
 Loading the CA bundle is the largest single cost of a ``check`` run (about 50 ms, as much as
 importing httpx). OpenSSL reads the bundle without holding the GIL, so :func:`prewarm` starts
 it in a thread right after httpx is imported, where it overlaps with importing PyJWT,
-cryptography and the checks; :func:`verified_context` then hands it to the client. It is the
-very context httpx builds for ``verify=True`` (same function, same defaults, same environment
-variables), so nothing about certificate verification changes.
+cryptography and the checks; :func:`verified_context` then hands it to every client's
+transport. It is the very context httpx builds for ``verify=True`` (same function, same
+defaults, same environment variables), so nothing about certificate verification changes.
 """
 
 from __future__ import annotations
@@ -41,15 +41,19 @@ def _build() -> None:
 
     try:
         _context = httpx.create_ssl_context()
-    except Exception:  # a broken SSL_CERT_FILE: httpx raises it again where it always did
+    except Exception:  # a broken SSL_CERT_FILE: verified_context raises it in the caller
         _context = None
 
 
-def verified_context() -> ssl.SSLContext | bool:
-    """The prewarmed context (waiting for it if it is not ready), else ``True`` so that httpx
-    builds its own as usual."""
+def verified_context() -> ssl.SSLContext:
+    """The prewarmed context (waiting for it if it is not ready), else one built now and kept,
+    exactly as httpx builds it for ``verify=True``."""
+    global _context
     thread = _thread
-    if thread is None:
-        return True
-    thread.join()
-    return _context if _context is not None else True
+    if thread is not None:
+        thread.join()
+    if _context is None:
+        import httpx
+
+        _context = httpx.create_ssl_context()
+    return _context

@@ -25,8 +25,8 @@ from wizard.convex_probe_checks import (
     accepts_token_check,
     agreement,
     ask_token,
+    deployment_target,
 )
-from wizard.deployment_url import find_deployment_url
 from wizard.progress import StepState
 from wizard.report import ACCEPTED_PROBE_NOTE
 from wizard.verify import TokenVerdict
@@ -62,8 +62,7 @@ class AskConvex(Vertical):
         yield SafeStatic("", classes="ask-convex-answer")
 
     def on_mount(self) -> None:
-        project = self.wizard.session.project
-        url = find_deployment_url(project.env, project.root)
+        url = deployment_target(self.wizard.session)
         target = (f"Sends the pasted token to {url.value}/api/query ({url.source}) and shows "
                   "whether Convex itself accepts it; nothing is sent until you press it."
                   if url else NO_URL)
@@ -106,9 +105,7 @@ class AskConvex(Vertical):
         record = {**answer.to_dict(), "agrees_with_wizard": agrees}
         app = self.wizard
         app.progress.convex_answer = record
-        project = app.session.project
-        asked = ConvexReport(url=find_deployment_url(project.env, project.root), answer=answer,
-                             agrees=agrees)
+        asked = ConvexReport(url=deployment_target(app.session), answer=answer, agrees=agrees)
         app.remember_checks([accepts_token_check(app.session, asked, message.verdict)])
         if answer.status == ACCEPTED:
             app.mark("user-sync", StepState.VERIFIED, f"Convex accepted a token ({answer.url})")

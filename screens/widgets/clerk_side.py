@@ -16,16 +16,23 @@ from screens.dialogs.clerk_dialogs import CreateTemplateOffer, SecretKeyAgreemen
 from screens.widgets.checks import CheckList
 from screens.widgets.safe_static import SafeStatic
 from wizard.catalog import CATALOG
-from wizard.clerk_api import Fetched, JwtTemplate, convex_template_body, resolve_api_url
+from wizard.clerk_api import (
+    DEFAULT_API_URL,
+    Fetched,
+    JwtTemplate,
+    convex_template_body,
+    resolve_api_url,
+)
 from wizard.clerk_checks import (
     CLERK_CHECK_IDS,
     ClerkFindings,
-    api_url,
+    api_root,
     check_clerk,
     create_convex_template,
     describe_problem,
     find_secret_key,
 )
+from wizard.key_hosts import clerk_secret_key_credential
 from wizard.model import Check, Status
 from wizard.progress import StepState
 
@@ -72,7 +79,7 @@ class ClerkSidePanel(Vertical):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self.agreed = False
+        self.agreed_for: str | None = None  # the Backend API the user agreed to, this run
         self.offered = False
         self.busy = False
         self.findings: ClerkFindings | None = None
@@ -125,21 +132,29 @@ class ClerkSidePanel(Vertical):
             return
         if self.busy:
             return
-        if self.agreed:
+        wizard = self.wizard
+        api = api_root(wizard.session.project, wizard.options.destinations)
+        if self.agreed_for == api.value:
             self.start_check()
             return
-        base, _ = resolve_api_url(api_url(self.wizard.session.project))
+        base, _ = resolve_api_url(api.value)
+        credential = clerk_secret_key_credential(key.value, key.source,
+                                                 wizard.options.destinations)
         self.app.push_screen(
-            SecretKeyAgreement(redacted=key.redacted, source=key.source, api_url=base),
-            self._agreement_answered)
+            SecretKeyAgreement(redacted=key.redacted, source=key.source, api_url=base,
+                               api_source=api.source, foreign=not credential.admits(base)),
+            lambda yes: self._agreement_answered(yes, api.value))
 
-    def _agreement_answered(self, yes: bool | None) -> None:
+    def _agreement_answered(self, yes: bool | None, api_url: str) -> None:
         if not yes:
             self.query_one("#clerk-side-intro", SafeStatic).update(
                 "The secret key was not used; nothing was sent. Mark the dashboard steps done "
                 "by your word instead (d).")
             return
-        self.agreed = True
+        wizard = self.wizard
+        if api_url != DEFAULT_API_URL:  # the user saw this host named, and said yes to it
+            wizard.set_destinations(wizard.options.destinations.agree_clerk_api(api_url))
+        self.agreed_for = api_url
         self.start_check()
 
     def start_check(self) -> None:
@@ -154,7 +169,9 @@ class ClerkSidePanel(Vertical):
         try:
             findings = check_clerk(session.project, session.issuer,
                                    session.application_id.value, wizard.progress.path,
-                                   agreed=self.agreed, timeout=session.options.timeout)
+                                   agreed=self.agreed_for is not None,
+                                   destinations=session.options.destinations,
+                                   timeout=session.options.timeout)
         except Exception as exc:  # the checks should not raise; if they do, never crash
             findings = ClerkFindings([], path=wizard.progress.path)
             self.app.call_from_thread(self.wizard.engine_failed, "the Clerk checks", exc)
@@ -183,7 +200,7 @@ class ClerkSidePanel(Vertical):
     @on(Button.Pressed, "#clerk-side-create")
     def offer_template(self) -> None:
         session = self.wizard.session
-        base, _ = resolve_api_url(api_url(session.project))
+        base, _ = resolve_api_url(api_root(session.project, session.options.destinations).value)
         domains = self.findings.side.domains if self.findings and self.findings.side else []
         instance = ", ".join(d.host for d in domains) or "your instance"
         self.app.push_screen(CreateTemplateOffer(
@@ -204,6 +221,7 @@ class ClerkSidePanel(Vertical):
         session = self.wizard.session
         try:
             result = create_convex_template(session.project, session.application_id.value,
+                                            destinations=session.options.destinations,
                                             timeout=session.options.timeout)
         except Exception as exc:  # never crash the UI on an engine bug
             self.app.call_from_thread(self.wizard.engine_failed, "creating the template", exc)
