@@ -6,8 +6,9 @@ action), ``[link=…]``, ``$variables`` or an escape sequence. So a plain ``str`
 :class:`SafeStatic` is shown literally, with its control characters made visible, and styled
 text is built with :func:`styled`, whose template is fixed markup from this code base and whose
 values are inserted as literal, visible text. The screens use :class:`SafeStatic` instead of
-``Static`` (a test keeps it that way); the app's notifications and title go through
-:func:`literal` as well.
+``Static`` (a test keeps it that way); the app's notifications and title are made literal and
+visible in ``WizardApp.notify`` and ``WizardApp.format_title``, its text fields in
+``screens.widgets.safe_fields``.
 """
 
 from __future__ import annotations
