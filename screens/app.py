@@ -22,7 +22,9 @@ from textual import events, on, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
+from textual.content import Content
 from textual.message import Message
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Footer, Header
 
@@ -33,6 +35,7 @@ from wizard.catalog import CATALOG
 from wizard.key_hosts import Destinations
 from wizard.model import Check, Status
 from wizard.progress import Progress, StepState
+from wizard.safe_text import one_line, visible
 from wizard.step_texts import DASHBOARD_URL
 from wizard.steps import STEP_IDS, step_by_id
 
@@ -136,6 +139,7 @@ class WizardApp(App[int]):
         self.token_verdict: TokenVerdict | None = None
         self.start_notices: list[str] = []
         self.first_frame = threading.Event()  # the fetch waits for it (or FIRST_FRAME_WAIT)
+        self.crash: BaseException | None = None  # what stopped the app, for run_safely
 
     # -- layout ---------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -168,13 +172,11 @@ class WizardApp(App[int]):
 
     def _open_store(self) -> list[str]:
         """Load saved progress (or start over); the store scrubs the project's secrets."""
-        from wizard.convex_probe_checks import deploy_key_secrets
         from wizard.state import StateStore, recheck_on_resume
 
         notices: list[str] = []
         self.store = StateStore(self.session.project.root, self.state_dir,
-                                secrets=self.session.project.secret_values()
-                                + deploy_key_secrets(self.session))
+                                secrets=self.known_secrets())
         if self.restart:
             problem = self.store.restart()
             notices.append(problem or "Started over; the old progress was kept as a backup.")
@@ -186,6 +188,30 @@ class WizardApp(App[int]):
         if result.notice:
             notices.insert(0, result.notice)
         return notices
+
+    def known_secrets(self) -> list[str]:
+        """The values no file, log or screen may show: the project's secrets, the deploy key."""
+        from wizard.convex_probe_checks import deploy_key_secrets
+
+        return self.session.project.secret_values() + deploy_key_secrets(self.session)
+
+    # -- what reaches the screen --------------------------------------------------------------
+    def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
+               timeout: float | None = None, markup: bool = False) -> None:
+        """Every notification is literal text: messages carry paths, issuers' and Convex's
+        words and saved notes, so none is ever parsed as markup (``markup`` is ignored)."""
+        super().notify(visible(message), title=one_line(title), severity=severity,
+                       timeout=timeout, markup=False)
+
+    def format_title(self, title: str, sub_title: str) -> Content:
+        return super().format_title(one_line(title), one_line(sub_title))
+
+    def _handle_exception(self, error: Exception) -> None:
+        self.crash = error
+        super()._handle_exception(error)
+        # Textual would print the traceback with its local variables (a pasted token, a
+        # secret key) when it exits; run_safely prints one line and writes a scrubbed log.
+        self._exit_renderables.clear()
 
     # -- shared helpers the panes use --------------------------------------------------------
     def display_path(self, text: str) -> str:
@@ -451,7 +477,8 @@ class WizardApp(App[int]):
     def action_help(self) -> None:
         from screens.dialogs.help import HelpDialog
 
-        self.push_screen(HelpDialog())
+        if not isinstance(self.screen, HelpDialog):
+            self.push_screen(HelpDialog())
 
     def action_export(self) -> None:
         from wizard.report import export_markdown
@@ -534,6 +561,22 @@ def run_app(project_dir: Path | None, restart: bool = False,
         project_dir = root
     options = engine.Options(project_dir=project_dir, environ=dict(os.environ),
                              destinations=destinations or Destinations())
-    app = build_app(project_dir=project_dir, options=options, restart=restart)
-    result = app.run()
-    return result if isinstance(result, int) else 0
+    return run_safely(build_app(project_dir=project_dir, options=options, restart=restart))
+
+
+def run_safely(app: WizardApp) -> int:
+    """Run the wizard until it exits. An unexpected error never ends it silently: status 1,
+    one line on stderr, the scrubbed details in a log file under the state folder."""
+    result: object = None
+    try:
+        result = app.run()
+    except Exception as exc:  # raised outside Textual's loop (starting or stopping it)
+        app.crash = app.crash or exc
+    if app.crash is None:
+        return result if isinstance(result, int) else 0
+    from wizard.crash import report_crash
+
+    # The demo's state folder is deleted when it exits; its log goes to the usual one.
+    log_dir = None if app.demo is not None else app.state_dir
+    sys.stderr.write(report_crash("the wizard", app.crash, log_dir, app.known_secrets()) + "\n")
+    return 1

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar, cast
 
-from rich.markup import escape
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
-from textual.widgets import Static
 
+from screens.widgets.safe_static import SafeStatic, styled
 from wizard.step_texts import text_for
 from wizard.steps import STEP_IDS, step_by_id
 
@@ -36,12 +35,13 @@ class StepPane(VerticalScroll):
         text = text_for(self.step_id)
         number = STEP_IDS.index(self.step_id) + 1
         guide = f" · guide {step.guide}" if step.guide != "—" else ""
-        yield Static(f"STEP {number} OF {len(STEP_IDS)}{guide}", classes="step-kicker")
-        yield Static(escape(step.title), classes="step-title")
-        yield Static(escape(text.what), classes="step-what")
-        yield Static("[b]Why:[/] " + escape(text.why), classes="step-why")
+        yield SafeStatic(f"STEP {number} OF {len(STEP_IDS)}{guide}", classes="step-kicker")
+        yield SafeStatic(step.title, classes="step-title")
+        yield SafeStatic(text.what, classes="step-what")
+        yield SafeStatic(styled("[b]Why:[/] $why", why=text.why), classes="step-why")
         yield from self.compose_body()
-        yield Static("[b]Done when:[/] " + escape(text.done_when), classes="step-done-when")
+        yield SafeStatic(styled("[b]Done when:[/] $done", done=text.done_when),
+                         classes="step-done-when")
 
     def compose_body(self) -> ComposeResult:
         yield from ()

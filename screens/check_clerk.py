@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from rich.markup import escape
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal
-from textual.widgets import Button, Static
+from textual.widgets import Button
 
 from screens.base import StepPane
 from screens.widgets.copyable import Copyable
+from screens.widgets.safe_static import SafeStatic
 from wizard.step_texts import PATH_LABELS, clerk_console_snippet
 
 
@@ -17,9 +17,9 @@ class CheckClerkPane(StepPane):
     step_id = "check-clerk"
 
     def compose_body(self) -> ComposeResult:
-        yield Static("", id="clerk-path", classes="section-title")
+        yield SafeStatic("", id="clerk-path", classes="section-title")
         yield Copyable(clerk_console_snippet(None), id="clerk-snippet")
-        yield Static("Expected: Clerk loaded: true user: user_… and then a long token "
+        yield SafeStatic("Expected: Clerk loaded: true user: user_… and then a long token "
                      "(eyJ…). Copy that token for the next step.", classes="muted")
         with Horizontal(classes="buttons"):
             yield Button("Done (d)", id="clerk-done", classes="done-button")
@@ -29,7 +29,7 @@ class CheckClerkPane(StepPane):
             return
         path = self.wizard.progress.path
         label = PATH_LABELS[path] if path else "no path chosen yet (showing the template)"
-        self.query_one("#clerk-path", Static).update(f"Console snippet for: {escape(label)}")
+        self.query_one("#clerk-path", SafeStatic).update(f"Console snippet for: {label}")
         self.query_one("#clerk-snippet", Copyable).set_text(clerk_console_snippet(path))
 
 

@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import json
 
-from rich.markup import escape
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal
-from textual.widgets import Button, Static, TextArea
+from textual.widgets import Button, TextArea
 
 from screens.base import StepPane
 from screens.widgets.ask_convex import AskConvex
 from screens.widgets.checks import CheckList
 from screens.widgets.copyable import Copyable
 from screens.widgets.expiry import ExpiryTicker
+from screens.widgets.safe_fields import SafeTextArea
+from screens.widgets.safe_static import SafeStatic, styled
 from wizard.step_texts import token_snippet
 from wizard.token import normalize_pasted
 from wizard.verify import TokenVerdict
@@ -25,23 +26,23 @@ class CheckTokenPane(StepPane):
 
     def compose_body(self) -> ComposeResult:
         app = self.wizard
-        yield Static("Get a token in the browser console:", classes="section-title")
+        yield SafeStatic("Get a token in the browser console:", classes="section-title")
         yield Copyable(token_snippet(app.progress.path), id="token-snippet")
         if app.demo is not None:
-            yield Static("Demo: no browser needed, use a sample token", classes="section-title")
+            yield SafeStatic("Demo: no browser needed, use a sample token", classes="section-title")
             with Horizontal(id="samples", classes="buttons"):
                 for name, label in app.demo.sample_labels():
                     yield Button(label, id=f"sample-{name}", classes="sample-button",
                                  compact=True)
-        yield Static("Paste the token here (it stays in memory, never saved):",
+        yield SafeStatic("Paste the token here (it stays in memory, never saved):",
                      classes="section-title")
-        yield TextArea(id="token-input", soft_wrap=True, show_line_numbers=False)
-        yield Static("", id="token-verdict", classes="verdict")
+        yield SafeTextArea(id="token-input", soft_wrap=True, show_line_numbers=False)
+        yield SafeStatic("", id="token-verdict", classes="verdict")
         yield ExpiryTicker(app.clock, lambda: token_snippet(self.wizard.progress.path),
                            id="token-expiry")
         yield CheckList(id="token-checks", shorten=app.home_prefix)
         yield AskConvex(self.current_token, id="ask-convex-token")
-        yield Static("", id="token-claims", classes="claims")
+        yield SafeStatic("", id="token-claims", classes="claims")
 
     def refresh_view(self) -> None:
         if not self.ready:
@@ -71,9 +72,9 @@ class CheckTokenPane(StepPane):
         self.show(self.wizard.verify(token) if token else None)
 
     def show(self, verdict: TokenVerdict | None) -> None:
-        headline = self.query_one("#token-verdict", Static)
+        headline = self.query_one("#token-verdict", SafeStatic)
         ticker = self.query_one("#token-expiry", ExpiryTicker)
-        claims_box = self.query_one("#token-claims", Static)
+        claims_box = self.query_one("#token-claims", SafeStatic)
         checks = self.query_one("#token-checks", CheckList)
         if verdict is None:
             headline.update("")
@@ -84,23 +85,24 @@ class CheckTokenPane(StepPane):
             return
         kind = verdict.kind.description if verdict.kind else "unknown"
         if verdict.verified:
-            headline.update(f"[b]✔ Verified[/]: Convex would accept this token — {escape(kind)}.")
+            headline.update(styled("[b]✔ Verified[/]: Convex would accept this token — $kind.",
+                                   kind=kind))
             headline.set_classes("verdict -ok")
         else:
             failed = sum(1 for c in verdict.checks if c.failed)
             waiting = self.wizard.fetching and self.wizard.session.keys is None
             extra = " (the issuer's keys are still being fetched; it is re-checked when they "\
                     "arrive)" if waiting else ""
-            headline.update(f"[b]✖ Not accepted[/]: {failed} check(s) fail — {escape(kind)}."
-                            + extra)
+            headline.update(styled(f"[b]✖ Not accepted[/]: {failed} check(s) fail — $kind.$extra",
+                                   kind=kind, extra=extra))
             headline.set_classes("verdict -bad")
         exp = verdict.claims.get("exp")
         ticker.set_exp(float(exp) if isinstance(exp, (int, float)) else None)
         checks.show(verdict.checks)
-        shown = {"header": verdict.header, "claims": verdict.claims}
-        claims_box.update("[b]Decoded (the signature is never shown)[/]\n"
-                          + escape(json.dumps(shown, indent=2, ensure_ascii=False,
-                                              default=str)))
+        decoded = verdict.to_dict()
+        shown = {"header": decoded["header"], "claims": decoded["claims"]}
+        claims_box.update(styled("[b]Decoded (the signature is never shown)[/]\n$decoded",
+                                 decoded=json.dumps(shown, indent=2, ensure_ascii=False)))
 
     @on(Button.Pressed, ".sample-button")
     def sample(self, event: Button.Pressed) -> None:

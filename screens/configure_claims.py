@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from rich.markup import escape
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal
-from textual.widgets import Button, Static
+from textual.widgets import Button
 
 from screens.base import StepPane
 from screens.widgets.copyable import Copyable
+from screens.widgets.safe_static import SafeStatic
 from wizard.step_texts import (
     CLAIMS_BY_PATH,
     CLAIMS_NOTES,
@@ -23,11 +23,11 @@ class ConfigureClaimsPane(StepPane):
     step_id = "configure-claims"
 
     def compose_body(self) -> ComposeResult:
-        yield Static(escape(GUIDE_MISTAKE_WARNING), id="guide-warning", classes="warning")
-        yield Static("", id="claims-heading", classes="section-title")
+        yield SafeStatic(GUIDE_MISTAKE_WARNING, id="guide-warning", classes="warning")
+        yield SafeStatic("", id="claims-heading", classes="section-title")
         yield Copyable(CLAIMS_BY_PATH["template"], id="claims")
-        yield Static("", id="claims-note", classes="muted")
-        yield Static(escape(LIFETIME_ADVICE), id="lifetime", classes="callout")
+        yield SafeStatic("", id="claims-note", classes="muted")
+        yield SafeStatic(LIFETIME_ADVICE, id="lifetime", classes="callout")
         with Horizontal(classes="buttons"):
             yield Button("Done (d)", id="claims-done", classes="done-button")
 
@@ -36,10 +36,10 @@ class ConfigureClaimsPane(StepPane):
             return
         path = self.wizard.progress.path or "template"
         chosen = "" if self.wizard.progress.path else " (no path chosen yet: showing the template)"
-        self.query_one("#claims-heading", Static).update(
-            f"Claims for: {escape(PATH_LABELS[path])}{chosen}")
+        self.query_one("#claims-heading", SafeStatic).update(
+            f"Claims for: {PATH_LABELS[path]}{chosen}")
         self.query_one("#claims", Copyable).set_text(CLAIMS_BY_PATH[path])
-        self.query_one("#claims-note", Static).update(escape(CLAIMS_NOTES[path]))
+        self.query_one("#claims-note", SafeStatic).update(CLAIMS_NOTES[path])
 
 
     @on(Button.Pressed, "#claims-done")

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from rich.markup import escape
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal
-from textual.widgets import Button, RadioButton, RadioSet, Static
+from textual.content import Content
+from textual.widgets import Button, RadioButton, RadioSet
 
 from screens.base import StepPane
 from screens.widgets.clerk_side import ClerkSidePanel
+from screens.widgets.safe_static import SafeStatic, styled
 from wizard.step_texts import PATH_LABELS, PATH_SUMMARIES, PATHS
 
 
@@ -21,7 +22,7 @@ class CreateTemplatePane(StepPane):
             for path in PATHS:
                 yield RadioButton(PATH_LABELS[path], id=f"path-{path}",
                                   value=self.wizard.progress.path == path)
-        yield Static("", id="path-summary", classes="callout")
+        yield SafeStatic("", id="path-summary", classes="callout")
         with Horizontal(classes="buttons"):
             yield Button("Done (d)", id="template-done", classes="done-button")
         yield ClerkSidePanel(id="clerk-side")  # verified through Clerk's Backend API
@@ -31,18 +32,22 @@ class CreateTemplatePane(StepPane):
             return
         path = self.wizard.progress.path
         if path is None:
-            text = "\n\n".join(f"[b]{escape(PATH_LABELS[p])}[/]\n{escape(PATH_SUMMARIES[p])}"
-                               for p in PATHS)
-            text += "\n\n[i]Choose one above; later steps show what fits it.[/]"
+            text = Content("\n\n").join([*(self._summary(p) for p in PATHS), styled(
+                "[i]Choose one above; later steps show what fits it.[/]")])
         else:
-            text = f"[b]{escape(PATH_LABELS[path])}[/]\n{escape(PATH_SUMMARIES[path])}"
-        self.query_one("#path-summary", Static).update(text)
+            text = self._summary(path)
+        self.query_one("#path-summary", SafeStatic).update(text)
         for candidate in PATHS:
             button = self.query_one(f"#path-{candidate}", RadioButton)
             if button.value != (candidate == path):
                 with button.prevent(RadioButton.Changed):
                     button.value = candidate == path
 
+
+    @staticmethod
+    def _summary(path: str) -> Content:
+        return styled("[b]$label[/]\n$summary", label=PATH_LABELS[path],
+                      summary=PATH_SUMMARIES[path])
 
     @on(RadioSet.Changed, "#path-choice")
     def chose(self, event: RadioSet.Changed) -> None:

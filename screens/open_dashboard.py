@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from rich.markup import escape
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal
-from textual.widgets import Button, Static
+from textual.widgets import Button
 
 from screens.base import StepPane
+from screens.widgets.safe_static import SafeStatic, Shown, styled
 from wizard.step_texts import DASHBOARD_URL, dashboard_hint
 
 
@@ -16,25 +16,23 @@ class OpenDashboardPane(StepPane):
     step_id = "open-dashboard"
 
     def compose_body(self) -> ComposeResult:
-        yield Static("", id="dashboard-app", classes="callout")
+        yield SafeStatic("", id="dashboard-app", classes="callout")
         with Horizontal(classes="buttons"):
             yield Button("Open the dashboard (o)", id="open-dashboard-button",
                          variant="primary")
             yield Button("Done (d)", id="dashboard-done", classes="done-button")
-        yield Static(f"URL: {DASHBOARD_URL}", classes="muted")
+        yield SafeStatic(f"URL: {DASHBOARD_URL}", classes="muted")
 
     def refresh_view(self) -> None:
         if not self.ready:
             return
         key = self.wizard.session.project.key
         host = key.frontend_api if key else None
-        text = dashboard_hint(host)
+        text: Shown = dashboard_hint(host)
         if key is not None:
-            text = f"[b]Frontend API host: {escape(key.frontend_api)}[/] " \
-                   f"({key.instance_type} instance)\n{escape(text)}"
-        else:
-            text = escape(text)
-        self.query_one("#dashboard-app", Static).update(text)
+            text = styled("[b]Frontend API host: $host[/] ($kind instance)\n$hint",
+                          host=key.frontend_api, kind=key.instance_type, hint=text)
+        self.query_one("#dashboard-app", SafeStatic).update(text)
 
 
     @on(Button.Pressed, "#open-dashboard-button")

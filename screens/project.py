@@ -2,27 +2,27 @@
 
 from __future__ import annotations
 
-from rich.markup import escape
 from textual.app import ComposeResult
-from textual.widgets import Static
+from textual.content import Content
 
 from screens.base import StepPane
 from screens.widgets.checks import CheckList
+from screens.widgets.safe_static import SafeStatic, styled
 
 
-def _fact(name: str, value: str) -> str:
-    return f"[b]{name:<16}[/]{escape(value)}"
+def _fact(name: str, value: str) -> Content:
+    return styled("[b]$name[/]$value", name=f"{name:<16}", value=value)
 
 
 class ProjectPane(StepPane):
     step_id = "project"
 
     def compose_body(self) -> ComposeResult:
-        yield Static("", id="project-facts", classes="facts")
-        yield Static("Checks", classes="section-title")
+        yield SafeStatic("", id="project-facts", classes="facts")
+        yield SafeStatic("Checks", classes="section-title")
         yield CheckList(id="project-checks", shorten=self.wizard.home_prefix)
 
-    def facts(self) -> list[str]:
+    def facts(self) -> list[Content]:
         app = self.wizard
         session = app.session
         project = session.project
@@ -73,6 +73,6 @@ class ProjectPane(StepPane):
     def refresh_view(self) -> None:
         if not self.ready:
             return
-        self.query_one("#project-facts", Static).update("\n".join(self.facts()))
+        self.query_one("#project-facts", SafeStatic).update(Content("\n").join(self.facts()))
         self.query_one("#project-checks", CheckList).show(self.wizard.session.project_checks())
 

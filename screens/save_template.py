@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from rich.markup import escape
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal
-from textual.widgets import Button, Static
+from textual.widgets import Button
 
 from screens.base import StepPane
+from screens.widgets.safe_static import SafeStatic
 from wizard.step_texts import SAVE_CHECKLIST
 
 
@@ -16,7 +16,7 @@ class SaveTemplatePane(StepPane):
     step_id = "save-template"
 
     def compose_body(self) -> ComposeResult:
-        yield Static("", id="save-checklist", classes="callout")
+        yield SafeStatic("", id="save-checklist", classes="callout")
         with Horizontal(classes="buttons"):
             yield Button("Saved: done (d)", id="save-done", classes="done-button")
 
@@ -24,8 +24,8 @@ class SaveTemplatePane(StepPane):
         if not self.ready:
             return
         path = self.wizard.progress.path or "template"
-        lines = [f"☐ {escape(item)}" for item in SAVE_CHECKLIST[path]]
-        self.query_one("#save-checklist", Static).update("\n".join(lines))
+        lines = [f"☐ {item}" for item in SAVE_CHECKLIST[path]]
+        self.query_one("#save-checklist", SafeStatic).update("\n".join(lines))
 
 
     @on(Button.Pressed, "#save-done")

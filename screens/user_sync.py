@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from rich.markup import escape
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal
-from textual.widgets import Button, Input, Static
+from textual.widgets import Button, Input
 
 from screens.base import StepPane
 from screens.widgets.ask_convex import AskConvex
+from screens.widgets.safe_fields import SafeInput
+from screens.widgets.safe_static import SafeStatic, styled
 from wizard.diagnose import diagnose
 from wizard.progress import StepState
 from wizard.step_texts import TROUBLESHOOT_HINT, USER_SYNC_SUCCESS
@@ -22,14 +23,14 @@ class UserSyncPane(StepPane):
     revisit_step: str | None = None  # the step the last diagnosis points at
 
     def compose_body(self) -> ComposeResult:
-        success = "\n".join(f"✔ {escape(line)}" for line in USER_SYNC_SUCCESS)
-        yield Static("What success looks like", classes="section-title")
-        yield Static(success, id="success", classes="callout")
+        success = "\n".join(f"✔ {line}" for line in USER_SYNC_SUCCESS)
+        yield SafeStatic("What success looks like", classes="section-title")
+        yield SafeStatic(success, id="success", classes="callout")
         yield AskConvex(self._pasted_token, id="ask-convex-sync")
-        yield Static("Troubleshooting", classes="section-title")
-        yield Static(escape(TROUBLESHOOT_HINT), classes="muted")
-        yield Input(placeholder="Paste an error line…", id="log-line")
-        yield Static("", id="diagnosis", classes="diagnosis")
+        yield SafeStatic("Troubleshooting", classes="section-title")
+        yield SafeStatic(TROUBLESHOOT_HINT, classes="muted")
+        yield SafeInput(placeholder="Paste an error line…", id="log-line")
+        yield SafeStatic("", id="diagnosis", classes="diagnosis")
         with Horizontal(classes="buttons"):
             yield Button("It works: done (d)", id="sync-done", classes="done-button")
             yield Button("Revisit the step", id="revisit", disabled=True)
@@ -51,19 +52,19 @@ class UserSyncPane(StepPane):
         app = self.wizard
         issuer = app.session.issuer.value.strip() if app.session.issuer else None
         found = diagnose(event.value, issuer=issuer, issuer_var=app.session.project.issuer_var)
-        box = self.query_one("#diagnosis", Static)
+        box = self.query_one("#diagnosis", SafeStatic)
         revisit = self.query_one("#revisit", Button)
         self.revisit_step = None
         if found is None:
-            box.update("[dim]Not a message the wizard knows. Paste the whole line, as printed."
-                       "[/]" if event.value.strip() else "")
+            box.update(styled("[dim]Not a message the wizard knows. Paste the whole line, as "
+                              "printed.[/]") if event.value.strip() else "")
             revisit.disabled = True
             return
         number = STEP_IDS.index(found.step) + 1
         title = step_by_id(found.step).title
-        box.update(f"[b]{escape(found.title)}[/]\n{escape(found.explanation)}\n\n"
-                   f"[b]Fix:[/] {escape(found.fix)}\n[b]Revisit:[/] step {number}, "
-                   f"{escape(title)}")
+        box.update(styled("[b]$title[/]\n$explanation\n\n[b]Fix:[/] $fix\n[b]Revisit:[/] "
+                          f"step {number}, $step", title=found.title,
+                          explanation=found.explanation, fix=found.fix, step=title))
         self.revisit_step = found.step
         self.call_after_refresh(revisit.scroll_visible, animate=False)
         revisit.disabled = found.step == self.step_id

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from rich.markup import escape
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal
-from textual.widgets import Button, LoadingIndicator, Static
+from textual.content import Content
+from textual.widgets import Button, LoadingIndicator
 
 from screens.base import StepPane
 from screens.widgets.checks import CheckList
 from screens.widgets.copyable import Copyable
 from screens.widgets.deploy_key_consent import DeployKeyConsent
+from screens.widgets.safe_static import SafeStatic, Shown, styled
 
 
 class VerifyConfigPane(StepPane):
@@ -20,12 +21,12 @@ class VerifyConfigPane(StepPane):
     def compose_body(self) -> ComposeResult:
         with Horizontal(id="fetch-status-bar"):
             yield LoadingIndicator(id="fetch-spinner")
-            yield Static("", id="fetch-status")
-        yield Static("", id="issuer-keys", classes="facts")
-        yield Static("Checks", classes="section-title")
+            yield SafeStatic("", id="fetch-status")
+        yield SafeStatic("", id="issuer-keys", classes="facts")
+        yield SafeStatic("Checks", classes="section-title")
         yield CheckList(id="config-checks", shorten=self.wizard.home_prefix)
         yield DeployKeyConsent(id="deploy-key-consent")
-        yield Static("Fixes to copy", id="fixes-title", classes="section-title")
+        yield SafeStatic("Fixes to copy", id="fixes-title", classes="section-title")
         yield Copyable("", label="Copy fixes", id="config-fixes")
         with Horizontal(classes="buttons"):
             yield Button("Re-run checks (r)", id="rerun-button", variant="primary")
@@ -43,23 +44,26 @@ class VerifyConfigPane(StepPane):
         self.query_one("#fetch-spinner").display = fetching
         issuer = app.session.issuer
         issuer_text = issuer.value.strip() if issuer else "(no issuer)"
+        status: Shown
         if fetching:
             status = f"Fetching the discovery document and keys of {issuer_text}…"
         elif app.fetch_error:
-            status = f"[red]The fetch failed: {escape(app.fetch_error)}[/]"
+            status = styled("[red]The fetch failed: $error[/]", error=app.fetch_error)
         else:
-            status = f"Fetched from {escape(issuer_text)}."
-        self.query_one("#fetch-status", Static).update(status)
+            status = f"Fetched from {issuer_text}."
+        self.query_one("#fetch-status", SafeStatic).update(status)
         keys = app.session.keys
+        text: Shown
         if keys is not None and keys.keys and not fetching:
-            rows = [f"[b]kid[/] {escape(k.kid or '(none)')}  [b]alg[/] {k.alg}  [b]kty[/] {k.kty}"
-                    for k in keys.keys]
-            text = "[b]Signing keys[/] (" + escape(keys.jwks_uri or "") + ")\n" + "\n".join(rows)
+            rows = [styled("[b]kid[/] $kid  [b]alg[/] $alg  [b]kty[/] $kty",
+                           kid=k.kid or "(none)", alg=k.alg, kty=k.kty) for k in keys.keys]
+            text = Content("\n").join([styled("[b]Signing keys[/] ($uri)",
+                                               uri=keys.jwks_uri or ""), *rows])
         elif fetching:
             text = ""
         else:
-            text = "[b]Signing keys[/] none fetched"
-        self.query_one("#issuer-keys", Static).update(text)
+            text = styled("[b]Signing keys[/] none fetched")
+        self.query_one("#issuer-keys", SafeStatic).update(text)
         checks = [] if fetching else app.config_results
         self.query_one("#config-checks", CheckList).show(checks)
         self.query_one(DeployKeyConsent).refresh_view()

@@ -341,7 +341,7 @@ def test_markdown_cells_cannot_break_the_table() -> None:
     assert md_cell("a|b") == "a\\|b"
     assert md_cell("line1\nline2") == "line1<br>line2"
     assert md_cell("<issuer>/x & y") == "&lt;issuer&gt;/x &amp; y"
-    assert md_cell(["convex", 1]) == '["convex", 1]'
+    assert md_cell(["convex", 1]) == '\\["convex", 1\\]'  # brackets never start a link
     assert md_cell(None) == "null"
 
 
@@ -426,7 +426,7 @@ def test_convex_answer_and_saved_clerk_checks_in_both_formats(
     markdown = run_report(root, "md", tmp_path / "convex.md")
     assert isinstance(markdown, str)
     assert "## Convex's answer" in markdown
-    assert "**❌ Convex rejected the token** (https://happy-otter-123.convex.cloud, " \
+    assert "**❌ Convex rejected the token** (`https://happy-otter-123.convex.cloud`, " \
         "2027-01-15 07:59 UTC)." in markdown
     assert "| Code | NoAuthProvider |" in markdown
     assert "| Agrees with the wizard's checks | **no**: a rule differs" in markdown

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import pytest
-from textual.widgets import Button, Input, RadioButton, Static, TextArea
+from textual.widgets import Button, Input, RadioButton, Static
 
 from screens.app import WizardApp, build_app
 from screens.widgets.checks import CheckRow
@@ -14,7 +13,7 @@ from screens.widgets.copyable import Copyable
 from screens.widgets.expiry import ExpiryTicker
 from tests.conftest import NOW, SECRET_KEY, WEBHOOK_SECRET, MakeProject
 from tests.test_diagnose import CASES
-from tests.ui_support import make_app, settle
+from tests.ui_support import make_app, paste_token, settle
 from wizard.engine import Options
 from wizard.local_issuer import LocalIssuer
 from wizard.progress import StepState
@@ -24,13 +23,6 @@ SIZE = (120, 40)
 
 def text_of(app: WizardApp, selector: str) -> str:
     return str(app.query_one(selector, Static).content)
-
-
-async def paste_token(app: WizardApp, pilot: Any, token: str) -> None:
-    app.go_to("check-token")
-    await pilot.pause()
-    app.query_one("#token-input", TextArea).text = token
-    await pilot.pause()
 
 
 def rows(app: WizardApp, check_id: str) -> list[CheckRow]:

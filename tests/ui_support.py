@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from textual.widgets import TextArea
+
 from screens.app import WizardApp, build_app
 from tests.conftest import NOW
 from wizard.engine import Options
@@ -25,6 +27,14 @@ def make_app(project: Path, state_dir: Path, **kwargs: Any) -> WizardApp:
                      options=Options(project_dir=project, environ={}, timeout=5,
                                      destinations=destinations),
                      clock=kwargs.pop("clock", lambda: float(NOW)), browser=browser, **kwargs)
+
+
+async def paste_token(app: WizardApp, pilot: Any, token: str) -> None:
+    """Paste ``token`` into the check-token step's box (it is checked as it changes)."""
+    app.go_to("check-token")
+    await pilot.pause()
+    app.query_one("#token-input", TextArea).text = token
+    await pilot.pause()
 
 
 async def settle(app: WizardApp, pilot: Any) -> None:

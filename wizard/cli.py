@@ -1,13 +1,14 @@
 """``convex-auth-wizard``: the wizard, and the headless ``check``, ``report``, ``demo``, ``reset``.
 
 Heavy modules (Textual, the UI) are imported only on the interactive paths, so ``check`` and
-``report`` start fast.
+``report`` start fast. Whatever a command prints goes through a guarded stdout and stderr
+(``wizard.safe_text``): no control character from data reaches the terminal, and a usage error
+never repeats a token or a key that was typed.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import math
 import os
 import sys
@@ -16,6 +17,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 from wizard import __version__
+from wizard.redaction import scrub_usage
+from wizard.safe_text import guarded_output, json_text, one_line
 
 if TYPE_CHECKING:
     from wizard.key_hosts import Destinations
@@ -214,12 +217,14 @@ def run_check(args: argparse.Namespace) -> int:
     )
     verdict = run_checks(options, token)
     if args.json:
-        text = json.dumps(verdict.to_json(), indent=2, ensure_ascii=False)
-        sys.stdout.write(verdict.scrub(text) + "\n")
-    else:
-        from wizard.render import render_human
+        from wizard.redaction import scrub_data
 
-        sys.stdout.write(render_human(verdict, sys.stdout))
+        document = scrub_data(verdict.to_json(), verdict.secrets())
+        sys.stdout.write(verdict.scrub(json_text(document)) + "\n")
+    else:
+        from wizard.render import write_human
+
+        write_human(verdict, sys.stdout)
     return EXIT_OK if verdict.ok else EXIT_FAILED
 
 
@@ -253,12 +258,17 @@ _COMMANDS = {"check": run_check, "report": run_report, "reset": run_reset, "demo
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    with guarded_output():
+        return _run(argv)
+
+
+def _run(argv: Sequence[str] | None) -> int:
     try:
         args = build_parser().parse_args(argv)
         handler = _COMMANDS.get(args.command or "", run_wizard)
         return handler(args)
     except UsageError as exc:
-        sys.stderr.write(f"{PROG}: error: {exc}\n")
+        sys.stderr.write(f"{PROG}: error: {one_line(scrub_usage(str(exc)))}\n")
         return EXIT_USAGE
     except KeyboardInterrupt:
         sys.stderr.write(f"{PROG}: interrupted\n")
@@ -266,8 +276,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         return EXIT_FAILED
     except Exception as exc:  # the last line of defence: one line, never a traceback
-        from wizard.redaction import scrub
+        from wizard.crash import report_crash
 
-        sys.stderr.write(f"{PROG}: error: unexpected {type(exc).__name__}: "
-                         f"{scrub(str(exc))[:300]}\n")
+        sys.stderr.write(report_crash("the command", exc) + "\n")
         return EXIT_FAILED

@@ -177,14 +177,15 @@ def _cleanup_on_hangup() -> Iterator[None]:
 def run_demo(notice: str | None = None,
              runner: Callable[[WizardApp], object] | None = None) -> int:
     """Run the wizard on the demo; ``runner`` replaces ``app.run()`` (tests drive it)."""
-    from screens.app import build_app
+    from screens.app import build_app, run_safely
 
+    status = 0
     with _cleanup_on_hangup(), open_demo() as ctx:
         message = demo_notice(ctx) if notice is None else notice + " " + demo_notice(ctx)
         app = build_app(project_dir=ctx.project_dir, state_dir=ctx.state_dir,
                         options=ctx.options(), demo=ctx, notice=message)
         if runner is None:
-            app.run()
+            status = run_safely(app)
         else:
             runner(app)
-    return 0
+    return status

@@ -8,6 +8,8 @@ from typing import Any
 
 SECRET_PREFIXES: tuple[str, ...] = ("sk_test_", "sk_live_", "sk_", "whsec_")
 _SECRET_RE = re.compile(r"\b(?:sk_(?:test|live)_|whsec_)[A-Za-z0-9+/=]{10,}")
+# A Convex deploy key: ``<kind>:<deployment or team:project>|<secret>``.
+_DEPLOY_KEY_RE = re.compile(r"\b(?:dev|prod|preview|project):[A-Za-z0-9_:-]+\|[A-Za-z0-9+/=_-]{16,}")
 _SECRET_NAME_RE = re.compile(r"(SECRET|PRIVATE|PASSWORD|TOKEN|DEPLOY_KEY|ADMIN_KEY)", re.I)
 
 
@@ -41,7 +43,23 @@ def scrub(text: str, secrets: Iterable[str] = ()) -> str:
     for secret in secrets:
         if secret and len(secret) >= 8:
             text = text.replace(secret, redact(secret))
+    text = _DEPLOY_KEY_RE.sub(lambda m: m.group(0).split("|", 1)[0] + "|…", text)
     return _SECRET_RE.sub(lambda m: redact(m.group(0)), text)
+
+
+# What a mistyped command line may echo: part of a token (a header alone, a token cut short),
+# or any long opaque value (a key, a signature) that a usage error has no need to repeat.
+_TOKEN_PART_RE = re.compile(r"eyJ[A-Za-z0-9_-]{8,}(?:\.[A-Za-z0-9_-]*)*")
+_OPAQUE_RE = re.compile(r"[A-Za-z0-9_+=-]{32,}")
+VALUE_REMOVED = "[value removed]"
+
+
+def scrub_usage(text: str) -> str:
+    """:func:`scrub`, and also whatever in a usage error could be (part of) a token or a key:
+    the message says which option was wrong, never what was typed for it."""
+    text = scrub(text)
+    text = _TOKEN_PART_RE.sub(TOKEN_REMOVED, text)
+    return _OPAQUE_RE.sub(VALUE_REMOVED, text)
 
 
 def scrub_data(value: Any, secrets: Iterable[str] = ()) -> Any:

@@ -6,10 +6,14 @@ import os
 import shutil
 import sys
 import textwrap
+from collections.abc import Callable
+from functools import partial
 from typing import TextIO
 
 from wizard.engine import Verdict
 from wizard.model import Check, Status
+from wizard.redaction import scrub as scrub_text
+from wizard.safe_text import MAX_DETAIL, clip, one_line, visible, write_styled
 from wizard.verify import describe_route
 
 _SYMBOL = {Status.PASS: "✓", Status.FAIL: "✗", Status.WARN: "!", Status.SKIP: "-"}
@@ -24,13 +28,27 @@ def use_color(stream: TextIO) -> bool:
     return bool(isatty and isatty())
 
 
-def _paint(text: str, code: str, color: bool) -> str:
-    return f"\x1b[{code}m{text}\x1b[0m" if color else text
+# A line is a list of (text, SGR code) pieces; "" means no colour. The text of every piece is
+# data until _emit makes it visible, and _emit is the only place colour codes are added.
+Piece = tuple[str, str]
+Line = list[Piece]
+
+
+def _emit(lines: list[Line], color: bool, scrub: Callable[[str], str]) -> str:
+    out = []
+    for line in lines:
+        parts = []
+        for text, code in line:
+            shown = one_line(scrub(text))
+            parts.append(f"\x1b[{code}m{shown}\x1b[0m" if color and code else shown)
+        out.append("".join(parts))
+    return "\n".join(out) + "\n"
 
 
 def _wrap(text: str, indent: str, width: int) -> list[str]:
     lines: list[str] = []
-    for paragraph in text.splitlines() or [""]:
+    # Split on line feeds only: the other characters str.splitlines breaks at are shown.
+    for paragraph in visible(clip(text, MAX_DETAIL)).split("\n"):
         lines.extend(textwrap.wrap(paragraph, width=max(40, width - len(indent)),
                                    break_long_words=False, break_on_hyphens=False) or [""])
     return [indent + line for line in lines]
@@ -72,41 +90,51 @@ def _grouped(checks: list[Check]) -> list[tuple[str, Check]]:
     return rows
 
 
-def _row(label: str, check: Check, id_width: int, width: int, color: bool) -> list[str]:
-    symbol = _paint(_SYMBOL[check.status], _COLOR[check.status], color)
-    head = f" {symbol} {label.ljust(id_width)}  "
-    body = _wrap(check.detail, " " * (id_width + 5), width)
-    lines = [head + body[0].lstrip(), *body[1:]]
+def _row(label: str, check: Check, id_width: int, width: int,
+         scrub: Callable[[str], str]) -> list[Line]:
+    indent = " " * (id_width + 5)
+    body = _wrap(scrub(check.detail), indent, width)
+    lines: list[Line] = [[(" ", ""), (_SYMBOL[check.status], _COLOR[check.status]),
+                          (f" {label.ljust(id_width)}  {body[0].lstrip()}", "")]]
+    lines += [[(text, "")] for text in body[1:]]
     if check.status in (Status.FAIL, Status.WARN) and check.fix:
-        fix_lines = _wrap(check.fix, " " * (id_width + 5) + "  ", width)
-        fix_lines[0] = " " * (id_width + 5) + _paint("fix: ", "1", color) + fix_lines[0].lstrip()
-        lines += fix_lines
+        fix_lines = _wrap(scrub(check.fix), indent + "  ", width)
+        lines.append([(indent, ""), ("fix: ", "1"), (fix_lines[0].lstrip(), "")])
+        lines += [[(text, "")] for text in fix_lines[1:]]
     return lines
 
 
-def render_human(verdict: Verdict, stream: TextIO | None = None) -> str:
-    out = stream or sys.stdout
-    color = use_color(out)
-    width = min(shutil.get_terminal_size((100, 24)).columns, 120)
+def _facts(verdict: Verdict) -> list[Line]:
     session, project = verdict.session, verdict.session.project
-    lines = [f"convex-auth-wizard check: {project.root}"]
+    facts = [f"convex-auth-wizard check: {project.root}"]
     if session.issuer:
-        lines.append(f"  issuer          {session.issuer.value}  ({session.issuer.source})")
-    lines.append(f"  application ID  {session.application_id.value}  "
+        facts.append(f"  issuer          {session.issuer.value}  ({session.issuer.source})")
+    facts.append(f"  application ID  {session.application_id.value}  "
                  f"({session.application_id.source})")
     if project.key and project.publishable_key:
-        lines.append(f"  publishable key {project.key.instance_type}, {project.key.frontend_api}"
+        facts.append(f"  publishable key {project.key.instance_type}, {project.key.frontend_api}"
                      f"  ({project.publishable_key.source})")
     if verdict.token is not None and verdict.token.kind is not None:
-        lines.append(f"  token           {verdict.token.kind.kind}: "
+        facts.append(f"  token           {verdict.token.kind.kind}: "
                      f"{verdict.token.kind.description}")
-        lines.append(f"  route           {describe_route(verdict.token.route)}")
-    lines.append("")
+        facts.append(f"  route           {describe_route(verdict.token.route)}")
+    return [[(fact, "")] for fact in facts]
+
+
+def render_human(verdict: Verdict, stream: TextIO | None = None) -> str:
+    """The report as text, coloured when ``stream`` is a terminal. Every character of data
+    in it is visible: no value can move the cursor, set a colour or write the clipboard."""
+    color = use_color(stream or sys.stdout)
+    scrub = partial(scrub_text, secrets=verdict.secrets())
+    width = min(shutil.get_terminal_size((100, 24)).columns, 120)
+    lines = [*_facts(verdict), []]
     rows = _grouped(verdict.checks)
     id_width = max(len(label) for label, _ in rows)
     for label, check in rows:
-        lines += _row(label, check, id_width, width, color)
-    lines.append("")
-    line = verdict_line(verdict)
-    lines.append(_paint(line, "1;32" if verdict.ok else "1;31", color))
-    return verdict.scrub("\n".join(lines)) + "\n"
+        lines += _row(label, check, id_width, width, scrub)
+    lines += [[], [(verdict_line(verdict), "1;32" if verdict.ok else "1;31")]]
+    return _emit(lines, color, scrub)
+
+
+def write_human(verdict: Verdict, stream: TextIO) -> None:
+    write_styled(stream, render_human(verdict, stream))

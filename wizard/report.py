@@ -62,8 +62,8 @@ removed or changes meaning)::
 from __future__ import annotations
 
 import contextlib
-import json
 import os
+import re
 import sys
 import tempfile
 import time
@@ -76,6 +76,7 @@ from wizard import __version__
 from wizard.catalog import CATALOG
 from wizard.model import Check
 from wizard.progress import Progress, StepState
+from wizard.safe_text import MAX_DETAIL, bounded, clip, json_text, visible
 from wizard.state import APP_NAME, StateStore, scrub_data, scrub_text
 from wizard.steps import STEPS
 
@@ -155,8 +156,9 @@ def _steps(progress: Progress | None) -> list[dict[str, Any]]:
 def _token(progress: Progress | None) -> dict[str, Any] | None:
     if progress is None or not isinstance(progress.token, dict):
         return None
-    # Only the decoded parts are copied, whatever else a caller may have stored.
-    token = {key: progress.token.get(key) for key in _TOKEN_KEYS}
+    # Only the decoded parts are copied, whatever else a caller may have stored, and a saved
+    # file can be edited: they are bounded again.
+    token = {key: bounded(progress.token.get(key)) for key in _TOKEN_KEYS}
     entry = progress.steps.get("check-token")
     token["checked_at"] = iso(entry.changed_at) if entry else None
     return token
@@ -252,15 +254,40 @@ def report_secrets(session: Session) -> list[str]:
 
 
 def render_json(report: dict[str, Any]) -> str:
-    return json.dumps(report, indent=2, ensure_ascii=False) + "\n"
+    return json_text(report) + "\n"
+
+
+# What a Markdown viewer would turn into a link by itself (GitHub's autolinks): shown as code,
+# so it is never clickable. Its trailing punctuation stays outside, as GitHub does.
+_LINKABLE = re.compile(r"(?:(?:https?|ftp)://|www\.|mailto:|xmpp:)[^\s`<>|\\()\[\]\"'*]*"
+                       r"|[A-Za-z0-9.+_-]+@[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)+", re.I)
+# Everything else that could make data a link, an image, HTML, code or emphasis, or end a cell.
+_MARKDOWN_ESCAPES = str.maketrans({
+    "&": "&amp;", "<": "&lt;", ">": "&gt;", "|": "\\|", "\\": "\\\\", "`": "\\`",
+    "*": "\\*", "[": "\\[", "]": "\\]", "~": "\\~",
+})
+
+
+class OwnMarkdown(str):
+    """Markdown written in this module (never data), which :func:`md_cell` keeps as it is."""
 
 
 def md_cell(value: object) -> str:
-    """One table cell: no raw HTML, no column breaks, line breaks kept as ``<br>``."""
-    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    text = text.replace("|", "\\|").replace("\r", "")
-    return text.strip().replace("\n", "<br>")
+    """Data as Markdown text that shows exactly that data: control characters visible, no
+    link, image, raw HTML or emphasis, no column break; line breaks kept as ``<br>``."""
+    if isinstance(value, OwnMarkdown):
+        return value
+    text = value if isinstance(value, str) else json_text(value, indent=None)
+    text = visible(clip(text.replace("\r\n", "\n"), MAX_DETAIL)).strip()
+    parts, done = [], 0
+    for match in _LINKABLE.finditer(text):
+        link = match.group(0).rstrip(".,:;!?")
+        if not link:
+            continue
+        parts += [text[done:match.start()].translate(_MARKDOWN_ESCAPES), f"`{link}`"]
+        done = match.start() + len(link)
+    parts.append(text[done:].translate(_MARKDOWN_ESCAPES))
+    return "".join(parts).replace("\n", "<br>")
 
 
 def _table(header: tuple[str, ...], rows: list[tuple[object, ...]]) -> list[str]:
@@ -356,7 +383,7 @@ def render_markdown(report: dict[str, Any]) -> str:
                                                   (token["claims"] or {}).items()))
     lines += _convex_markdown(report.get("convex"))
     lines.append(f"<!-- {report['format']} -->")
-    return "\n".join(lines) + "\n"
+    return visible("\n".join(lines) + "\n")
 
 
 def _convex_markdown(convex: dict[str, Any] | None) -> list[str]:
@@ -365,8 +392,9 @@ def _convex_markdown(convex: dict[str, Any] | None) -> list[str]:
         return [*lines, "Convex was not asked (the wizard's Ask Convex action on the check-token "
                 "step sends the pasted token to the deployment).", ""]
     head = _CONVEX_HEAD.get(str(convex["status"]), f"Convex: {convex['status']}")
-    agrees = {True: "yes", False: "**no**: a rule differs between Convex and the wizard, or "
-              "the deployment's configuration differs from the local one", None: "—"}
+    agrees = {True: "yes", False: OwnMarkdown(
+        "**no**: a rule differs between Convex and the wizard, or the deployment's "
+        "configuration differs from the local one"), None: "—"}
     lines += [f"**{md_cell(head)}** ({md_cell(convex['url'] or '?')}, "
               f"{_human_time(convex['asked_at'])}).", ""]
     http = convex["http_status"]

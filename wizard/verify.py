@@ -51,6 +51,7 @@ from wizard.issuer import (
     verify_signature,
 )
 from wizard.model import Check, Status
+from wizard.safe_text import bounded
 from wizard.token import DecodedToken, TokenKind, classify_token, decode_token, normalize_pasted
 
 _NOT_READABLE = "the token could not be decoded"
@@ -114,8 +115,8 @@ class TokenVerdict:
         """The JSON ``token`` object: decoded header and claims, never the signature."""
         return {
             "kind": self.kind.kind if self.kind else None,
-            "header": self.header,
-            "claims": self.claims,
+            "header": bounded(self.header),
+            "claims": bounded(self.claims),
             "expires_in": self.expires_in,
             "route": self.route,
             "convex_answer": self.answer.to_dict() if self.answer else None,

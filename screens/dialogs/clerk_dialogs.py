@@ -6,13 +6,12 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from rich.markup import escape
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.content import Content
-from textual.widgets import Button, Static
+from textual.widgets import Button
 
 from screens.dialogs.question import QUESTION_CSS, Question
+from screens.widgets.safe_static import SafeStatic, styled
 
 
 class SecretKeyAgreement(Question):
@@ -30,7 +29,7 @@ class SecretKeyAgreement(Question):
         self.api_source, self.foreign = api_source, foreign
 
     def compose(self) -> ComposeResult:
-        text = Content.from_markup(
+        text = styled(
             "The wizard can verify the dashboard steps itself by asking Clerk's Backend API "
             "about your instance, with [b]CLERK_SECRET_KEY[/] from $source ($redacted).\n\n"
             "It will send two read-only requests to $url:\n"
@@ -40,14 +39,14 @@ class SecretKeyAgreement(Question):
             "sent only there, and is never shown, saved or written to the report.",
             source=self.source, redacted=self.redacted, url=self.api_url)
         with Vertical():
-            yield Static("Use your Clerk secret key?", classes="dialog-title")
+            yield SafeStatic("Use your Clerk secret key?", classes="dialog-title")
             if self.foreign:
-                yield Static(Content.from_markup(
+                yield SafeStatic(styled(
                     "[b]$url is not Clerk's API[/] (https://api.clerk.com): $api_source names "
                     "it. Answer yes only if you trust that host with your secret key; the yes "
                     "holds for this host until you quit.", url=self.api_url,
                     api_source=self.api_source), id="clerk-agree-foreign", classes="warning")
-            yield Static(text, id="clerk-agree-text")
+            yield SafeStatic(text, id="clerk-agree-text")
             with Horizontal():
                 yield Button("Yes, use the secret key", id=self.yes_id, variant="warning")
                 yield Button("No (esc)", id=self.no_id, variant="primary")
@@ -70,14 +69,14 @@ class CreateTemplateOffer(Question):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static("Create the JWT template convex?", classes="dialog-title")
-            yield Static(
-                f"Your Clerk instance ({escape(self.instance)}) has no template named exactly "
-                "convex. The wizard can create it with Clerk's Convex preset. This is exactly "
-                f"what will be sent:\n\n[b]POST {escape(self.url)}[/]")
+            yield SafeStatic("Create the JWT template convex?", classes="dialog-title")
+            yield SafeStatic(styled(
+                "Your Clerk instance ($instance) has no template named exactly convex. The "
+                "wizard can create it with Clerk's Convex preset. This is exactly what will be "
+                "sent:\n\n[b]POST $url[/]", instance=self.instance, url=self.url))
             with VerticalScroll():
-                yield Static(escape(self.body_text), id="clerk-offer-body")
-            yield Static("No existing template is changed or deleted.", classes="muted")
+                yield SafeStatic(self.body_text, id="clerk-offer-body")
+            yield SafeStatic("No existing template is changed or deleted.", classes="muted")
             with Horizontal():
                 yield Button("Create it", id=self.yes_id, variant="warning")
                 yield Button("No, don't create (esc)", id=self.no_id, variant="primary")

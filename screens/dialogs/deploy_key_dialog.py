@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.content import Content
-from textual.widgets import Button, Static
+from textual.widgets import Button
 
 from screens.dialogs.question import QUESTION_CSS, Question
+from screens.widgets.safe_static import SafeStatic, styled
 
 
 class DeployKeyAgreement(Question):
@@ -26,9 +26,9 @@ class DeployKeyAgreement(Question):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static(Content.from_markup("Send the deploy key to [b]$origin[/]?",
+            yield SafeStatic(styled("Send the deploy key to [b]$origin[/]?",
                                              origin=self.origin), classes="dialog-title")
-            yield Static(Content.from_markup(
+            yield SafeStatic(styled(
                 "The deploy key from $key_source would go to [b]$origin[/], the deployment URL "
                 "from $url_source, in one request (POST $url/api/query, the system function "
                 "that lists the deployment's auth providers; nothing is changed).\n\n"

@@ -8,7 +8,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Static
+from textual.widgets import Button
+
+from screens.widgets.safe_static import SafeStatic, styled
 
 HELP_TEXT = """[b]Keys[/]
   n / ctrl+n   next step          b / ctrl+b   previous step
@@ -34,12 +36,18 @@ class HelpDialog(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="help-box"):
-            yield Static("convex-auth-wizard — help", classes="step-title")
-            yield Static(HELP_TEXT)
+            yield SafeStatic("convex-auth-wizard — help", classes="step-title")
+            yield SafeStatic(styled(HELP_TEXT))
             yield Button("Close (esc)", id="help-close", variant="primary")
 
     def on_button_pressed(self) -> None:
-        self.dismiss(None)
+        self.close()
 
     def action_dismiss_help(self) -> None:
-        self.dismiss(None)
+        self.close()
+
+    def close(self) -> None:
+        # A click and a key (or two quick keys) can both ask to close: only the first one
+        # does; a second dismiss would pop the wizard's own screen.
+        if self.is_current:
+            self.dismiss(None)

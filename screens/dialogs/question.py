@@ -49,7 +49,13 @@ class Question(ModalScreen[bool]):
     no_id: ClassVar[str]
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
-        self.dismiss(event.button.id == self.yes_id)
+        self.answer(event.button.id == self.yes_id)
 
     def action_answer_no(self) -> None:
-        self.dismiss(False)
+        self.answer(False)
+
+    def answer(self, yes: bool) -> None:
+        # A click and a key can arrive together; only the first one answers (a second would
+        # pop the wizard's own screen).
+        if self.is_current:
+            self.dismiss(yes)

@@ -13,9 +13,11 @@ from typing import TYPE_CHECKING, cast
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Vertical
+from textual.content import Content
 from textual.message import Message
-from textual.widgets import Button, Static
+from textual.widgets import Button
 
+from screens.widgets.safe_static import SafeStatic, literal, styled
 from wizard.convex_probe import ACCEPTED, REJECTED, ConvexAnswer
 from wizard.convex_probe_checks import (
     NO_URL,
@@ -31,11 +33,6 @@ from wizard.verify import TokenVerdict
 
 if TYPE_CHECKING:
     from screens.app import WizardApp
-
-
-def escape(text: str) -> str:
-    """Untrusted text (Convex's messages, URLs) shown literally in Textual markup."""
-    return text.replace("[", "\\[")
 
 
 class AskConvex(Vertical):
@@ -60,16 +57,16 @@ class AskConvex(Vertical):
         return cast("WizardApp", self.app)
 
     def compose(self) -> ComposeResult:
-        yield Static("", classes="ask-convex-target muted")
+        yield SafeStatic("", classes="ask-convex-target muted")
         yield Button("Ask Convex", classes="ask-convex-button", compact=True)
-        yield Static("", classes="ask-convex-answer")
+        yield SafeStatic("", classes="ask-convex-answer")
 
     def on_mount(self) -> None:
         url = deployment_target(self.wizard.session)
         target = (f"Sends the pasted token to {url.value}/api/query ({url.source}) and shows "
                   "whether Convex itself accepts it; nothing is sent until you press it."
                   if url else NO_URL)
-        self.query_one(".ask-convex-target", Static).update(escape(target))
+        self.query_one(".ask-convex-target", SafeStatic).update(target)
         self.query_one(".ask-convex-button", Button).disabled = url is None
         saved = self.wizard.progress.convex_answer
         if saved:
@@ -79,7 +76,7 @@ class AskConvex(Vertical):
     def ask(self, event: Button.Pressed) -> None:
         event.stop()
         text = self.token_source()
-        box = self.query_one(".ask-convex-answer", Static)
+        box = self.query_one(".ask-convex-answer", SafeStatic)
         if not text:
             box.update("Paste a token first (step Check a real token).")
             return
@@ -99,10 +96,10 @@ class AskConvex(Vertical):
     @on(Answered)
     def answered(self, message: Answered) -> None:
         self.query_one(".ask-convex-button", Button).disabled = False
-        box = self.query_one(".ask-convex-answer", Static)
+        box = self.query_one(".ask-convex-answer", SafeStatic)
         answer = message.answer
         if isinstance(answer, str):
-            box.update(escape(f"Not asked: {answer}"))
+            box.update(f"Not asked: {answer}")
             return
         agrees = agreement(answer, message.verdict)
         record = {**answer.to_dict(), "agrees_with_wizard": agrees}
@@ -125,17 +122,17 @@ class AskConvex(Vertical):
         status = str(record.get("status"))
         code = f" {record['code']}" if record.get("code") else ""
         http = f"HTTP {record['http_status']}{code}" if record.get("http_status") else ""
-        head = {"accepted": "[b]✔ Convex accepts this token[/]",
-                "rejected": "[b]✖ Convex rejects this token[/]"}.get(
-            status, f"[b]? Convex gave no verdict[/] ({escape(status)})")
-        lines = [head + (f" — {escape(http)}" if http else ""),
-                 escape(str(record.get("message") or ""))]
+        head = {"accepted": styled("[b]✔ Convex accepts this token[/]"),
+                "rejected": styled("[b]✖ Convex rejects this token[/]")}.get(
+            status, styled("[b]? Convex gave no verdict[/] ($status)", status=status))
+        lines = [head + (styled(" — $http", http=http) if http else literal("")),
+                 literal(record.get("message") or "")]
         if status == "accepted" and record.get("message"):
-            lines.append(f"[dim]({escape(ACCEPTED_PROBE_NOTE)})[/]")
+            lines.append(styled("[dim]($note)[/]", note=ACCEPTED_PROBE_NOTE))
         if record.get("agrees_with_wizard") is False:
-            lines.append("[b]Disagreement:[/] the wizard's own checks say the opposite, so a "
-                         "rule is missing on one side (or the deployment's configuration "
-                         "differs from the local one).")
-        box = self.query_one(".ask-convex-answer", Static)
-        box.update("\n".join(line for line in lines if line))
+            lines.append(styled("[b]Disagreement:[/] the wizard's own checks say the opposite, "
+                                "so a rule is missing on one side (or the deployment's "
+                                "configuration differs from the local one)."))
+        box = self.query_one(".ask-convex-answer", SafeStatic)
+        box.update(Content("\n").join(line for line in lines if line))
         box.set_classes("ask-convex-answer " + ("-ok" if status == "accepted" else "-bad"))

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from rich.markup import escape
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.widgets import Static
 
+from screens.widgets.safe_static import SafeStatic, styled
 from wizard.model import Check, Status
+from wizard.safe_text import MAX_DETAIL, clip
 
 STATUS_MARKS: dict[Status, str] = {
     Status.PASS: "[green]✔ pass[/]",
@@ -29,16 +29,17 @@ class CheckRow(Vertical):
         self.shorten = shorten
 
     def _short(self, text: str) -> str:
-        return text.replace(self.shorten, "~") if self.shorten else text
+        return clip(text.replace(self.shorten, "~") if self.shorten else text, MAX_DETAIL)
 
     def compose(self) -> ComposeResult:
         check = self.check
-        yield Static(f"{STATUS_MARKS[check.status]}  [b]{escape(check.title)}[/]  "
-                     f"[dim]{escape(check.id)}[/]", classes="check-title")
+        yield SafeStatic(styled(f"{STATUS_MARKS[check.status]}  [b]$title[/]  [dim]$id[/]",
+                                title=check.title, id=check.id), classes="check-title")
         if check.detail:
-            yield Static(escape(self._short(check.detail)), classes="check-detail")
+            yield SafeStatic(self._short(check.detail), classes="check-detail")
         if check.fix and check.status in (Status.FAIL, Status.WARN):
-            yield Static("[b]Fix:[/] " + escape(self._short(check.fix)), classes="check-fix")
+            yield SafeStatic(styled("[b]Fix:[/] $fix", fix=self._short(check.fix)),
+                             classes="check-fix")
 
 
 class CheckList(Vertical):

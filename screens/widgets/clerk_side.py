@@ -6,15 +6,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, cast
 
-from rich.markup import escape
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.widgets import Button, Static
+from textual.widgets import Button
 
 from screens.dialogs.clerk_dialogs import CreateTemplateOffer, SecretKeyAgreement
 from screens.widgets.checks import CheckList
+from screens.widgets.safe_static import SafeStatic
 from wizard.catalog import CATALOG
 from wizard.clerk_api import (
     DEFAULT_API_URL,
@@ -89,7 +89,7 @@ class ClerkSidePanel(Vertical):
         return cast("WizardApp", self.app)
 
     def compose(self) -> ComposeResult:
-        yield Static("", id="clerk-side-intro", classes="callout")
+        yield SafeStatic("", id="clerk-side-intro", classes="callout")
         with Horizontal(classes="buttons"):
             yield Button("Check Clerk's side", id="clerk-side-check")
             yield Button("Create the convex template…", id="clerk-side-create")
@@ -111,14 +111,14 @@ class ClerkSidePanel(Vertical):
         elif self.busy:
             text = "Asking Clerk's Backend API…"
         elif self.findings is None:
-            text = (f"Found CLERK_SECRET_KEY in {escape(key.source)} ({escape(key.redacted)}). "
+            text = (f"Found CLERK_SECRET_KEY in {key.source} ({key.redacted}). "
                     "The wizard can read your Clerk instance with it to verify the dashboard "
                     "steps; it asks before sending anything.")
         else:
             failed = sum(c.failed for c in self.findings.checks)
             text = ("Clerk's side: every check passes." if not failed else
                     f"Clerk's side: {failed} check(s) fail; each says what to fix.")
-        self.query_one("#clerk-side-intro", Static).update(text)
+        self.query_one("#clerk-side-intro", SafeStatic).update(text)
 
     # -- checking ---------------------------------------------------------------------------
     @on(Button.Pressed, "#clerk-side-check")
@@ -147,7 +147,7 @@ class ClerkSidePanel(Vertical):
 
     def _agreement_answered(self, yes: bool | None, api_url: str) -> None:
         if not yes:
-            self.query_one("#clerk-side-intro", Static).update(
+            self.query_one("#clerk-side-intro", SafeStatic).update(
                 "The secret key was not used; nothing was sent. Mark the dashboard steps done "
                 "by your word instead (d).")
             return

@@ -1,28 +1,33 @@
-"""A code block with a Copy button (Textual's clipboard: OSC 52 in the terminal)."""
+"""A code block with a Copy button (Textual's clipboard: OSC 52 in the terminal).
+
+What is copied is what is shown: a control character in the text (from a ``.env`` value or an
+issuer, say) is copied as its visible escape, never as the character a shell would act on."""
 
 from __future__ import annotations
 
-from rich.markup import escape
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, Static
+from textual.widgets import Button
+
+from screens.widgets.safe_static import SafeStatic
+from wizard.safe_text import visible
 
 
 class Copyable(Vertical):
     def __init__(self, text: str, *, label: str = "Copy", id: str | None = None) -> None:
         super().__init__(id=id, classes="copyable")
-        self.text = text
+        self.text = visible(text)
         self.label = label
 
     def compose(self) -> ComposeResult:
         with Horizontal(classes="copy-bar"):
-            yield Static(escape(self.text), classes="code")
+            yield SafeStatic(self.text, classes="code")
             yield Button(self.label, classes="copy-button", compact=True)
 
     def set_text(self, text: str) -> None:
-        self.text = text
-        self.query_one(".code", Static).update(escape(text))
+        self.text = visible(text)
+        self.query_one(".code", SafeStatic).update(self.text)
 
     @on(Button.Pressed, ".copy-button")
     def copy(self, event: Button.Pressed) -> None:

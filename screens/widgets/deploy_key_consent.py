@@ -9,10 +9,10 @@ from typing import TYPE_CHECKING, cast
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.content import Content
-from textual.widgets import Button, Static
+from textual.widgets import Button
 
 from screens.dialogs.deploy_key_dialog import DeployKeyAgreement
+from screens.widgets.safe_static import SafeStatic, literal, styled
 from wizard.convex_probe_checks import withheld_deploy_key
 from wizard.key_hosts import KeyWithheld, deploy_key_credential, shown_origin
 
@@ -37,7 +37,7 @@ class DeployKeyConsent(Vertical):
         return cast("WizardApp", self.app)
 
     def compose(self) -> ComposeResult:
-        yield Static("", id="deploy-key-withheld", classes="warning")
+        yield SafeStatic("", id="deploy-key-withheld", classes="warning")
         yield Button("", id="deploy-key-agree", compact=True)
 
     def refresh_view(self) -> None:
@@ -48,12 +48,12 @@ class DeployKeyConsent(Vertical):
             return
         key, url = found
         origin = shown_origin(url.value)
-        self.query_one("#deploy-key-withheld", Static).update(Content.from_markup(
+        self.query_one("#deploy-key-withheld", SafeStatic).update(styled(
             "The deploy key from $key_source was [b]not sent[/] to $origin ($url_source): "
             "nobody named that host for it, and a URL in the project is not your word. If "
             "it is your own deployment, send it there to read its auth providers.",
             key_source=key.source, origin=origin, url_source=url.source))
-        self.query_one("#deploy-key-agree", Button).label = Content(
+        self.query_one("#deploy-key-agree", Button).label = literal(
             f"Send the deploy key to {origin}…")
 
     @on(Button.Pressed, "#deploy-key-agree")

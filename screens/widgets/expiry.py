@@ -5,13 +5,11 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 
-from rich.markup import escape
-from textual.widgets import Static
-
+from screens.widgets.safe_static import SafeStatic, styled
 from wizard.step_texts import FRESH_TOKEN_ADVICE
 
 
-class ExpiryTicker(Static):
+class ExpiryTicker(SafeStatic):
     def __init__(self, clock: Callable[[], float], snippet: Callable[[], str],
                  *, id: str | None = None) -> None:
         super().__init__("", id=id, classes="expiry")
@@ -38,7 +36,7 @@ class ExpiryTicker(Static):
         if left is None:
             self.update("")
         elif left > 0:
-            self.update(f"[b]Expires in {left} s[/] (Convex allows no leeway).")
+            self.update(styled(f"[b]Expires in {left} s[/] (Convex allows no leeway)."))
         else:
-            self.update(f"[b]Expired {-left} s ago.[/] {escape(FRESH_TOKEN_ADVICE)}\n"
-                        f"Run: {escape(self.snippet())}")
+            self.update(styled(f"[b]Expired {-left} s ago.[/] $advice\nRun: $snippet",
+                               advice=FRESH_TOKEN_ADVICE, snippet=self.snippet()))

@@ -8,8 +8,8 @@ from textual import events
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.message import Message
-from textual.widgets import Static
 
+from screens.widgets.safe_static import SafeStatic, styled
 from wizard.progress import Progress, StepState
 from wizard.steps import STEPS
 
@@ -28,7 +28,7 @@ STATE_LABELS: dict[StepState, str] = {
 }
 
 
-class StepRow(Static):
+class StepRow(SafeStatic):
     """One clickable line: state symbol, number and title."""
 
     class Chosen(Message):
@@ -68,16 +68,16 @@ class StepList(Vertical):
         self.initial_current = current
 
     def compose(self) -> ComposeResult:
-        yield Static("Steps", classes="panel-title")
+        yield SafeStatic("Steps", classes="panel-title")
         rows = [StepRow(step.id, str(number), step.title)
                 for number, step in enumerate(STEPS, start=1)]
         rows.append(StepRow(SUMMARY_ID, "", "Summary"))
         if self.initial is not None:
             self._show_rows(rows, self.initial, self.initial_current)
         yield from rows
-        yield Static(
-            "[green]✔[/] verified  [$accent]✓[/] your word\n[red]✖[/] failing   "
-            "[dim]○[/] pending",
+        yield SafeStatic(
+            styled("[green]✔[/] verified  [$accent]✓[/] your word\n[red]✖[/] failing   "
+                   "[dim]○[/] pending"),
             id="legend",
         )
 
