@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from wizard.convex_rules import ALLOWED_ALGS, discovery_url
+from wizard.files import read_regular_file
 from wizard.http import (
     DEFAULT_TIMEOUT,
     MAX_BODY_BYTES,
@@ -181,11 +182,7 @@ def load_jwks_file(path: Path, issuer: str) -> IssuerKeys:
     """``--jwks FILE``: a key set from disk instead of the network; discovery is skipped."""
     result = IssuerKeys(issuer=issuer, from_file=str(path), jwks_uri=str(path))
     try:
-        with path.open("rb") as handle:
-            raw = handle.read(MAX_BODY_BYTES + 1)
-        if len(raw) > MAX_BODY_BYTES:
-            raise ValueError(f"larger than {MAX_BODY_BYTES // 1024} KiB")
-        document = json.loads(raw.decode("utf-8"))
+        document = json.loads(read_regular_file(path, MAX_BODY_BYTES).decode("utf-8"))
     except (OSError, ValueError, RecursionError) as exc:
         result.jwks_problem = FetchProblem("content", str(path), f"could not be read as JSON ({exc})")
         return result
