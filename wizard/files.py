@@ -35,6 +35,10 @@ class FileRefused(OSError):
     def is_folder(self) -> bool:
         return stat.S_ISDIR(self.mode)
 
+    @property
+    def too_large(self) -> bool:
+        return self.mode == 0
+
 
 def size_text(size: int) -> str:
     """``256 KiB``, ``1 MiB``: caps are powers of two, shown the way people count them."""
