@@ -26,7 +26,7 @@ KIB = 1024
 
 
 def _nested(depth: int) -> str:
-    return ("export default { providers: [" + "{ a: [" * depth + "]}" * depth
+    return ("export default { providers: [" + "{ a: [" * depth + "]}" * depth + ", "
             + '{ domain: process.env.X!, applicationID: "convex" }] };\n')
 
 
