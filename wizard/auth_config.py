@@ -1,7 +1,8 @@
 """Read ``convex/auth.config.ts`` / ``.js`` without executing it (research/convex_spec.md §1).
 
-The file is parsed with tree-sitter's TypeScript grammar: linear in the file's size, and
-tolerant, so a file with a syntax error still yields every provider it spells out. TypeScript
+The file is parsed with tree-sitter's TypeScript grammar: fast on real code and tolerant, so a
+file with a syntax error still yields the providers it spells out; crafted garbage that makes
+its error recovery slow meets a size cap and a parse deadline instead. TypeScript
 noise (``satisfies``, ``as const``, ``!``, parentheses) is looked through, ``process.env``
 reads are recorded, and anything not understood is skipped: garbage never raises. The file is
 read through :mod:`wizard.files` (regular files only, at most :data:`MAX_AUTH_CONFIG_BYTES`),
@@ -127,7 +128,6 @@ def _unescape(sequence: str) -> str:
 @dataclass
 class _Lit:
     value: str
-    line: int
 
 
 @dataclass
@@ -147,7 +147,6 @@ class _Obj:
 @dataclass
 class _Arr:
     items: list[_Value]
-    line: int
     start: int
     end: int
 
@@ -270,7 +269,7 @@ class _Source:
             return self.arr(node, depth + 1)
         literal = self.literal(node)
         if literal is not None:
-            return _Lit(literal, self.line(node))
+            return _Lit(literal)
         return _Expr(node, self.text(node) if node.type == "identifier" else None)
 
     def key(self, node: Node) -> str | None:
@@ -312,7 +311,7 @@ class _Source:
                 items.append(_Spread(self.value(child.named_children[0], depth)))
             elif child.type != "comment":
                 items.append(self.value(child, depth))
-        return _Arr(items, self.line(node), node.start_byte, node.end_byte)
+        return _Arr(items, node.start_byte, node.end_byte)
 
     # the module --------------------------------------------------------------------------
     def module(self, root: Node) -> tuple[dict[str, _Value], _Value | None]:
