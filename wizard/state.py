@@ -427,6 +427,7 @@ class StateStore:
 
     def restart(self) -> str | None:
         """Keep the saved file as ``<file>.bak-<timestamp>`` and start over; an error or None."""
+        self._remove_orphans()
         if not self._exists():
             return None
         target, error = self._move_to("bak")
