@@ -39,7 +39,7 @@ _MAX_DEPTH = 64
 _TYPE_WRAPPERS = frozenset({"parenthesized_expression", "non_null_expression", "as_expression",
                             "satisfies_expression", "type_assertion"})
 _FALLBACK_OPERATORS = frozenset({"??", "||", "?"})
-PARSE_SECONDS = 1.0
+PARSE_SECONDS = 0.5
 """Real auth configs parse in well under a millisecond; a file that takes longer than this
 is crafted, and is reported instead of parsed."""
 _READ_CHUNK = 64 * 1024
