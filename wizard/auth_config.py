@@ -295,7 +295,11 @@ class _Source:
                 key, value = child.child_by_field_name("key"), child.child_by_field_name("value")
                 name = self.key(key) if key is not None else None
                 if key is not None and name is not None and value is not None:
-                    entries.append((name, self.value(value, depth), self.line(key)))
+                    # ``domain: process.env.X! applicationID: "c"`` (a comma missing) parses
+                    # as one pair whose value is "c": the value is then the whole pair
+                    garbled = any(part.is_error for part in child.children)
+                    entries.append((name, _Expr(child) if garbled else self.value(value, depth),
+                                    self.line(key)))
             elif child.type == "shorthand_property_identifier":
                 name = self.text(child)
                 entries.append((name, _Expr(child, name), self.line(child)))
