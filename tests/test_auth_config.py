@@ -359,3 +359,17 @@ def test_parse_never_raises(text: str) -> None:
     config = parse_auth_config(text)
     assert isinstance(config, AuthConfig)
     assert not any(p.startswith("internal parser error") for p in config.problems)
+
+
+def test_a_missing_comma_never_lends_the_next_value() -> None:
+    config = parse_auth_config(
+        'export default { providers: [{ domain: process.env.X!\n applicationID: "convex" }] }')
+    provider = only(config)
+    assert (provider.domain, provider.domain_env, provider.application_id) == (None, "X", None)
+    assert config.problems == ("line 1: syntax error",)
+
+
+def test_garbage_after_the_export_does_not_hide_it() -> None:
+    config = parse_auth_config(CLERK_DOCS + "\n@@@ }}}\n")
+    assert only(config).domain_env == "CLERK_FRONTEND_API_URL"
+    assert config.problems and config.problems[0].startswith("line 10: ")

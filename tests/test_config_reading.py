@@ -289,6 +289,32 @@ def test_convex_version_sources_in_order(tmp_path: Path) -> None:
     assert (found.value, found.source) == ("1.44.0", "node_modules/convex/package.json")
 
 
+@pytest.mark.parametrize("name,text", [
+    ("pnpm-lock.yaml", "lockfileVersion: '6.0'\npackages:\n\n  /convex@1.31.2:\n    resolution: {}\n"),
+    ("pnpm-lock.yaml", "lockfileVersion: '9.0'\npackages:\n\n  convex@1.31.2:\n    resolution: {}\n"),
+    ("pnpm-lock.yaml", "packages:\n  /convex/1.31.2:\n    dev: false\n"),
+    ("yarn.lock", '"convex@^1.31.0":\n  version "1.31.2"\n  resolved "https://x"\n'),
+    ("yarn.lock", '"convex@npm:^1.31.0":\n  version: 1.31.2\n  resolution: "convex@npm:1.31.2"\n'),
+    ("bun.lock", '{ "packages": { "convex": ["convex@1.31.2", "", {}] } }'),
+])
+def test_convex_version_from_each_lock_file(tmp_path: Path, name: str, text: str) -> None:
+    write_json(tmp_path / "package.json", {"dependencies": {"convex": "^1.20.0"}})
+    (tmp_path / name).write_text(text)
+    found = read_convex_version(tmp_path)
+    assert found is not None and (found.value, found.source) == ("1.31.2", name)
+
+
+@pytest.mark.parametrize("name,text", [
+    ("pnpm-lock.yaml", "/convex@1.31.2:\n"),  # a package key is indented
+    ("pnpm-lock.yaml", "  convex-helpers@1.31.2:\n"),
+    ("yarn.lock", '"convex-helpers@^1.0.0":\n  version "1.31.2"\n'),
+    ("yarn.lock", '"convex@^1.31.0":\n  resolved "https://x"\n  version "1.31.2"\n'),
+])
+def test_lock_lines_that_name_no_convex_version(tmp_path: Path, name: str, text: str) -> None:
+    (tmp_path / name).write_text(text)
+    assert read_convex_version(tmp_path) is None
+
+
 def test_no_convex_version_is_skipped(make_project: MakeProject) -> None:
     project = make_project(None, convex_version=None)
     assert checks_of(project, offline=True)["convex.version"].status is Status.SKIP

@@ -267,8 +267,7 @@ def test_check_writes_no_control_character_to_a_terminal(
 
 def test_json_escapes_c1_and_del_and_never_prints_nan(issuer: LocalIssuer,
                                                       project: Path) -> None:
-    claims = issuer.template_claims(NOW, sub="user_" + HOSTILE, nan=float("nan"),
-                                    inf=float("inf"), neg=float("-inf"),
+    claims = issuer.template_claims(NOW, sub="user_" + HOSTILE,
                                     nested=[[[[[[[[[[[["deep"]]]]]]]]]]]])
     token = issuer.mint(claims, headers={"x5u": HOSTILE})
     done = subprocess.run([sys.executable, "-m", "wizard", "check", "--project", str(project),
@@ -282,9 +281,23 @@ def test_json_escapes_c1_and_del_and_never_prints_nan(issuer: LocalIssuer,
     document = json.loads(done.stdout, parse_constant=_no_constants)
     shown = document["token"]["claims"]
     assert shown["sub"] == "user_" + HOSTILE and document["token"]["header"]["x5u"] == HOSTILE
-    assert shown["nan"] == f"NaN {NOT_A_NUMBER}" and shown["inf"] == f"Infinity {NOT_A_NUMBER}"
-    assert shown["neg"] == f"-Infinity {NOT_A_NUMBER}"
     assert DEEPER in json.dumps(shown["nested"], ensure_ascii=False)
+
+
+def test_json_never_prints_nan(issuer: LocalIssuer, project: Path) -> None:
+    """Python's json reads NaN and Infinity; Convex (serde_json) refuses such a payload, and
+    the JSON written about it is still strict JSON."""
+    claims = issuer.template_claims(NOW, nan=float("nan"), inf=float("inf"),
+                                    neg=float("-inf"))
+    token = issuer.mint(claims)
+    done = subprocess.run([sys.executable, "-m", "wizard", "check", "--project", str(project),
+                           "--token", "-", "--at", str(NOW), "--json"], input=token,
+                          capture_output=True, text=True, timeout=60, check=False,
+                          env=terminal_env(project.parent))
+    assert done.returncode == 1, done.stderr
+    document = json.loads(done.stdout, parse_constant=_no_constants)
+    formats = [c for c in document["checks"] if c["id"] == "token.format"]
+    assert formats and formats[0]["status"] == "fail"
 
 
 def nested_arrays(depth: int) -> Any:
@@ -293,9 +306,10 @@ def nested_arrays(depth: int) -> Any:
 
 def test_a_token_of_nested_arrays_gives_small_output_quickly(issuer: LocalIssuer,
                                                              project: Path) -> None:
-    """Before: a 240 KB token like this one made 163 MB of --json and froze the wizard."""
-    token = issuer.mint(issuer.template_claims(NOW, deep=[nested_arrays(450)
-                                                          for _ in range(150)]))
+    """Before: a 240 KB token like this one made 163 MB of --json and froze the wizard (nested
+    under serde_json's 128 levels, so Convex would parse it too)."""
+    token = issuer.mint(issuer.template_claims(NOW, deep=[nested_arrays(120)
+                                                          for _ in range(600)]))
     assert len(token) > 150_000
     started = time.monotonic()
     done = subprocess.run([sys.executable, "-m", "wizard", "check", "--project", str(project),
@@ -315,14 +329,14 @@ def test_a_token_of_nested_arrays_gives_small_output_quickly(issuer: LocalIssuer
 
 async def test_the_wizard_shows_a_huge_token_bounded(project: Path, tmp_path: Path,
                                                      issuer: LocalIssuer) -> None:
-    token = issuer.mint(issuer.template_claims(NOW, deep=[nested_arrays(450)
-                                                          for _ in range(150)]))
+    token = issuer.mint(issuer.template_claims(NOW, deep=[nested_arrays(120)
+                                                          for _ in range(600)]))
     app = make_app(project, tmp_path / "state")
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
         await paste_token(app, pilot, token)
         shown = str(app.query_one("#token-claims", SafeStatic).content)
-        assert DEEPER in shown and len(shown) < 60_000
+        assert DEEPER in shown and len(shown) < 200_000  # kilobytes, where it was megabytes
 
 
 # --- usage errors ------------------------------------------------------------------------------
@@ -534,7 +548,8 @@ async def test_hostile_saved_state_shows_literally_and_never_crashes(
     # A resume that finds another issuer says which one was verified: the saved one.
     good.issuer = "[@click=a.b(']x" + OSC52
     good.set("verify-config", StepState.VERIFIED, "keys fetched", at=NOW)
-    assert store.save(good) is None
+    problem = store.save(good)  # the app saved in between: its steps are merged, not lost
+    assert problem is None or problem.startswith("Another convex-auth-wizard saved"), problem
     again = make_app(project, state_dir)
     async with again.run_test(size=SIZE) as pilot:
         await settle(again, pilot)

@@ -1,30 +1,54 @@
 """Read ``convex/auth.config.ts`` / ``.js`` without executing it (research/convex_spec.md §1).
 
-A small tokenizer and a tolerant parser for the object and array literals an auth config is
-made of. TypeScript noise (``satisfies``, ``as const``, ``!``) is stripped, ``process.env``
-reads are recorded, and anything not understood is skipped: garbage never raises.
+The file is parsed with tree-sitter's TypeScript grammar: fast on real code and tolerant, so a
+file with a syntax error still yields the providers it spells out; crafted garbage that makes
+its error recovery slow meets a size cap and a parse deadline instead. TypeScript
+noise (``satisfies``, ``as const``, ``!``, parentheses) is looked through, ``process.env``
+reads are recorded, and anything not understood is skipped: garbage never raises. The file is
+read through :mod:`wizard.files` (regular files only, at most :data:`MAX_AUTH_CONFIG_BYTES`),
+and tree-sitter is loaded only when there is a file to parse.
 """
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
+import functools
 import os
 import re
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TypeAlias
+from typing import TYPE_CHECKING, TypeAlias
+
+from wizard.files import FileRefused, read_regular_file, size_text
+
+if TYPE_CHECKING:
+    from tree_sitter import Node, Parser
 
 CANDIDATES: tuple[str, ...] = ("auth.config.ts", "auth.config.js")
 """Looked for in this order, as the Convex CLI does (``bundleAuthConfig``)."""
+MAX_AUTH_CONFIG_BYTES = 256 * 1024
+"""An auth config is a few lines; past this it is not parsed (and says so)."""
 
 _KNOWN_KEYS = ("domain", "applicationID", "type", "issuer", "jwks", "algorithm")
 _ALIASES = {"issuerdomain": "domain", "domainurl": "domain", "appid": "applicationID"}
-_PUNCT = ("...", "===", "!==", "?.", "??", "||", "&&", "=>", "==", "!=")
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "b": "\b", "f": "\f", "v": "\v", "0": "\0"}
-_STATEMENT_WORDS = frozenset({"export", "import", "const", "let", "var", "function", "class"})
-_OPEN, _CLOSE = frozenset("([{"), frozenset(")]}")
-_MAX_DEPTH = 64
 _ESCAPE_RE = re.compile(r"u\{([0-9a-fA-F]{1,6})\}|u([0-9a-fA-F]{4})|x([0-9a-fA-F]{2})")
+_MAX_DEPTH = 64
+_TYPE_WRAPPERS = frozenset({"parenthesized_expression", "non_null_expression", "as_expression",
+                            "satisfies_expression", "type_assertion"})
+_FALLBACK_OPERATORS = frozenset({"??", "||", "?"})
+PARSE_SECONDS = 0.5
+"""Real auth configs parse in well under a millisecond; a file that takes longer than this
+is crafted, and is reported instead of parsed."""
+_READ_CHUNK = 64 * 1024
+_SYNTAX_PROBLEMS_SHOWN = 3
+_SPELL_CHECKED_KEYS = 64
+"""Keys of one object checked for misspellings: a provider has six at most, and the check
+costs a small edit-distance table per key."""
+_COMMENTS_SEARCHED = 200
+"""Comment blocks searched for commented-out providers: a real file has a handful."""
 
 
 @dataclass(frozen=True)
@@ -75,141 +99,40 @@ class AuthConfig:
             return str(self.path)
 
 
-# --- tokenizer -------------------------------------------------------------------------------
+# --- the syntax tree ---------------------------------------------------------------------------
 
-@dataclass
-class _Tok:
-    kind: str  # "id", "str", "tmpl", "num", "p" (punctuation), "com" (comment)
-    value: str
-    line: int
-    pos: int
-    end: int
-    subs: tuple[tuple[str, int], ...] = ()  # template ``${...}`` texts with their line
-    block: bool = False
+@functools.lru_cache(maxsize=1)
+def _parser() -> Parser:
+    """tree-sitter and its TypeScript grammar, loaded on first use (``check`` on a project
+    without an auth config never pays for them). The TypeScript grammar reads ``.js`` too."""
+    from tree_sitter import Language, Parser
+    from tree_sitter_typescript import language_typescript
+
+    return Parser(Language(language_typescript()))
 
 
-def _escape(text: str, j: int) -> tuple[str, int]:
-    """Decode the escape at ``text[j] == '\\'``; returns the text and the next index."""
-    e = text[j + 1] if j + 1 < len(text) else ""
-    if e == "\n":
-        return "", j + 2
-    m = _ESCAPE_RE.match(text, j + 1)
-    if m:
+def _unescape(sequence: str) -> str:
+    """The character a ``\\…`` escape sequence stands for (a line continuation is none)."""
+    body = sequence[1:]
+    if body[:1] in ("\n", "\r", "\u2028", "\u2029"):
+        return ""
+    match = _ESCAPE_RE.fullmatch(body)
+    if match:
         try:
-            return chr(int(m.group(1) or m.group(2) or m.group(3), 16)), m.end()
-        except ValueError:
-            return "", m.end()
-    return _ESCAPES.get(e, e), j + 2
+            return chr(int(match.group(1) or match.group(2) or match.group(3), 16))
+        except (ValueError, OverflowError):
+            return ""
+    return _ESCAPES.get(body, body)
 
-
-def _tokenize(text: str, line: int, problems: list[str]) -> list[_Tok]:
-    toks: list[_Tok] = []
-    i, n = 0, len(text)
-    while i < n:
-        c, start = text[i], i
-        if c.isspace():
-            line += c == "\n"
-            i += 1
-            continue
-        tok: _Tok
-        if text.startswith("//", i):
-            newline = text.find("\n", i)
-            i = n if newline < 0 else newline
-            tok = _Tok("com", text[start + 2:i], line, start, i)
-        elif text.startswith("/*", i):
-            close = text.find("*/", i + 2)
-            if close < 0:
-                problems.append(f"unterminated /* comment at line {line}")
-            i = n if close < 0 else close + 2
-            body = text[start + 2:close if close >= 0 else n]
-            tok = _Tok("com", body, line, start, i, block=True)
-        elif c in "\"'`":
-            out: list[str] = []
-            subs: list[tuple[str, int]] = []
-            i += 1
-            while i < n and text[i] != c and (c == "`" or text[i] != "\n"):
-                if text[i] == "\\":
-                    piece, i = _escape(text, i)
-                    out.append(piece)
-                elif c == "`" and text.startswith("${", i):
-                    k, depth = i + 2, 1
-                    while k < n and depth:
-                        depth += {"{": 1, "}": -1}.get(text[k], 0)
-                        k += 1
-                    sub_line = line + text.count("\n", start, i)
-                    subs.append((text[i + 2:k - 1 if depth == 0 else k], sub_line))
-                    out.append("${}")
-                    i = k
-                else:
-                    out.append(text[i])
-                    i += 1
-            if i < n and text[i] == c:
-                i += 1
-            else:
-                problems.append(f"unterminated string at line {line}")
-            tok = _Tok("tmpl" if subs else "str", "".join(out), line, start, i, tuple(subs))
-        elif c.isalpha() or c in "_$":
-            i += 1
-            while i < n and (text[i].isalnum() or text[i] in "_$"):
-                i += 1
-            tok = _Tok("id", text[start:i], line, start, i)
-        elif c.isdigit() or (c == "." and text[i + 1:i + 2].isdigit()):
-            i += 1
-            while i < n and (text[i].isalnum() or text[i] in "._"):
-                i += 1
-            tok = _Tok("num", text[start:i], line, start, i)
-        else:
-            i += next((len(p) for p in _PUNCT if text.startswith(p, i)), 1)
-            tok = _Tok("p", text[start:i], line, start, i)
-        toks.append(tok)
-        line += text.count("\n", start, i)
-    return toks
-
-
-def _is(tok: _Tok | None, *values: str) -> bool:
-    return tok is not None and tok.kind == "p" and tok.value in values
-
-
-def _env_reads(toks: list[_Tok], depth: int = 0) -> list[str]:
-    """Names read as ``process.env.NAME`` / ``process.env["NAME"]`` (optional chaining too)."""
-    names: list[str] = []
-
-    def at(k: int) -> _Tok | None:
-        return toks[k] if 0 <= k < len(toks) else None
-
-    for k, tok in enumerate(toks):
-        if tok.kind == "tmpl" and depth < 8:
-            for sub, sub_line in tok.subs:
-                code = [t for t in _tokenize(sub, sub_line, []) if t.kind != "com"]
-                names += _env_reads(code, depth + 1)
-        if not (tok.kind == "id" and tok.value == "process" and _is(at(k + 1), ".", "?.")):
-            continue
-        env = at(k + 2)
-        if env is None or env.kind != "id" or env.value != "env":
-            continue
-        j = k + 3
-        if _is(at(j), "?.") and _is(at(j + 1), "["):
-            j += 1
-        key = at(j + 1)
-        dotted = _is(at(j), ".", "?.") and key is not None and key.kind == "id"
-        indexed = _is(at(j), "[") and key is not None and key.kind == "str" and _is(at(j + 2), "]")
-        if key is not None and (dotted or indexed):
-            names.append(key.value)
-    return names
-
-
-# --- values and parser -----------------------------------------------------------------------
 
 @dataclass
 class _Lit:
     value: str
-    line: int
 
 
 @dataclass
 class _Expr:
-    toks: list[_Tok]
-    line: int
+    node: Node
     ident: str | None = None  # set when the expression is a bare identifier
 
 
@@ -217,15 +140,14 @@ class _Expr:
 class _Obj:
     entries: list[tuple[str, _Value, int]]  # key ("..." for a spread), value, key line
     line: int
-    pos: int
+    start: int  # byte offsets of the braces, to tell which comments lie inside
     end: int
 
 
 @dataclass
 class _Arr:
     items: list[_Value]
-    line: int
-    pos: int
+    start: int
     end: int
 
 
@@ -237,186 +159,234 @@ class _Spread:
 _Value: TypeAlias = "_Lit | _Expr | _Obj | _Arr | _Spread"
 
 
-def _strip_ts(toks: list[_Tok]) -> list[_Tok]:
-    """Drop ``as T`` / ``satisfies T`` tails, trailing ``!`` and wrapping parentheses."""
-    for _ in range(_MAX_DEPTH):
-        before, nest = len(toks), 0
-        for k, tok in enumerate(toks):
-            nest += _is(tok, *_OPEN) - _is(tok, *_CLOSE)
-            if k and not nest and tok.kind == "id" and tok.value in ("as", "satisfies"):
-                toks = toks[:k]
-                break
-        while toks and _is(toks[-1], "!"):
-            toks = toks[:-1]
-        if len(toks) >= 2 and _is(toks[0], "(") and _is(toks[-1], ")"):
-            nest = 0
-            for k, tok in enumerate(toks):
-                nest += _is(tok, *_OPEN) - _is(tok, *_CLOSE)
-                if nest == 0 and k < len(toks) - 1:
-                    break
-            else:
-                toks = toks[1:-1]
-        if len(toks) == before:
-            break
-    return toks
+@dataclass
+class _Comment:
+    start: int
+    end: int
+    row: int
+    block: bool
 
 
-class _Parser:
-    def __init__(self, toks: list[_Tok], problems: list[str]) -> None:
-        self.t, self.i, self.problems = toks, 0, problems
+@dataclass
+class _Source:
+    """One parsed text: the values it spells, and what one walk over its tree found."""
 
-    def peek(self, ahead: int = 0) -> _Tok | None:
-        k = self.i + ahead
-        return self.t[k] if k < len(self.t) else None
+    data: bytes
+    first_line: int = 1
+    env_reads: list[tuple[int, str]] = field(default_factory=list)  # (byte offset, name)
+    fallbacks: list[int] = field(default_factory=list)  # byte offsets of ?? || ?
+    comments: list[_Comment] = field(default_factory=list)
+    syntax: list[str] = field(default_factory=list)
+    syntax_count: int = 0
 
-    def skip_expression(self) -> None:
-        """Advance to the ``,`` ``;`` or unmatched closer that ends the current expression."""
-        nest, prev_line = 0, self.t[self.i - 1].line if self.i else -1
-        while (tok := self.peek()) is not None:
-            if _is(tok, *_OPEN):
-                nest += 1
-            elif _is(tok, *_CLOSE):
-                if nest == 0:
+    def text(self, node: Node) -> str:
+        return self.data[node.start_byte:node.end_byte].decode("utf-8", "replace")
+
+    def line(self, node: Node) -> int:
+        return node.start_point[0] + self.first_line
+
+    # one walk over the whole tree: an explicit cursor, so nesting depth costs no stack
+    def walk(self, root: Node) -> None:
+        cursor = root.walk()
+        while True:
+            node = cursor.node
+            if node is not None:
+                self._visit(node)
+            if cursor.goto_first_child():
+                continue
+            while not cursor.goto_next_sibling():
+                if not cursor.goto_parent():
                     return
-                nest -= 1
-            elif nest == 0 and _is(tok, ",", ";"):
-                return
-            elif nest == 0 and tok.kind == "id" and tok.value in _STATEMENT_WORDS \
-                    and tok.line > prev_line >= 0:
-                return  # a new statement after a missing semicolon
-            prev_line = tok.line
-            self.i += 1
 
-    def value(self, depth: int) -> _Value:
-        start, tok = self.i, self.peek()
-        parsed: _Value | None = None
-        if tok is None:
-            return _Expr([], 0)
-        if depth < _MAX_DEPTH and _is(tok, "{"):
-            parsed = self.obj(depth + 1)
-        elif depth < _MAX_DEPTH and _is(tok, "["):
-            parsed = self.arr(depth + 1)
-        elif depth < _MAX_DEPTH and _is(tok, "("):  # ``({...} satisfies AuthConfig)``
-            self.i += 1
-            inner = self.value(depth + 1)
-            if _is(self.peek(), ")"):
-                self.i += 1
-                parsed = inner if isinstance(inner, (_Obj, _Arr)) else None
-            else:
-                self.i = start
-        rest = self.i
-        self.skip_expression()
-        tail = [t for t in self.t[rest:self.i] if not _is(t, "!")]
-        if parsed is not None and (not tail or tail[0].value in ("as", "satisfies")):
-            return parsed  # ``{...} satisfies AuthConfig``, ``[...] as const``, ``{...}!``
-        toks = self.t[start:self.i]
-        core = _strip_ts(toks)
-        if len(core) == 1 and core[0].kind == "str":
-            return _Lit(core[0].value, core[0].line)
-        ident = core[0].value if len(core) == 1 and core[0].kind == "id" else None
-        return _Expr(toks, tok.line, ident)
+    def _visit(self, node: Node) -> None:
+        kind = node.type
+        if kind in ("member_expression", "subscript_expression"):
+            name = self._env_name(node)
+            if name is not None:
+                self.env_reads.append((node.start_byte, name))
+        elif kind in _FALLBACK_OPERATORS and not node.is_named:
+            self.fallbacks.append(node.start_byte)
+        elif kind == "comment":
+            self.comments.append(_Comment(node.start_byte, node.end_byte, node.start_point[0],
+                                          self.data.startswith(b"/*", node.start_byte)))
+        if node.is_error or node.is_missing:
+            self.syntax_count += 1
+            if len(self.syntax) < _SYNTAX_PROBLEMS_SHOWN:
+                what = f"{kind!r} is missing" if node.is_missing else "syntax error"
+                self.syntax.append(f"line {self.line(node)}: {what}")
 
-    def obj(self, depth: int) -> _Obj:
-        opener = self.t[self.i]
-        self.i += 1
+    def _env_name(self, node: Node) -> str | None:
+        """NAME of ``process.env.NAME`` / ``process.env["NAME"]`` (optional chaining too)."""
+        env = node.child_by_field_name("object")
+        if env is None or env.type != "member_expression":
+            return None
+        process, prop = env.child_by_field_name("object"), env.child_by_field_name("property")
+        if process is None or prop is None or process.type != "identifier" \
+                or self.text(process) != "process" or self.text(prop) != "env":
+            return None
+        if node.type == "member_expression":
+            key = node.child_by_field_name("property")
+            return self.text(key) if key is not None and key.type == "property_identifier" \
+                else None
+        index = node.child_by_field_name("index")
+        return self.literal(index) if index is not None else None
+
+    def first_env_read(self, node: Node) -> str | None:
+        at = bisect.bisect_left(self.env_reads, (node.start_byte, ""))
+        if at < len(self.env_reads) and self.env_reads[at][0] < node.end_byte:
+            return self.env_reads[at][1]
+        return None
+
+    def has_fallback(self, node: Node) -> bool:
+        at = bisect.bisect_left(self.fallbacks, node.start_byte)
+        return at < len(self.fallbacks) and self.fallbacks[at] < node.end_byte
+
+    # values ------------------------------------------------------------------------------
+    def literal(self, node: Node) -> str | None:
+        """The value of a string, or of a template with no ``${}``; None for anything else."""
+        if node.type not in ("string", "template_string"):
+            return None
+        parts: list[str] = []
+        for child in node.named_children:
+            if child.type == "string_fragment":
+                parts.append(self.text(child))
+            elif child.type == "escape_sequence":
+                parts.append(_unescape(self.text(child)))
+            elif child.type != "comment":  # a ``${…}`` substitution
+                return None
+        return "".join(parts)
+
+    def value(self, node: Node, depth: int) -> _Value:
+        for _ in range(_MAX_DEPTH):
+            inner = node.named_children[-1] if node.type == "type_assertion" \
+                else node.named_children[0] if node.named_child_count else None
+            if node.type not in _TYPE_WRAPPERS or inner is None:
+                break
+            node = inner
+        if node.type == "object" and depth < _MAX_DEPTH:
+            return self.obj(node, depth + 1)
+        if node.type == "array" and depth < _MAX_DEPTH:
+            return self.arr(node, depth + 1)
+        literal = self.literal(node)
+        if literal is not None:
+            return _Lit(literal)
+        return _Expr(node, self.text(node) if node.type == "identifier" else None)
+
+    def key(self, node: Node) -> str | None:
+        """An object key as JavaScript reads it; None for computed keys."""
+        if node.type in ("property_identifier", "number"):
+            return self.text(node)
+        return self.literal(node)
+
+    def keys(self, node: Node) -> list[str]:
+        """The keys an object literal spells, in order, without building its values."""
+        found: list[str] = []
+        for child in node.named_children:
+            if child.type == "pair" and (key := child.child_by_field_name("key")) is not None:
+                found.append(self.key(key) or "")
+            elif child.type == "shorthand_property_identifier":
+                found.append(self.text(child))
+        return found
+
+    def obj(self, node: Node, depth: int) -> _Obj:
         entries: list[tuple[str, _Value, int]] = []
-        while (tok := self.peek()) is not None:
-            start, nxt = self.i, self.peek(1)
-            if _is(tok, "}"):
-                self.i += 1
-                return _Obj(entries, opener.line, opener.pos, tok.end)
-            if _is(tok, ","):
-                self.i += 1
-            elif _is(tok, "..."):
-                self.i += 1
-                entries.append(("...", self.value(depth), tok.line))
-            elif tok.kind in ("id", "str", "num") and _is(nxt, ":"):
-                self.i += 2
-                entries.append((tok.value, self.value(depth), tok.line))
-            elif tok.kind == "id" and (nxt is None or _is(nxt, ",", "}")):
-                self.i += 1
-                entries.append((tok.value, _Expr([tok], tok.line, tok.value), tok.line))
-            else:  # computed keys, methods, getters, junk
-                self.skip_expression()
-                if _is(self.peek(), ":"):
-                    self.i += 1
-                    self.value(depth)
-            if self.i == start:
-                self.i += 1
-        self.problems.append(f"object starting at line {opener.line} is never closed")
-        return _Obj(entries, opener.line, opener.pos, self.t[-1].end)
+        for child in node.named_children:
+            if child.type == "pair":
+                key, value = child.child_by_field_name("key"), child.child_by_field_name("value")
+                name = self.key(key) if key is not None else None
+                if key is not None and name is not None and value is not None:
+                    # ``domain: process.env.X! applicationID: "c"`` (a comma missing) parses
+                    # as one pair whose value is "c": the value is then the whole pair
+                    garbled = any(part.is_error for part in child.children)
+                    entries.append((name, _Expr(child) if garbled else self.value(value, depth),
+                                    self.line(key)))
+            elif child.type == "shorthand_property_identifier":
+                name = self.text(child)
+                entries.append((name, _Expr(child, name), self.line(child)))
+            elif child.type == "spread_element" and child.named_child_count:
+                entries.append(("...", self.value(child.named_children[0], depth),
+                                self.line(child)))
+        return _Obj(entries, self.line(node), node.start_byte, node.end_byte)
 
-    def arr(self, depth: int) -> _Arr:
-        opener = self.t[self.i]
-        self.i += 1
+    def arr(self, node: Node, depth: int) -> _Arr:
         items: list[_Value] = []
-        while (tok := self.peek()) is not None:
-            start = self.i
-            if _is(tok, "]"):
-                self.i += 1
-                return _Arr(items, opener.line, opener.pos, tok.end)
-            if _is(tok, ","):
-                self.i += 1
-            elif _is(tok, "..."):
-                self.i += 1
-                items.append(_Spread(self.value(depth)))
-            else:
-                items.append(self.value(depth))
-            if self.i == start:
-                self.i += 1
-                items.pop()
-        self.problems.append(f"array starting at line {opener.line} is never closed")
-        return _Arr(items, opener.line, opener.pos, self.t[-1].end)
+        for child in node.named_children:
+            if child.type == "spread_element" and child.named_child_count:
+                items.append(_Spread(self.value(child.named_children[0], depth)))
+            elif child.type != "comment":
+                items.append(self.value(child, depth))
+        return _Arr(items, node.start_byte, node.end_byte)
 
-    def module(self) -> tuple[dict[str, _Value], _Value | None]:
-        """Top-level ``const``/``let``/``var`` bindings and the default export."""
+    # the module --------------------------------------------------------------------------
+    def module(self, root: Node) -> tuple[dict[str, _Value], _Value | None]:
+        """Top-level ``const``/``let``/``var`` bindings and the default export (the first
+        of ``export default``, ``module.exports =`` and ``export { x as default }``)."""
         bindings: dict[str, _Value] = {}
-        default: _Value | None = None
-        nest = 0
-        while (tok := self.peek()) is not None:
-            nxt = self.peek(1)
-            if nest == 0 and tok.kind == "id" and nxt is not None:
-                if tok.value in ("const", "let", "var") and nxt.kind == "id" and self._to_assign():
-                    bindings.setdefault(nxt.value, self.value(0))
-                    continue
-                if tok.value == "export" and nxt.kind == "id" and nxt.value == "default":
-                    self.i += 2
-                    value = self.value(0)
-                    default = value if default is None else default
-                    continue
-                if tok.value == "module" and _is(nxt, ".") and self._at_word(2, "exports") \
-                        and _is(self.peek(3), "="):
-                    self.i += 4
-                    value = self.value(0)
-                    default = value if default is None else default
-                    continue
-                if tok.value == "export" and _is(nxt, "{"):
-                    k = self.i + 2
-                    while k + 2 < min(len(self.t), self.i + 200) and not _is(self.t[k], "}"):
-                        if self.t[k + 1].value == "as" and self.t[k + 2].value == "default":
-                            default = _Expr([self.t[k]], self.t[k].line, self.t[k].value)
-                        k += 1
-            nest = max(0, nest + _is(tok, *_OPEN) - _is(tok, *_CLOSE))
-            self.i += 1
-        return bindings, default
+        defaults: list[_Value] = []
+        for statement in root.named_children:
+            kind = statement.type
+            if kind == "export_statement":
+                declaration = statement.child_by_field_name("declaration")
+                value = statement.child_by_field_name("value")
+                if any(child.type == "default" for child in statement.children):
+                    target = value if value is not None else declaration
+                    if target is not None:
+                        defaults.append(self.value(target, 0))
+                elif declaration is not None:
+                    self._bind(declaration, bindings)
+                for clause in statement.named_children:
+                    if clause.type == "export_clause":
+                        defaults += self._export_as_default(clause)
+            elif kind in ("lexical_declaration", "variable_declaration"):
+                self._bind(statement, bindings)
+            elif kind == "expression_statement" and statement.named_child_count:
+                assignment = statement.named_children[0]
+                left = assignment.child_by_field_name("left")
+                right = assignment.child_by_field_name("right")
+                if assignment.type == "assignment_expression" and left is not None \
+                        and right is not None and self.text(left).replace(" ", "") \
+                        == "module.exports":
+                    defaults.append(self.value(right, 0))
+        return bindings, defaults[0] if defaults else None
 
-    def _at_word(self, ahead: int, word: str) -> bool:
-        tok = self.peek(ahead)
-        return tok is not None and tok.kind == "id" and tok.value == word
+    def _bind(self, declaration: Node, bindings: dict[str, _Value]) -> None:
+        if declaration.type not in ("lexical_declaration", "variable_declaration"):
+            return
+        for declarator in declaration.named_children:
+            name = declarator.child_by_field_name("name")
+            value = declarator.child_by_field_name("value")
+            if declarator.type == "variable_declarator" and name is not None \
+                    and name.type == "identifier" and value is not None:
+                bindings.setdefault(self.text(name), self.value(value, 0))
 
-    def _to_assign(self) -> bool:
-        """From ``const NAME``, skip a type annotation to just after ``=``."""
-        k, nest = self.i + 2, 0
-        while k < min(len(self.t), self.i + 500):
-            tok = self.t[k]
-            nest += _is(tok, *_OPEN) - _is(tok, *_CLOSE)
-            if nest < 0 or (nest == 0 and (_is(tok, ";") or tok.value in _STATEMENT_WORDS)):
-                return False
-            if nest == 0 and _is(tok, "="):
-                self.i = k + 1
-                return True
-            k += 1
-        return False
+    def _export_as_default(self, clause: Node) -> list[_Value]:
+        found: list[_Value] = []
+        for spec in clause.named_children:
+            name, alias = spec.child_by_field_name("name"), spec.child_by_field_name("alias")
+            if name is not None and alias is not None and self.text(alias) == "default":
+                found.append(_Expr(name, self.text(name)))
+        return found
+
+
+class _TooSlow(Exception):
+    """tree-sitter gave up at the parse deadline."""
+
+
+def _parse_source(text: str, deadline: float, first_line: int = 1) -> tuple[_Source, Node]:
+    """Parse and walk ``text``. tree-sitter is linear on real code, but its error recovery
+    can go quadratic on crafted garbage, so parsing stops at ``deadline`` (a
+    ``time.monotonic()`` value) with :class:`_TooSlow`."""
+    source = _Source(text.encode("utf-8", "surrogatepass"), first_line)
+    view = memoryview(source.data)
+    parser = _parser()
+    try:
+        tree = parser.parse(lambda at, _point: view[at:at + _READ_CHUNK],
+                            progress_callback=lambda _at, _error: time.monotonic() > deadline)
+    except ValueError:  # cancelled; without a reset the next parse would resume this one
+        parser.reset()
+        raise _TooSlow from None
+    source.walk(tree.root_node)
+    return source, tree.root_node
 
 
 # --- from parsed values to providers ---------------------------------------------------------
@@ -441,6 +411,7 @@ def _osa_distance(a: str, b: str) -> int:
     return d[-1][-1]
 
 
+@functools.lru_cache(maxsize=1024)
 def _misspelling_of(key: str) -> str | None:
     """The provider key ``key`` was probably meant to be, if it is not that key already."""
     if key in _KNOWN_KEYS or len(key) > 40:
@@ -449,7 +420,10 @@ def _misspelling_of(key: str) -> str | None:
     for known in _KNOWN_KEYS:
         target = known.lower()
         limit = 0 if len(target) < 6 else 1 if len(target) < 9 else 2
-        if norm in (target, target + "s") or _osa_distance(norm, target) <= limit:
+        if norm in (target, target + "s"):
+            return known
+        # the distance is at least the difference in length: most keys need no table
+        if abs(len(norm) - len(target)) <= limit and _osa_distance(norm, target) <= limit:
             return known
     return _ALIASES.get(norm)
 
@@ -488,35 +462,38 @@ def _flatten(
     return items
 
 
-def _reading(value: _Value | None) -> tuple[str | None, str | None, bool]:
+def _reading(source: _Source, value: _Value | None) -> tuple[str | None, str | None, bool]:
     """(literal, env name, has fallback) of a property value."""
     if isinstance(value, _Lit):
         return value.value, None, False
     if isinstance(value, _Expr):
-        names = _env_reads(value.toks)
-        fallback = any(_is(t, "??", "||", "?") for t in value.toks)
-        return None, names[0] if names else None, fallback
+        return None, source.first_env_read(value.node), source.has_fallback(value.node)
     return None, None, False
 
 
-def _provider(obj: _Obj, index: int, bindings: dict[str, _Value], commented: bool) -> Provider:
+def _provider(source: _Source, obj: _Obj, index: int, bindings: dict[str, _Value],
+              commented: bool) -> Provider:
     props: dict[str, tuple[_Value, int]] = {}
     misspelled: list[str] = []
-    for key, value, line in _entries(obj, bindings):
+    for n, (key, value, line) in enumerate(_entries(obj, bindings)):
         props[key] = (value, line)  # the last duplicate wins, as in JavaScript
-        if _misspelling_of(key) and key not in misspelled:
+        if n < _SPELL_CHECKED_KEYS and _misspelling_of(key) and key not in misspelled:
             misspelled.append(key)
     kind_value = props.get("type", (None, 0))[0]
     kind = "oidc"
     if isinstance(kind_value, _Lit):
         kind = kind_value.value
     elif isinstance(kind_value, _Expr):
-        kind = " ".join(t.value for t in kind_value.toks)
-    domain, domain_env, fallback = _reading(props.get("domain", (None, 0))[0])
-    issuer, issuer_env, _ = _reading(props.get("issuer", (None, 0))[0])
-    app_id, app_id_env, _ = _reading(props.get("applicationID", (None, 0))[0])
-    jwks, jwks_env, _ = _reading(props.get("jwks", (None, 0))[0])
-    algorithm, _, _ = _reading(props.get("algorithm", (None, 0))[0])
+        kind = " ".join(source.text(kind_value.node).split())
+
+    def reading(key: str) -> tuple[str | None, str | None, bool]:
+        return _reading(source, props.get(key, (None, 0))[0])
+
+    domain, domain_env, fallback = reading("domain")
+    issuer, issuer_env, _ = reading("issuer")
+    app_id, app_id_env, _ = reading("applicationID")
+    jwks, jwks_env, _ = reading("jwks")
+    algorithm, _, _ = reading("algorithm")
     return Provider(
         index=index, kind=kind, domain=domain, domain_env=domain_env, issuer=issuer,
         issuer_env=issuer_env, application_id=app_id, application_id_env=app_id_env,
@@ -527,68 +504,76 @@ def _provider(obj: _Obj, index: int, bindings: dict[str, _Value], commented: boo
     )
 
 
-def _looks_like_provider(obj: _Obj) -> bool:
-    keys = {key for key, _, _ in obj.entries}
-    return bool(keys & {"domain", "applicationID"}) or {"issuer", "jwks"} <= keys or any(
-        _misspelling_of(key) in ("domain", "applicationID") for key in keys
+def _looks_like_provider(keys: list[str]) -> bool:
+    spelled = set(keys)
+    return bool(spelled & {"domain", "applicationID"}) or {"issuer", "jwks"} <= spelled or any(
+        _misspelling_of(key) in ("domain", "applicationID") for key in keys[:_SPELL_CHECKED_KEYS]
     )
 
 
-def _comment_blocks(toks: list[_Tok]) -> list[tuple[int, int, str]]:
-    """(position, first line, text) of each block comment and each run of ``//`` lines."""
+def _comment_blocks(source: _Source) -> list[tuple[int, int, str]]:
+    """(byte offset, first line, text) of each block comment and each run of ``//`` lines."""
     blocks: list[tuple[int, int, list[str]]] = []
-    prev: _Tok | None = None
-    for tok in toks:
-        if tok.kind == "com":
-            if not tok.block and prev is not None and prev.kind == "com" and not prev.block \
-                    and tok.line == prev.line + 1:
-                blocks[-1][2].append(tok.value)
-            else:
-                body = tok.value
-                if tok.block:  # the " * " gutter of JSDoc-style comments
-                    body = "\n".join(re.sub(r"^\s*\*(?!/)", " ", ln) for ln in body.split("\n"))
-                blocks.append((tok.pos, tok.line, [body]))
-        prev = tok
+    prev: _Comment | None = None
+    for comment in source.comments:
+        body = source.data[comment.start + 2:comment.end].decode("utf-8", "replace")
+        joins = prev is not None and not prev.block and not comment.block \
+            and comment.row == prev.row + 1 \
+            and not source.data[prev.end:comment.start].strip()
+        if joins:
+            blocks[-1][2].append(body)
+        else:
+            if comment.block:  # the closing */ and the " * " gutter of JSDoc-style comments
+                body = body.removesuffix("*/")
+                body = "\n".join(re.sub(r"^\s*\*(?!/)", " ", ln) for ln in body.split("\n"))
+            blocks.append((comment.start, comment.row + source.first_line, [body]))
+        prev = comment
     return [(pos, line, "\n".join(lines)) for pos, line, lines in blocks]
 
 
-def _commented_providers(text: str, line: int) -> list[Provider]:
-    parser = _Parser([t for t in _tokenize(text, line, []) if t.kind != "com"], [])
+def _commented_providers(text: str, line: int, deadline: float) -> list[Provider]:
+    """Providers spelled out inside a comment. The text is read as the items of an array, so
+    ``{ … },`` lines parse as the objects they are rather than as blocks of statements."""
+    source, root = _parse_source("[" + text + "\n]", deadline, line)
     found: list[Provider] = []
-
-    def collect(value: _Value, depth: int) -> None:
-        if isinstance(value, _Obj) and _looks_like_provider(value):
-            found.append(_provider(value, -1, {}, commented=True))
-        elif depth < _MAX_DEPTH:
-            children = value.entries if isinstance(value, _Obj) else []
-            items = value.items if isinstance(value, _Arr) else [v for _, v, _ in children]
-            for child in items:
-                collect(child, depth + 1)
-
-    while (tok := parser.peek()) is not None:
-        if _is(tok, "{"):
-            collect(parser.obj(1), 0)
-        elif _is(tok, "["):
-            collect(parser.arr(1), 0)
-        else:
-            parser.i += 1
-    return found
+    cursor = root.walk()
+    while True:
+        node = cursor.node
+        if node is not None and node.type == "object" and _looks_like_provider(source.keys(node)):
+            found.append(_provider(source, source.obj(node, 1), -1, {}, commented=True))
+        elif cursor.goto_first_child():
+            continue
+        while not cursor.goto_next_sibling():
+            if not cursor.goto_parent():
+                return found
 
 
 def parse_auth_config(text: str, path: Path | None = None) -> AuthConfig:
     """Read auth.config source text. Never raises, never executes anything."""
+    if len(text) > MAX_AUTH_CONFIG_BYTES or len(text.encode("utf-8", "surrogatepass")) \
+            > MAX_AUTH_CONFIG_BYTES:
+        return AuthConfig(path, True, False, problems=(_TOO_LARGE,))
     try:
         return _parse(text, path)
+    except _TooSlow:
+        return AuthConfig(path, True, False, problems=(
+            f"it could not be parsed within {PARSE_SECONDS:g} s (an auth config is a few "
+            "lines); it was given up",))
     except Exception as exc:  # a last net; the property test asserts it never catches
         return AuthConfig(path, True, False, problems=(f"internal parser error: {exc!r}",))
 
 
+_TOO_LARGE = (f"it is larger than {size_text(MAX_AUTH_CONFIG_BYTES)} (an auth config is a few "
+              "lines), so it was not parsed")
+
+
 def _parse(text: str, path: Path | None) -> AuthConfig:
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    problems: list[str] = []
-    tokens = _tokenize(text, 1, problems)
-    code = [t for t in tokens if t.kind != "com"]
-    bindings, default = _Parser(code, problems).module()
+    deadline = time.monotonic() + PARSE_SECONDS
+    source, root = _parse_source(text.replace("\r\n", "\n").replace("\r", "\n"), deadline)
+    problems: list[str] = list(source.syntax)
+    if source.syntax_count > len(source.syntax):
+        problems.append(f"{source.syntax_count - len(source.syntax)} more syntax errors")
+    bindings, default = source.module(root)
     providers: list[Provider] = []
     spans: list[tuple[int, int]] = []
     config = _resolve(default, bindings)
@@ -597,7 +582,7 @@ def _parse(text: str, path: Path | None) -> AuthConfig:
     elif not isinstance(config, _Obj):
         problems.append("the default export is not an object literal")
     else:
-        spans.append((config.pos, config.end))
+        spans.append((config.start, config.end))
         entries = _entries(config, bindings)
         value = next((v for k, v, _ in reversed(entries) if k == "providers"), None)
         array = _resolve(value, bindings)
@@ -608,22 +593,29 @@ def _parse(text: str, path: Path | None) -> AuthConfig:
         elif not isinstance(array, _Arr):
             problems.append("providers is not an array literal")
         else:
-            spans.append((array.pos, array.end))
+            spans.append((array.start, array.end))
             for index, item in enumerate(_flatten(array, bindings, problems)):
                 obj = _resolve(item, bindings)
                 if isinstance(obj, _Obj):
-                    providers.append(_provider(obj, index, bindings, commented=False))
-                    spans.append((obj.pos, obj.end))
+                    providers.append(_provider(source, obj, index, bindings, commented=False))
+                    spans.append((obj.start, obj.end))
                 else:
                     problems.append(f"provider at index {index} is not an object literal")
     commented: list[Provider] = []
-    for pos, line, body in _comment_blocks(tokens):
-        if not spans or any(a <= pos <= b for a, b in spans):
-            commented += _commented_providers(body, line)
+    searched = 0
+    for pos, line, body in _comment_blocks(source):
+        inside = not spans or any(a <= pos <= b for a, b in spans)
+        if inside and "{" in body and searched < _COMMENTS_SEARCHED:
+            searched += 1
+            try:
+                commented += _commented_providers(body, line, deadline)
+            except _TooSlow:
+                break  # the code's providers stand; only these hints are cut short
     return AuthConfig(
         path=path, exists=True, both_present=False, providers=tuple(providers),
         commented_providers=tuple(commented),
-        env_names=tuple(dict.fromkeys(_env_reads(code))), problems=tuple(problems),
+        env_names=tuple(dict.fromkeys(name for _, name in source.env_reads)),
+        problems=tuple(problems),
     )
 
 
@@ -636,12 +628,13 @@ def read_auth_config(project_root: Path) -> AuthConfig:
     path, both = present[0], len(present) > 1
     failed = AuthConfig(path, exists=True, both_present=both)
     try:
-        if path.is_dir():
-            problem = f"could not read file: {path} is a directory"
-            return dataclasses.replace(failed, problems=(problem,))
-        data = path.read_bytes()
+        data = read_regular_file(path, MAX_AUTH_CONFIG_BYTES)
+    except FileRefused as exc:
+        problem = _TOO_LARGE if exc.too_large else f"it {exc}"
+        return dataclasses.replace(failed, problems=(f"could not read file: {problem}",))
     except OSError as exc:
-        return dataclasses.replace(failed, problems=(f"could not read file: {exc}",))
+        return dataclasses.replace(failed, problems=(
+            f"could not read file: {exc.strerror or exc}",))
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -652,4 +645,5 @@ def read_auth_config(project_root: Path) -> AuthConfig:
     return dataclasses.replace(parse_auth_config(text, path), both_present=both)
 
 
-__all__ = ["CANDIDATES", "AuthConfig", "Provider", "parse_auth_config", "read_auth_config"]
+__all__ = ["CANDIDATES", "MAX_AUTH_CONFIG_BYTES", "AuthConfig", "Provider", "parse_auth_config",
+           "read_auth_config"]

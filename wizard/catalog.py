@@ -64,10 +64,14 @@ class _Blank(dict[str, object]):
 _SPECS: tuple[CheckSpec, ...] = (
     CheckSpec(
         "project.root", "project", "Project folder",
-        "a project folder was found (warn if it has no convex/ folder)",
+        "a project folder was found (warn if it has no convex/ folder, or if a project file "
+        "was skipped as not a regular file or too large)",
         {
             "no_convex": "Run the wizard from your app's folder (the one holding package.json "
             "and convex/), or pass --project DIR. Without convex/ there is no auth.config to check.",
+            "unread_files": "The wizard reads only regular files of a sensible size, so it "
+            "skipped some ({problems}). Replace each with the regular file it should be (a "
+            "FIFO or a link to a device is never a project file), then run the check again.",
         },
     ),
     CheckSpec(

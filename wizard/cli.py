@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 from wizard import __version__
+from wizard.files import FileRefused, read_regular_file, refuse_special, why_unread
 from wizard.redaction import scrub_usage
 from wizard.safe_text import guarded_output, json_text, one_line
 
@@ -175,17 +176,22 @@ def _project_dir(args: argparse.Namespace) -> Path | None:
     return chosen
 
 
+def _unread_option_file(option: str, path: Path, exc: OSError) -> str:
+    return f"{option} {path} {why_unread(exc)}"
+
+
 def read_token_argument(args: argparse.Namespace) -> str | None:
     """The token text from ``--token``, ``--token-file`` or stdin, normalised (SPEC §2)."""
     from wizard.token import normalize_pasted
 
     if args.token_file is not None:
-        try:
-            with args.token_file.open("rb") as handle:
-                text = handle.read(_MAX_TOKEN_INPUT).decode("utf-8", errors="replace")
+        try:  # the cap as for stdin: token.format reports a token that fills it
+            raw = read_regular_file(args.token_file, _MAX_TOKEN_INPUT, head=True)
         except OSError as exc:
-            raise UsageError(f"--token-file {args.token_file}: "
-                             f"{exc.strerror or 'cannot be read'}") from None
+            raise UsageError(_unread_option_file("--token-file", args.token_file, exc)
+                             + (" (to pipe the token in, use --token -)"
+                                if isinstance(exc, FileRefused) else "")) from None
+        text = raw.decode("utf-8", errors="replace")
     elif args.token == "-":
         text = sys.stdin.read(_MAX_TOKEN_INPUT)
     elif args.token is not None:
@@ -205,8 +211,11 @@ def run_check(args: argparse.Namespace) -> int:
         prewarm()  # the CA bundle loads in a thread while the checks are imported
     from wizard.engine import Options, run_checks
 
-    if args.jwks is not None and not args.jwks.is_file():
-        raise UsageError(f"--jwks {args.jwks}: no such file")
+    if args.jwks is not None:
+        try:
+            refuse_special(os.stat(args.jwks).st_mode)
+        except OSError as exc:
+            raise UsageError(_unread_option_file("--jwks", args.jwks, exc)) from None
     token = read_token_argument(args)
     options = Options(
         project_dir=_project_dir(args), issuer=args.issuer, application_id=args.application_id,

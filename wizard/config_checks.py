@@ -37,6 +37,10 @@ def project_checks(project: Project) -> list[Check]:
     elif not project.has_convex_dir:
         checks.append(make("project.root", Status.WARN, f"{where} has no convex/ folder",
                            "no_convex"))
+    elif project.problems:
+        problems = "; ".join(project.problems)
+        checks.append(make("project.root", Status.WARN, f"{where}: {problems}", "unread_files",
+                           problems=problems))
     else:
         read = ", ".join(project.env.files_read) or "no .env files"
         checks.append(passed("project.root", f"{where} (read {read})"))

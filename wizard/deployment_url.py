@@ -14,6 +14,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from wizard.envfiles import EnvFiles
+from wizard.files import read_regular_file
 from wizard.http import is_loopback
 from wizard.key_hosts import Destinations, deploy_key_credential, deploy_key_target
 from wizard.model import Sourced
@@ -86,8 +87,8 @@ def deployment_name(raw: str) -> tuple[str, str]:
 
 def _local_port(root: Path) -> int | None:
     try:
-        document = json.loads((root / LOCAL_CONFIG).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        document = json.loads(read_regular_file(root / LOCAL_CONFIG, 64 * 1024))
+    except (OSError, ValueError, RecursionError):
         return None
     ports = document.get("ports") if isinstance(document, dict) else None
     cloud = ports.get("cloud") if isinstance(ports, dict) else None

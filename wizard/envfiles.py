@@ -9,6 +9,7 @@ from pathlib import Path
 
 from dotenv import dotenv_values
 
+from wizard.files import FileRefused, is_absent, read_regular_file, why_unread
 from wizard.model import Sourced
 
 ENV_FILES: tuple[str, ...] = (".env", ".env.local", ".env.development", ".env.development.local")
@@ -35,19 +36,22 @@ class EnvFiles:
 
 
 def read_env_files(root: Path, environ: Mapping[str, str] | None = None) -> EnvFiles:
-    """Parse the project's env files with python-dotenv, never touching ``os.environ``."""
+    """Parse the project's env files with python-dotenv, never touching ``os.environ``.
+
+    A file that is missing, or a folder (a Python virtualenv is often called ``.env``), is
+    passed over in silence; one that cannot or must not be read is named in ``problems``."""
     env = EnvFiles(environ=dict(environ or {}))
     for name in ENV_FILES:
-        path = root / name
-        if not path.is_file():
+        try:
+            raw = read_regular_file(root / name, _MAX_ENV_BYTES)
+        except OSError as exc:
+            folder = isinstance(exc, FileRefused) and exc.is_folder
+            if not is_absent(exc) and not folder:
+                env.problems.append(f"{name} {why_unread(exc)}; it was not read")
             continue
         try:
-            raw = path.read_bytes()[:_MAX_ENV_BYTES]
             text = raw.decode("utf-8", errors="replace")
             values = dotenv_values(stream=io.StringIO(text), interpolate=False)
-        except OSError as exc:
-            env.problems.append(f"{name}: could not be read ({exc.strerror or exc})")
-            continue
         except Exception as exc:  # python-dotenv on pathological input
             env.problems.append(f"{name}: could not be parsed ({type(exc).__name__})")
             continue

@@ -29,6 +29,7 @@ from wizard.convex_rules import (
     parse_json,
     rsa_size_ok,
 )
+from wizard.files import read_regular_file
 from wizard.http import (
     DEFAULT_TIMEOUT,
     MAX_BODY_BYTES,
@@ -288,11 +289,7 @@ def load_jwks_file(path: Path, issuer: str) -> IssuerKeys:
     """``--jwks FILE``: a key set from disk instead of the network; discovery is skipped."""
     result = IssuerKeys(issuer=issuer, from_file=str(path), jwks_uri=str(path))
     try:
-        with path.open("rb") as handle:
-            raw = handle.read(MAX_BODY_BYTES + 1)
-        if len(raw) > MAX_BODY_BYTES:
-            raise ValueError(f"larger than {MAX_BODY_BYTES // 1024} KiB")
-        document = parse_json(raw)
+        document = parse_json(read_regular_file(path, MAX_BODY_BYTES))
     except (OSError, ValueError) as exc:
         result.jwks_problem = FetchProblem("content", str(path), f"could not be read as JSON ({exc})")
         return result

@@ -6,6 +6,7 @@ Only fixed paths are read: nothing here walks the tree, so a monorepo with a hug
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from collections.abc import Mapping
@@ -20,12 +21,19 @@ from wizard.clerk_keys import (
     find_publishable_key,
 )
 from wizard.envfiles import EnvFiles, read_env_files
+from wizard.files import is_absent, read_regular_file, why_unread
 from wizard.model import Sourced
 
 ISSUER_FALLBACK_VARS: tuple[str, ...] = ("CLERK_JWT_ISSUER_DOMAIN", "CLERK_FRONTEND_API_URL")
 DEFAULT_APPLICATION_ID = "convex"
 DEFAULT_ISSUER_VAR = "CLERK_JWT_ISSUER_DOMAIN"
 _MAX_LOCK_BYTES = 64 * 1024 * 1024
+_MAX_MANIFEST_BYTES = 1024 * 1024
+_SEMVER = re.compile(r"\d+\.\d+\.\d+")
+_PNPM_KEY = re.compile(r"/?convex[@/](\d+\.\d+\.\d+)")
+_YARN_HEADER = re.compile(r'"?convex@')
+_YARN_VERSION = re.compile(r'version:?[ \t]+"?(\d+\.\d+\.\d+)')
+_BUN_ENTRY = re.compile(r'"convex@(\d+\.\d+\.\d+)"')
 
 
 def find_project_root(start: Path) -> tuple[Path, bool]:
@@ -111,48 +119,84 @@ def read_project(root: Path, root_found: bool = True,
             project.key = decode_publishable_key(found.value.strip())
         except InvalidPublishableKey as exc:
             project.key_problem = str(exc)
-    project.convex_version = read_convex_version(root)
+    project.convex_version = read_convex_version(root, project.problems)
     return project
 
 
-def _read_json(path: Path) -> object:
+def _read(root: Path, name: str, limit: int, problems: list[str]) -> bytes | None:
+    """The file's bytes; None when it is absent or refused (then ``problems`` says why)."""
     try:
-        if path.stat().st_size > _MAX_LOCK_BYTES:
-            return None
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        return read_regular_file(root / name, limit)
+    except OSError as exc:
+        if not is_absent(exc):
+            problems.append(f"{name} {why_unread(exc)}; it was not read")
         return None
 
 
-def read_convex_version(root: Path) -> Sourced | None:
-    """The installed version first, then the lock file, then the range in package.json."""
-    installed = _read_json(root / "node_modules" / "convex" / "package.json")
+def _read_json(root: Path, name: str, limit: int, problems: list[str]) -> object:
+    raw = _read(root, name, limit, problems)
+    try:
+        return None if raw is None else json.loads(raw.decode("utf-8"))
+    except (ValueError, RecursionError):  # not JSON, or nested past the parser's depth
+        return None
+
+
+def _pnpm_version(line: str) -> str | None:
+    """``  /convex@1.2.3:`` (lock v6) or ``  convex@1.2.3:`` (v9): an indented package key."""
+    if not line[:1].isspace():
+        return None
+    match = _PNPM_KEY.match(line.lstrip())
+    return match.group(1) if match else None
+
+
+def _yarn_version(lines: list[str]) -> str | None:
+    """A ``convex@…`` entry header followed by its ``version "1.2.3"`` (v1) or
+    ``version: 1.2.3`` (berry) line."""
+    for header, following in itertools.pairwise(lines):
+        if _YARN_HEADER.match(header):
+            match = _YARN_VERSION.match(following.lstrip())
+            if match:
+                return match.group(1)
+    return None
+
+
+def _lock_version(name: str, text: str) -> str | None:
+    """Each scan looks at one line at a time with an anchored pattern: linear in the file."""
+    if name == "pnpm-lock.yaml":
+        return next(filter(None, map(_pnpm_version, text.splitlines())), None)
+    if name == "yarn.lock":
+        return _yarn_version(text.splitlines())
+    match = _BUN_ENTRY.search(text)
+    return match.group(1) if match else None
+
+
+def read_convex_version(root: Path, problems: list[str] | None = None) -> Sourced | None:
+    """The installed version first, then the lock files, then the range in package.json.
+
+    A file that is there but is not read (a FIFO, a device, over its cap) is named in
+    ``problems``."""
+    problems = [] if problems is None else problems
+    installed = _read_json(root, "node_modules/convex/package.json", _MAX_MANIFEST_BYTES,
+                           problems)
     if isinstance(installed, dict) and isinstance(installed.get("version"), str):
         return Sourced(installed["version"], "node_modules/convex/package.json")
-    lock = _read_json(root / "package-lock.json")
+    lock = _read_json(root, "package-lock.json", _MAX_LOCK_BYTES, problems)
     if isinstance(lock, dict):
         entry = (lock.get("packages") or {}).get("node_modules/convex") or \
             (lock.get("dependencies") or {}).get("convex")
         if isinstance(entry, dict) and isinstance(entry.get("version"), str):
             return Sourced(entry["version"], "package-lock.json")
-    for name, pattern in (
-        ("pnpm-lock.yaml", r"(?m)^\s+/?convex[@/](\d+\.\d+\.\d+)"),
-        ("yarn.lock", r'(?m)^"?convex@[^\n]*\n\s+version:?\s+"?(\d+\.\d+\.\d+)'),
-        ("bun.lock", r'"convex@(\d+\.\d+\.\d+)"'),
-    ):
-        try:
-            text = (root / name).read_text(encoding="utf-8", errors="replace")
-        except OSError:
-            continue
-        match = re.search(pattern, text)
-        if match:
-            return Sourced(match.group(1), name)
-    package = _read_json(root / "package.json")
+    for name in ("pnpm-lock.yaml", "yarn.lock", "bun.lock"):
+        raw = _read(root, name, _MAX_LOCK_BYTES, problems)
+        version = None if raw is None else _lock_version(name, raw.decode("utf-8", "replace"))
+        if version is not None:
+            return Sourced(version, name)
+    package = _read_json(root, "package.json", _MAX_MANIFEST_BYTES, problems)
     if isinstance(package, dict):
         for section in ("dependencies", "devDependencies", "peerDependencies"):
             deps = package.get(section)
             if isinstance(deps, dict) and isinstance(deps.get("convex"), str):
-                match = re.search(r"\d+\.\d+\.\d+", deps["convex"])
+                match = _SEMVER.search(deps["convex"])
                 if match:
                     return Sourced(match.group(0), f"package.json:{section}.convex "
                                    f"({deps['convex']})", derived=True)

@@ -74,6 +74,7 @@ from typing import TYPE_CHECKING, Any
 
 from wizard import __version__
 from wizard.catalog import CATALOG
+from wizard.files import FileRefused, read_regular_file, refuse_special
 from wizard.model import Check
 from wizard.progress import Progress, StepState
 from wizard.safe_text import MAX_DETAIL, bounded, clip, json_text, visible
@@ -414,8 +415,7 @@ def _convex_markdown(convex: dict[str, Any] | None) -> list[str]:
 
 def is_our_report(path: Path) -> bool:
     try:
-        with path.open("rb") as handle:
-            head = handle.read(_MARKER_SCAN_BYTES)
+        head = read_regular_file(path, _MARKER_SCAN_BYTES, head=True)
     except OSError:
         return False
     return MARKER.encode() in head
@@ -423,9 +423,15 @@ def is_our_report(path: Path) -> bool:
 
 def write_report_file(path: Path, text: str, *, overwrite: bool) -> None:
     """Write atomically. An existing file is replaced only when it is a report we wrote, or
-    when ``overwrite`` is true; otherwise FileExistsError. Other failures raise OSError."""
+    when ``overwrite`` is true; otherwise FileExistsError. A path that is there and is not a
+    regular file (a FIFO, a terminal, a device) is refused with FileRefused before anything
+    opens it: opening one can block for ever, and replacing it is not what was asked. Other
+    failures raise OSError."""
     if path.is_dir():
         raise IsADirectoryError(21, "Is a directory", str(path))
+    # A new file, or one in a missing folder (the write below reports that), is no refusal.
+    with contextlib.suppress(FileNotFoundError, NotADirectoryError):
+        refuse_special(os.stat(path).st_mode)
     if os.path.lexists(path) and not overwrite and not is_our_report(path):
         raise FileExistsError(17, "exists and is not a report written by " + APP_NAME,
                               str(path))
@@ -457,7 +463,7 @@ def export_markdown(session: Session, progress: Progress | None, folder: Path, *
         target = folder / (REPORT_NAME if attempt == 1 else f"{stem}-{attempt}.{suffix}")
         try:
             write_report_file(target, text, overwrite=False)
-        except FileExistsError:
+        except (FileExistsError, FileRefused):
             continue
         return target
     raise FileExistsError(17, "no free report name", str(folder / REPORT_NAME))
@@ -487,6 +493,10 @@ def write_report_command(project_dir: Path | None, fmt: str, output: Path | None
         sys.stderr.write(f"{APP_NAME}: error: {output} exists and is not a report written by "
                          f"{APP_NAME}; remove it or choose another --output\n")
         return 1
+    except FileRefused as exc:
+        sys.stderr.write(f"{APP_NAME}: error: --output {output} {exc}; --output writes a "
+                         "regular file (leave it out to print the report, or redirect it)\n")
+        return 2
     except OSError as exc:
         sys.stderr.write(f"{APP_NAME}: error: cannot write {output}: "
                          f"{exc.strerror or exc}\n")

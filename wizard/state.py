@@ -34,12 +34,13 @@ import stat
 import sys
 import tempfile
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from wizard import __version__
+from wizard.files import FileRefused, read_regular_file
 from wizard.model import Status
 from wizard.progress import Progress, StepProgress, StepState
 from wizard.redaction import scrub
@@ -54,6 +55,12 @@ SCHEMA_VERSION = 1
 APP_NAME = "convex-auth-wizard"
 PATHS = ("integration", "template")
 MAX_STATE_BYTES = 4 * 1024 * 1024
+SAVE_FAILED = "Could not save progress to"
+STALE_TEMP_SECONDS = 60.0
+"""A save writes a few kilobytes and renames them within milliseconds: a temporary file
+older than this was left by a save that was killed."""
+_TEMP_SUFFIX = ".tmp"
+_LOCK_WAIT_SECONDS = 2.0
 _CHECK_FIELDS = ("id", "status", "title", "detail", "fix", "step")
 _STATUSES = frozenset(s.value for s in Status)
 
@@ -198,8 +205,44 @@ def _stamp() -> str:
     return time.strftime("%Y%m%d-%H%M%S")
 
 
-def _when(at: float) -> str:
-    return time.strftime("%Y-%m-%d %H:%M", time.localtime(at))
+def _when(at: float, *, seconds: bool = False) -> str:
+    return time.strftime("%Y-%m-%d %H:%M" + (":%S" if seconds else ""), time.localtime(at))
+
+
+_ADVANCE = {StepState.PENDING: 0, StepState.FAILING: 1, StepState.CONFIRMED: 2,
+            StepState.VERIFIED: 3}
+
+
+def _later_step(ours: StepProgress, theirs: StepProgress) -> StepProgress:
+    """The more recent change; at the same time (or neither timed), the more advanced one."""
+    def rank(entry: StepProgress) -> tuple[float, int]:
+        return (entry.changed_at if entry.changed_at is not None else -1.0,
+                _ADVANCE[entry.state])
+    return theirs if rank(theirs) > rank(ours) else ours
+
+
+def merge_progress(ours: Progress, theirs: Progress) -> None:
+    """Fold another wizard's progress on the same project into ``ours``, losing neither.
+
+    Each step keeps its most recent change (the more advanced state on a tie); each check
+    keeps the row of whichever progress was updated last, and rows only the other has are
+    kept; the path, token, Convex answer and issuer come from the later progress unless it
+    has none."""
+    for step_id in set(ours.steps) | set(theirs.steps):
+        mine, other = ours.steps.get(step_id), theirs.steps.get(step_id)
+        if mine is None or other is None:
+            ours.steps[step_id] = mine or other or StepProgress()
+        else:
+            ours.steps[step_id] = _later_step(mine, other)
+    newer, older = (theirs, ours) if theirs.updated_at > ours.updated_at else (ours, theirs)
+    rows = {row.get("id", ""): row for row in newer.checks}
+    ours.checks = [*newer.checks, *(row for row in older.checks if row.get("id", "") not in rows)]
+    ours.path = newer.path or older.path
+    ours.token = newer.token or older.token
+    ours.convex_answer = newer.convex_answer or older.convex_answer
+    ours.issuer = newer.issuer or older.issuer
+    ours.started_at = min(ours.started_at, theirs.started_at)
+    ours.updated_at = max(ours.updated_at, theirs.updated_at)
 
 
 def resume_notice(progress: Progress) -> str:
@@ -220,6 +263,9 @@ class StateStore:
         digest = hashlib.sha256(str(self.project).encode("utf-8", "surrogatepass"))
         self.path = self.state_dir / "projects" / f"{digest.hexdigest()[:16]}.json"
         self.secrets = [s for s in secrets if s]
+        self._seen: float | None = None
+        """``saved_at`` of the file as this store last read or wrote it: a different one on
+        disk means another wizard saved in between."""
 
     # reading ---------------------------------------------------------------------------
 
@@ -230,16 +276,13 @@ class StateStore:
             return False
         return True
 
-    def _read(self) -> Progress:
+    def _read(self) -> tuple[Progress, float | None]:
+        """The saved progress and when it was saved (None when the file does not say)."""
         try:
-            info = os.stat(self.path)
-            if stat.S_ISDIR(info.st_mode):
-                raise _Unusable("a folder is in its place")
-            if not stat.S_ISREG(info.st_mode):
-                raise _Unusable("it is not a regular file")
-            if info.st_size > MAX_STATE_BYTES:
-                raise _Unusable(f"{info.st_size} bytes, too large")
-            raw = self.path.read_bytes()
+            raw = read_regular_file(self.path, MAX_STATE_BYTES)
+        except FileRefused as exc:
+            raise _Unusable("a folder is in its place" if exc.is_folder else f"it {exc}") \
+                from None
         except OSError as exc:
             raise _Unusable(f"cannot be read: {exc.strerror or exc}") from None
         if not raw.strip():
@@ -259,19 +302,41 @@ class StateStore:
         if document.get("project") != str(self.project):
             raise _Unusable("it belongs to another project")
         try:
-            return progress_from_dict(document.get("progress"))
+            progress = progress_from_dict(document.get("progress"))
         except (ValueError, TypeError) as exc:
             raise _Unusable(f"wrong shape: {exc}") from None
+        saved_at = document.get("saved_at")
+        if isinstance(saved_at, (int, float)) and _is_time(saved_at):
+            return progress, float(saved_at)
+        return progress, None
 
     def load(self) -> LoadResult:
         """The saved progress with a one-line notice; a bad file is moved aside once."""
+        self._remove_orphans()
+        self._seen = None
         if not self._exists():
             return LoadResult(None, None)
         try:
-            progress = self._read()
+            progress, self._seen = self._read()
         except _Unusable as exc:
             return LoadResult(None, self._set_aside(str(exc)))
         return LoadResult(progress, resume_notice(progress))
+
+    def _remove_orphans(self) -> None:
+        """Delete the temporary files a killed save left behind: only this project's, only
+        regular files, and only stale ones (another wizard may be saving right now)."""
+        prefix, stale_before = f".{self.path.name}.", time.time() - STALE_TEMP_SECONDS
+        try:
+            entries = list(os.scandir(self.path.parent))
+        except OSError:
+            return
+        for entry in entries:
+            if not (entry.name.startswith(prefix) and entry.name.endswith(_TEMP_SUFFIX)):
+                continue
+            with contextlib.suppress(OSError):
+                info = entry.stat(follow_symlinks=False)
+                if stat.S_ISREG(info.st_mode) and info.st_mtime < stale_before:
+                    os.unlink(entry.path)
 
     def _set_aside(self, why: str) -> str:
         target, error = self._move_to("corrupt")
@@ -309,33 +374,60 @@ class StateStore:
         return scrubbed
 
     def save(self, progress: Progress) -> str | None:
-        """Write atomically (temp file, fsync, rename); an error message, or None."""
+        """Write atomically (temp file, fsync, rename). None when that is all; otherwise one
+        line for the user: why saving failed (it starts with :data:`SAVE_FAILED`), or that
+        another wizard on this project had saved since this store last read or wrote the file.
+
+        In that last case nothing is lost: the other wizard's progress is merged into
+        ``progress`` (in place, so the caller shows it) before writing (:func:`merge_progress`).
+        """
         tmp: str | None = None
+        notice: str | None = None
         try:
-            text = json.dumps(self.document(progress), indent=2, ensure_ascii=False,
-                              default=str) + "\n"
             folder = self.path.parent
             folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-            fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp",
-                                       dir=folder)
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(text)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(tmp, self.path)
-            tmp = None
+            with _locked(folder):
+                theirs = self._newer_on_disk()
+                if theirs is not None:
+                    merge_progress(progress, theirs[0])
+                    notice = (f"Another {APP_NAME} saved progress for this project at "
+                              f"{_when(theirs[1], seconds=True)}; its steps were merged with "
+                              "these, so neither loses any")
+                document = self.document(progress)
+                text = json.dumps(document, indent=2, ensure_ascii=False, default=str) + "\n"
+                fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=_TEMP_SUFFIX,
+                                           dir=folder)
+                with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                    handle.write(text)
+                    handle.flush()
+                    os.fsync(handle.fileno())
+                os.replace(tmp, self.path)
+                tmp = None
+                self._seen = document["saved_at"]
             _fsync_dir(folder)
         except (OSError, ValueError, TypeError, RecursionError) as exc:
             why = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-            return f"Could not save progress to {self.path}: {why}"
+            return f"{SAVE_FAILED} {self.path}: {why}"
         finally:
             if tmp is not None:
                 with contextlib.suppress(OSError):
                     os.unlink(tmp)
-        return None
+        return notice
+
+    def _newer_on_disk(self) -> tuple[Progress, float] | None:
+        """The saved progress and its time when someone else wrote it after this store last
+        read or wrote the file; None when the file is ours, missing or unusable."""
+        try:
+            progress, saved_at = self._read()
+        except _Unusable:
+            return None
+        if saved_at is None or saved_at == self._seen:
+            return None
+        return progress, saved_at
 
     def restart(self) -> str | None:
         """Keep the saved file as ``<file>.bak-<timestamp>`` and start over; an error or None."""
+        self._remove_orphans()
         if not self._exists():
             return None
         target, error = self._move_to("bak")
@@ -358,6 +450,34 @@ class StateStore:
         except OSError as exc:
             return False, f"Could not remove {self.path}: {exc.strerror or exc}"
         return True, None
+
+
+@contextlib.contextmanager
+def _locked(folder: Path) -> Iterator[None]:
+    """Hold an exclusive lock on the state folder while reading, merging and writing, so two
+    wizards cannot both merge against the same old file. Where locking is not available (or
+    another holder does not let go within a couple of seconds) the save goes ahead: the lock
+    narrows a race; the merge is what keeps progress."""
+    try:
+        import fcntl
+
+        fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except (ImportError, OSError):
+        yield
+        return
+    try:
+        deadline = time.monotonic() + _LOCK_WAIT_SECONDS
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    break
+                time.sleep(0.01)
+        yield
+    finally:
+        os.close(fd)  # closing the descriptor releases the lock
 
 
 def _fsync_dir(folder: Path) -> None:
