@@ -577,3 +577,22 @@ async def test_ask_convex_action_in_the_wizard(make_project: MakeProject, issuer
     saved = "".join(p.read_text() for p in (tmp_path / "state").rglob("*") if p.is_file())
     assert token not in saved and token.rsplit(".", 1)[1] not in saved
     assert "accepted" in saved
+
+
+@pytest.mark.parametrize("value", ["https://a]b.convex.cloud", "https://[::1", "https://x:99999"])
+def test_an_unparsable_deployment_url_is_a_check_not_a_crash(
+        make_project: MakeProject, issuer: LocalIssuer, value: str,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """``urlsplit`` raises on these (an OSC sequence in a .env value carries a ``]``)."""
+    found = resolve(make_project(issuer.url, name="parse"), {},
+                    f"VITE_CONVEX_URL={value}\nCONVEX_SITE_URL={value}\n")
+    assert found is not None and found.value == value
+    root = make_project(issuer.url, env_local=f"VITE_CONVEX_URL={value}\n")
+    token = issuer.mint(issuer.template_claims(NOW))
+    status = main(["check", "--project", str(root), "--token", token, "--at", str(NOW),
+                   "--ask-convex", "--json"])
+    out, err = capsys.readouterr()
+    assert status == 1 and "unexpected" not in err, err
+    document = json.loads(out)
+    answer = next(c for c in document["checks"] if c["id"] == "convex.accepts_token")
+    assert answer["status"] == "skip" and answer["detail"].startswith("not sent"), answer

@@ -467,3 +467,18 @@ def test_cli_reset(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
     assert cli.main(["reset"]) == 0
     assert "Forgot" in capsys.readouterr().out
     assert not store.path.exists()
+
+
+def test_the_state_file_holds_no_raw_control_character(tmp_path: Path) -> None:
+    """Someone will `cat` it: ESC, DEL and C1 from a note or a claim are written as escapes,
+    and read back as they were."""
+    hostile = "x\x1b]52;c;Y3VybCBldmlsIHwgc2g=\x07 \x9b31m \x7f \u202e"
+    store = StateStore(tmp_path / "app", tmp_path / "state")
+    progress = Progress(started_at=1_800_000_000, updated_at=1_800_000_000)
+    progress.set("open-dashboard", StepState.CONFIRMED, hostile, at=1_800_000_000)
+    assert store.save(progress) is None
+    raw = store.path.read_bytes().decode("utf-8")
+    assert not any((ord(c) < 0x20 and c != "\n") or 0x7F <= ord(c) <= 0x9F or c == "\u202e"
+                   for c in raw)
+    loaded = StateStore(tmp_path / "app", tmp_path / "state").load().progress
+    assert loaded is not None and loaded.steps["open-dashboard"].note == hostile

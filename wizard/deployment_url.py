@@ -35,12 +35,20 @@ _SITE_RE = re.compile(r"\.convex\.site$")
 
 
 
+def _hostname(url: str) -> str:
+    """The host of ``url``, or "" when it has none or does not parse (``https://a]b``)."""
+    try:
+        return urlsplit(url).hostname or ""
+    except ValueError:
+        return ""
+
+
 def site_to_cloud(url: str) -> str:
     """``https://x.convex.site`` → ``https://x.convex.cloud`` (the host only; nothing else)."""
-    parts = urlsplit(url)
-    host = parts.hostname or ""
+    host = _hostname(url)
     if not _SITE_RE.search(host):
         return url
+    parts = urlsplit(url)
     netloc = parts.netloc.replace(host, _SITE_RE.sub(".convex.cloud", host), 1)
     return parts._replace(netloc=netloc).geturl()
 
@@ -57,6 +65,7 @@ def url_problem(url: str) -> str | None:
     try:
         parts = urlsplit(url)
         host = parts.hostname
+        parts.port  # noqa: B018 - raises for a port out of range
     except ValueError:
         return f"{url!r} is not a URL"
     if parts.scheme not in ("http", "https") or not host:
@@ -119,7 +128,7 @@ def find_deployment_url(env: EnvFiles, root: Path) -> Sourced | None:
             return _from_value(found)
     for name in CONVEX_SITE_URL_NAMES:
         found = env.get(name)
-        if found is not None and _SITE_RE.search(urlsplit(clean_url(found.value)).hostname or ""):
+        if found is not None and _SITE_RE.search(_hostname(clean_url(found.value))):
             return _from_value(found)
     found = env.get(DEPLOYMENT_NAME_VAR)
     if found is not None:

@@ -160,10 +160,15 @@ def json_text(value: Any, *, indent: int | None = 2) -> str:
     """JSON any strict reader accepts and no terminal acts on: bounded by :data:`DOCUMENT`,
     no NaN or Infinity, and C0, DEL, C1 and the other unsafe characters written as ``\\u``
     escapes (readable text such as ``…`` or ``✓`` stays as it is)."""
-    text = json.dumps(bounded(value, DOCUMENT), indent=indent, ensure_ascii=False,
-                      allow_nan=False)
-    # Only string contents can hold these characters (JSON's own syntax is ASCII), and json
-    # already escaped C0, so each one becomes a valid escape inside its string.
+    return escape_unsafe_json(json.dumps(bounded(value, DOCUMENT), indent=indent,
+                                         ensure_ascii=False, allow_nan=False))
+
+
+def escape_unsafe_json(text: str) -> str:
+    """``text``, JSON written by ``json.dumps(ensure_ascii=False)``, with DEL, C1 and the
+    other unsafe characters beyond C0 written as ``\\u`` escapes: only string contents can
+    hold them (JSON's own syntax is ASCII) and json already escaped C0, so each one becomes a
+    valid escape inside its string and the document means the same."""
     return _UNSAFE_BEYOND_C0.sub(_json_escape, text)
 
 

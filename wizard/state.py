@@ -45,6 +45,7 @@ from wizard.model import Status
 from wizard.progress import Progress, StepProgress, StepState
 from wizard.redaction import scrub
 from wizard.redaction import scrub_data as scrub_data  # re-exported for older callers
+from wizard.safe_text import escape_unsafe_json
 from wizard.steps import STEP_IDS, step_by_id
 
 if TYPE_CHECKING:
@@ -394,7 +395,8 @@ class StateStore:
                               f"{_when(theirs[1], seconds=True)}; its steps were merged with "
                               "these, so neither loses any")
                 document = self.document(progress)
-                text = json.dumps(document, indent=2, ensure_ascii=False, default=str) + "\n"
+                text = escape_unsafe_json(json.dumps(document, indent=2, ensure_ascii=False,
+                                                     default=str)) + "\n"
                 fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=_TEMP_SUFFIX,
                                            dir=folder)
                 with os.fdopen(fd, "w", encoding="utf-8") as handle:
