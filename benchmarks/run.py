@@ -163,7 +163,7 @@ def bench_verdict(ctx: Context) -> list[Row]:
     if not keys.usable:
         raise RuntimeError(f"the local issuer's keys did not load: {keys.jwks_problem}")
     token_ctx = TokenContext(issuer=ctx.issuer.url, application_id="convex")
-    key = next(k.key for k in keys.keys if k.alg == "RS256")
+    key = next(k.public_key("RS256")[0] for k in keys.keys if k.kty == "RSA")
     now = time.time()
     verdict = verify_token(ctx.token, token_ctx, keys, now)
     if not verdict.verified:
