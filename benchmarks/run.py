@@ -26,7 +26,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks import fixtures
-from wizard.local_issuer import LocalIssuer
+from wizard.demo.local_issuer import LocalIssuer
 
 ABSOLUTE_VERDICT_MS = 10.0
 
@@ -154,8 +154,8 @@ def bench_startup(ctx: Context) -> list[Row]:
 def bench_verdict(ctx: Context) -> list[Row]:
     import jwt
 
-    from wizard.issuer import fetch_issuer_keys
-    from wizard.verify import TokenContext, verify_token
+    from wizard.checks.token_checks import TokenContext, verify_token
+    from wizard.services.issuer_keys import fetch_issuer_keys
 
     row = Row("paste-to-verdict (all token.* checks) vs jwt.decode", "verify_token",
               "jwt.decode", 2.0, absolute_ms=ABSOLUTE_VERDICT_MS)

@@ -1,18 +1,14 @@
 """The Textual wizard: a step list on the left, the current step on the right, a footer.
 
-:func:`build_app` injects everything (project, state folder, engine options, clock, demo,
-browser), so tests run the real app against a temporary project and a local issuer.
+``screens.run.build_app`` injects everything (project, state folder, engine options, clock,
+demo, browser), so tests run the real app against a temporary project and a local issuer.
 Network and subprocess work (``Session.fetch``) runs in a thread worker; the UI never waits.
 """
 
 from __future__ import annotations
 
 import importlib
-import os
-import sys
 import threading
-import time
-import webbrowser
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from pathlib import Path
@@ -28,36 +24,37 @@ from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Footer, Header
 
-from screens.base import StepPane
+from screens.panes.base import StepPane
 from screens.widgets.step_list import SUMMARY_ID, StepList, StepRow
-from wizard import engine
-from wizard.catalog import CATALOG
-from wizard.key_hosts import Destinations
-from wizard.model import Check, Status
-from wizard.progress import Progress, StepState
-from wizard.safe_text import one_line, visible
-from wizard.step_texts import DASHBOARD_URL
-from wizard.steps import STEP_IDS, step_by_id
+from wizard.checks.catalog import CATALOG
+from wizard.checks.model import Check, Status
+from wizard.checks.options import Options
+from wizard.guards.safe_text import one_line, visible
+from wizard.services.keys import Destinations
+from wizard.text.steps import DASHBOARD_URL
+from wizard.walkthrough import session as engine
+from wizard.walkthrough.progress import Progress, StepState
+from wizard.walkthrough.steps import STEP_IDS, step_by_id
 
 if TYPE_CHECKING:
-    from wizard.demo import DemoContext
-    from wizard.state import StateStore
-    from wizard.verify import TokenVerdict
+    from wizard.checks.token_checks import TokenVerdict
+    from wizard.demo.context import DemoContext
+    from wizard.walkthrough.state import StateStore
 
 ORDER: tuple[str, ...] = (*STEP_IDS, SUMMARY_ID)
 # Each step's pane: (module, class). Only the current one is built at start; the others are
 # imported and built on their first visit, so the first frame styles ~25 widgets, not ~240.
 PANES: dict[str, tuple[str, str]] = {
-    "project": ("screens.project", "ProjectPane"),
-    "open-dashboard": ("screens.open_dashboard", "OpenDashboardPane"),
-    "create-template": ("screens.create_template", "CreateTemplatePane"),
-    "configure-claims": ("screens.configure_claims", "ConfigureClaimsPane"),
-    "save-template": ("screens.save_template", "SaveTemplatePane"),
-    "verify-config": ("screens.verify_config", "VerifyConfigPane"),
-    "check-clerk": ("screens.check_clerk", "CheckClerkPane"),
-    "check-token": ("screens.check_token", "CheckTokenPane"),
-    "user-sync": ("screens.user_sync", "UserSyncPane"),
-    SUMMARY_ID: ("screens.summary", "SummaryPane"),
+    "project": ("screens.panes.project", "ProjectPane"),
+    "open-dashboard": ("screens.panes.open_dashboard", "OpenDashboardPane"),
+    "create-template": ("screens.panes.create_template", "CreateTemplatePane"),
+    "configure-claims": ("screens.panes.configure_claims", "ConfigureClaimsPane"),
+    "save-template": ("screens.panes.save_template", "SaveTemplatePane"),
+    "verify-config": ("screens.panes.verify_config", "VerifyConfigPane"),
+    "check-clerk": ("screens.panes.check_clerk", "CheckClerkPane"),
+    "check-token": ("screens.panes.check_token", "CheckTokenPane"),
+    "user-sync": ("screens.panes.user_sync", "UserSyncPane"),
+    SUMMARY_ID: ("screens.panes.summary", "SummaryPane"),
 }
 FIRST_FRAME_WAIT = 2.0  # the fetch waits at most this long for the first frame to be drawn
 SCREENSHOT_REFUSED = ("Screenshots are off in this wizard: the screen may show a pasted token, "
@@ -70,18 +67,6 @@ def new_pane(step_id: str) -> StepPane:
     if not (isinstance(pane_class, type) and issubclass(pane_class, StepPane)):
         raise TypeError(f"{module}.{name} is not a step pane")
     return pane_class()
-
-
-def open_in_browser(url: str) -> bool:
-    """Open a GUI browser when there is one; a console browser would take over the terminal."""
-    headless_linux = sys.platform.startswith("linux") and not (
-        os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
-    if headless_linux:
-        return False
-    try:
-        return bool(webbrowser.open(url))
-    except webbrowser.Error:
-        return False
 
 
 class FetchDone(Message):
@@ -116,7 +101,7 @@ class WizardApp(App[int]):
         Binding("up", "scroll_lines(-3)", "Scroll up", show=False),
     ]
 
-    def __init__(self, *, options: engine.Options, state_dir: Path | None,
+    def __init__(self, *, options: Options, state_dir: Path | None,
                  clock: Callable[[], float], demo: DemoContext | None, restart: bool,
                  browser: Callable[[str], bool], notice: str | None = None) -> None:
         super().__init__()
@@ -172,7 +157,7 @@ class WizardApp(App[int]):
 
     def _open_store(self) -> list[str]:
         """Load saved progress (or start over); the store scrubs the project's secrets."""
-        from wizard.state import StateStore, recheck_on_resume
+        from wizard.walkthrough.state import StateStore, recheck_on_resume
 
         notices: list[str] = []
         self.store = StateStore(self.session.project.root, self.state_dir,
@@ -191,7 +176,7 @@ class WizardApp(App[int]):
 
     def known_secrets(self) -> list[str]:
         """The values no file, log or screen may show: the project's secrets, the deploy key."""
-        from wizard.convex_probe_checks import deploy_key_secrets
+        from wizard.checks.convex_checks import deploy_key_secrets
 
         return self.session.project.secret_values() + deploy_key_secrets(self.session)
 
@@ -328,7 +313,7 @@ class WizardApp(App[int]):
         # Started at mount so that waiting for the app's workers waits for it; the work waits
         # until the first frame is drawn, so the first frame does not share the CPU with it.
         self.first_frame.wait(FIRST_FRAME_WAIT)
-        from wizard.convex_probe_checks import providers_check
+        from wizard.checks.convex_checks import providers_check
 
         try:
             self.session.fetch()
@@ -347,7 +332,7 @@ class WizardApp(App[int]):
         self.fetch_error = message.error
         self.providers_result = message.providers
         self.judge_config()
-        from screens.check_token import CheckTokenPane
+        from screens.panes.check_token import CheckTokenPane
 
         token_pane = self.pane("check-token")
         if isinstance(token_pane, CheckTokenPane):
@@ -365,7 +350,7 @@ class WizardApp(App[int]):
             self.refresh_steps()
             return
         if self.providers_result is not None:
-            from wizard.convex_probe_checks import with_providers_check
+            from wizard.checks.convex_checks import with_providers_check
 
             checks = with_providers_check(checks, self.providers_result)
         self.config_results = checks
@@ -401,7 +386,7 @@ class WizardApp(App[int]):
             verdict = self.session.verify(text, self.progress.path, now=self.clock())
         except Exception as exc:  # verify_token promises not to raise; never crash if it does
             self.engine_failed("the token checks", exc)
-            from wizard.verify import TokenVerdict
+            from wizard.checks.token_checks import TokenVerdict
 
             verdict = TokenVerdict()
         self.token_verdict = verdict
@@ -481,7 +466,7 @@ class WizardApp(App[int]):
             self.push_screen(HelpDialog())
 
     def action_export(self) -> None:
-        from wizard.report import export_markdown
+        from wizard.output.report import export_markdown
 
         try:
             where = export_markdown(self.session, self.progress, self.session.project.root,
@@ -529,54 +514,3 @@ class WizardApp(App[int]):
     def on_paste(self, event: events.Paste) -> None:
         """A paste anywhere lands in the current step's paste box (when it has one)."""
         self.current_pane().accept_paste(str(event.text))
-
-
-def build_app(*, project_dir: Path, state_dir: Path | None = None,
-              options: engine.Options | None = None, clock: Callable[[], float] = time.time,
-              demo: DemoContext | None = None, restart: bool = False,
-              browser: Callable[[str], bool] = open_in_browser,
-              notice: str | None = None) -> WizardApp:
-    if options is None:
-        options = engine.Options(project_dir=project_dir, environ=dict(os.environ))
-    elif options.project_dir is None:
-        options = replace(options, project_dir=project_dir)
-    return WizardApp(options=options, state_dir=state_dir, clock=clock, demo=demo,
-                     restart=restart, browser=browser, notice=notice)
-
-
-def run_app(project_dir: Path | None, restart: bool = False,
-            destinations: Destinations | None = None) -> int:
-    """The interactive wizard. With no project here or above, the demo runs instead.
-    ``destinations``: the hosts named on the command line for the keys."""
-    if project_dir is None:
-        from wizard.project import find_project_root
-
-        root, found = find_project_root(Path.cwd())
-        if not found:
-            from wizard.demo import run_demo
-
-            return run_demo(notice="No project (package.json or convex/) was found here or "
-                            "above, so this is the demo. Run the wizard in your app's folder, "
-                            "or pass --project DIR.")
-        project_dir = root
-    options = engine.Options(project_dir=project_dir, environ=dict(os.environ),
-                             destinations=destinations or Destinations())
-    return run_safely(build_app(project_dir=project_dir, options=options, restart=restart))
-
-
-def run_safely(app: WizardApp) -> int:
-    """Run the wizard until it exits. An unexpected error never ends it silently: status 1,
-    one line on stderr, the scrubbed details in a log file under the state folder."""
-    result: object = None
-    try:
-        result = app.run()
-    except Exception as exc:  # raised outside Textual's loop (starting or stopping it)
-        app.crash = app.crash or exc
-    if app.crash is None:
-        return result if isinstance(result, int) else 0
-    from wizard.crash import report_crash
-
-    # The demo's state folder is deleted when it exits; its log goes to the usual one.
-    log_dir = None if app.demo is not None else app.state_dir
-    sys.stderr.write(report_crash("the wizard", app.crash, log_dir, app.known_secrets()) + "\n")
-    return 1

@@ -17,24 +17,26 @@ import httpx
 import pytest
 
 from tests.conftest import SECRET_KEY, WEBHOOK_SECRET, MakeProject
-from wizard.clerk_api import (
+from wizard.checks.model import Check, Status
+from wizard.checks.options import Options
+from wizard.demo.local_clerk_api import PRESET_CLAIMS, LocalClerkAPI, jwt_template
+from wizard.demo.local_issuer import LocalIssuer
+from wizard.project.reader import read_project
+from wizard.project.sourced import Sourced
+from wizard.providers.clerk.api import (
     ClerkBackend,
     convex_template_body,
     resolve_api_url,
 )
-from wizard.clerk_checks import (
+from wizard.providers.clerk.checks import (
     CLERK_CHECK_IDS,
     ClerkFindings,
     check_clerk,
     create_convex_template,
     find_secret_key,
 )
-from wizard.engine import Options, load, run_checks
-from wizard.key_hosts import CLERK_API_FLAG, Destinations, clerk_secret_key_credential
-from wizard.local_clerk_api import PRESET_CLAIMS, LocalClerkAPI, jwt_template
-from wizard.local_issuer import LocalIssuer
-from wizard.model import Check, Sourced, Status
-from wizard.project import read_project
+from wizard.services.keys import CLERK_API_FLAG, Destinations, clerk_secret_key_credential
+from wizard.walkthrough.session import load, run_checks
 
 ROOT = Path(__file__).resolve().parent.parent
 SECRETS = (SECRET_KEY, WEBHOOK_SECRET, SECRET_KEY[len("sk_test_"):])

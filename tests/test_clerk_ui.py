@@ -11,14 +11,14 @@ from textual.widgets import Button, Static
 
 from screens.app import WizardApp
 from screens.dialogs.clerk_dialogs import CreateTemplateOffer, SecretKeyAgreement
-from screens.widgets.clerk_side import ClerkSidePanel, step_verdicts
+from screens.panels.clerk_side import ClerkSidePanel, step_verdicts
 from tests.conftest import SECRET_KEY, WEBHOOK_SECRET
 from tests.ui_support import make_app, settle
-from wizard.clerk_api import convex_template_body
-from wizard.local_clerk_api import LocalClerkAPI
-from wizard.local_issuer import LocalIssuer
-from wizard.model import Status
-from wizard.progress import StepState
+from wizard.checks.model import Status
+from wizard.demo.local_clerk_api import LocalClerkAPI
+from wizard.demo.local_issuer import LocalIssuer
+from wizard.providers.clerk.api import convex_template_body
+from wizard.walkthrough.progress import StepState
 
 SIZE = (120, 40)
 DASHBOARD_STEPS = ("open-dashboard", "create-template", "configure-claims", "save-template")
@@ -150,7 +150,7 @@ async def test_without_a_secret_key_nothing_is_asked_or_sent(make_project: Any,
 
 
 def test_step_verdicts_leave_skipped_and_warned_steps_alone() -> None:
-    from wizard.catalog import make, passed, skipped
+    from wizard.checks.catalog import make, passed, skipped
 
     checks = [passed("clerk.instance", "x"),
               make("clerk.template", Status.WARN, "no template", "optional", near=""),

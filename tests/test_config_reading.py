@@ -12,16 +12,17 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import NOW, MakeProject
-from wizard.clerk_keys import (
+from wizard.checks.model import Check, Status
+from wizard.checks.options import Options
+from wizard.demo.local_issuer import LocalIssuer
+from wizard.project.envfiles import read_env_files
+from wizard.project.reader import read_convex_version
+from wizard.providers.clerk.keys import (
     InvalidPublishableKey,
     decode_publishable_key,
     encode_publishable_key,
 )
-from wizard.engine import Options, Session, load, run_checks
-from wizard.envfiles import read_env_files
-from wizard.local_issuer import LocalIssuer
-from wizard.model import Check, Status
-from wizard.project import read_convex_version
+from wizard.walkthrough.session import Session, load, run_checks
 
 AUTH_READS = """export default {{
   providers: [{{ domain: process.env.{var}!, applicationID: "{app}" }}],

@@ -11,8 +11,16 @@ import httpx
 import pytest
 
 from tests.conftest import DEPLOY_KEY, NOW, SECRET_KEY, WEBHOOK_SECRET, MakeProject
+from wizard.checks.convex_checks import admin_url
+from wizard.checks.model import Check, Status
+from wizard.checks.options import Options
 from wizard.cli import main
-from wizard.convex_probe import (
+from wizard.demo.local_convex import LocalConvex, custom_jwt, oidc
+from wizard.demo.local_issuer import LocalIssuer
+from wizard.project.deployment_url import find_deploy_key, find_deployment_url
+from wizard.project.envfiles import read_env_files
+from wizard.project.sourced import Sourced
+from wizard.services.convex_probe import (
     ACCEPTED,
     INCONCLUSIVE,
     KEY_REFUSED,
@@ -22,13 +30,8 @@ from wizard.convex_probe import (
     list_auth_providers,
     probe_token,
 )
-from wizard.deployment_url import admin_url, find_deploy_key, find_deployment_url, url_problem
-from wizard.engine import Options, Verdict, run_checks
-from wizard.envfiles import read_env_files
-from wizard.key_hosts import Destinations, deploy_key_credential
-from wizard.local_convex import LocalConvex, custom_jwt, oidc
-from wizard.local_issuer import LocalIssuer
-from wizard.model import Check, Sourced, Status
+from wizard.services.keys import Destinations, deploy_key_credential, url_problem
+from wizard.walkthrough.session import Verdict, run_checks
 
 OTHER_KEY = "dev:happy-otter-123|eyJ2MiI6Im5vdFRoZVJpZ2h0S2V5QXRBbGwifQabc"
 
@@ -537,8 +540,8 @@ async def test_ask_convex_action_in_the_wizard(make_project: MakeProject, issuer
                                                convex: LocalConvex, tmp_path: Path) -> None:
     from textual.widgets import Button, Static, TextArea
 
-    from screens.app import build_app
-    from wizard.progress import StepState
+    from screens.run import build_app
+    from wizard.walkthrough.progress import StepState
 
     root = write_project(make_project, issuer, convex)
     app = build_app(project_dir=root, state_dir=tmp_path / "state",

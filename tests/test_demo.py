@@ -13,11 +13,12 @@ import pytest
 from textual.widgets import Button, Static
 
 from screens.app import WizardApp
-from wizard.demo import SAMPLES, open_demo, run_demo
-from wizard.engine import load
-from wizard.model import Status
-from wizard.progress import StepState
-from wizard.verify import verify_token
+from screens.run import run_demo
+from wizard.checks.model import Status
+from wizard.checks.token_checks import verify_token
+from wizard.demo.context import SAMPLES, open_demo
+from wizard.walkthrough.progress import StepState
+from wizard.walkthrough.session import load
 
 
 def refused(url: str) -> bool:

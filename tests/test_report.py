@@ -13,12 +13,10 @@ import pytest
 
 from tests.conftest import NOW, SECRET_KEY, WEBHOOK_SECRET, MakeProject
 from wizard import __version__, cli
-from wizard.catalog import CATALOG
-from wizard.clerk_keys import encode_publishable_key
-from wizard.engine import Options, Session, load
-from wizard.local_issuer import LocalIssuer
-from wizard.progress import Progress, StepState
-from wizard.report import (
+from wizard.checks.catalog import CATALOG
+from wizard.checks.options import Options
+from wizard.demo.local_issuer import LocalIssuer
+from wizard.output.report import (
     REPORT_FORMAT,
     build_report,
     md_cell,
@@ -26,8 +24,11 @@ from wizard.report import (
     render_markdown,
     write_report_file,
 )
-from wizard.state import STATE_DIR_ENV, StateStore
-from wizard.steps import STEP_IDS, STEPS
+from wizard.providers.clerk.keys import encode_publishable_key
+from wizard.walkthrough.progress import Progress, StepState
+from wizard.walkthrough.session import Session, load
+from wizard.walkthrough.state import STATE_DIR_ENV, StateStore
+from wizard.walkthrough.steps import STEP_IDS, STEPS
 
 FORBIDDEN_SECRETS = (SECRET_KEY, WEBHOOK_SECRET)
 
@@ -180,9 +181,9 @@ def check_documented_shape(report: dict[str, Any]) -> None:
 
 
 def test_the_documented_shape_is_in_the_module_docstring() -> None:
-    import wizard.report
+    import wizard.output.report
 
-    doc = wizard.report.__doc__ or ""
+    doc = wizard.output.report.__doc__ or ""
     for key in SHAPE:
         assert f'"{key}"' in doc, key
 

@@ -15,10 +15,11 @@ from hypothesis import strategies as st
 
 from tests.conftest import SECRET_KEY, WEBHOOK_SECRET, MakeProject
 from wizard import cli
-from wizard.engine import Options, load
-from wizard.local_issuer import LocalIssuer
-from wizard.progress import Progress, StepState
-from wizard.state import (
+from wizard.checks.options import Options
+from wizard.demo.local_issuer import LocalIssuer
+from wizard.walkthrough.progress import Progress, StepState
+from wizard.walkthrough.session import load
+from wizard.walkthrough.state import (
     SAVE_FAILED,
     SCHEMA_VERSION,
     STATE_DIR_ENV,
@@ -29,7 +30,7 @@ from wizard.state import (
     recheck_on_resume,
     scrub_data,
 )
-from wizard.steps import STEP_IDS
+from wizard.walkthrough.steps import STEP_IDS
 
 T0 = 1_800_000_000.0
 RAW_TOKEN = ("eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJ1c2VyXzEyMyIsImF1ZCI6ImNvbnZleCJ9"

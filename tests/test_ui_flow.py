@@ -7,16 +7,17 @@ from pathlib import Path
 import pytest
 from textual.widgets import Button, Input, RadioButton, Static
 
-from screens.app import WizardApp, build_app
+from screens.app import WizardApp
+from screens.run import build_app
 from screens.widgets.checks import CheckRow
 from screens.widgets.copyable import Copyable
 from screens.widgets.expiry import ExpiryTicker
 from tests.conftest import NOW, SECRET_KEY, WEBHOOK_SECRET, MakeProject
 from tests.test_diagnose import CASES
 from tests.ui_support import make_app, paste_token, settle
-from wizard.engine import Options
-from wizard.local_issuer import LocalIssuer
-from wizard.progress import StepState
+from wizard.checks.options import Options
+from wizard.demo.local_issuer import LocalIssuer
+from wizard.walkthrough.progress import StepState
 
 SIZE = (120, 40)
 

@@ -9,10 +9,11 @@ import pytest
 from textual.command import CommandList, CommandPalette
 from textual.widgets import TextArea
 
-from screens.app import SCREENSHOT_REFUSED, build_app
+from screens.app import SCREENSHOT_REFUSED
+from screens.run import build_app
 from tests.conftest import NOW
-from wizard.engine import Options
-from wizard.local_issuer import LocalIssuer
+from wizard.checks.options import Options
+from wizard.demo.local_issuer import LocalIssuer
 
 SIZE = (120, 40)
 

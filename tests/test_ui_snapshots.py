@@ -15,11 +15,12 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input, TextArea
 
-from screens.app import WizardApp, build_app
-from screens.check_token import CheckTokenPane
+from screens.app import WizardApp
+from screens.panes.check_token import CheckTokenPane
+from screens.run import build_app
 from tests.conftest import NOW, SECRET_KEY, WEBHOOK_SECRET, MakeProject
-from wizard.engine import Options
-from wizard.local_issuer import LocalIssuer
+from wizard.checks.options import Options
+from wizard.demo.local_issuer import LocalIssuer
 
 SHOWN_PORT = "48123"  # the port the stored SVGs show, whatever port the issuer got
 SIZE = (120, 40)

@@ -11,27 +11,29 @@ from typing import Any
 import pytest
 from textual.widgets import Button, Static, TextArea
 
-from screens.app import WizardApp, build_app
+from screens.app import WizardApp
+from screens.run import build_app
 from screens.widgets.checks import CheckList
 from screens.widgets.copyable import Copyable
 from tests.conftest import DEPLOY_KEY, NOW, SECRET_KEY, WEBHOOK_SECRET, MakeProject
 from tests.ui_support import make_app, settle
 from wizard import cli
-from wizard.engine import Options, load
-from wizard.key_hosts import Destinations
-from wizard.local_clerk_api import LocalClerkAPI
-from wizard.local_convex import LocalConvex, oidc
-from wizard.local_issuer import LocalIssuer
-from wizard.model import Status
-from wizard.progress import StepState
-from wizard.report import (
+from wizard.checks.model import Status
+from wizard.checks.options import Options
+from wizard.demo.local_clerk_api import LocalClerkAPI
+from wizard.demo.local_convex import LocalConvex, oidc
+from wizard.demo.local_issuer import LocalIssuer
+from wizard.output.report import (
     ACCEPTED_PROBE_NOTE,
     build_report,
     export_markdown,
     render_json,
     render_markdown,
 )
-from wizard.state import STATE_DIR_ENV
+from wizard.services.keys import Destinations
+from wizard.walkthrough.progress import StepState
+from wizard.walkthrough.session import load
+from wizard.walkthrough.state import STATE_DIR_ENV
 
 SIZE = (120, 40)
 

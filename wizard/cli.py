@@ -2,7 +2,7 @@
 
 Heavy modules (Textual, the UI) are imported only on the interactive paths, so ``check`` and
 ``report`` start fast. Whatever a command prints goes through a guarded stdout and stderr
-(``wizard.safe_text``): no control character from data reaches the terminal, and a usage error
+(``wizard.guards.safe_text``): no control character from data reaches the terminal, and a usage error
 never repeats a token or a key that was typed.
 """
 
@@ -17,12 +17,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 from wizard import __version__
-from wizard.files import FileRefused, read_regular_file, refuse_special, why_unread
-from wizard.redaction import scrub_usage
-from wizard.safe_text import guarded_output, json_text, one_line
+from wizard.guards.files import FileRefused, read_regular_file, refuse_special, why_unread
+from wizard.guards.redaction import scrub_usage
+from wizard.guards.safe_text import guarded_output, json_text, one_line
 
 if TYPE_CHECKING:
-    from wizard.key_hosts import Destinations
+    from wizard.services.keys import Destinations
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 PROG = "convex-auth-wizard"
@@ -59,7 +59,8 @@ def _unix_seconds(text: str) -> float:
 
 
 def _deployment_url(text: str) -> str:
-    from wizard.deployment_url import clean_url, url_problem
+    from wizard.project.deployment_url import clean_url
+    from wizard.services.keys import url_problem
 
     url = clean_url(text)
     problem = url_problem(url)
@@ -69,7 +70,7 @@ def _deployment_url(text: str) -> str:
 
 
 def _clerk_api_url(text: str) -> str:
-    from wizard.clerk_api import resolve_api_url
+    from wizard.providers.clerk.api import resolve_api_url
 
     _base, problem = resolve_api_url(text)
     if problem is not None:
@@ -95,7 +96,7 @@ def _add_destinations(parser: argparse.ArgumentParser, prefix: str = "") -> None
 
 
 def _destinations(args: argparse.Namespace) -> Destinations:
-    from wizard.key_hosts import Destinations
+    from wizard.services.keys import Destinations
 
     return Destinations(
         deployment_url=getattr(args, "sub_deployment_url", None) or args.deployment_url,
@@ -182,7 +183,7 @@ def _unread_option_file(option: str, path: Path, exc: OSError) -> str:
 
 def read_token_argument(args: argparse.Namespace) -> str | None:
     """The token text from ``--token``, ``--token-file`` or stdin, normalised (SPEC §2)."""
-    from wizard.token import normalize_pasted
+    from wizard.rules.jwt import normalize_pasted
 
     if args.token_file is not None:
         try:  # the cap as for stdin: token.format reports a token that fills it
@@ -206,10 +207,11 @@ def read_token_argument(args: argparse.Namespace) -> str | None:
 
 def run_check(args: argparse.Namespace) -> int:
     if not args.offline and args.jwks is None:
-        from wizard.tls import prewarm
+        from wizard.services.tls import prewarm
 
         prewarm()  # the CA bundle loads in a thread while the checks are imported
-    from wizard.engine import Options, run_checks
+    from wizard.checks.options import Options
+    from wizard.walkthrough.session import run_checks
 
     if args.jwks is not None:
         try:
@@ -226,39 +228,39 @@ def run_check(args: argparse.Namespace) -> int:
     )
     verdict = run_checks(options, token)
     if args.json:
-        from wizard.redaction import scrub_data
+        from wizard.guards.redaction import scrub_data
 
         document = scrub_data(verdict.to_json(), verdict.secrets())
         sys.stdout.write(verdict.scrub(json_text(document)) + "\n")
     else:
-        from wizard.render import write_human
+        from wizard.output.render import write_human
 
         write_human(verdict, sys.stdout)
     return EXIT_OK if verdict.ok else EXIT_FAILED
 
 
 def run_report(args: argparse.Namespace) -> int:
-    from wizard.report import write_report_command
+    from wizard.output.report import write_report_command
 
     return write_report_command(_project_dir(args), args.format, args.output,
                                 offline=args.offline)
 
 
 def run_reset(args: argparse.Namespace) -> int:
-    from wizard.state import reset_command
+    from wizard.walkthrough.state import reset_command
 
     return reset_command(_project_dir(args))
 
 
 def run_wizard(args: argparse.Namespace) -> int:
-    from screens.app import run_app
+    from screens.run import run_app
 
     return run_app(project_dir=_project_dir(args), restart=args.restart,
                    destinations=_destinations(args))
 
 
 def run_demo(args: argparse.Namespace) -> int:
-    from wizard.demo import run_demo as start_demo
+    from screens.run import run_demo as start_demo
 
     return start_demo()
 
@@ -285,7 +287,7 @@ def _run(argv: Sequence[str] | None) -> int:
     except BrokenPipeError:
         return EXIT_FAILED
     except Exception as exc:  # the last line of defence: one line, never a traceback
-        from wizard.crash import report_crash
+        from wizard.output.crash import report_crash
 
         sys.stderr.write(report_crash("the command", exc) + "\n")
         return EXIT_FAILED

@@ -8,8 +8,8 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 
 from screens.widgets.safe_static import SafeStatic, styled
-from wizard.model import Check, Status
-from wizard.safe_text import MAX_DETAIL, clip
+from wizard.checks.model import Check, Status
+from wizard.guards.safe_text import MAX_DETAIL, clip
 
 STATUS_MARKS: dict[Status, str] = {
     Status.PASS: "[green]✔ pass[/]",

@@ -11,7 +11,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Button
 
 from screens.widgets.safe_static import SafeStatic
-from wizard.safe_text import visible
+from wizard.guards.safe_text import visible
 
 
 class Copyable(Vertical):

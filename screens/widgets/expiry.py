@@ -6,7 +6,7 @@ import math
 from collections.abc import Callable
 
 from screens.widgets.safe_static import SafeStatic, styled
-from wizard.step_texts import FRESH_TOKEN_ADVICE
+from wizard.text.steps import FRESH_TOKEN_ADVICE
 
 
 class ExpiryTicker(SafeStatic):

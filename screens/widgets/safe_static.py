@@ -16,7 +16,7 @@ from __future__ import annotations
 from textual.content import Content
 from textual.widgets import Static
 
-from wizard.safe_text import visible
+from wizard.guards.safe_text import visible
 
 Shown = str | Content
 

@@ -10,8 +10,8 @@ from textual.containers import Vertical
 from textual.message import Message
 
 from screens.widgets.safe_static import SafeStatic, styled
-from wizard.progress import Progress, StepState
-from wizard.steps import STEPS
+from wizard.walkthrough.progress import Progress, StepState
+from wizard.walkthrough.steps import STEPS
 
 SUMMARY_ID = "summary"
 STATE_SYMBOLS: dict[StepState, str] = {

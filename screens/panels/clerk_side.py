@@ -1,0 +1,242 @@
+"""Clerk's side, verified through the Backend API: asks before the secret key is used, runs
+the clerk.* checks in a thread, marks the dashboard steps they cover, and offers to create a
+missing ``convex`` template (showing exactly what would be sent)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, cast
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.widgets import Button
+
+from screens.dialogs.clerk_dialogs import CreateTemplateOffer, SecretKeyAgreement
+from screens.widgets.checks import CheckList
+from screens.widgets.safe_static import SafeStatic
+from wizard.checks.catalog import CATALOG
+from wizard.checks.model import Check, Status
+from wizard.providers.clerk.api import (
+    DEFAULT_API_URL,
+    Fetched,
+    JwtTemplate,
+    convex_template_body,
+    resolve_api_url,
+)
+from wizard.providers.clerk.checks import (
+    CLERK_CHECK_IDS,
+    ClerkFindings,
+    api_root,
+    check_clerk,
+    create_convex_template,
+    describe_problem,
+    find_secret_key,
+)
+from wizard.services.keys import clerk_secret_key_credential
+from wizard.walkthrough.progress import StepState
+
+if TYPE_CHECKING:
+    from screens.app import WizardApp
+
+CLERK_STEPS: tuple[str, ...] = tuple(dict.fromkeys(CATALOG[i].step for i in CLERK_CHECK_IDS))
+
+
+def step_verdicts(checks: list[Check]) -> dict[str, tuple[StepState, str]]:
+    """Each dashboard step the checks cover: failing if one fails, verified if one passes and
+    none fails; a step whose checks all skip or warn is left as it is."""
+    verdicts: dict[str, tuple[StepState, str]] = {}
+    for step in CLERK_STEPS:
+        mine = [c for c in checks if c.step == step]
+        failed = [c.id for c in mine if c.status is Status.FAIL]
+        if failed:
+            verdicts[step] = (StepState.FAILING, ", ".join(failed))
+        elif any(c.status is Status.PASS for c in mine):
+            titles = ", ".join(c.title for c in mine if c.status is Status.PASS)
+            verdicts[step] = (StepState.VERIFIED, f"Clerk's Backend API shows: {titles}")
+    return verdicts
+
+
+class ClerkChecked(Message):
+    def __init__(self, findings: ClerkFindings) -> None:
+        super().__init__()
+        self.findings = findings
+
+
+class TemplateCreated(Message):
+    def __init__(self, result: Fetched[JwtTemplate]) -> None:
+        super().__init__()
+        self.result = result
+
+
+class ClerkSidePanel(Vertical):
+    """Lives in a step pane; everything it sends is agreed to first."""
+
+    DEFAULT_CSS = """
+    ClerkSidePanel { height: auto; margin: 1 0; }
+    ClerkSidePanel Horizontal { height: auto; }
+    """
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.agreed_for: str | None = None  # the Backend API the user agreed to, this run
+        self.offered = False
+        self.busy = False
+        self.findings: ClerkFindings | None = None
+
+    @property
+    def wizard(self) -> WizardApp:
+        return cast("WizardApp", self.app)
+
+    def compose(self) -> ComposeResult:
+        yield SafeStatic("", id="clerk-side-intro", classes="callout")
+        with Horizontal(classes="buttons"):
+            yield Button("Check Clerk's side", id="clerk-side-check")
+            yield Button("Create the convex template…", id="clerk-side-create")
+        yield CheckList(id="clerk-side-checks")
+
+    def on_mount(self) -> None:
+        self.refresh_view()
+
+    def refresh_view(self) -> None:
+        key = find_secret_key(self.wizard.session.project)
+        check_button = self.query_one("#clerk-side-check", Button)
+        create_button = self.query_one("#clerk-side-create", Button)
+        create_button.display = bool(self.findings and self.findings.can_create_template)
+        check_button.disabled = self.busy
+        if key is None:
+            text = ("To let the wizard verify the dashboard steps itself, put the app's "
+                    "CLERK_SECRET_KEY in .env.local (a server-side variable, never VITE_ or "
+                    "NEXT_PUBLIC_). It is used only after you agree.")
+        elif self.busy:
+            text = "Asking Clerk's Backend API…"
+        elif self.findings is None:
+            text = (f"Found CLERK_SECRET_KEY in {key.source} ({key.redacted}). "
+                    "The wizard can read your Clerk instance with it to verify the dashboard "
+                    "steps; it asks before sending anything.")
+        else:
+            failed = sum(c.failed for c in self.findings.checks)
+            text = ("Clerk's side: every check passes." if not failed else
+                    f"Clerk's side: {failed} check(s) fail; each says what to fix.")
+        self.query_one("#clerk-side-intro", SafeStatic).update(text)
+
+    # -- checking ---------------------------------------------------------------------------
+    @on(Button.Pressed, "#clerk-side-check")
+    def check_pressed(self) -> None:
+        key = find_secret_key(self.wizard.session.project)
+        self.refresh_view()  # the .env files may have changed since (r re-reads them)
+        if key is None:
+            self.wizard.notify("No CLERK_SECRET_KEY in the project's .env files; add it (a "
+                               "server-side variable) and press r to read them again.",
+                               severity="warning", timeout=8)
+            return
+        if self.busy:
+            return
+        wizard = self.wizard
+        api = api_root(wizard.session.project, wizard.options.destinations)
+        if self.agreed_for == api.value:
+            self.start_check()
+            return
+        base, _ = resolve_api_url(api.value)
+        credential = clerk_secret_key_credential(key.value, key.source,
+                                                 wizard.options.destinations)
+        self.app.push_screen(
+            SecretKeyAgreement(redacted=key.redacted, source=key.source, api_url=base,
+                               api_source=api.source, foreign=not credential.admits(base)),
+            lambda yes: self._agreement_answered(yes, api.value))
+
+    def _agreement_answered(self, yes: bool | None, api_url: str) -> None:
+        if not yes:
+            self.query_one("#clerk-side-intro", SafeStatic).update(
+                "The secret key was not used; nothing was sent. Mark the dashboard steps done "
+                "by your word instead (d).")
+            return
+        wizard = self.wizard
+        if api_url != DEFAULT_API_URL:  # the user saw this host named, and said yes to it
+            wizard.set_destinations(wizard.options.destinations.agree_clerk_api(api_url))
+        self.agreed_for = api_url
+        self.start_check()
+
+    def start_check(self) -> None:
+        self.busy = True
+        self.refresh_view()
+        self.check_worker()
+
+    @work(thread=True, exclusive=True, group="clerk-side", exit_on_error=False)
+    def check_worker(self) -> None:
+        wizard = self.wizard
+        session = wizard.session
+        try:
+            findings = check_clerk(session.project, session.issuer,
+                                   session.application_id.value, wizard.progress.path,
+                                   agreed=self.agreed_for is not None,
+                                   destinations=session.options.destinations,
+                                   timeout=session.options.timeout)
+        except Exception as exc:  # the checks should not raise; if they do, never crash
+            findings = ClerkFindings([], path=wizard.progress.path)
+            self.app.call_from_thread(self.wizard.engine_failed, "the Clerk checks", exc)
+        self.post_message(ClerkChecked(findings))
+
+    @on(ClerkChecked)
+    def checked(self, message: ClerkChecked) -> None:
+        self.busy = False
+        self.findings = message.findings
+        shorten = self.wizard.home_prefix
+        checks = self.query_one("#clerk-side-checks", CheckList)
+        checks.shorten = shorten
+        checks.show(message.findings.checks)
+        self.wizard.remember_checks(message.findings.checks)  # the report prints them
+        verdicts = step_verdicts(message.findings.checks)
+        for step, (state, note) in verdicts.items():
+            self.wizard.mark(step, state, note)
+        if not verdicts:
+            self.wizard.save()
+        self.refresh_view()
+        if message.findings.can_create_template and not self.offered:
+            self.offered = True
+            self.offer_template()
+
+    # -- the offer ---------------------------------------------------------------------------
+    @on(Button.Pressed, "#clerk-side-create")
+    def offer_template(self) -> None:
+        session = self.wizard.session
+        base, _ = resolve_api_url(api_root(session.project, session.options.destinations).value)
+        domains = self.findings.side.domains if self.findings and self.findings.side else []
+        instance = ", ".join(d.host for d in domains) or "your instance"
+        self.app.push_screen(CreateTemplateOffer(
+            url=base + "/jwt_templates", body=convex_template_body(session.application_id.value),
+            instance=instance), self._offer_answered)
+
+    def _offer_answered(self, yes: bool | None) -> None:
+        if not yes:
+            self.wizard.notify("Nothing was sent. Create the template in Clerk Dashboard → JWT "
+                               "templates → New template → Convex.", timeout=6)
+            return
+        self.busy = True
+        self.refresh_view()
+        self.create_worker()
+
+    @work(thread=True, exclusive=True, group="clerk-side", exit_on_error=False)
+    def create_worker(self) -> None:
+        session = self.wizard.session
+        try:
+            result = create_convex_template(session.project, session.application_id.value,
+                                            destinations=session.options.destinations,
+                                            timeout=session.options.timeout)
+        except Exception as exc:  # never crash the UI on an engine bug
+            self.app.call_from_thread(self.wizard.engine_failed, "creating the template", exc)
+            return
+        self.post_message(TemplateCreated(result))
+
+    @on(TemplateCreated)
+    def created(self, message: TemplateCreated) -> None:
+        problem = message.result.problem
+        if problem is not None:
+            self.busy = False
+            self.refresh_view()
+            self.wizard.notify(f"The template was not created: {describe_problem(problem)}",
+                               severity="error", timeout=10)
+            return
+        self.wizard.notify("Created the JWT template convex in Clerk. Checking again…",
+                           timeout=6)
+        self.check_worker()

@@ -1,0 +1,60 @@
+"""What every step pane shares: its heading and texts (from wizard.text.steps) and hooks."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar, cast
+
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+
+from screens.widgets.safe_static import SafeStatic, styled
+from wizard.text.steps import text_for
+from wizard.walkthrough.steps import STEP_IDS, step_by_id
+
+if TYPE_CHECKING:
+    from screens.app import WizardApp
+
+
+class StepPane(VerticalScroll):
+    """One guide step: what to do, why, the step's own body, how the wizard knows it's done."""
+
+    step_id: ClassVar[str]
+    # Tab should reach the step's controls first; the app scrolls the pane with keys.
+    can_focus = False
+
+    def __init__(self) -> None:
+        super().__init__(id=self.step_id, classes="step-pane")
+        self.ready = False
+
+    @property
+    def wizard(self) -> WizardApp:
+        return cast("WizardApp", self.app)
+
+    def compose(self) -> ComposeResult:
+        step = step_by_id(self.step_id)
+        text = text_for(self.step_id)
+        number = STEP_IDS.index(self.step_id) + 1
+        guide = f" · guide {step.guide}" if step.guide != "—" else ""
+        yield SafeStatic(f"STEP {number} OF {len(STEP_IDS)}{guide}", classes="step-kicker")
+        yield SafeStatic(step.title, classes="step-title")
+        yield SafeStatic(text.what, classes="step-what")
+        yield SafeStatic(styled("[b]Why:[/] $why", why=text.why), classes="step-why")
+        yield from self.compose_body()
+        yield SafeStatic(styled("[b]Done when:[/] $done", done=text.done_when),
+                         classes="step-done-when")
+
+    def compose_body(self) -> ComposeResult:
+        yield from ()
+
+    def on_mount(self) -> None:
+        self.ready = True
+        self.refresh_view()
+
+    def refresh_view(self) -> None:
+        """The session, the progress or the chosen path changed."""
+
+    def on_enter(self) -> None:
+        """The pane became the current step."""
+
+    def accept_paste(self, text: str) -> None:
+        """A paste outside any text field, while this pane is current: ignored by default."""

@@ -1,0 +1,38 @@
+"""Step 7 (guide Verification 1): the console snippet for the chosen path."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.widgets import Button
+
+from screens.panes.base import StepPane
+from screens.widgets.copyable import Copyable
+from screens.widgets.safe_static import SafeStatic
+from wizard.text.steps import PATH_LABELS, clerk_console_snippet
+
+
+class CheckClerkPane(StepPane):
+    step_id = "check-clerk"
+
+    def compose_body(self) -> ComposeResult:
+        yield SafeStatic("", id="clerk-path", classes="section-title")
+        yield Copyable(clerk_console_snippet(None), id="clerk-snippet")
+        yield SafeStatic("Expected: Clerk loaded: true user: user_… and then a long token "
+                     "(eyJ…). Copy that token for the next step.", classes="muted")
+        with Horizontal(classes="buttons"):
+            yield Button("Done (d)", id="clerk-done", classes="done-button")
+
+    def refresh_view(self) -> None:
+        if not self.ready:
+            return
+        path = self.wizard.progress.path
+        label = PATH_LABELS[path] if path else "no path chosen yet (showing the template)"
+        self.query_one("#clerk-path", SafeStatic).update(f"Console snippet for: {label}")
+        self.query_one("#clerk-snippet", Copyable).set_text(clerk_console_snippet(path))
+
+
+    @on(Button.Pressed, "#clerk-done")
+    def done(self) -> None:
+        self.wizard.action_done()

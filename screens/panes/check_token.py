@@ -1,0 +1,114 @@
+"""Step 8 (guide Verification 2): paste a token, see every token.* check at once."""
+
+from __future__ import annotations
+
+import json
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.widgets import Button, TextArea
+
+from screens.panels.ask_convex import AskConvex
+from screens.panes.base import StepPane
+from screens.widgets.checks import CheckList
+from screens.widgets.copyable import Copyable
+from screens.widgets.expiry import ExpiryTicker
+from screens.widgets.safe_fields import SafeTextArea
+from screens.widgets.safe_static import SafeStatic, styled
+from wizard.checks.token_checks import TokenVerdict
+from wizard.rules.jwt import normalize_pasted
+from wizard.text.steps import token_snippet
+
+
+class CheckTokenPane(StepPane):
+    step_id = "check-token"
+
+    def compose_body(self) -> ComposeResult:
+        app = self.wizard
+        yield SafeStatic("Get a token in the browser console:", classes="section-title")
+        yield Copyable(token_snippet(app.progress.path), id="token-snippet")
+        if app.demo is not None:
+            yield SafeStatic("Demo: no browser needed, use a sample token", classes="section-title")
+            with Horizontal(id="samples", classes="buttons"):
+                for name, label in app.demo.sample_labels():
+                    yield Button(label, id=f"sample-{name}", classes="sample-button",
+                                 compact=True)
+        yield SafeStatic("Paste the token here (it stays in memory, never saved):",
+                     classes="section-title")
+        yield SafeTextArea(id="token-input", soft_wrap=True, show_line_numbers=False)
+        yield SafeStatic("", id="token-verdict", classes="verdict")
+        yield ExpiryTicker(app.clock, lambda: token_snippet(self.wizard.progress.path),
+                           id="token-expiry")
+        yield CheckList(id="token-checks", shorten=app.home_prefix)
+        yield AskConvex(self.current_token, id="ask-convex-token")
+        yield SafeStatic("", id="token-claims", classes="claims")
+
+    def refresh_view(self) -> None:
+        if not self.ready:
+            return
+        self.query_one("#token-snippet", Copyable).set_text(
+            token_snippet(self.wizard.progress.path))
+
+    def current_token(self) -> str:
+        return normalize_pasted(self.query_one("#token-input", TextArea).text)
+
+    def accept_paste(self, text: str) -> None:
+        area = self.query_one("#token-input", TextArea)
+        if area.has_focus:
+            return  # the TextArea inserts it itself
+        area.text = text
+
+    @on(TextArea.Changed, "#token-input")
+    def changed(self) -> None:
+        self.recheck()
+
+    def recheck(self) -> None:
+        self.check_text(self.query_one("#token-input", TextArea).text)
+
+    def check_text(self, text: str) -> None:
+        """Verify and show; the raw text is never kept beyond the paste box."""
+        token = normalize_pasted(text)
+        self.show(self.wizard.verify(token) if token else None)
+
+    def show(self, verdict: TokenVerdict | None) -> None:
+        headline = self.query_one("#token-verdict", SafeStatic)
+        ticker = self.query_one("#token-expiry", ExpiryTicker)
+        claims_box = self.query_one("#token-claims", SafeStatic)
+        checks = self.query_one("#token-checks", CheckList)
+        if verdict is None:
+            headline.update("")
+            headline.set_classes("verdict")
+            ticker.set_exp(None)
+            claims_box.update("")
+            checks.show([])
+            return
+        kind = verdict.kind.description if verdict.kind else "unknown"
+        if verdict.verified:
+            headline.update(styled("[b]✔ Verified[/]: Convex would accept this token — $kind.",
+                                   kind=kind))
+            headline.set_classes("verdict -ok")
+        else:
+            failed = sum(1 for c in verdict.checks if c.failed)
+            waiting = self.wizard.fetching and self.wizard.session.keys is None
+            extra = " (the issuer's keys are still being fetched; it is re-checked when they "\
+                    "arrive)" if waiting else ""
+            headline.update(styled(f"[b]✖ Not accepted[/]: {failed} check(s) fail — $kind.$extra",
+                                   kind=kind, extra=extra))
+            headline.set_classes("verdict -bad")
+        exp = verdict.claims.get("exp")
+        ticker.set_exp(float(exp) if isinstance(exp, (int, float)) else None)
+        checks.show(verdict.checks)
+        decoded = verdict.to_dict()
+        shown = {"header": decoded["header"], "claims": decoded["claims"]}
+        claims_box.update(styled("[b]Decoded (the signature is never shown)[/]\n$decoded",
+                                 decoded=json.dumps(shown, indent=2, ensure_ascii=False)))
+
+    @on(Button.Pressed, ".sample-button")
+    def sample(self, event: Button.Pressed) -> None:
+        demo = self.wizard.demo
+        if demo is None or event.button.id is None:
+            return
+        name = event.button.id.removeprefix("sample-")
+        self.query_one("#token-input", TextArea).text = demo.sample_token(name,
+                                                                           self.wizard.clock())

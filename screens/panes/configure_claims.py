@@ -1,0 +1,47 @@
+"""Step 4 (guide Step 3): the claims for the chosen path, and the guide's iss/sub mistake."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.widgets import Button
+
+from screens.panes.base import StepPane
+from screens.widgets.copyable import Copyable
+from screens.widgets.safe_static import SafeStatic
+from wizard.text.steps import (
+    CLAIMS_BY_PATH,
+    CLAIMS_NOTES,
+    GUIDE_MISTAKE_WARNING,
+    LIFETIME_ADVICE,
+    PATH_LABELS,
+)
+
+
+class ConfigureClaimsPane(StepPane):
+    step_id = "configure-claims"
+
+    def compose_body(self) -> ComposeResult:
+        yield SafeStatic(GUIDE_MISTAKE_WARNING, id="guide-warning", classes="warning")
+        yield SafeStatic("", id="claims-heading", classes="section-title")
+        yield Copyable(CLAIMS_BY_PATH["template"], id="claims")
+        yield SafeStatic("", id="claims-note", classes="muted")
+        yield SafeStatic(LIFETIME_ADVICE, id="lifetime", classes="callout")
+        with Horizontal(classes="buttons"):
+            yield Button("Done (d)", id="claims-done", classes="done-button")
+
+    def refresh_view(self) -> None:
+        if not self.ready:
+            return
+        path = self.wizard.progress.path or "template"
+        chosen = "" if self.wizard.progress.path else " (no path chosen yet: showing the template)"
+        self.query_one("#claims-heading", SafeStatic).update(
+            f"Claims for: {PATH_LABELS[path]}{chosen}")
+        self.query_one("#claims", Copyable).set_text(CLAIMS_BY_PATH[path])
+        self.query_one("#claims-note", SafeStatic).update(CLAIMS_NOTES[path])
+
+
+    @on(Button.Pressed, "#claims-done")
+    def done(self) -> None:
+        self.wizard.action_done()

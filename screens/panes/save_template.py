@@ -1,0 +1,33 @@
+"""Step 5 (guide Step 4): save in the dashboard; a short checklist for the chosen path."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.widgets import Button
+
+from screens.panes.base import StepPane
+from screens.widgets.safe_static import SafeStatic
+from wizard.text.steps import SAVE_CHECKLIST
+
+
+class SaveTemplatePane(StepPane):
+    step_id = "save-template"
+
+    def compose_body(self) -> ComposeResult:
+        yield SafeStatic("", id="save-checklist", classes="callout")
+        with Horizontal(classes="buttons"):
+            yield Button("Saved: done (d)", id="save-done", classes="done-button")
+
+    def refresh_view(self) -> None:
+        if not self.ready:
+            return
+        path = self.wizard.progress.path or "template"
+        lines = [f"☐ {item}" for item in SAVE_CHECKLIST[path]]
+        self.query_one("#save-checklist", SafeStatic).update("\n".join(lines))
+
+
+    @on(Button.Pressed, "#save-done")
+    def done(self) -> None:
+        self.wizard.action_done()

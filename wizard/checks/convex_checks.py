@@ -1,0 +1,334 @@
+"""``convex.accepts_token`` and ``convex.deployed_providers``: Convex's own answer, as checks.
+
+Nothing is sent unless asked: the token only with ``--ask-convex`` (or the UI's action), the
+deploy key only when one is present and only where it belongs (its own deployment, or a host
+the user named: :mod:`wizard.services.keys`), and neither under ``--offline``. The deploy key's
+value never leaves this module except in the ``Authorization`` header; only its source is
+shown.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from wizard.checks.catalog import get_token_snippet, make, passed, skipped
+from wizard.checks.model import Check, Status
+from wizard.checks.options import SessionFacts
+from wizard.guards.redaction import looks_secret
+from wizard.project.deployment_url import clean_url, find_deploy_key, find_deployment_url
+from wizard.project.sourced import Sourced
+from wizard.rules.convex import audiences, issuer_matches_domain, token_issuer_with_scheme
+from wizard.services.convex_probe import (
+    ACCEPTED,
+    INCONCLUSIVE,
+    KEY_REFUSED,
+    NOT_SENT,
+    REJECTED,
+    WITHHELD,
+    ConvexAnswer,
+    DeployedProvider,
+    ProvidersAnswer,
+    list_auth_providers,
+    probe_token,
+)
+from wizard.services.keys import (
+    DEPLOYMENT_FLAG,
+    Destinations,
+    deploy_key_credential,
+    deploy_key_target,
+)
+
+if TYPE_CHECKING:
+    from wizard.checks.token_checks import TokenVerdict
+
+ACCEPTS = "convex.accepts_token"
+PROVIDERS = "convex.deployed_providers"
+NO_KEY = ("no deploy key (CONVEX_DEPLOY_KEY in the environment or a .env file, or "
+          "--deploy-key-env NAME)")
+NOT_ASKED = "Convex was not asked (check --ask-convex, or the wizard's Ask Convex action)"
+NO_URL = ("no deployment URL in the project (CONVEX_URL or VITE_/NEXT_PUBLIC_/PUBLIC_/"
+          "REACT_APP_/EXPO_PUBLIC_CONVEX_URL, CONVEX_SELF_HOSTED_URL, CONVEX_DEPLOYMENT)")
+
+
+@dataclass
+class ConvexReport:
+    """Where the deployment is, and what it said (never the token or the key)."""
+
+    url: Sourced | None
+    answer: ConvexAnswer | None = None
+    providers: ProvidersAnswer | None = None
+    providers_url: Sourced | None = None
+    key_source: str | None = None
+    push: str = "npx convex dev"
+    token_skip: str = NOT_ASKED
+    providers_skip: str = NO_KEY
+    agrees: bool | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        answer = self.answer.to_dict() if self.answer else None
+        if answer is not None:
+            answer["agrees_with_wizard"] = self.agrees
+        return {
+            "deployment_url": self.url.value if self.url else None,
+            "deployment_url_source": self.url.source if self.url else None,
+            "answer": answer,
+            "providers": self.providers.to_dict() if self.providers else None,
+            "deploy_key_source": self.key_source,
+        }
+
+
+def deployment_target(session: SessionFacts) -> Sourced | None:
+    """The deployment to ask: the one named with ``--deployment-url``, else the project's."""
+    named = session.options.destinations.deployment_url
+    if named:
+        return Sourced(clean_url(named), DEPLOYMENT_FLAG)
+    return find_deployment_url(session.project.env, session.project.root)
+
+
+def deploy_key(session: SessionFacts) -> Sourced | None:
+    return find_deploy_key(session.project.env, session.options.deploy_key_env)
+
+
+def withheld_deploy_key(session: SessionFacts) -> tuple[Sourced, Sourced] | None:
+    """The deploy key and the deployment URL it would be asked at, when it may not go there
+    (no one named that host); None when there is no key or URL, or when it may go."""
+    key = deploy_key(session)
+    if key is None or session.options.offline:
+        return None
+    destinations = session.options.destinations
+    target = admin_url(deployment_target(session), key, destinations)
+    credential = deploy_key_credential(key.value, key.source, destinations)
+    if target is None or credential.admits(target.value):
+        return None
+    return key, target
+
+
+def deploy_key_secrets(session: SessionFacts) -> list[str]:
+    """The deploy key's value (and its secret part), for scrubbing every output."""
+    found = deploy_key(session)
+    if found is None:
+        return []
+    value = found.value.strip()
+    return [value, value.split("|", 1)[-1]] if "|" in value else [value]
+
+
+def _push_command(key: str | None) -> str:
+    target = deploy_key_target(key) if key else None
+    if target is not None and target[0] in ("prod", "preview"):
+        return "npx convex deploy"
+    return "npx convex dev"
+
+
+def _sendable(token_text: str | None, verdict: TokenVerdict | None) -> str | None:
+    """Why this token must not go to Convex, or None: only a decodable JWT is ever sent."""
+    if token_text is None or verdict is None:
+        return "no token given"
+    if looks_secret(token_text) or (verdict.kind is not None and verdict.kind.reason == "key"):
+        return "what was pasted is a key, not a token; it is never sent anywhere"
+    if not verdict.header:
+        return "the text is not a JWT, so it was not sent"
+    return None
+
+
+def ask_token(session: SessionFacts, token_text: str | None,
+              verdict: TokenVerdict | None) -> ConvexAnswer | str:
+    """One probe of the project's deployment; a string says why nothing was sent."""
+    if session.options.offline:
+        return "--offline: Convex was not asked"
+    url = deployment_target(session)
+    if url is None:
+        return NO_URL
+    why = _sendable(token_text, verdict)
+    if why is not None:
+        return why
+    assert token_text is not None
+    return probe_token(url.value, token_text, timeout=session.options.timeout)
+
+
+def ask_convex(session: SessionFacts, token_text: str | None, verdict: TokenVerdict | None,
+               ask: bool | None = None) -> ConvexReport:
+    """The slow part: the token probe (when asked) and the provider list (when a key exists)."""
+    opts = session.options
+    report = ConvexReport(url=deployment_target(session))
+    key = deploy_key(session)
+    report.key_source = key.source if key else None
+    report.push = _push_command(key.value if key else None)
+    if opts.deploy_key_env and key is None:
+        report.providers_skip = f"--deploy-key-env {opts.deploy_key_env}: that variable is not set"
+    if opts.offline:
+        report.token_skip = report.providers_skip = "--offline: Convex was not asked"
+    elif key is not None:
+        report.providers_url = admin_url(report.url, key, opts.destinations)
+        if report.providers_url is None:
+            report.providers_skip = NO_URL
+        else:
+            credential = deploy_key_credential(key.value, key.source, opts.destinations)
+            report.providers = list_auth_providers(report.providers_url.value, credential,
+                                                   timeout=opts.timeout)
+    if ask if ask is not None else opts.ask_convex:
+        answer = ask_token(session, token_text, verdict)
+        if isinstance(answer, str):
+            report.token_skip = answer
+        else:
+            report.answer = answer
+    report.agrees = agreement(report.answer, verdict)
+    return report
+
+
+def agreement(answer: ConvexAnswer | None, verdict: TokenVerdict | None) -> bool | None:
+    """Do Convex and the wizard agree? None when either has no verdict."""
+    if answer is None or verdict is None or answer.status not in (ACCEPTED, REJECTED):
+        return None
+    failed = any(c.status is Status.FAIL for c in verdict.checks)
+    if answer.status == ACCEPTED:
+        return False if failed else (True if verdict.verified else None)
+    return False if verdict.verified else (True if failed else None)
+
+
+def _failed_ids(verdict: TokenVerdict | None) -> str:
+    if verdict is None:
+        return ""
+    return ", ".join(c.id for c in verdict.checks if c.status is Status.FAIL)
+
+
+def accepts_token_check(session: SessionFacts, report: ConvexReport,
+                        verdict: TokenVerdict | None) -> Check:
+    answer = report.answer
+    if answer is None:
+        return skipped(ACCEPTS, report.token_skip)
+    where = f"{answer.url} ({report.url.source if report.url else 'given'})"
+    url_source = report.url.source if report.url else "the project"
+    came_back = answer.what_came_back
+    if answer.status == NOT_SENT:
+        return skipped(ACCEPTS, f"{came_back}")
+    if answer.status == INCONCLUSIVE:
+        return make(ACCEPTS, Status.WARN, f"{where} gave no verdict: {came_back}",
+                    "inconclusive", what=came_back, url_source=url_source)
+    claims = verdict.claims if verdict else {}
+    iss = claims.get("iss") if isinstance(claims.get("iss"), str) else ""
+    if answer.status == ACCEPTED:
+        detail = f"{where} accepted the token ({came_back})"
+        if report.agrees is False:
+            failed = _failed_ids(verdict)
+            return make(ACCEPTS, Status.WARN, detail + f". DISAGREEMENT: Convex accepts it, but "
+                        f"the wizard's checks fail ({failed}); a rule is missing on one side.",
+                        "disagree", failed=failed)
+        if report.agrees is None:
+            detail += " (the wizard's own checks could not verify it fully)"
+        else:
+            detail += "; the wizard's checks agree"
+        return passed(ACCEPTS, detail)
+    detail = f"{where} rejected the token: {came_back.rstrip('.')}"
+    if report.agrees is False:
+        detail += (". DISAGREEMENT: the wizard's checks verify this token, but Convex rejects "
+                   "it: the deployment's configuration differs from the local one (see "
+                   "convex.deployed_providers), or a rule is missing on the wizard's side.")
+    elif verdict is not None:
+        failed = _failed_ids(verdict)
+        if failed:
+            detail += f"; the wizard's checks agree ({failed})"
+    reason = answer.code if answer.code in ("NoAuthProvider", "Unauthenticated",
+                                            "InvalidAuthHeader",
+                                            "AuthProviderDiscoveryFailed") else "inconclusive"
+    return make(ACCEPTS, Status.FAIL, detail, reason,
+                iss_norm=token_issuer_with_scheme(iss).rstrip("/") if iss else "<issuer>",
+                aud=json.dumps(audiences(claims.get("aud"))), var=session.project.issuer_var,
+                message=answer.message, what=came_back, url_source=url_source,
+                get_token=get_token_snippet(session.options.path))
+
+
+def _describe(providers: tuple[DeployedProvider, ...]) -> str:
+    return ", ".join(p.describe() for p in providers) or "none"
+
+
+def deployed_providers_check(session: SessionFacts, report: ConvexReport) -> Check:
+    found = report.providers
+    if found is None:
+        return skipped(PROVIDERS, report.providers_skip)
+    target = report.providers_url
+    where = f"{found.url} ({target.source if target else 'the project'})"
+    url_source = target.source if target else "the project"
+    if found.status == WITHHELD:
+        return make(PROVIDERS, Status.WARN, f"{found.message} (the URL is from {url_source})",
+                    "withheld", origin=found.refused_origin, url_source=url_source,
+                    flag=DEPLOYMENT_FLAG)
+    if found.status == KEY_REFUSED:
+        return make(PROVIDERS, Status.FAIL, f"{where} refused the deploy key from "
+                    f"{report.key_source}: {found.code}", "key_refused",
+                    key_source=report.key_source, code=found.code)
+    if found.status == INCONCLUSIVE:
+        what = (f"HTTP {found.http_status}" + (f" {found.code}" if found.code else "") + ": "
+                if found.http_status is not None else "") + found.message
+        return make(PROVIDERS, Status.WARN, f"{where}: {what}", "inconclusive", what=what,
+                    url_source=url_source)
+    providers = found.providers
+    if not providers:
+        return make(PROVIDERS, Status.FAIL, f"{where} has no auth providers deployed",
+                    "no_providers", push=report.push)
+    listed = _describe(providers)
+    issuer = session.issuer.value.strip() if session.issuer else None
+    app = session.application_id.value
+    if issuer is None:
+        return make(PROVIDERS, Status.WARN, f"{where} has {listed}; there is no local issuer to "
+                    "compare with", "inconclusive", what="no local issuer",
+                    url_source=url_source)
+    oidc = [p for p in providers if p.kind == "oidc"]
+    same_domain = [p for p in oidc if p.domain and issuer_matches_domain(p.domain, issuer)]
+    if any(p.application_id == app for p in same_domain):
+        return passed(PROVIDERS, f"{where} has {listed}; it matches the local issuer {issuer} "
+                      f"and applicationID {app}")
+    if same_domain:
+        deployed_app = same_domain[0].application_id
+        return make(PROVIDERS, Status.FAIL, f"{where} has {listed}: applicationID "
+                    f"{deployed_app!r} ≠ local {app!r} ({session.application_id.source})",
+                    "app_id_differs", issuer=issuer, deployed_app=deployed_app, app_id=app,
+                    push=report.push)
+    deployed = ", ".join(p.domain or "(none)" for p in oidc) or "customJwt providers only"
+    return make(PROVIDERS, Status.FAIL, f"{where} has {listed}: no OIDC domain equals the "
+                f"local issuer {issuer} ({session.issuer.source if session.issuer else ''})",
+                "domain_differs", deployed=deployed, issuer=issuer,
+                var=session.project.issuer_var, push=report.push)
+
+
+def providers_check(session: SessionFacts) -> Check:
+    """``convex.deployed_providers`` on its own, for the wizard's verify-config step: the
+    deploy key is sent only when one is present, and the token never."""
+    return deployed_providers_check(session, ask_convex(session, None, None, ask=False))
+
+
+def with_providers_check(checks: list[Check], providers: Check) -> list[Check]:
+    """``checks`` with ``providers`` in its catalog place, after ``convex.deployment_env``."""
+    result = [c for c in checks if c.id != PROVIDERS]
+    anchor = next((i for i, c in enumerate(result) if c.id == "convex.deployment_env"), None)
+    if anchor is None:
+        result.append(providers)
+    else:
+        result.insert(anchor + 1, providers)
+    return result
+
+
+def add_convex_checks(checks: list[Check], session: SessionFacts, report: ConvexReport,
+                      verdict: TokenVerdict | None) -> list[Check]:
+    """The two checks in catalog order: providers after ``convex.deployment_env``, the token
+    answer last."""
+    result = with_providers_check(checks, deployed_providers_check(session, report))
+    result.append(accepts_token_check(session, report, verdict))
+    return result
+
+
+def admin_url(url: Sourced | None, key: Sourced, destinations: Destinations) -> Sourced | None:
+    """Where to ask with the deploy key: ``url`` when the key may go there (its own deployment,
+    or a URL the user named); else, for a key of a cloud deployment, that deployment's own URL
+    (a prod key beside a dev URL, a custom domain, a URL the project made up); else ``url``,
+    which the request refuses and says why (:mod:`wizard.services.keys`)."""
+    if url is not None and deploy_key_credential(key.value, key.source,
+                                                 destinations).admits(url.value):
+        return url
+    target = deploy_key_target(key.value)
+    if target is None:
+        return url
+    kind, name = target
+    return Sourced(f"https://{name}.convex.cloud", f"the deploy key's {kind} deployment {name} "
+                   "(default-region URL)", derived=True)

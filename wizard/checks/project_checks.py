@@ -1,0 +1,64 @@
+"""The ``project.*`` checks and the two ``env.*`` checks of what the project holds: its folder,
+the publishable key, and no secret in a browser variable."""
+
+from __future__ import annotations
+
+from wizard.checks.catalog import make, passed
+from wizard.checks.model import Check, Status
+from wizard.guards.redaction import looks_secret
+from wizard.project.envfiles import is_browser_exposed
+from wizard.project.reader import Project
+from wizard.providers.clerk.keys import PUBLISHABLE_KEY_NAMES
+
+
+def project_checks(project: Project) -> list[Check]:
+    checks: list[Check] = []
+    where = str(project.root)
+    if not project.root_found:
+        checks.append(make("project.root", Status.WARN, f"no package.json or convex/ at or above "
+                           f"{where}; using it as the project", "no_convex"))
+    elif not project.has_convex_dir:
+        checks.append(make("project.root", Status.WARN, f"{where} has no convex/ folder",
+                           "no_convex"))
+    elif project.problems:
+        problems = "; ".join(project.problems)
+        checks.append(make("project.root", Status.WARN, f"{where}: {problems}", "unread_files",
+                           problems=problems))
+    else:
+        read = ", ".join(project.env.files_read) or "no .env files"
+        checks.append(passed("project.root", f"{where} (read {read})"))
+    checks.append(_publishable_key_check(project))
+    checks.append(_secret_exposure_check(project))
+    return checks
+
+
+def _publishable_key_check(project: Project) -> Check:
+    found = project.publishable_key
+    suggested = "VITE_CLERK_PUBLISHABLE_KEY"
+    if (project.root / "next.config.js").exists() or (project.root / "next.config.mjs").exists() \
+            or (project.root / "next.config.ts").exists():
+        suggested = "NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY"
+    if found is None:
+        return make("env.publishable_key", Status.FAIL, "none of " + ", ".join(
+            PUBLISHABLE_KEY_NAMES) + " is set", "missing", suggested_name=suggested)
+    if project.key is None:
+        why = project.key_problem or "invalid"
+        if looks_secret(found.value):
+            why = "it is a secret key, not a publishable key"
+        return make("env.publishable_key", Status.FAIL, f"{found.source}: {why}", "invalid",
+                    source=found.source, why=why)
+    return passed("env.publishable_key", f"{found.source}: {project.key.instance_type} "
+                  f"instance, Frontend API {project.key.frontend_api}")
+
+
+def _secret_exposure_check(project: Project) -> Check:
+    exposed = sorted(
+        {v.source for name, v in project.env.file_values.items()
+         if is_browser_exposed(name) and looks_secret(v.value)})
+    if exposed:
+        names = ", ".join(exposed)
+        return make("env.secret_exposure", Status.FAIL,
+                    f"a secret value sits in a browser-exposed variable: {names}", "exposed",
+                    names=names)
+    return passed("env.secret_exposure", "no sk_/whsec_ value in a VITE_, NEXT_PUBLIC_, "
+                  "EXPO_PUBLIC_, PUBLIC_ or REACT_APP_ variable")

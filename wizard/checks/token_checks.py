@@ -1,0 +1,616 @@
+"""Judging a token by exactly the rules the Convex backend applies (convex_spec.md §2, §8).
+
+Every ``token.*`` check is computed and reported, not only the first failure, so one paste
+shows everything that is wrong. A token routed to a Clerk (OIDC) provider is judged by
+:func:`verify_token`, one routed to a customJwt provider by :func:`verify_custom_jwt`; both
+also predict Convex's own answer (:class:`Answer`) by walking its stages in order.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from wizard.checks import catalog
+from wizard.checks.catalog import get_token_snippet, make, passed, skipped
+from wizard.checks.model import Check, Status
+from wizard.guards.safe_text import bounded
+from wizard.rules.convex import (
+    CLOCK_SKEW_WARNING_SECONDS,
+    EXPIRY_WARNING_SECONDS,
+    MIN_REFRESHABLE_LIFETIME,
+    OIDC_ALGS,
+    AuthProvider,
+    Crash,
+    audience_verifies,
+    audiences,
+    biscuit_seconds,
+    custom_jwt_alg_problem,
+    custom_jwt_audience_ok,
+    custom_jwt_key,
+    custom_jwt_missing_claims,
+    custom_jwt_time_problem,
+    header_rejection,
+    is_expired,
+    iss_is_absolute_url,
+    issuer_matches_domain,
+    key_is_candidate,
+    oidc_claim_problems,
+    oidc_header_problems,
+    oidc_seconds,
+    routing_claims_problem,
+    token_issuer_with_scheme,
+)
+from wizard.rules.jwt import DecodedToken, TokenKind, classify_token, decode_token, normalize_pasted
+from wizard.services.issuer_keys import (
+    CustomJwks,
+    FetchProblem,
+    IssuerKeys,
+    SigningKey,
+    load_public_key,
+    verify_signature,
+)
+
+_NOT_READABLE = "the token could not be decoded"
+_PARSED_LATER = ("sub", "exp", "iat", "iss")  # judged by token.claims / token.iss
+
+
+@dataclass(frozen=True)
+class TokenContext:
+    """What a token is judged against: the provider it routes to (or the closest one)."""
+
+    issuer: str | None
+    application_id: str
+    issuer_var: str = "CLERK_JWT_ISSUER_DOMAIN"
+    auth_path: str = "convex/auth.config.ts"
+    path: str | None = None  # "integration" | "template" | None (unknown)
+    provider: AuthProvider | None = None
+    routed: bool = True
+    """False when no provider matches: the context is the closest one, to explain why."""
+    position: int | None = None  # the provider's place in Convex's order
+    route_note: str = ""
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What Convex itself would answer: HTTP status and error code ("" when accepted)."""
+
+    status: int
+    code: str
+    why: str
+
+    @property
+    def accepted(self) -> bool:
+        return self.status == 200
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"status": self.status, "code": self.code or None, "why": self.why}
+
+
+ACCEPTED = Answer(200, "", "the token is accepted")
+
+
+@dataclass
+class TokenVerdict:
+    checks: list[Check] = field(default_factory=list)
+    kind: TokenKind | None = None
+    header: dict[str, Any] = field(default_factory=dict)
+    claims: dict[str, Any] = field(default_factory=dict)
+    expires_in: int | None = None
+    route: dict[str, Any] | None = None
+    answer: Answer | None = None
+    """Convex's predicted answer; None when it cannot be known (keys not fetched)."""
+
+    @property
+    def verified(self) -> bool:
+        """Every token check is pass or warn, and the signature passed."""
+        statuses = {c.id: c.status for c in self.checks}
+        return statuses.get("token.signature") is Status.PASS and all(
+            c.status in (Status.PASS, Status.WARN) for c in self.checks)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON ``token`` object: decoded header and claims, never the signature."""
+        return {
+            "kind": self.kind.kind if self.kind else None,
+            "header": bounded(self.header),
+            "claims": bounded(self.claims),
+            "expires_in": self.expires_in,
+            "route": self.route,
+            "convex_answer": self.answer.to_dict() if self.answer else None,
+        }
+
+
+def route_dict(ctx: TokenContext) -> dict[str, Any]:
+    """Which provider the token goes to, as the JSON output and the header line name it."""
+    provider = ctx.provider
+    if provider is None or not ctx.routed:
+        return {"matched": False, "index": None, "type": None, "domain": None,
+                "application_id": None, "order": None, "note": ctx.route_note}
+    return {"matched": True, "index": provider.index, "type": provider.kind,
+            "domain": provider.domain, "application_id": provider.application_id,
+            "order": ctx.position, "note": ctx.route_note}
+
+
+def describe_route(route: dict[str, Any] | None) -> str:
+    """One line for people: ``provider 0 (oidc, https://…)`` or why there is none."""
+    if not route:
+        return "not routed"
+    if not route.get("matched"):
+        return "no provider matches" + (f": {route['note']}" if route.get("note") else "")
+    kind = "customJwt" if route["type"] == "customJwt" else "OIDC"
+    return f"provider {route['index']} ({kind}, {route['domain']})"
+
+
+# --- the unverified payload, as routing reads it ------------------------------------------------
+
+def routing_problem(token: DecodedToken) -> str | None:
+    """Why routing cannot read the payload; raises :class:`Crash` where the backend panics."""
+    if token.parts < 2:
+        return "there is no payload part"
+    if token.claims is None:
+        return "the payload cannot be read"
+    if "payload" in token.strict_refused:
+        return "the payload's base64url has non-zero trailing bits"
+    return routing_claims_problem(token.claims)
+
+
+def _routing(token: DecodedToken) -> tuple[str | None, str | None]:
+    try:
+        return routing_problem(token), None
+    except Crash as exc:
+        return None, str(exc)
+
+
+def _claim_problems(claims: dict[str, Any]) -> list[tuple[str, str]]:
+    return [(claim, why) for claim, why in oidc_claim_problems(claims)
+            if claim not in _PARSED_LATER or "must be" in why or "twice" in why
+            or "language tag" in why]
+
+
+def _format_check(token: DecodedToken, routing: str | None, crash: str | None, snippet: str,
+                  strict_parts: bool = False) -> Check:
+    if crash is not None:
+        return make("token.format", Status.FAIL, f"Convex's backend panics reading this token "
+                    f"({crash}): no answer comes back", "crash", get_token=snippet)
+    problems = list(token.problems)
+    if token.header is not None:
+        problems += oidc_header_problems(token.header) if not strict_parts else \
+            [p for p in oidc_header_problems(token.header) if "alg" not in p]
+    refused = [p for p in token.strict_refused if p != "payload"] if strict_parts else []
+    problems += [f"the {part}'s base64url has non-zero trailing bits" for part in refused
+                 if not any(part in p for p in token.problems)]
+    if problems:
+        return make("token.format", Status.FAIL, "; ".join(problems), "broken", get_token=snippet)
+    type_problems: list[tuple[str, str]] = []
+    if routing is not None:
+        type_problems.append((routing.split(" ", 1)[0], routing))
+    if not strict_parts:
+        type_problems += [p for p in _claim_problems(token.claims or {})
+                          if p[1] not in {why for _, why in type_problems}]
+    if type_problems:
+        claim, why = type_problems[0]
+        detail = "; ".join(why for _, why in type_problems)
+        return make("token.format", Status.FAIL, detail, "types", claim=claim, why=why)
+    size = len(token.raw.encode("utf-8", "replace"))
+    return passed("token.format", f"three base64url parts, {size} bytes, claim types valid")
+
+
+def _kind_check(kind: TokenKind, snippet: str) -> Check:
+    if kind.reason:
+        return make("token.kind", Status.FAIL, kind.description, kind.reason,
+                    what=kind.description, get_token=snippet)
+    return passed("token.kind", kind.description)
+
+
+# --- the OIDC path ------------------------------------------------------------------------------
+
+def _header_check(header: dict[str, Any], snippet: str) -> Check:
+    why = header_rejection(header)
+    if why is not None:
+        return make("token.header", Status.FAIL, why, "bad", what=why, get_token=snippet)
+    return passed("token.header", f"typ {header.get('typ') or '(absent)'}, no crit, no cty")
+
+
+def _cache_note(cache_seconds: int | None, cache_control: str | None) -> str:
+    if cache_seconds is None:
+        return ""
+    said = f"Cache-Control: {cache_control}" if cache_control else "no Cache-Control"
+    if cache_seconds <= 0:
+        return f"Convex refetches this key set on every token ({said})."
+    return (f"Convex caches this key set for up to {cache_seconds} s ({said}) and does not "
+            "refetch it for an unknown kid, so a key published less than that ago may not be "
+            "in the set Convex holds yet.")
+
+
+def _rotation_check(keys: IssuerKeys, key: SigningKey, now: float) -> Check | None:
+    """A key set that changed recently: Convex may still hold the one before."""
+    if keys.changed_at is None or keys.previous_kids is None or key.kid in keys.previous_kids:
+        return None
+    left = (keys.cache_seconds or 0) - int(time.time() - keys.changed_at)
+    if left <= 0:
+        return None
+    return make("token.key", Status.WARN, f"{key.kid} is new: the key set changed "
+                f"{int(time.time() - keys.changed_at)} s ago and Convex may still hold the "
+                f"previous one (without {key.kid}) for up to {left} s", "cached", seconds=left,
+                cache_control=keys.cache_control or "none")
+
+
+def _select_key(header: dict[str, Any], keys: IssuerKeys | None, issuer: str,
+                now: float) -> tuple[Check, SigningKey | None]:
+    alg = header.get("alg")
+    kid = header.get("kid") if isinstance(header.get("kid"), str) else None
+    if keys is None or not keys.usable:
+        return skipped("token.key", "no signing keys were loaded from the issuer"), None
+    if alg not in OIDC_ALGS:
+        return skipped("token.key", f"no key is selected for alg {alg!r}"), None
+    fits = [k for k in keys.keys if key_is_candidate(k.jwk, str(alg), kid)]
+    available = ", ".join(f"{k.kid or '(no kid)'} {k.alg or k.kty}" for k in keys.keys)
+    if len(fits) == 1:
+        rotated = _rotation_check(keys, fits[0], now)
+        if rotated is not None:
+            return rotated, fits[0]
+        return passed("token.key", f"{fits[0].kid or '(no kid)'} ({fits[0].alg or fits[0].kty}) "
+                      f"fits the token's {'kid ' + kid if kid else 'alg (no kid)'}"), fits[0]
+    if not fits:
+        what = (f"kid {kid!r} is not among {available}" if kid
+                else f"no {alg} key among {available}")
+        note = _cache_note(keys.cache_seconds, keys.cache_control)
+        return make("token.key", Status.FAIL, what + (f". {note}" if note else ""), "none",
+                    issuer=issuer, what=what), None
+    return make("token.key", Status.FAIL, f"{len(fits)} keys fit and the token has no kid",
+                "ambiguous", count=len(fits)), None
+
+
+def _signature_check(token: DecodedToken, alg: str, jwk: dict[str, Any] | None,
+                     kid: str | None, snippet: str) -> Check:
+    if jwk is None:
+        return skipped("token.signature", "no single key was selected, so nothing was verified")
+    public_key, why = load_public_key(jwk, alg)
+    if public_key is None:
+        return make("token.signature", Status.FAIL, f"{kid or 'the key'} cannot verify {alg}: "
+                    f"{why}", "key", kid=kid, why=why)
+    if verify_signature(public_key, alg, token.signing_input, token.signature):
+        return passed("token.signature", f"verified with {kid or 'the key'} ({alg})")
+    return make("token.signature", Status.FAIL, f"does not verify with {kid} ({alg})", "bad",
+                kid=kid, get_token=snippet)
+
+
+def _iss_check(claims: dict[str, Any], ctx: TokenContext, keys: IssuerKeys | None) -> Check:
+    iss = claims.get("iss")
+    if not isinstance(iss, str):
+        return make("token.iss", Status.FAIL, "the token has no iss claim", "missing")
+    if ctx.issuer is None:
+        return skipped("token.iss", f"iss is {iss}; no configured issuer to compare with")
+    if not issuer_matches_domain(ctx.issuer, iss):
+        return make("token.iss", Status.FAIL,
+                    f"iss {iss!r} ≠ configured issuer {ctx.issuer!r} (compared as Convex does: "
+                    "trailing / stripped, https:// added to a bare host, case and port kept)",
+                    "mismatch", iss=iss, issuer=ctx.issuer, var=ctx.issuer_var,
+                    iss_norm=token_issuer_with_scheme(iss).rstrip("/"))
+    if not iss_is_absolute_url(iss):
+        return make("token.iss", Status.FAIL, f"iss {iss!r} has no scheme: it routes to "
+                    f"{ctx.issuer}, then Convex's OIDC verifier fails to read it as a URL and "
+                    "Convex answers 500 (an internal error, not a 401)", "no_scheme", iss=iss,
+                    get_token=get_token_snippet(ctx.path))
+    found = keys.discovery_issuer if keys is not None else None
+    if found is None:
+        return passed("token.iss", f"iss {iss} matches the configured issuer (the discovery "
+                      "issuer was not available to compare)")
+    if found != iss:
+        return make("token.iss", Status.FAIL, f"iss {iss!r} ≠ discovery issuer {found!r} "
+                    "(exact comparison)", "discovery", iss=iss, found=found, var=ctx.issuer_var)
+    return passed("token.iss", f"{iss} matches the configured and the discovery issuer")
+
+
+def _aud_check(claims: dict[str, Any], ctx: TokenContext) -> Check:
+    aud = claims.get("aud")
+    app = ctx.application_id
+    if aud is None:
+        return make("token.aud", Status.FAIL, "the token has no aud claim", "missing", app_id=app)
+    if audience_verifies(aud, app):
+        return passed("token.aud", f"aud is {aud!r}, the application ID")
+    if app in audiences(aud):
+        others = [a for a in audiences(aud) if a != app]
+        return make("token.aud", Status.FAIL, f"aud {aud!r} also names {others!r}", "extra",
+                    app_id=app)
+    return make("token.aud", Status.FAIL, f"aud {aud!r} does not contain {app!r} (exact, "
+                "case-sensitive)", "wrong", app_id=app, auth_path=ctx.auth_path)
+
+
+def _claims_check(claims: dict[str, Any]) -> Check:
+    missing = [name for name in ("sub", "iat", "exp") if name not in claims]
+    if missing:
+        return make("token.claims", Status.FAIL, "missing " + ", ".join(missing), "missing",
+                    claims=", ".join(missing))
+    return passed("token.claims", f"sub, iat and exp present; Convex's tokenIdentifier would be "
+                  f"{claims.get('iss')}|{claims.get('sub')}")
+
+
+def _seconds_or_none(value: Any) -> float | None:
+    try:
+        return oidc_seconds(value)
+    except ValueError:
+        return None
+
+
+def _exp_checks(claims: dict[str, Any], now: float, snippet: str) -> tuple[Check, int | None]:
+    exp = _seconds_or_none(claims.get("exp"))
+    if exp is None:
+        return skipped("token.exp", "no numeric exp to compare"), None
+    expires_in = int(exp - math.floor(now))
+    if is_expired(now, exp):
+        return make("token.exp", Status.FAIL, f"expired {-expires_in} s ago (exp {exp:g}, now "
+                    f"{math.floor(now)}; Convex allows no leeway)", "expired",
+                    get_token=snippet), expires_in
+    iat = _seconds_or_none(claims.get("iat"))
+    if iat is not None and exp - iat <= MIN_REFRESHABLE_LIFETIME:
+        return make("token.exp", Status.WARN, f"lives only {exp - iat:g} s", "lifetime",
+                    lifetime=f"{exp - iat:g}"), expires_in
+    if expires_in < EXPIRY_WARNING_SECONDS:
+        return make("token.exp", Status.WARN, f"expires in {expires_in} s", "short",
+                    get_token=snippet), expires_in
+    return passed("token.exp", f"expires in {expires_in} s"), expires_in
+
+
+def _future(claims: dict[str, Any], now: float) -> list[tuple[str, float]]:
+    found = []
+    for name in ("iat", "nbf"):
+        value = claims.get(name)
+        if isinstance(value, (int, float)) and not isinstance(value, bool) \
+                and math.isfinite(value):
+            found.append((name, value - now))
+    return found
+
+
+def _clock_check(claims: dict[str, Any], now: float, issuer_skew: float | None) -> Check:
+    ahead = [(n, s) for n, s in _future(claims, now) if s > CLOCK_SKEW_WARNING_SECONDS]
+    if ahead:
+        name, skew = max(ahead, key=lambda item: item[1])
+        return make("token.clock", Status.WARN, f"{name} is {skew:.0f} s in the future",
+                    "skew", skew=f"{skew:.0f}")
+    if issuer_skew is not None and abs(issuer_skew) > CLOCK_SKEW_WARNING_SECONDS:
+        return make("token.clock", Status.WARN, f"the issuer's Date header is {issuer_skew:+.0f} s "
+                    "from this machine's clock", "skew", skew=f"{abs(issuer_skew):.0f}")
+    return passed("token.clock", "iat and nbf are not in the future")
+
+
+def _discovery_answer(iss: str, problem: FetchProblem | None) -> Answer:
+    message = f"Auth provider discovery of {iss} failed"
+    if problem is None or problem.kind != "status" or problem.status is None:
+        return Answer(400, "AuthProviderDiscoveryFailed", message)
+    status = problem.status
+    mapped = status if status in (401, 403, 404, 429) else (503 if status >= 500 else 400)
+    return Answer(mapped, "AuthProviderDiscoveryFailed", f"{message}: {problem.message}")
+
+
+def _front_answer(token: DecodedToken, routing: str | None, crash: str | None,
+                  ctx: TokenContext) -> Answer | None:
+    """Convex's answer from the stages every token goes through: parse, iss, route."""
+    if crash is not None:
+        return Answer(500, "InternalServerError", f"the backend panics: {crash}")
+    if routing is not None:
+        return Answer(401, "InvalidAuthHeader", f"Could not parse JWT payload ({routing})")
+    if (token.claims or {}).get("iss") is None:
+        return Answer(401, "InvalidAuthHeader", "Missing issuer claim ('iss') in JWT payload")
+    if not ctx.routed:
+        return Answer(401, "NoAuthProvider", "No auth provider found matching the given token")
+    return None
+
+
+_VERIFIER_IDS = ("token.header", "token.alg", "token.key", "token.signature", "token.iss",
+                 "token.aud", "token.exp")
+
+
+def _oidc_answer(token: DecodedToken, routing: str | None, crash: str | None,
+                 ctx: TokenContext, keys: IssuerKeys | None, checks: list[Check]) -> Answer | None:
+    front = _front_answer(token, routing, crash, ctx)
+    if front is not None:
+        return front
+    iss = str((token.claims or {}).get("iss"))
+    if not iss_is_absolute_url(iss):
+        return Answer(500, "InternalServerError", "the token's iss is not an absolute URL")
+    if keys is None:
+        return None
+    if keys.from_file is None:
+        problem = keys.discovery_problem or (
+            keys.jwks_problem if keys.jwks_problem and keys.jwks_problem.kind != "no_keys"
+            else None)
+        if problem is not None or keys.discovery_issuer != iss:
+            return _discovery_answer(iss, problem)
+    statuses = {c.id: c for c in checks}
+    for check_id in ("token.format", "token.claims"):
+        if statuses[check_id].status is Status.FAIL:
+            return Answer(401, "InvalidAuthHeader", "Could not parse as OIDC ID token: "
+                          + statuses[check_id].detail)
+    failed = [c for c in checks if c.id in _VERIFIER_IDS and c.status in (Status.FAIL,
+                                                                          Status.SKIP)]
+    if failed:
+        return Answer(401, "Unauthenticated", "Could not verify OIDC token claim: "
+                      + failed[0].detail)
+    return ACCEPTED
+
+
+def _start(raw_text: str, ctx: TokenContext) -> tuple[DecodedToken, TokenVerdict, str]:
+    token = decode_token(normalize_pasted(raw_text))
+    kind = classify_token(token, ctx.application_id)
+    verdict = TokenVerdict(kind=kind, header=dict(token.header or {}),
+                           claims=dict(token.claims or {}), route=route_dict(ctx))
+    snippet = get_token_snippet(ctx.path if ctx.path else
+                                ("integration" if kind.kind == "integration" else None))
+    return token, verdict, snippet
+
+
+def _first_checks(token: DecodedToken, verdict: TokenVerdict, ctx: TokenContext, snippet: str,
+                  *, strict: bool) -> tuple[str | None, str | None]:
+    """token.format and token.kind; for a token that cannot be read, the rest skipped and
+    Convex's answer settled. Returns the routing problem and the crash, if any."""
+    routing, crash = _routing(token)
+    verdict.checks.append(_format_check(token, routing, crash, snippet, strict_parts=strict))
+    verdict.checks.append(_kind_check(verdict.kind or TokenKind("other", ""), snippet))
+    if not token.readable:
+        verdict.checks.extend(skipped(i, _NOT_READABLE) for i in _AFTER_KIND)
+        verdict.answer = _front_answer(token, routing or "unreadable", crash, ctx)
+    return routing, crash
+
+
+def _pasted_key(verdict: TokenVerdict, snippet: str) -> TokenVerdict:
+    """A key pasted by mistake: say so once and judge nothing else (and never decode it)."""
+    kind = verdict.kind
+    assert kind is not None
+    verdict.checks += [
+        make("token.format", Status.FAIL, "this is not a JWT", "broken", get_token=snippet),
+        make("token.kind", Status.FAIL, kind.description, "key", what=kind.description,
+             get_token=snippet)]
+    verdict.header, verdict.claims = {}, {}
+    verdict.checks.extend(skipped(i, _NOT_READABLE) for i in _AFTER_KIND)
+    verdict.answer = Answer(401, "InvalidAuthHeader", "Could not parse JWT payload")
+    return verdict
+
+
+def verify_token(raw_text: str, ctx: TokenContext, keys: IssuerKeys | None,
+                 now: float) -> TokenVerdict:
+    """Every ``token.*`` check of a token routed to an OIDC (Clerk) provider, against
+    already-fetched keys; never raises."""
+    token, verdict, snippet = _start(raw_text, ctx)
+    if verdict.kind is not None and verdict.kind.reason == "key":
+        return _pasted_key(verdict, snippet)
+    routing, crash = _first_checks(token, verdict, ctx, snippet, strict=False)
+    if not token.readable:
+        return verdict
+    checks = verdict.checks
+    header, claims = verdict.header, verdict.claims
+    alg = header.get("alg")
+    checks.append(_header_check(header, snippet))
+    if alg in OIDC_ALGS:
+        checks.append(passed("token.alg", f"alg {alg}"))
+    else:
+        checks.append(make("token.alg", Status.FAIL, f"alg {alg!r} is not RS256 or EdDSA", "bad"))
+    key_check, key = _select_key(header, keys, ctx.issuer or "the issuer", now)
+    checks.append(key_check)
+    checks.append(_signature_check(token, str(alg), key.jwk if key else None,
+                                   key.kid if key else None, snippet))
+    checks.append(_iss_check(claims, ctx, keys))
+    checks.append(_aud_check(claims, ctx))
+    checks.append(_claims_check(claims))
+    exp_check, verdict.expires_in = _exp_checks(claims, now, snippet)
+    checks.append(exp_check)
+    checks.append(_clock_check(claims, now, keys.clock_skew if keys is not None else None))
+    verdict.answer = _oidc_answer(token, routing, crash, ctx, keys, checks)
+    return verdict
+
+
+# --- the customJwt path ------------------------------------------------------------------------
+
+def _custom_key_check(header: dict[str, Any], jwks: CustomJwks | None
+                      ) -> tuple[Check, dict[str, Any] | None]:
+    if jwks is None:
+        return skipped("token.key", "the provider's jwks was not fetched"), None
+    if jwks.problem is not None:
+        return make("token.key", Status.FAIL, jwks.problem, "custom_jwks", url=jwks.url,
+                    what=jwks.problem), None
+    kid = header.get("kid")
+    if not isinstance(kid, str):
+        return make("token.key", Status.FAIL, "the token has no kid; a customJwt provider "
+                    "needs one to pick a key", "no_kid"), None
+    assert jwks.document is not None
+    key = custom_jwt_key(jwks.document, kid)
+    if key is None:
+        note = _cache_note(jwks.cache_seconds, jwks.cache_control)
+        what = f"kid {kid!r} is not among {', '.join(jwks.kids) or 'no keys'}"
+        return make("token.key", Status.FAIL, what + (f". {note}" if note else ""), "none",
+                    issuer=jwks.url, what=what), None
+    return passed("token.key", f"{kid} is the first key with the token's kid"), dict(key)
+
+
+def _custom_time_checks(claims: dict[str, Any], now: float) -> tuple[Check, Check, int | None]:
+    try:
+        problem = custom_jwt_time_problem(claims, now)
+    except (ValueError, Crash):
+        problem = None  # token.format already says why
+    exp = claims.get("exp")
+    expires_in = None
+    with contextlib.suppress(ValueError, Crash):
+        expires_in = biscuit_seconds(exp) - math.floor(now) if exp is not None else None
+    if problem is not None and problem.startswith("Token expired"):
+        exp_check = make("token.exp", Status.FAIL, f"{problem} (customJwt allows 5 s)",
+                         "custom_expired")
+    elif exp is None:
+        exp_check = skipped("token.exp", "no exp (token.claims says so)")
+    else:
+        exp_check = passed("token.exp", f"expires in {expires_in} s (customJwt allows 5 s "
+                           "after exp)")
+    if problem is not None and problem.startswith("Token will be valid"):
+        clock = make("token.clock", Status.FAIL, f"{problem}; customJwt allows 5 s",
+                     "custom_future")
+    else:
+        clock = passed("token.clock", "nbf and iat are at most 5 s in the future")
+    return exp_check, clock, expires_in
+
+
+def verify_custom_jwt(raw_text: str, ctx: TokenContext, jwks: CustomJwks | None,
+                      now: float) -> TokenVerdict:
+    """Every ``token.*`` check of a token routed to a customJwt provider (biscuit's rules:
+    no discovery, ``kid`` required, the configured algorithm, 5 s of leeway)."""
+    token, verdict, snippet = _start(raw_text, ctx)
+    if verdict.kind is not None and verdict.kind.reason == "key":
+        return _pasted_key(verdict, snippet)
+    provider = ctx.provider
+    assert provider is not None and provider.kind == "customJwt"
+    configured = provider.algorithm or "RS256"
+    routing, crash = _first_checks(token, verdict, ctx, snippet, strict=True)
+    if not token.readable:
+        return verdict
+    checks = verdict.checks
+    header, claims = verdict.header, verdict.claims
+    checks.append(passed("token.header", "customJwt providers do not check typ, cty or crit"))
+    key_check, jwk = _custom_key_check(header, jwks)
+    why = custom_jwt_alg_problem(jwk.get("alg") if jwk else None, header.get("alg"), configured)
+    checks.append(make("token.alg", Status.FAIL, why, "custom", configured=configured,
+                       index=provider.index) if why else
+                  passed("token.alg", f"alg {header.get('alg')}, as configured"))
+    checks.append(key_check)
+    checks.append(_signature_check(token, configured, jwk, header.get("kid"), snippet))
+    iss = claims.get("iss")
+    if isinstance(iss, str) and issuer_matches_domain(provider.domain, iss):
+        checks.append(passed("token.iss", f"{iss} matches the provider's issuer"))
+    else:
+        checks.append(_iss_check(claims, ctx, None))
+    if custom_jwt_audience_ok(claims.get("aud"), provider.application_id):
+        checks.append(passed("token.aud", "not checked: the provider has no applicationID"
+                             if provider.application_id is None else
+                             f"aud includes {provider.application_id!r}"))
+    else:
+        checks.append(make("token.aud", Status.FAIL, f"aud {claims.get('aud')!r} does not "
+                           f"include {provider.application_id!r}", "wrong",
+                           app_id=provider.application_id, auth_path=ctx.auth_path))
+    missing = custom_jwt_missing_claims(claims)
+    checks.append(make("token.claims", Status.FAIL, "missing " + ", ".join(missing),
+                       "custom_missing", claims=", ".join(missing)) if missing else
+                  passed("token.claims", "sub, iss and exp present"))
+    exp_check, clock, verdict.expires_in = _custom_time_checks(claims, now)
+    checks += [exp_check, clock]
+    front = _front_answer(token, routing, crash, ctx)
+    failed = [c for c in checks if c.id != "token.kind" and c.status is Status.FAIL]
+    if front is not None:
+        verdict.answer = front
+    elif failed:
+        verdict.answer = Answer(401, "InvalidAuthHeader", failed[0].detail)
+    elif jwks is None:
+        verdict.answer = None
+    else:
+        verdict.answer = ACCEPTED
+    return verdict
+
+
+_AFTER_KIND: tuple[str, ...] = tuple(
+    i for i in catalog.CHECK_IDS if i.startswith("token.") and i not in ("token.format",
+                                                                         "token.kind"))
+TOKEN_CHECK_IDS: tuple[str, ...] = tuple(i for i in catalog.CHECK_IDS if i.startswith("token."))
+
+
+def not_given_checks(reason: str) -> list[Check]:
+    """The token checks when there is no token to judge."""
+    return [skipped(i, reason) for i in TOKEN_CHECK_IDS]

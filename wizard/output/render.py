@@ -1,0 +1,140 @@
+"""Human output for ``check``: a compact table, one verdict line, and the fix under each failure."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import textwrap
+from collections.abc import Callable
+from functools import partial
+from typing import TextIO
+
+from wizard.checks.model import Check, Status
+from wizard.checks.token_checks import describe_route
+from wizard.guards.redaction import scrub as scrub_text
+from wizard.guards.safe_text import MAX_DETAIL, clip, one_line, visible, write_styled
+from wizard.walkthrough.session import Verdict
+
+_SYMBOL = {Status.PASS: "✓", Status.FAIL: "✗", Status.WARN: "!", Status.SKIP: "-"}
+_COLOR = {Status.PASS: "32", Status.FAIL: "31", Status.WARN: "33", Status.SKIP: "2"}
+
+
+def use_color(stream: TextIO) -> bool:
+    """Colour only on a terminal, and never when NO_COLOR is set (https://no-color.org)."""
+    if os.environ.get("NO_COLOR", "") != "":
+        return False
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty())
+
+
+# A line is a list of (text, SGR code) pieces; "" means no colour. The text of every piece is
+# data until _emit makes it visible, and _emit is the only place colour codes are added.
+Piece = tuple[str, str]
+Line = list[Piece]
+
+
+def _emit(lines: list[Line], color: bool, scrub: Callable[[str], str]) -> str:
+    out = []
+    for line in lines:
+        parts = []
+        for text, code in line:
+            shown = one_line(scrub(text))
+            parts.append(f"\x1b[{code}m{shown}\x1b[0m" if color and code else shown)
+        out.append("".join(parts))
+    return "\n".join(out) + "\n"
+
+
+def _wrap(text: str, indent: str, width: int) -> list[str]:
+    lines: list[str] = []
+    # Split on line feeds only: the other characters str.splitlines breaks at are shown.
+    for paragraph in visible(clip(text, MAX_DETAIL)).split("\n"):
+        lines.extend(textwrap.wrap(paragraph, width=max(40, width - len(indent)),
+                                   break_long_words=False, break_on_hyphens=False) or [""])
+    return [indent + line for line in lines]
+
+
+def verdict_line(verdict: Verdict) -> str:
+    failed = [c.id for c in verdict.checks if c.status is Status.FAIL]
+    warned = [c.id for c in verdict.checks if c.status is Status.WARN]
+    if failed:
+        return (f"NOT OK: {len(failed)} check(s) failed ({', '.join(failed)})"
+                + (f", {len(warned)} warning(s)" if warned else ""))
+    if verdict.token is not None and not verdict.token.verified:
+        return "NOT OK: the token could not be fully verified (see the skipped checks)"
+    tail = f" ({len(warned)} warning(s))" if warned else ""
+    if verdict.token is not None:
+        return "OK: Convex would accept this token" + tail
+    return "OK: no check failed; pass a token (--token) to verify it end to end" + tail
+
+
+def _grouped(checks: list[Check]) -> list[tuple[str, Check]]:
+    """Rows to print: consecutive checks skipped for the same reason share one row
+    (``clerk.* (5)``), so the table stays compact; every other check has its own."""
+    rows: list[tuple[str, Check]] = []
+    index = 0
+    while index < len(checks):
+        check, end = checks[index], index + 1
+        while (check.status is Status.SKIP and end < len(checks)
+               and checks[end].status is Status.SKIP and checks[end].detail == check.detail):
+            end += 1
+        group = checks[index:end]
+        if len(group) == 1:
+            rows.append((check.id, check))
+        else:
+            prefixes = {c.id.split(".", 1)[0] for c in group}
+            label = (f"{prefixes.pop()}.* ({len(group)})" if len(prefixes) == 1
+                     else ", ".join(c.id for c in group))
+            rows.append((label, check))
+        index = end
+    return rows
+
+
+def _row(label: str, check: Check, id_width: int, width: int,
+         scrub: Callable[[str], str]) -> list[Line]:
+    indent = " " * (id_width + 5)
+    body = _wrap(scrub(check.detail), indent, width)
+    lines: list[Line] = [[(" ", ""), (_SYMBOL[check.status], _COLOR[check.status]),
+                          (f" {label.ljust(id_width)}  {body[0].lstrip()}", "")]]
+    lines += [[(text, "")] for text in body[1:]]
+    if check.status in (Status.FAIL, Status.WARN) and check.fix:
+        fix_lines = _wrap(scrub(check.fix), indent + "  ", width)
+        lines.append([(indent, ""), ("fix: ", "1"), (fix_lines[0].lstrip(), "")])
+        lines += [[(text, "")] for text in fix_lines[1:]]
+    return lines
+
+
+def _facts(verdict: Verdict) -> list[Line]:
+    session, project = verdict.session, verdict.session.project
+    facts = [f"convex-auth-wizard check: {project.root}"]
+    if session.issuer:
+        facts.append(f"  issuer          {session.issuer.value}  ({session.issuer.source})")
+    facts.append(f"  application ID  {session.application_id.value}  "
+                 f"({session.application_id.source})")
+    if project.key and project.publishable_key:
+        facts.append(f"  publishable key {project.key.instance_type}, {project.key.frontend_api}"
+                     f"  ({project.publishable_key.source})")
+    if verdict.token is not None and verdict.token.kind is not None:
+        facts.append(f"  token           {verdict.token.kind.kind}: "
+                     f"{verdict.token.kind.description}")
+        facts.append(f"  route           {describe_route(verdict.token.route)}")
+    return [[(fact, "")] for fact in facts]
+
+
+def render_human(verdict: Verdict, stream: TextIO | None = None) -> str:
+    """The report as text, coloured when ``stream`` is a terminal. Every character of data
+    in it is visible: no value can move the cursor, set a colour or write the clipboard."""
+    color = use_color(stream or sys.stdout)
+    scrub = partial(scrub_text, secrets=verdict.secrets())
+    width = min(shutil.get_terminal_size((100, 24)).columns, 120)
+    lines = [*_facts(verdict), []]
+    rows = _grouped(verdict.checks)
+    id_width = max(len(label) for label, _ in rows)
+    for label, check in rows:
+        lines += _row(label, check, id_width, width, scrub)
+    lines += [[], [(verdict_line(verdict), "1;32" if verdict.ok else "1;31")]]
+    return _emit(lines, color, scrub)
+
+
+def write_human(verdict: Verdict, stream: TextIO) -> None:
+    write_styled(stream, render_human(verdict, stream))

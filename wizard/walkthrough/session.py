@@ -1,0 +1,245 @@
+"""Putting it together: read the project, ask the deployment, fetch the issuer, judge a token.
+
+The CLI runs :func:`run_checks` in one go; the UI calls the same phases one at a time
+(``load`` on start, ``fetch`` in a worker, ``verify_token`` on paste).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from wizard.checks.catalog import CLERK_CHECK_IDS, CLERK_NOT_AGREED, skipped
+from wizard.checks.config_checks import (
+    auth_config_check,
+    deployment_env_check,
+    issuer_check,
+    issuer_checks,
+    issuer_matches_key_check,
+    version_check,
+)
+from wizard.checks.convex_checks import (
+    ConvexReport,
+    add_convex_checks,
+    ask_convex,
+    deploy_key_secrets,
+)
+from wizard.checks.model import Check, Status
+from wizard.checks.options import Options
+from wizard.checks.project_checks import project_checks
+from wizard.checks.routing import Evaluated, evaluate_providers, route_token
+from wizard.checks.token_checks import (
+    TokenContext,
+    TokenVerdict,
+    not_given_checks,
+    verify_custom_jwt,
+    verify_token,
+)
+from wizard.guards.redaction import scrub
+from wizard.project.reader import (
+    Project,
+    find_project_root,
+    read_project,
+    resolve_application_id,
+    resolve_issuer,
+)
+from wizard.project.sourced import Sourced
+from wizard.rules.convex import AuthProvider, stored_domain
+from wizard.rules.jwt import decode_token, normalize_pasted
+from wizard.services.convex_cli import DeploymentValue, get_deployment_env
+from wizard.services.issuer_keys import (
+    CustomJwks,
+    IssuerKeys,
+    fetch_custom_jwks,
+    fetch_issuer_keys,
+    load_jwks_file,
+)
+
+
+@dataclass
+class Session:
+    """Everything known about one project; the UI keeps one and refreshes parts of it."""
+
+    options: Options
+    project: Project
+    issuer: Sourced | None = None
+    application_id: Sourced = field(default_factory=lambda: Sourced("convex", "default"))
+    deployment: DeploymentValue | None = None
+    keys: IssuerKeys | None = None
+    other_keys: dict[str, IssuerKeys] = field(default_factory=dict)
+    """Keys of the other OIDC providers' issuers, by stored domain (a dev and a prod
+    instance in one auth.config): a token is judged against the provider it routes to."""
+    custom_jwks: dict[str, CustomJwks] = field(default_factory=dict)
+    """customJwt providers' key sets, by their ``jwks`` URL."""
+
+    def now(self) -> float:
+        return self.options.at if self.options.at is not None else time.time()
+
+    def token_context(self, path: str | None = None) -> TokenContext:
+        """The context of the Clerk provider: the first OIDC provider of auth.config."""
+        return TokenContext(
+            # Not stripped: Convex compares the stored domain as is, whitespace included.
+            issuer=stored_domain(self.issuer.value) if self.issuer else None,
+            application_id=self.application_id.value,
+            issuer_var=self.project.issuer_var,
+            auth_path=self.project.auth_path,
+            path=path or self.options.path,
+        )
+
+    def evaluated(self) -> Evaluated:
+        """The providers the deployment would hold, evaluated with what is known here."""
+        return evaluate_providers(self.project, self.issuer, self.application_id,
+                                  pinned=bool(self.options.issuer))
+
+    def project_checks(self) -> list[Check]:
+        return project_checks(self.project)
+
+    def config_checks(self, path: str | None = None) -> list[Check]:
+        """``env.*``, ``convex.*`` and ``issuer.*`` (after :meth:`fetch`)."""
+        var = self.project.issuer_var
+        checks = [
+            issuer_check(self.project, self.issuer),
+            issuer_matches_key_check(self.project, self.issuer),
+            auth_config_check(self.project, self.issuer),
+            deployment_env_check(self.project, self.issuer, self.deployment,
+                                 self.options.offline),
+            version_check(self.project, path or self.options.path),
+        ]
+        if self.options.offline and self.keys is None:
+            reason = "--offline: no network call"
+        elif self.issuer is None:
+            reason = "no issuer to fetch"
+        else:
+            reason = "the issuer was not fetched"
+        checks += issuer_checks(self.keys, var, reason)
+        return checks
+
+    def fetch(self) -> None:
+        """The slow part: the deployment's variable (subprocess) and the issuer's keys."""
+        opts = self.options
+        if not opts.offline and self.project.issuer_var_declared:
+            self.deployment = get_deployment_env(self.project.root, self.project.issuer_var)
+            deployed = self.deployment.value if self.deployment.status == "found" else None
+            self.issuer = resolve_issuer(self.project, opts.issuer, deployed)
+        issuer = stored_domain(self.issuer.value.strip()) if self.issuer else None
+        if opts.jwks_file is not None:
+            self.keys = load_jwks_file(opts.jwks_file, issuer or "")
+            return
+        if opts.offline:
+            return
+        if issuer:
+            fresh = fetch_issuer_keys(issuer, timeout=opts.timeout)
+            fresh.note_previous(self.keys)
+            self.keys = fresh
+        for provider in self.evaluated().providers:
+            if provider.kind == "customJwt" and provider.jwks:
+                self.custom_jwks[provider.jwks] = fetch_custom_jwks(provider.jwks,
+                                                                    timeout=opts.timeout)
+            elif provider.domain.strip() != issuer and provider.domain not in self.other_keys:
+                self.other_keys[provider.domain] = fetch_issuer_keys(provider.domain.strip(),
+                                                                     timeout=opts.timeout)
+
+    def verify(self, text: str, path: str | None = None,
+               now: float | None = None) -> TokenVerdict:
+        """Judge ``text`` as Convex would: route it among the providers, then verify it by
+        that provider's rules at ``now`` (the UI passes its clock)."""
+        when = self.now() if now is None else now
+        evaluated = self.evaluated()
+        token = decode_token(normalize_pasted(text))
+        target, ctx = route_token(evaluated, token, self.token_context(path))
+        if target is not None and target.kind == "customJwt":
+            jwks = self.custom_jwks.get(target.jwks or "")
+            return verify_custom_jwt(text, ctx, jwks, when)
+        return verify_token(text, ctx, self._keys_for(target), when)
+
+    def _keys_for(self, provider: AuthProvider | None) -> IssuerKeys | None:
+        if provider is None or self.options.jwks_file is not None:
+            return self.keys
+        keys = self.other_keys.get(provider.domain)
+        if keys is None and self.keys is not None and \
+                self.keys.issuer == provider.domain.strip():
+            keys = self.keys
+        return keys
+
+
+def load(options: Options) -> Session:
+    """Fast: reads a few fixed files, no network, no subprocess."""
+    if options.project_dir is not None:
+        root, found = options.project_dir.resolve(), True
+        found = (root / "package.json").is_file() or (root / "convex").is_dir()
+    else:
+        root, found = find_project_root(Path.cwd())
+    project = read_project(root, found, options.environ)
+    session = Session(options=options, project=project)
+    session.issuer = resolve_issuer(project, options.issuer, None)
+    session.application_id = resolve_application_id(project, options.application_id)
+    return session
+
+
+@dataclass
+class Verdict:
+    session: Session
+    checks: list[Check]
+    token: TokenVerdict | None
+    convex: ConvexReport | None = None
+
+    @property
+    def ok(self) -> bool:
+        if any(c.status is Status.FAIL for c in self.checks):
+            return False
+        if self.token is not None:
+            return self.token.verified
+        return True
+
+    def to_json(self) -> dict[str, Any]:
+        session, project = self.session, self.session.project
+        document: dict[str, Any] = {
+            "ok": self.ok,
+            "project": str(project.root),
+            "issuer": session.issuer.value if session.issuer else None,
+            "issuer_source": session.issuer.source if session.issuer else None,
+            "application_id": session.application_id.value,
+            "publishable_key": project.publishable_key_info(),
+            "token": self.token.to_dict() if self.token else None,
+            "checks": [c.to_dict() for c in self.checks],
+            "convex": self.convex.to_json() if self.convex else None,
+        }
+        return document
+
+    def secrets(self) -> list[str]:
+        return self.session.project.secret_values() + deploy_key_secrets(self.session)
+
+    def scrub(self, text: str) -> str:
+        return scrub(text, self.secrets())
+
+
+def clerk_side_checks(session: Session, path: str | None) -> list[Check]:
+    """The clerk.* checks; the Backend API client is loaded only when the user agreed."""
+    if not session.options.use_secret_key:
+        return [skipped(check_id, CLERK_NOT_AGREED) for check_id in CLERK_CHECK_IDS]
+    from wizard.providers.clerk.checks import for_session
+
+    return for_session(session, path)
+
+
+def run_checks(options: Options, token_text: str | None = None) -> Verdict:
+    session = load(options)
+    session.fetch()
+    path = options.path
+    token: TokenVerdict | None = None
+    if token_text is not None:
+        token = session.verify(token_text)
+        if path is None and token.kind is not None and token.kind.kind in ("integration",
+                                                                          "template"):
+            path = token.kind.kind
+    clerk = clerk_side_checks(session, path)
+    checks = session.project_checks() + clerk + session.config_checks(path)
+    if token is not None:
+        checks += token.checks
+    else:
+        checks += not_given_checks("no token given (use --token, --token-file or --token -)")
+    convex = ask_convex(session, token_text, token)  # sends only when asked or keyed
+    checks = add_convex_checks(checks, session, convex, token)
+    return Verdict(session, checks, token, convex)
