@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from screens.app import WizardApp
 from wizard.checks.options import Options
 from wizard.services.keys import Destinations
+from wizard.walkthrough.walkthrough import Walkthrough
 
 if TYPE_CHECKING:  # the demo's stand-ins are loaded only when the demo runs
     from wizard.demo.context import DemoContext
@@ -47,8 +48,9 @@ def build_app(*, project_dir: Path, state_dir: Path | None = None,
         options = Options(project_dir=project_dir, environ=dict(os.environ))
     elif options.project_dir is None:
         options = replace(options, project_dir=project_dir)
-    return WizardApp(options=options, state_dir=state_dir, clock=clock, demo=demo,
-                     restart=restart, browser=browser, notice=notice)
+    walkthrough = Walkthrough(options, state_dir=state_dir, clock=clock)
+    return WizardApp(walkthrough=walkthrough, demo=demo, restart=restart, browser=browser,
+                     notice=notice)
 
 
 def run_app(project_dir: Path | None, restart: bool = False,
@@ -82,8 +84,10 @@ def run_safely(app: WizardApp) -> int:
     from wizard.output.crash import report_crash
 
     # The demo's state folder is deleted when it exits; its log goes to the usual one.
-    log_dir = None if app.demo is not None else app.state_dir
-    sys.stderr.write(report_crash("the wizard", app.crash, log_dir, app.known_secrets()) + "\n")
+    walkthrough = app.walkthrough
+    log_dir = None if app.demo is not None else walkthrough.state_dir
+    sys.stderr.write(report_crash("the wizard", app.crash, log_dir,
+                                  walkthrough.session.secrets()) + "\n")
     return 1
 
 

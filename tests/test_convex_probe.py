@@ -561,9 +561,9 @@ async def test_ask_convex_action_in_the_wizard(make_project: MakeProject, issuer
         await pilot.pause()
         await app.workers.wait_for_complete()
         await pilot.pause()
-        assert app.progress.convex_answer is not None
-        assert app.progress.convex_answer["code"] == "NoAuthProvider"
-        assert app.progress.state_of("user-sync") is StepState.FAILING
+        assert app.walkthrough.progress.convex_answer is not None
+        assert app.walkthrough.progress.convex_answer["code"] == "NoAuthProvider"
+        assert app.walkthrough.progress.state_of("user-sync") is StepState.FAILING
         app.query_one("#token-input", TextArea).text = good_token(issuer)
         app.go_to("user-sync")
         await pilot.pause()
@@ -573,9 +573,9 @@ async def test_ask_convex_action_in_the_wizard(make_project: MakeProject, issuer
         await pilot.pause()
         answer = str(app.query_one("#ask-convex-sync .ask-convex-answer", Static).content)
         assert "Convex accepts this token" in answer
-        assert app.progress.state_of("user-sync") is StepState.VERIFIED
-        assert app.progress.convex_answer["status"] == "accepted"
-        assert set(app.progress.convex_answer) >= {"status", "code", "message", "time"}
+        assert app.walkthrough.progress.state_of("user-sync") is StepState.VERIFIED
+        assert app.walkthrough.progress.convex_answer["status"] == "accepted"
+        assert set(app.walkthrough.progress.convex_answer) >= {"status", "code", "message", "time"}
         assert len(convex.requests) == 2
     saved = "".join(p.read_text() for p in (tmp_path / "state").rglob("*") if p.is_file())
     assert token not in saved and token.rsplit(".", 1)[1] not in saved

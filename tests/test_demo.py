@@ -46,8 +46,8 @@ def test_the_demo_serves_its_stand_ins_and_shuts_them_all_down_on_exit() -> None
                 seen["project"] = demo.project_dir
                 answer = httpx.get(demo.issuer.url + "/.well-known/openid-configuration")
                 seen["status"] = answer.status_code
-                seen["verify-config"] = app.progress.state_of("verify-config")
-                seen["providers"] = {c.id: c.status for c in app.config_results}.get(
+                seen["verify-config"] = app.walkthrough.progress.state_of("verify-config")
+                seen["providers"] = {c.id: c.status for c in app.walkthrough.config_results}.get(
                     "convex.deployed_providers")
                 app.go_to("create-template")  # the Clerk side, against the demo Backend API
                 await pilot.pause()
@@ -55,18 +55,18 @@ def test_the_demo_serves_its_stand_ins_and_shuts_them_all_down_on_exit() -> None
                 await pilot.pause()
                 await pilot.click("#clerk-agree-yes")
                 await settle()
-                seen["open-dashboard"] = app.progress.state_of("open-dashboard")
+                seen["open-dashboard"] = app.walkthrough.progress.state_of("open-dashboard")
                 seen["clerk-requests"] = len(demo.clerk_api.requests)
                 app.go_to("check-token")
                 await pilot.pause()
                 await pilot.click("#sample-template")
                 await pilot.pause()
-                seen["check-token"] = app.progress.state_of("check-token")
+                seen["check-token"] = app.walkthrough.progress.state_of("check-token")
                 app.query_one("#ask-convex-token .ask-convex-button", Button).press()
                 await pilot.pause()
                 await settle()
-                seen["user-sync"] = app.progress.state_of("user-sync")
-                seen["convex"] = dict(app.progress.convex_answer or {})
+                seen["user-sync"] = app.walkthrough.progress.state_of("user-sync")
+                seen["convex"] = dict(app.walkthrough.progress.convex_answer or {})
                 app.go_to("project")  # panes are built on their first visit
                 await pilot.pause()
                 seen["facts"] = str(app.query_one("#project-facts", Static).content)

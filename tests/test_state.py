@@ -17,7 +17,9 @@ from tests.conftest import SECRET_KEY, WEBHOOK_SECRET, MakeProject
 from wizard import cli
 from wizard.checks.options import Options
 from wizard.demo.local_issuer import LocalIssuer
+from wizard.guards.redaction import scrub_data
 from wizard.walkthrough.progress import Progress, StepState
+from wizard.walkthrough.resume import recheck_on_resume
 from wizard.walkthrough.session import load
 from wizard.walkthrough.state import (
     SAVE_FAILED,
@@ -27,8 +29,6 @@ from wizard.walkthrough.state import (
     StateStore,
     progress_from_dict,
     progress_to_dict,
-    recheck_on_resume,
-    scrub_data,
 )
 from wizard.walkthrough.steps import STEP_IDS
 

@@ -16,6 +16,7 @@ from textual.pilot import Pilot
 from textual.widgets import Input, TextArea
 
 from screens.app import WizardApp
+from screens.messages import PathChosen, TokenPasted
 from screens.panes.check_token import CheckTokenPane
 from screens.run import build_app
 from tests.conftest import NOW, SECRET_KEY, WEBHOOK_SECRET, MakeProject
@@ -90,7 +91,7 @@ def token(issuer: LocalIssuer, **kwargs: Any) -> Callable[[WizardApp], None]:
         # Straight to the checks: a token, even a test one, must not end up in an SVG file.
         pane = app.pane("check-token")
         assert isinstance(pane, CheckTokenPane)
-        pane.check_text(issuer.mint(claims))
+        app.post_message(TokenPasted(issuer.mint(claims)))
 
     return paste
 
@@ -116,7 +117,8 @@ def test_check_token_failing(snap_app: WizardApp, fixed_issuer: LocalIssuer,
 
 def test_integration_path_chosen(snap_app: WizardApp, snap_compare: Snap) -> None:
     assert snap_compare(snap_app, terminal_size=SIZE,
-                        run_before=go("check-clerk", lambda app: app.set_path("integration")))
+                        run_before=go("check-clerk",
+                                      lambda app: app.post_message(PathChosen("integration"))))
 
 
 def test_troubleshooting_diagnosis(snap_app: WizardApp, snap_compare: Snap) -> None:

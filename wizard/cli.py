@@ -230,7 +230,7 @@ def run_check(args: argparse.Namespace) -> int:
     if args.json:
         from wizard.guards.redaction import scrub_data
 
-        document = scrub_data(verdict.to_json(), verdict.secrets())
+        document = scrub_data(verdict.to_json(), verdict.session.secrets())
         sys.stdout.write(verdict.scrub(json_text(document)) + "\n")
     else:
         from wizard.output.render import write_human

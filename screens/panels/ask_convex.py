@@ -1,38 +1,27 @@
 """The "Ask Convex" action: send the pasted token to the project's deployment, in a worker.
 
-Nothing is sent until the button is pressed; the button names where the token goes. The answer
-(status, code, message, time, never the token) is kept in ``progress.convex_answer``, and an
-accepted token makes ``user-sync`` done by verification.
+Nothing is sent until the button is pressed; the button names where the token goes. What
+Convex answered goes to the app (:class:`~screens.messages.ConvexAnswered`), whose walkthrough
+keeps it (status, code, message, time, never the token) and decides what it means for
+``user-sync``; every Ask Convex panel then shows the kept answer.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, cast
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.content import Content
-from textual.message import Message
 from textual.widgets import Button
 
+from screens.host import host
+from screens.messages import ConvexAnswered, ConvexAsked
 from screens.widgets.safe_static import SafeStatic, literal, styled
-from wizard.checks.convex_checks import (
-    NO_URL,
-    ConvexReport,
-    accepts_token_check,
-    agreement,
-    ask_token,
-    deployment_target,
-)
+from wizard.checks.convex_checks import NO_URL, ask_token, deployment_target
 from wizard.checks.token_checks import TokenVerdict
 from wizard.output.report import ACCEPTED_PROBE_NOTE
-from wizard.services.convex_probe import ACCEPTED, REJECTED, ConvexAnswer
-from wizard.walkthrough.progress import StepState
-
-if TYPE_CHECKING:
-    from screens.app import WizardApp
 
 
 class AskConvex(Vertical):
@@ -43,18 +32,10 @@ class AskConvex(Vertical):
     AskConvex .ask-convex-answer { height: auto; }
     """
 
-    class Answered(Message):
-        def __init__(self, answer: ConvexAnswer | str, verdict: TokenVerdict | None) -> None:
-            super().__init__()
-            self.answer, self.verdict = answer, verdict
-
     def __init__(self, token_source: Callable[[], str], *, id: str | None = None) -> None:
         super().__init__(id=id, classes="ask-convex")
         self.token_source = token_source
-
-    @property
-    def wizard(self) -> WizardApp:
-        return cast("WizardApp", self.app)
+        self.asking = False
 
     def compose(self) -> ComposeResult:
         yield SafeStatic("", classes="ask-convex-target muted")
@@ -62,14 +43,18 @@ class AskConvex(Vertical):
         yield SafeStatic("", classes="ask-convex-answer")
 
     def on_mount(self) -> None:
-        url = deployment_target(self.wizard.session)
+        self.refresh_view()
+
+    def refresh_view(self) -> None:
+        walkthrough = host(self).walkthrough
+        url = deployment_target(walkthrough.session)
         target = (f"Sends the pasted token to {url.value}/api/query ({url.source}) and shows "
                   "whether Convex itself accepts it; nothing is sent until you press it."
                   if url else NO_URL)
         self.query_one(".ask-convex-target", SafeStatic).update(target)
-        self.query_one(".ask-convex-button", Button).disabled = url is None
-        saved = self.wizard.progress.convex_answer
-        if saved:
+        self.query_one(".ask-convex-button", Button).disabled = url is None or self.asking
+        saved = walkthrough.progress.convex_answer
+        if saved and not self.asking:
             self._show_saved(saved)
 
     @on(Button.Pressed, ".ask-convex-button")
@@ -80,43 +65,30 @@ class AskConvex(Vertical):
         if not text:
             box.update("Paste a token first (step Check a real token).")
             return
-        verdict = self.wizard.verify(text)
         box.update("Asking Convex…")
+        self.asking = True
         event.button.disabled = True
-        self.probe(text, verdict)
+        self.post_message(ConvexAsked(text, self.probe))
 
     @work(thread=True, exclusive=True, group="ask-convex", exit_on_error=False)
-    def probe(self, text: str, verdict: TokenVerdict) -> None:
+    def probe(self, text: str, verdict: TokenVerdict | None) -> None:
         try:
-            answer: ConvexAnswer | str = ask_token(self.wizard.session, text, verdict)
+            answer = ask_token(host(self).walkthrough.session, text, verdict)
         except Exception as exc:  # the probe promises not to raise; never freeze if it does
             answer = f"internal error: {type(exc).__name__}"
-        self.post_message(self.Answered(answer, verdict))
-
-    @on(Answered)
-    def answered(self, message: Answered) -> None:
-        self.query_one(".ask-convex-button", Button).disabled = False
-        box = self.query_one(".ask-convex-answer", SafeStatic)
-        answer = message.answer
         if isinstance(answer, str):
-            box.update(f"Not asked: {answer}")
-            return
-        agrees = agreement(answer, message.verdict)
-        record = {**answer.to_dict(), "agrees_with_wizard": agrees}
-        app = self.wizard
-        app.progress.convex_answer = record
-        asked = ConvexReport(url=deployment_target(app.session), answer=answer, agrees=agrees)
-        app.remember_checks([accepts_token_check(app.session, asked, message.verdict)])
-        if answer.status == ACCEPTED:
-            app.mark("user-sync", StepState.VERIFIED, f"Convex accepted a token ({answer.url})")
-        elif answer.status == REJECTED and not app.progress.state_of("user-sync").done:
-            app.mark("user-sync", StepState.FAILING, f"Convex rejected a token: {answer.code}")
+            self.app.call_from_thread(self._not_asked, answer)
         else:
-            app.save()
-        self._show_saved(record)
-        for other in app.query(AskConvex):
-            if other is not self:
-                other._show_saved(record)
+            self.post_message(ConvexAnswered(answer, verdict))
+
+    def _not_asked(self, why: str) -> None:
+        self.asking = False
+        self.query_one(".ask-convex-button", Button).disabled = False
+        self.query_one(".ask-convex-answer", SafeStatic).update(f"Not asked: {why}")
+
+    @on(ConvexAnswered)
+    def answered(self) -> None:
+        self.asking = False  # the app records the answer, then every panel shows it
 
     def _show_saved(self, record: dict[str, object]) -> None:
         status = str(record.get("status"))

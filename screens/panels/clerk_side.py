@@ -1,10 +1,9 @@
 """Clerk's side, verified through the Backend API: asks before the secret key is used, runs
-the clerk.* checks in a thread, marks the dashboard steps they cover, and offers to create a
-missing ``convex`` template (showing exactly what would be sent)."""
+the clerk.* checks in a thread and shows them (the app's walkthrough decides what they mean
+for the dashboard steps), and offers to create a missing ``convex`` template (showing exactly
+what would be sent)."""
 
 from __future__ import annotations
-
-from typing import TYPE_CHECKING, cast
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -13,10 +12,10 @@ from textual.message import Message
 from textual.widgets import Button
 
 from screens.dialogs.clerk_dialogs import CreateTemplateOffer, SecretKeyAgreement
+from screens.host import home_prefix, host
+from screens.messages import ClerkChecked, HostAgreed
 from screens.widgets.checks import CheckList
 from screens.widgets.safe_static import SafeStatic
-from wizard.checks.catalog import CATALOG
-from wizard.checks.model import Check, Status
 from wizard.providers.clerk.api import (
     DEFAULT_API_URL,
     Fetched,
@@ -25,7 +24,6 @@ from wizard.providers.clerk.api import (
     resolve_api_url,
 )
 from wizard.providers.clerk.checks import (
-    CLERK_CHECK_IDS,
     ClerkFindings,
     api_root,
     check_clerk,
@@ -33,34 +31,8 @@ from wizard.providers.clerk.checks import (
     describe_problem,
     find_secret_key,
 )
-from wizard.services.keys import clerk_secret_key_credential
-from wizard.walkthrough.progress import StepState
-
-if TYPE_CHECKING:
-    from screens.app import WizardApp
-
-CLERK_STEPS: tuple[str, ...] = tuple(dict.fromkeys(CATALOG[i].step for i in CLERK_CHECK_IDS))
-
-
-def step_verdicts(checks: list[Check]) -> dict[str, tuple[StepState, str]]:
-    """Each dashboard step the checks cover: failing if one fails, verified if one passes and
-    none fails; a step whose checks all skip or warn is left as it is."""
-    verdicts: dict[str, tuple[StepState, str]] = {}
-    for step in CLERK_STEPS:
-        mine = [c for c in checks if c.step == step]
-        failed = [c.id for c in mine if c.status is Status.FAIL]
-        if failed:
-            verdicts[step] = (StepState.FAILING, ", ".join(failed))
-        elif any(c.status is Status.PASS for c in mine):
-            titles = ", ".join(c.title for c in mine if c.status is Status.PASS)
-            verdicts[step] = (StepState.VERIFIED, f"Clerk's Backend API shows: {titles}")
-    return verdicts
-
-
-class ClerkChecked(Message):
-    def __init__(self, findings: ClerkFindings) -> None:
-        super().__init__()
-        self.findings = findings
+from wizard.services.keys import Destinations, clerk_secret_key_credential
+from wizard.walkthrough.walkthrough import Notice, Walkthrough, internal_error
 
 
 class TemplateCreated(Message):
@@ -85,8 +57,11 @@ class ClerkSidePanel(Vertical):
         self.findings: ClerkFindings | None = None
 
     @property
-    def wizard(self) -> WizardApp:
-        return cast("WizardApp", self.app)
+    def walkthrough(self) -> Walkthrough:
+        return host(self).walkthrough
+
+    def tell(self, notice: Notice) -> None:
+        self.notify(notice.text, severity=notice.severity, timeout=notice.timeout)
 
     def compose(self) -> ComposeResult:
         yield SafeStatic("", id="clerk-side-intro", classes="callout")
@@ -99,7 +74,7 @@ class ClerkSidePanel(Vertical):
         self.refresh_view()
 
     def refresh_view(self) -> None:
-        key = find_secret_key(self.wizard.session.project)
+        key = find_secret_key(self.walkthrough.session.project)
         check_button = self.query_one("#clerk-side-check", Button)
         create_button = self.query_one("#clerk-side-create", Button)
         create_button.display = bool(self.findings and self.findings.can_create_template)
@@ -123,23 +98,22 @@ class ClerkSidePanel(Vertical):
     # -- checking ---------------------------------------------------------------------------
     @on(Button.Pressed, "#clerk-side-check")
     def check_pressed(self) -> None:
-        key = find_secret_key(self.wizard.session.project)
+        key = find_secret_key(self.walkthrough.session.project)
         self.refresh_view()  # the .env files may have changed since (r re-reads them)
         if key is None:
-            self.wizard.notify("No CLERK_SECRET_KEY in the project's .env files; add it (a "
+            self.notify("No CLERK_SECRET_KEY in the project's .env files; add it (a "
                                "server-side variable) and press r to read them again.",
                                severity="warning", timeout=8)
             return
         if self.busy:
             return
-        wizard = self.wizard
-        api = api_root(wizard.session.project, wizard.options.destinations)
+        destinations = self.walkthrough.options.destinations
+        api = api_root(self.walkthrough.session.project, destinations)
         if self.agreed_for == api.value:
             self.start_check()
             return
         base, _ = resolve_api_url(api.value)
-        credential = clerk_secret_key_credential(key.value, key.source,
-                                                 wizard.options.destinations)
+        credential = clerk_secret_key_credential(key.value, key.source, destinations)
         self.app.push_screen(
             SecretKeyAgreement(redacted=key.redacted, source=key.source, api_url=base,
                                api_source=api.source, foreign=not credential.admits(base)),
@@ -151,46 +125,41 @@ class ClerkSidePanel(Vertical):
                 "The secret key was not used; nothing was sent. Mark the dashboard steps done "
                 "by your word instead (d).")
             return
-        wizard = self.wizard
+        destinations = self.walkthrough.options.destinations
         if api_url != DEFAULT_API_URL:  # the user saw this host named, and said yes to it
-            wizard.set_destinations(wizard.options.destinations.agree_clerk_api(api_url))
+            self.post_message(HostAgreed("clerk-secret-key", api_url))
+            destinations = destinations.agree_clerk_api(api_url)
         self.agreed_for = api_url
-        self.start_check()
+        self.start_check(destinations)
 
-    def start_check(self) -> None:
+    def start_check(self, destinations: Destinations | None = None) -> None:
         self.busy = True
         self.refresh_view()
-        self.check_worker()
+        self.check_worker(destinations or self.walkthrough.options.destinations)
 
     @work(thread=True, exclusive=True, group="clerk-side", exit_on_error=False)
-    def check_worker(self) -> None:
-        wizard = self.wizard
-        session = wizard.session
+    def check_worker(self, destinations: Destinations) -> None:
+        walkthrough = self.walkthrough
+        session, path = walkthrough.session, walkthrough.progress.path
         try:
             findings = check_clerk(session.project, session.issuer,
-                                   session.application_id.value, wizard.progress.path,
+                                   session.application_id.value, path,
                                    agreed=self.agreed_for is not None,
-                                   destinations=session.options.destinations,
-                                   timeout=session.options.timeout)
+                                   destinations=destinations, timeout=session.options.timeout)
         except Exception as exc:  # the checks should not raise; if they do, never crash
-            findings = ClerkFindings([], path=wizard.progress.path)
-            self.app.call_from_thread(self.wizard.engine_failed, "the Clerk checks", exc)
+            findings = ClerkFindings([], path=path)
+            self.app.call_from_thread(self.tell, internal_error("the Clerk checks", exc))
         self.post_message(ClerkChecked(findings))
 
     @on(ClerkChecked)
     def checked(self, message: ClerkChecked) -> None:
+        """Shown here; the message goes on to the app, whose walkthrough keeps the checks
+        (the report prints them) and marks the dashboard steps they verify."""
         self.busy = False
         self.findings = message.findings
-        shorten = self.wizard.home_prefix
         checks = self.query_one("#clerk-side-checks", CheckList)
-        checks.shorten = shorten
+        checks.shorten = home_prefix()
         checks.show(message.findings.checks)
-        self.wizard.remember_checks(message.findings.checks)  # the report prints them
-        verdicts = step_verdicts(message.findings.checks)
-        for step, (state, note) in verdicts.items():
-            self.wizard.mark(step, state, note)
-        if not verdicts:
-            self.wizard.save()
         self.refresh_view()
         if message.findings.can_create_template and not self.offered:
             self.offered = True
@@ -199,7 +168,7 @@ class ClerkSidePanel(Vertical):
     # -- the offer ---------------------------------------------------------------------------
     @on(Button.Pressed, "#clerk-side-create")
     def offer_template(self) -> None:
-        session = self.wizard.session
+        session = self.walkthrough.session
         base, _ = resolve_api_url(api_root(session.project, session.options.destinations).value)
         domains = self.findings.side.domains if self.findings and self.findings.side else []
         instance = ", ".join(d.host for d in domains) or "your instance"
@@ -209,7 +178,7 @@ class ClerkSidePanel(Vertical):
 
     def _offer_answered(self, yes: bool | None) -> None:
         if not yes:
-            self.wizard.notify("Nothing was sent. Create the template in Clerk Dashboard → JWT "
+            self.notify("Nothing was sent. Create the template in Clerk Dashboard → JWT "
                                "templates → New template → Convex.", timeout=6)
             return
         self.busy = True
@@ -218,13 +187,13 @@ class ClerkSidePanel(Vertical):
 
     @work(thread=True, exclusive=True, group="clerk-side", exit_on_error=False)
     def create_worker(self) -> None:
-        session = self.wizard.session
+        session = self.walkthrough.session
         try:
             result = create_convex_template(session.project, session.application_id.value,
                                             destinations=session.options.destinations,
                                             timeout=session.options.timeout)
         except Exception as exc:  # never crash the UI on an engine bug
-            self.app.call_from_thread(self.wizard.engine_failed, "creating the template", exc)
+            self.app.call_from_thread(self.tell, internal_error("creating the template", exc))
             return
         self.post_message(TemplateCreated(result))
 
@@ -234,9 +203,8 @@ class ClerkSidePanel(Vertical):
         if problem is not None:
             self.busy = False
             self.refresh_view()
-            self.wizard.notify(f"The template was not created: {describe_problem(problem)}",
+            self.notify(f"The template was not created: {describe_problem(problem)}",
                                severity="error", timeout=10)
             return
-        self.wizard.notify("Created the JWT template convex in Clerk. Checking again…",
-                           timeout=6)
-        self.check_worker()
+        self.notify("Created the JWT template convex in Clerk. Checking again…", timeout=6)
+        self.check_worker(self.walkthrough.options.destinations)

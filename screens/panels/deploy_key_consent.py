@@ -4,20 +4,17 @@ the exact host, holds for that host for this run only; the providers are then re
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
-
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Button
 
 from screens.dialogs.deploy_key_dialog import DeployKeyAgreement
+from screens.host import host
+from screens.messages import HostAgreed
 from screens.widgets.safe_static import SafeStatic, literal, styled
 from wizard.checks.convex_checks import withheld_deploy_key
 from wizard.services.keys import KeyWithheld, deploy_key_credential, shown_origin
-
-if TYPE_CHECKING:
-    from screens.app import WizardApp
 
 
 class DeployKeyConsent(Vertical):
@@ -32,17 +29,13 @@ class DeployKeyConsent(Vertical):
         super().__init__(id=id)
         self.display = False
 
-    @property
-    def wizard(self) -> WizardApp:
-        return cast("WizardApp", self.app)
-
     def compose(self) -> ComposeResult:
         yield SafeStatic("", id="deploy-key-withheld", classes="warning")
         yield Button("", id="deploy-key-agree", compact=True)
 
     def refresh_view(self) -> None:
-        wizard = self.wizard
-        found = None if wizard.fetching else withheld_deploy_key(wizard.session)
+        walkthrough = host(self).walkthrough
+        found = None if walkthrough.fetching else withheld_deploy_key(walkthrough.session)
         self.display = found is not None
         if found is None:
             return
@@ -59,13 +52,14 @@ class DeployKeyConsent(Vertical):
     @on(Button.Pressed, "#deploy-key-agree")
     def ask(self, event: Button.Pressed) -> None:
         event.stop()
-        wizard = self.wizard
-        found = withheld_deploy_key(wizard.session)
+        walkthrough = host(self).walkthrough
+        found = withheld_deploy_key(walkthrough.session)
         if found is None:
             self.refresh_view()
             return
         key, url = found
-        credential = deploy_key_credential(key.value, key.source, wizard.options.destinations)
+        credential = deploy_key_credential(key.value, key.source,
+                                           walkthrough.options.destinations)
         refusal = KeyWithheld(credential, url.value)
         self.app.push_screen(
             DeployKeyAgreement(origin=refusal.origin, url=url.value, url_source=url.source,
@@ -73,10 +67,8 @@ class DeployKeyConsent(Vertical):
             lambda yes: self._answered(yes, url.value))
 
     def _answered(self, yes: bool | None, url: str) -> None:
-        wizard = self.wizard
         if not yes:
-            wizard.notify("The deploy key was not sent.", timeout=4)
+            self.notify("The deploy key was not sent.", timeout=4)
             return
-        wizard.set_destinations(wizard.options.destinations.agree_deployment(url))
         self.display = False
-        wizard.start_fetch()
+        self.post_message(HostAgreed("deploy-key", url))  # the providers are read again

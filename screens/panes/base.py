@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar, cast
+from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 
+from screens.host import Host, host
 from screens.widgets.safe_static import SafeStatic, styled
 from wizard.text.steps import text_for
 from wizard.walkthrough.steps import STEP_IDS, step_by_id
-
-if TYPE_CHECKING:
-    from screens.app import WizardApp
+from wizard.walkthrough.walkthrough import Walkthrough
 
 
 class StepPane(VerticalScroll):
@@ -27,8 +26,12 @@ class StepPane(VerticalScroll):
         self.ready = False
 
     @property
-    def wizard(self) -> WizardApp:
-        return cast("WizardApp", self.app)
+    def host(self) -> Host:
+        return host(self)
+
+    @property
+    def walkthrough(self) -> Walkthrough:
+        return self.host.walkthrough
 
     def compose(self) -> ComposeResult:
         step = step_by_id(self.step_id)
@@ -52,9 +55,6 @@ class StepPane(VerticalScroll):
 
     def refresh_view(self) -> None:
         """The session, the progress or the chosen path changed."""
-
-    def on_enter(self) -> None:
-        """The pane became the current step."""
 
     def accept_paste(self, text: str) -> None:
         """A paste outside any text field, while this pane is current: ignored by default."""

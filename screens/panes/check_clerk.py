@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Button
@@ -22,17 +21,12 @@ class CheckClerkPane(StepPane):
         yield SafeStatic("Expected: Clerk loaded: true user: user_… and then a long token "
                      "(eyJ…). Copy that token for the next step.", classes="muted")
         with Horizontal(classes="buttons"):
-            yield Button("Done (d)", id="clerk-done", classes="done-button")
+            yield Button("Done (d)", id="clerk-done", classes="done-button", action="app.done")
 
     def refresh_view(self) -> None:
         if not self.ready:
             return
-        path = self.wizard.progress.path
+        path = self.walkthrough.progress.path
         label = PATH_LABELS[path] if path else "no path chosen yet (showing the template)"
         self.query_one("#clerk-path", SafeStatic).update(f"Console snippet for: {label}")
         self.query_one("#clerk-snippet", Copyable).set_text(clerk_console_snippet(path))
-
-
-    @on(Button.Pressed, "#clerk-done")
-    def done(self) -> None:
-        self.wizard.action_done()

@@ -9,6 +9,8 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Button, TextArea
 
+from screens.host import home_prefix
+from screens.messages import TokenPasted
 from screens.panels.ask_convex import AskConvex
 from screens.panes.base import StepPane
 from screens.widgets.checks import CheckList
@@ -16,7 +18,6 @@ from screens.widgets.copyable import Copyable
 from screens.widgets.expiry import ExpiryTicker
 from screens.widgets.safe_fields import SafeTextArea
 from screens.widgets.safe_static import SafeStatic, styled
-from wizard.checks.token_checks import TokenVerdict
 from wizard.rules.jwt import normalize_pasted
 from wizard.text.steps import token_snippet
 
@@ -25,22 +26,23 @@ class CheckTokenPane(StepPane):
     step_id = "check-token"
 
     def compose_body(self) -> ComposeResult:
-        app = self.wizard
+        walkthrough, demo = self.walkthrough, self.host.demo
         yield SafeStatic("Get a token in the browser console:", classes="section-title")
-        yield Copyable(token_snippet(app.progress.path), id="token-snippet")
-        if app.demo is not None:
+        yield Copyable(token_snippet(walkthrough.progress.path), id="token-snippet")
+        if demo is not None:
             yield SafeStatic("Demo: no browser needed, use a sample token", classes="section-title")
             with Horizontal(id="samples", classes="buttons"):
-                for name, label in app.demo.sample_labels():
+                for name, label in demo.sample_labels():
                     yield Button(label, id=f"sample-{name}", classes="sample-button",
                                  compact=True)
         yield SafeStatic("Paste the token here (it stays in memory, never saved):",
                      classes="section-title")
         yield SafeTextArea(id="token-input", soft_wrap=True, show_line_numbers=False)
         yield SafeStatic("", id="token-verdict", classes="verdict")
-        yield ExpiryTicker(app.clock, lambda: token_snippet(self.wizard.progress.path),
+        yield ExpiryTicker(walkthrough.clock,
+                           lambda: token_snippet(self.walkthrough.progress.path),
                            id="token-expiry")
-        yield CheckList(id="token-checks", shorten=app.home_prefix)
+        yield CheckList(id="token-checks", shorten=home_prefix())
         yield AskConvex(self.current_token, id="ask-convex-token")
         yield SafeStatic("", id="token-claims", classes="claims")
 
@@ -48,7 +50,9 @@ class CheckTokenPane(StepPane):
         if not self.ready:
             return
         self.query_one("#token-snippet", Copyable).set_text(
-            token_snippet(self.wizard.progress.path))
+            token_snippet(self.walkthrough.progress.path))
+        self.query_one(AskConvex).refresh_view()
+        self.show_verdict()
 
     def current_token(self) -> str:
         return normalize_pasted(self.query_one("#token-input", TextArea).text)
@@ -64,14 +68,13 @@ class CheckTokenPane(StepPane):
         self.recheck()
 
     def recheck(self) -> None:
-        self.check_text(self.query_one("#token-input", TextArea).text)
+        """Judge the box's text again (it changed, or the issuer's keys arrived)."""
+        self.post_message(TokenPasted(self.query_one("#token-input", TextArea).text))
 
-    def check_text(self, text: str) -> None:
-        """Verify and show; the raw text is never kept beyond the paste box."""
-        token = normalize_pasted(text)
-        self.show(self.wizard.verify(token) if token else None)
-
-    def show(self, verdict: TokenVerdict | None) -> None:
+    def show_verdict(self) -> None:
+        """The walkthrough's last verdict on the box's text; the raw text is never kept
+        beyond the box."""
+        verdict = self.walkthrough.token_verdict
         headline = self.query_one("#token-verdict", SafeStatic)
         ticker = self.query_one("#token-expiry", ExpiryTicker)
         claims_box = self.query_one("#token-claims", SafeStatic)
@@ -90,7 +93,7 @@ class CheckTokenPane(StepPane):
             headline.set_classes("verdict -ok")
         else:
             failed = sum(1 for c in verdict.checks if c.failed)
-            waiting = self.wizard.fetching and self.wizard.session.keys is None
+            waiting = self.walkthrough.fetching and self.walkthrough.session.keys is None
             extra = " (the issuer's keys are still being fetched; it is re-checked when they "\
                     "arrive)" if waiting else ""
             headline.update(styled(f"[b]✖ Not accepted[/]: {failed} check(s) fail — $kind.$extra",
@@ -106,9 +109,9 @@ class CheckTokenPane(StepPane):
 
     @on(Button.Pressed, ".sample-button")
     def sample(self, event: Button.Pressed) -> None:
-        demo = self.wizard.demo
+        demo = self.host.demo
         if demo is None or event.button.id is None:
             return
         name = event.button.id.removeprefix("sample-")
-        self.query_one("#token-input", TextArea).text = demo.sample_token(name,
-                                                                           self.wizard.clock())
+        self.query_one("#token-input", TextArea).text = demo.sample_token(
+            name, self.walkthrough.clock())

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Button
@@ -29,19 +28,14 @@ class ConfigureClaimsPane(StepPane):
         yield SafeStatic("", id="claims-note", classes="muted")
         yield SafeStatic(LIFETIME_ADVICE, id="lifetime", classes="callout")
         with Horizontal(classes="buttons"):
-            yield Button("Done (d)", id="claims-done", classes="done-button")
+            yield Button("Done (d)", id="claims-done", classes="done-button", action="app.done")
 
     def refresh_view(self) -> None:
         if not self.ready:
             return
-        path = self.wizard.progress.path or "template"
-        chosen = "" if self.wizard.progress.path else " (no path chosen yet: showing the template)"
+        path = self.walkthrough.progress.path or "template"
+        chosen = "" if self.walkthrough.progress.path else " (no path chosen yet: showing the template)"
         self.query_one("#claims-heading", SafeStatic).update(
             f"Claims for: {PATH_LABELS[path]}{chosen}")
         self.query_one("#claims", Copyable).set_text(CLAIMS_BY_PATH[path])
         self.query_one("#claims-note", SafeStatic).update(CLAIMS_NOTES[path])
-
-
-    @on(Button.Pressed, "#claims-done")
-    def done(self) -> None:
-        self.wizard.action_done()

@@ -8,6 +8,7 @@ from textual.containers import Horizontal
 from textual.content import Content
 from textual.widgets import Button, RadioButton, RadioSet
 
+from screens.messages import PathChosen
 from screens.panels.clerk_side import ClerkSidePanel
 from screens.panes.base import StepPane
 from screens.widgets.safe_static import SafeStatic, styled
@@ -21,16 +22,17 @@ class CreateTemplatePane(StepPane):
         with RadioSet(id="path-choice"):
             for path in PATHS:
                 yield RadioButton(PATH_LABELS[path], id=f"path-{path}",
-                                  value=self.wizard.progress.path == path)
+                                  value=self.walkthrough.progress.path == path)
         yield SafeStatic("", id="path-summary", classes="callout")
         with Horizontal(classes="buttons"):
-            yield Button("Done (d)", id="template-done", classes="done-button")
+            yield Button("Done (d)", id="template-done", classes="done-button",
+                         action="app.done")
         yield ClerkSidePanel(id="clerk-side")  # verified through Clerk's Backend API
 
     def refresh_view(self) -> None:
         if not self.ready:
             return
-        path = self.wizard.progress.path
+        path = self.walkthrough.progress.path
         if path is None:
             text = Content("\n\n").join([*(self._summary(p) for p in PATHS), styled(
                 "[i]Choose one above; later steps show what fits it.[/]")])
@@ -54,8 +56,4 @@ class CreateTemplatePane(StepPane):
         button_id = event.pressed.id or ""
         path = button_id.removeprefix("path-")
         if path in PATHS:
-            self.wizard.set_path(path)
-
-    @on(Button.Pressed, "#template-done")
-    def done(self) -> None:
-        self.wizard.action_done()
+            self.post_message(PathChosen(path))

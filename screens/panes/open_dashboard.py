@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Button
@@ -19,26 +18,18 @@ class OpenDashboardPane(StepPane):
         yield SafeStatic("", id="dashboard-app", classes="callout")
         with Horizontal(classes="buttons"):
             yield Button("Open the dashboard (o)", id="open-dashboard-button",
-                         variant="primary")
-            yield Button("Done (d)", id="dashboard-done", classes="done-button")
+                         variant="primary", action="app.open_dashboard")
+            yield Button("Done (d)", id="dashboard-done", classes="done-button",
+                         action="app.done")
         yield SafeStatic(f"URL: {DASHBOARD_URL}", classes="muted")
 
     def refresh_view(self) -> None:
         if not self.ready:
             return
-        key = self.wizard.session.project.key
+        key = self.walkthrough.session.project.key
         host = key.frontend_api if key else None
         text: Shown = dashboard_hint(host)
         if key is not None:
             text = styled("[b]Frontend API host: $host[/] ($kind instance)\n$hint",
                           host=key.frontend_api, kind=key.instance_type, hint=text)
         self.query_one("#dashboard-app", SafeStatic).update(text)
-
-
-    @on(Button.Pressed, "#open-dashboard-button")
-    def open_dashboard(self) -> None:
-        self.wizard.action_open_dashboard()
-
-    @on(Button.Pressed, "#dashboard-done")
-    def done(self) -> None:
-        self.wizard.action_done()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.content import Content
 
+from screens.host import display_path, home_prefix
 from screens.panes.base import StepPane
 from screens.widgets.checks import CheckList
 from screens.widgets.safe_static import SafeStatic, styled
@@ -20,16 +21,15 @@ class ProjectPane(StepPane):
     def compose_body(self) -> ComposeResult:
         yield SafeStatic("", id="project-facts", classes="facts")
         yield SafeStatic("Checks", classes="section-title")
-        yield CheckList(id="project-checks", shorten=self.wizard.home_prefix)
+        yield CheckList(id="project-checks", shorten=home_prefix())
 
     def facts(self) -> list[Content]:
-        app = self.wizard
-        session = app.session
+        session = self.walkthrough.session
         project = session.project
-        if app.demo is not None:
+        if self.host.demo is not None:
             root = "a demo project in a temporary folder"
         else:
-            root = app.display_path(str(project.root))
+            root = display_path(str(project.root))
         lines = [_fact("Project", root + ("" if project.root_found else " (no package.json "
                                                 "or convex/ found; using this folder)"))]
         lines.append(_fact(".env files", ", ".join(project.env.files_read) or "none found"))
@@ -74,5 +74,5 @@ class ProjectPane(StepPane):
         if not self.ready:
             return
         self.query_one("#project-facts", SafeStatic).update(Content("\n").join(self.facts()))
-        self.query_one("#project-checks", CheckList).show(self.wizard.session.project_checks())
+        self.query_one("#project-checks", CheckList).show(self.walkthrough.project_results)
 

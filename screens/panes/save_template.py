@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Button
@@ -18,16 +17,12 @@ class SaveTemplatePane(StepPane):
     def compose_body(self) -> ComposeResult:
         yield SafeStatic("", id="save-checklist", classes="callout")
         with Horizontal(classes="buttons"):
-            yield Button("Saved: done (d)", id="save-done", classes="done-button")
+            yield Button("Saved: done (d)", id="save-done", classes="done-button",
+                         action="app.done")
 
     def refresh_view(self) -> None:
         if not self.ready:
             return
-        path = self.wizard.progress.path or "template"
+        path = self.walkthrough.progress.path or "template"
         lines = [f"☐ {item}" for item in SAVE_CHECKLIST[path]]
         self.query_one("#save-checklist", SafeStatic).update("\n".join(lines))
-
-
-    @on(Button.Pressed, "#save-done")
-    def done(self) -> None:
-        self.wizard.action_done()

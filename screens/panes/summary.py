@@ -27,7 +27,7 @@ class SummaryPane(StepPane):
     def refresh_view(self) -> None:
         if not self.ready:
             return
-        progress = self.wizard.progress
+        progress = self.walkthrough.progress
         lines = []
         for number, step in enumerate(STEPS, start=1):
             entry = progress.steps.get(step.id)

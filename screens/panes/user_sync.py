@@ -7,13 +7,14 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Button, Input
 
+from screens.messages import LineDiagnosed, StepChosen
 from screens.panels.ask_convex import AskConvex
 from screens.panes.base import StepPane
+from screens.panes.check_token import CheckTokenPane
 from screens.widgets.safe_fields import SafeInput
 from screens.widgets.safe_static import SafeStatic, styled
 from wizard.checks.diagnose import diagnose
 from wizard.text.steps import TROUBLESHOOT_HINT, USER_SYNC_SUCCESS
-from wizard.walkthrough.progress import StepState
 from wizard.walkthrough.steps import STEP_IDS, step_by_id
 
 
@@ -32,14 +33,17 @@ class UserSyncPane(StepPane):
         yield SafeInput(placeholder="Paste an error line…", id="log-line")
         yield SafeStatic("", id="diagnosis", classes="diagnosis")
         with Horizontal(classes="buttons"):
-            yield Button("It works: done (d)", id="sync-done", classes="done-button")
+            yield Button("It works: done (d)", id="sync-done", classes="done-button",
+                         action="app.done")
             yield Button("Revisit the step", id="revisit", disabled=True)
 
     def _pasted_token(self) -> str:
-        from screens.panes.check_token import CheckTokenPane
+        pane = next(iter(self.screen.query(CheckTokenPane)), None)
+        return pane.current_token() if pane is not None else ""
 
-        pane = self.wizard.pane("check-token")
-        return pane.current_token() if isinstance(pane, CheckTokenPane) else ""
+    def refresh_view(self) -> None:
+        if self.ready:
+            self.query_one(AskConvex).refresh_view()
 
     def accept_paste(self, text: str) -> None:
         box = self.query_one("#log-line", Input)
@@ -49,9 +53,9 @@ class UserSyncPane(StepPane):
     @on(Input.Changed, "#log-line")
     @on(Input.Submitted, "#log-line")
     def diagnose_line(self, event: Input.Changed | Input.Submitted) -> None:
-        app = self.wizard
-        issuer = app.session.issuer.value.strip() if app.session.issuer else None
-        found = diagnose(event.value, issuer=issuer, issuer_var=app.session.project.issuer_var)
+        session = self.walkthrough.session
+        issuer = session.issuer.value.strip() if session.issuer else None
+        found = diagnose(event.value, issuer=issuer, issuer_var=session.project.issuer_var)
         box = self.query_one("#diagnosis", SafeStatic)
         revisit = self.query_one("#revisit", Button)
         self.revisit_step = None
@@ -69,14 +73,9 @@ class UserSyncPane(StepPane):
         self.call_after_refresh(revisit.scroll_visible, animate=False)
         revisit.disabled = found.step == self.step_id
         revisit.label = f"Revisit step {number}"
-        if found.step == self.step_id:
-            app.mark(self.step_id, StepState.CONFIRMED, "a pasted log line showed the identity")
+        self.post_message(LineDiagnosed(found.step))
 
     @on(Button.Pressed, "#revisit")
     def revisit(self) -> None:
         if self.revisit_step:
-            self.wizard.go_to(self.revisit_step)
-
-    @on(Button.Pressed, "#sync-done")
-    def done(self) -> None:
-        self.wizard.action_done()
+            self.post_message(StepChosen(self.revisit_step))

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.content import Content
 from textual.widgets import Button, LoadingIndicator
 
+from screens.host import display_path, home_prefix
 from screens.panels.deploy_key_consent import DeployKeyConsent
 from screens.panes.base import StepPane
 from screens.widgets.checks import CheckList
@@ -24,35 +24,31 @@ class VerifyConfigPane(StepPane):
             yield SafeStatic("", id="fetch-status")
         yield SafeStatic("", id="issuer-keys", classes="facts")
         yield SafeStatic("Checks", classes="section-title")
-        yield CheckList(id="config-checks", shorten=self.wizard.home_prefix)
+        yield CheckList(id="config-checks", shorten=home_prefix())
         yield DeployKeyConsent(id="deploy-key-consent")
         yield SafeStatic("Fixes to copy", id="fixes-title", classes="section-title")
         yield Copyable("", label="Copy fixes", id="config-fixes")
         with Horizontal(classes="buttons"):
-            yield Button("Re-run checks (r)", id="rerun-button", variant="primary")
-
-    def on_enter(self) -> None:
-        # A resumed "done" must not outlive a changed project: re-judge what is cheap now.
-        if not self.wizard.fetching:
-            self.wizard.judge_config()
+            yield Button("Re-run checks (r)", id="rerun-button", variant="primary",
+                         action="app.rerun")
 
     def refresh_view(self) -> None:
         if not self.ready:
             return
-        app = self.wizard
-        fetching = app.fetching
+        walkthrough = self.walkthrough
+        fetching = walkthrough.fetching
         self.query_one("#fetch-spinner").display = fetching
-        issuer = app.session.issuer
+        issuer = walkthrough.session.issuer
         issuer_text = issuer.value.strip() if issuer else "(no issuer)"
         status: Shown
         if fetching:
             status = f"Fetching the discovery document and keys of {issuer_text}…"
-        elif app.fetch_error:
-            status = styled("[red]The fetch failed: $error[/]", error=app.fetch_error)
+        elif walkthrough.fetch_error:
+            status = styled("[red]The fetch failed: $error[/]", error=walkthrough.fetch_error)
         else:
             status = f"Fetched from {issuer_text}."
         self.query_one("#fetch-status", SafeStatic).update(status)
-        keys = app.session.keys
+        keys = walkthrough.session.keys
         text: Shown
         if keys is not None and keys.keys and not fetching:
             rows = [styled("[b]kid[/] $kid  [b]alg[/] $alg  [b]kty[/] $kty",
@@ -64,16 +60,11 @@ class VerifyConfigPane(StepPane):
         else:
             text = styled("[b]Signing keys[/] none fetched")
         self.query_one("#issuer-keys", SafeStatic).update(text)
-        checks = [] if fetching else app.config_results
+        checks = [] if fetching else walkthrough.config_results
         self.query_one("#config-checks", CheckList).show(checks)
         self.query_one(DeployKeyConsent).refresh_view()
         fixes = "\n".join(c.fix for c in checks if c.failed and c.fix)
         self.query_one("#fixes-title").display = bool(fixes)
         copy = self.query_one("#config-fixes", Copyable)
         copy.display = bool(fixes)
-        copy.set_text(app.display_path(fixes))
-
-
-    @on(Button.Pressed, "#rerun-button")
-    def rerun(self) -> None:
-        self.wizard.action_rerun()
+        copy.set_text(display_path(fixes))

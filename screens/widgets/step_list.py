@@ -7,8 +7,8 @@ from collections.abc import Iterable
 from textual import events
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.message import Message
 
+from screens.messages import StepChosen
 from screens.widgets.safe_static import SafeStatic, styled
 from wizard.walkthrough.progress import Progress, StepState
 from wizard.walkthrough.steps import STEPS
@@ -31,11 +31,6 @@ STATE_LABELS: dict[StepState, str] = {
 class StepRow(SafeStatic):
     """One clickable line: state symbol, number and title."""
 
-    class Chosen(Message):
-        def __init__(self, step_id: str) -> None:
-            super().__init__()
-            self.step_id = step_id
-
     def __init__(self, step_id: str, number: str, title: str) -> None:
         super().__init__(id=f"row-{step_id}", classes="step-row")
         self.step_id = step_id
@@ -52,7 +47,7 @@ class StepRow(SafeStatic):
 
     def on_click(self, event: events.Click) -> None:
         event.stop()
-        self.post_message(self.Chosen(self.step_id))
+        self.post_message(StepChosen(self.step_id))
 
 
 class StepList(Vertical):

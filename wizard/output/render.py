@@ -125,7 +125,7 @@ def render_human(verdict: Verdict, stream: TextIO | None = None) -> str:
     """The report as text, coloured when ``stream`` is a terminal. Every character of data
     in it is visible: no value can move the cursor, set a colour or write the clipboard."""
     color = use_color(stream or sys.stdout)
-    scrub = partial(scrub_text, secrets=verdict.secrets())
+    scrub = partial(scrub_text, secrets=verdict.session.secrets())
     width = min(shutil.get_terminal_size((100, 24)).columns, 120)
     lines = [*_facts(verdict), []]
     rows = _grouped(verdict.checks)

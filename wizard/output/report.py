@@ -76,9 +76,10 @@ from wizard import __version__
 from wizard.checks.catalog import CATALOG
 from wizard.checks.model import Check
 from wizard.guards.files import FileRefused, read_regular_file, refuse_special
+from wizard.guards.redaction import scrub, scrub_data
 from wizard.guards.safe_text import MAX_DETAIL, bounded, clip, json_text, visible
 from wizard.walkthrough.progress import Progress, StepState
-from wizard.walkthrough.state import APP_NAME, StateStore, scrub_data, scrub_text
+from wizard.walkthrough.state import APP_NAME, StateStore
 from wizard.walkthrough.steps import STEPS
 
 if TYPE_CHECKING:
@@ -240,15 +241,8 @@ def build_report(session: Session, progress: Progress | None, *,
         "token": _token(progress),
         "convex": _convex(progress),
     }
-    scrubbed: dict[str, Any] = scrub_data(report, report_secrets(session))
+    scrubbed: dict[str, Any] = scrub_data(report, session.secrets())
     return scrubbed
-
-
-def report_secrets(session: Session) -> list[str]:
-    """Every value the report must never hold: the project's secrets and the deploy key."""
-    from wizard.checks.convex_checks import deploy_key_secrets
-
-    return session.project.secret_values() + deploy_key_secrets(session)
 
 
 # --- rendering ---------------------------------------------------------------------------
@@ -455,9 +449,9 @@ def export_markdown(session: Session, progress: Progress | None, folder: Path, *
     """Write the Markdown report into ``folder`` as convex-auth-report.md, or -2, -3 … when a
     file that is not a report of ours has that name; return where it went. Raises OSError
     (FileExistsError when no free name is left)."""
-    text = scrub_text(render_markdown(build_report(session, progress,
+    text = scrub(render_markdown(build_report(session, progress,
                                                    generated_at=generated_at)),
-                      report_secrets(session))
+                      session.secrets())
     stem, suffix = REPORT_NAME.rsplit(".", 1)
     for attempt in range(1, _MAX_REPORT_NAMES + 1):
         target = folder / (REPORT_NAME if attempt == 1 else f"{stem}-{attempt}.{suffix}")
@@ -478,13 +472,13 @@ def write_report_command(project_dir: Path | None, fmt: str, output: Path | None
 
     session = load(Options(project_dir=project_dir, environ=dict(os.environ), offline=offline))
     session.fetch()
-    secrets = report_secrets(session)
+    secrets = session.secrets()
     loaded = StateStore(session.project.root, secrets=secrets).load()
     if loaded.progress is None and loaded.notice:
         sys.stderr.write(f"{APP_NAME}: {loaded.notice}\n")
     report = build_report(session, loaded.progress)
     text = render_json(report) if fmt == "json" else render_markdown(report)
-    text = scrub_text(text, secrets)
+    text = scrub(text, secrets)
     if output is None:
         sys.stdout.write(text)
         return 0

@@ -77,6 +77,11 @@ class Session:
     def now(self) -> float:
         return self.options.at if self.options.at is not None else time.time()
 
+    def secrets(self) -> list[str]:
+        """Every value no file, report, JSON output, log or screen may show: the project's
+        secrets and the deploy key (what every output is scrubbed of)."""
+        return self.project.secret_values() + deploy_key_secrets(self)
+
     def token_context(self, path: str | None = None) -> TokenContext:
         """The context of the Clerk provider: the first OIDC provider of auth.config."""
         return TokenContext(
@@ -208,11 +213,8 @@ class Verdict:
         }
         return document
 
-    def secrets(self) -> list[str]:
-        return self.session.project.secret_values() + deploy_key_secrets(self.session)
-
     def scrub(self, text: str) -> str:
-        return scrub(text, self.secrets())
+        return scrub(text, self.session.secrets())
 
 
 def clerk_side_checks(session: Session, path: str | None) -> list[Check]:

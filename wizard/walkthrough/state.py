@@ -37,19 +37,15 @@ import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from wizard import __version__
 from wizard.checks.model import Status
 from wizard.guards.files import FileRefused, read_regular_file
-from wizard.guards.redaction import scrub
-from wizard.guards.redaction import scrub_data as scrub_data  # re-exported for older callers
+from wizard.guards.redaction import scrub_data
 from wizard.guards.safe_text import escape_unsafe_json
 from wizard.walkthrough.progress import Progress, StepProgress, StepState
 from wizard.walkthrough.steps import STEP_IDS, step_by_id
-
-if TYPE_CHECKING:
-    from wizard.walkthrough.session import Session
 
 STATE_DIR_ENV = "CONVEX_AUTH_WIZARD_STATE_DIR"
 SCHEMA_VERSION = 1
@@ -80,10 +76,6 @@ def absolute_project_path(project_root: Path) -> Path:
         return project_root.resolve()
     except (OSError, RuntimeError):
         return project_root.absolute()
-
-
-# Kept importable from here for older callers; the scrubber itself lives in redaction.
-scrub_text = scrub
 
 
 # --- the progress document ---------------------------------------------------------------
@@ -496,37 +488,6 @@ def _fsync_dir(folder: Path) -> None:
         pass
     finally:
         os.close(fd)
-
-
-# --- resuming ----------------------------------------------------------------------------
-
-
-def recheck_on_resume(progress: Progress, session: Session) -> list[str]:
-    """Re-run the cheap, local checks behind verified steps, so a stale "done" is never shown
-    as current. A step whose checks now fail, or that was verified against another issuer,
-    goes back to failing with the reason as its note. Returns one line per demoted step.
-
-    ``session`` needs only ``wizard.walkthrough.session.load`` (no network): unfetched checks are skips."""
-    messages: list[str] = []
-    issuer = session.issuer.value if session.issuer else None
-
-    def demote(step_id: str, why: str) -> None:
-        if progress.state_of(step_id) is StepState.VERIFIED:
-            progress.set(step_id, StepState.FAILING, why)
-            messages.append(f"{step_by_id(step_id).title}: {why}")
-
-    if progress.issuer is not None and progress.issuer != issuer:
-        why = (f"the issuer changed from {progress.issuer} to {issuer or '(none)'} "
-               "since it was verified")
-        demote("verify-config", why)
-        demote("check-token", why)
-    failed = [c for c in session.project_checks() if c.failed]
-    if failed:
-        demote("project", f"{failed[0].id}: {failed[0].detail}")
-    failed = [c for c in session.config_checks(progress.path) if c.failed]
-    if failed:
-        demote("verify-config", f"{failed[0].id}: {failed[0].detail}")
-    return messages
 
 
 # --- CLI ---------------------------------------------------------------------------------

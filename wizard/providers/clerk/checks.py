@@ -13,8 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
-from wizard.checks.catalog import CLERK_CHECK_IDS as CLERK_CHECK_IDS  # re-exported for the UI
-from wizard.checks.catalog import CLERK_NOT_AGREED, make, passed, skipped
+from wizard.checks.catalog import CLERK_CHECK_IDS, CLERK_NOT_AGREED, make, passed, skipped
 from wizard.checks.model import Check, Status
 from wizard.checks.options import SessionFacts
 from wizard.guards.redaction import redact
