@@ -155,6 +155,7 @@ def bench_verdict(ctx: Context) -> list[Row]:
     import jwt
 
     from wizard.checks.token_checks import TokenContext, verify_token
+    from wizard.rules.jwt import read_paste
     from wizard.services.issuer_keys import fetch_issuer_keys
 
     row = Row("paste-to-verdict (all token.* checks) vs jwt.decode", "verify_token",
@@ -165,14 +166,14 @@ def bench_verdict(ctx: Context) -> list[Row]:
     token_ctx = TokenContext(issuer=ctx.issuer.url, application_id="convex")
     key = next(k.public_key("RS256")[0] for k in keys.keys if k.kty == "RSA")
     now = time.time()
-    verdict = verify_token(ctx.token, token_ctx, keys, now)
+    verdict = verify_token(read_paste(ctx.token), token_ctx, keys, now)
     if not verdict.verified:
         failed = [c.id for c in verdict.checks if c.status.value not in ("pass", "warn")]
         raise RuntimeError(f"the benchmark token did not verify: {failed}")
 
     def wizard_verdict() -> float:
         started = time.perf_counter()
-        verify_token(ctx.token, token_ctx, keys, now)
+        verify_token(read_paste(ctx.token), token_ctx, keys, now)
         return (time.perf_counter() - started) * 1000
 
     def bare_decode() -> float:

@@ -37,6 +37,7 @@ from screens.panes import ORDER, new_pane
 from screens.panes.base import StepPane
 from screens.safe_app import SafeApp
 from screens.widgets.step_list import SUMMARY_ID, StepList
+from wizard.rules.jwt import read_paste
 from wizard.text.steps import DASHBOARD_URL
 from wizard.walkthrough.steps import STEP_IDS, step_by_id
 from wizard.walkthrough.walkthrough import Change, Notice, Walkthrough
@@ -190,12 +191,13 @@ class WizardApp(SafeApp):
     # -- what the panes and panels say --------------------------------------------------------
     @on(TokenPasted)
     def token_pasted(self, message: TokenPasted) -> None:
-        self.apply(self.walkthrough.record_token(message.text))
+        self.apply(self.walkthrough.record_token(read_paste(message.text)))
 
     @on(ConvexAsked)
     def convex_asked(self, message: ConvexAsked) -> None:
-        self.apply(self.walkthrough.record_token(message.text))
-        message.start(message.text, self.walkthrough.token_verdict)
+        token = read_paste(message.text)
+        self.apply(self.walkthrough.record_token(token))
+        message.start(token, self.walkthrough.token_verdict)
 
     @on(ConvexAnswered)
     def convex_answered(self, message: ConvexAnswered) -> None:

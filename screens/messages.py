@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Literal
 from textual.message import Message
 
 from wizard.checks.token_checks import TokenVerdict
+from wizard.rules.jwt import DecodedToken
 from wizard.services.convex_probe import ConvexAnswer
 from wizard.walkthrough.walkthrough import Fetched
 
@@ -33,9 +34,11 @@ class TokenPasted(Message):
 
 
 class ConvexAsked(Message):
-    """"Ask Convex" was pressed: the app records the token, then ``start`` sends it."""
+    """"Ask Convex" was pressed: the app reads and judges the pasted text, then ``start``
+    sends the token."""
 
-    def __init__(self, text: str, start: Callable[[str, TokenVerdict | None], object]) -> None:
+    def __init__(self, text: str,
+                 start: Callable[[DecodedToken, TokenVerdict | None], object]) -> None:
         super().__init__()
         self.text, self.start = text, start
 

@@ -88,7 +88,7 @@ def test_issuer_source_follows_precedence(make_project: MakeProject, issuer: Loc
     (project / ".env.development").write_text(f"{VAR}=https://from-dev.clerk.accounts.dev\n")
     session = loaded(project)
     assert session.issuer is not None
-    assert session.issuer.value == "https://from-dev.clerk.accounts.dev"
+    assert session.issuer.raw == "https://from-dev.clerk.accounts.dev"
     assert session.issuer.source == f".env.development:{VAR}"
     session = loaded(project, environ={VAR: issuer.url})
     assert session.issuer is not None and session.issuer.source == f"environment:{VAR}"
@@ -161,7 +161,7 @@ def test_missing_publishable_key_check(make_project: MakeProject) -> None:
 def test_issuer_option_wins(project: Path) -> None:
     session = loaded(project, issuer="https://cli-given.clerk.accounts.dev")
     assert session.issuer is not None
-    assert (session.issuer.value, session.issuer.source) == (
+    assert (session.issuer.raw, session.issuer.source) == (
         "https://cli-given.clerk.accounts.dev", "--issuer")
 
 
@@ -172,7 +172,7 @@ def test_variable_auth_config_reads_beats_usual_names(make_project: MakeProject)
                            "CLERK_FRONTEND_API_URL=https://read.clerk.accounts.dev\n")
     session = loaded(project)
     assert session.issuer is not None
-    assert session.issuer.value == "https://read.clerk.accounts.dev"
+    assert session.issuer.raw == "https://read.clerk.accounts.dev"
     assert session.issuer.source == ".env.local:CLERK_FRONTEND_API_URL"
     assert session.project.issuer_var == "CLERK_FRONTEND_API_URL"
 
@@ -197,7 +197,7 @@ def test_issuer_derived_from_publishable_key_is_marked(make_project: MakeProject
     project = make_project(None, publishable_key=key)
     session = loaded(project)
     assert session.issuer is not None
-    assert session.issuer.value == "https://verb-noun-00.clerk.accounts.dev"
+    assert session.issuer.raw == "https://verb-noun-00.clerk.accounts.dev"
     assert session.issuer.derived
     verdict = run_checks(Options(project_dir=project, at=NOW, offline=True))
     document = verdict.to_json()
@@ -218,7 +218,7 @@ def test_literal_domain_in_auth_config_is_the_issuer(make_project: MakeProject) 
     project = make_project("https://env.clerk.accounts.dev", auth_config=config)
     session = loaded(project)
     assert session.issuer is not None
-    assert session.issuer.value == "https://lit.clerk.accounts.dev"
+    assert session.issuer.raw == "https://lit.clerk.accounts.dev"
     assert session.issuer.source.startswith("convex/auth.config.ts:")
 
 
@@ -398,7 +398,7 @@ def test_deployment_value_differs(project: Path, issuer: LocalIssuer, keys_file:
     assert f"npx convex env set {VAR} {issuer.url}" in check.fix
     # What Convex uses is the deployment's value, so the token is judged against it.
     assert verdict.session.issuer is not None
-    assert verdict.session.issuer.value == "https://other-app-7.clerk.accounts.dev"
+    assert verdict.session.issuer.raw == "https://other-app-7.clerk.accounts.dev"
     assert checks["token.iss"].status is Status.FAIL
     assert not verdict.ok
 

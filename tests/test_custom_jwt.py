@@ -18,6 +18,7 @@ from tests.rule_cases import CUSTOM_ISS, custom_template
 from wizard.checks.model import Check, Status
 from wizard.checks.options import Options
 from wizard.demo.local_issuer import LocalIssuer
+from wizard.rules.jwt import read_paste
 from wizard.walkthrough.session import Verdict, run_checks
 
 
@@ -204,13 +205,14 @@ def test_a_recently_rotated_key_set_warns_that_convex_may_hold_the_previous_one(
     session.fetch()
     issuer.published = ["ins_local_rsa1", "ins_local_rsa2", "ins_local_ed1"]
     session.fetch()
-    checks = {c.id: c for c in session.verify(issuer.mint(issuer.template_claims(NOW),
-                                                          key="rsa2")).checks}
+    rotated = read_paste(issuer.mint(issuer.template_claims(NOW), key="rsa2"))
+    checks = {c.id: c for c in session.verify(rotated).checks}
     assert checks["token.key"].status is Status.WARN
     assert "ins_local_rsa2" in checks["token.key"].detail
     assert "max-age=300" in checks["token.key"].fix
     # The key that was there before the change is fine.
-    checks = {c.id: c for c in session.verify(issuer.mint(issuer.template_claims(NOW))).checks}
+    before = read_paste(issuer.mint(issuer.template_claims(NOW)))
+    checks = {c.id: c for c in session.verify(before).checks}
     assert checks["token.key"].status is Status.PASS
 
 

@@ -17,6 +17,7 @@ from screens.run import run_demo
 from wizard.checks.model import Status
 from wizard.checks.token_checks import verify_token
 from wizard.demo.context import SAMPLES, open_demo
+from wizard.rules.jwt import read_paste
 from wizard.walkthrough.progress import StepState
 from wizard.walkthrough.session import load
 
@@ -118,8 +119,8 @@ def test_each_sample_token_teaches_what_it_should(name: str) -> None:
         session = load(demo.options())
         session.fetch()
         now = 1_800_000_000.0
-        verdict = verify_token(demo.sample_token(name, now), session.token_context(), session.keys,
-                               now)
+        verdict = verify_token(read_paste(demo.sample_token(name, now)), session.token_context(),
+                               session.keys, now)
         assert verdict.verified is EXPECTED[name]
         if name in FAILING:
             failed = {c.id for c in verdict.checks if c.failed}

@@ -21,7 +21,7 @@ from wizard.checks.options import Options
 from wizard.checks.token_checks import TOKEN_CHECK_IDS
 from wizard.demo.local_issuer import LocalIssuer
 from wizard.providers.clerk.keys import InvalidPublishableKey, decode_publishable_key
-from wizard.rules.jwt import normalize_pasted
+from wizard.rules.jwt import normalize_pasted, read_paste
 from wizard.walkthrough.session import Session, load, run_checks
 
 SETTINGS = settings(max_examples=150, deadline=None,
@@ -74,7 +74,7 @@ def live_session(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Session]:
 
 
 def assert_token_checks(session: Session, text: str) -> None:
-    verdict = session.verify(text)
+    verdict = session.verify(read_paste(text))
     ids = [c.id for c in verdict.checks]
     assert ids == list(TOKEN_CHECK_IDS)
     for check in verdict.checks:

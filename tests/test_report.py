@@ -25,6 +25,7 @@ from wizard.output.report import (
     write_report_file,
 )
 from wizard.providers.clerk.keys import encode_publishable_key
+from wizard.rules.jwt import read_paste
 from wizard.walkthrough.progress import Progress, StepState
 from wizard.walkthrough.session import Session, load
 from wizard.walkthrough.state import STATE_DIR_ENV, StateStore
@@ -42,10 +43,10 @@ def state_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 def walk_through(session: Session, token: str, *, all_done: bool) -> tuple[Progress, str]:
     """Progress as the wizard leaves it after a token was pasted; returns it and the token."""
-    verdict = session.verify(token)
+    verdict = session.verify(read_paste(token))
     progress = Progress(started_at=NOW - 600, updated_at=NOW)
     progress.path = "template"
-    progress.issuer = session.issuer.value if session.issuer else None
+    progress.issuer = session.issuer.fetch_url if session.issuer else None
     progress.token = verdict.to_dict()
     progress.checks = [c.to_dict() for c in verdict.checks]
     for step in STEPS:
@@ -70,7 +71,7 @@ def verified(make_project: MakeProject, issuer: LocalIssuer) -> tuple[Path, str]
     session.fetch()
     token = issuer.mint(issuer.template_claims(NOW, lifetime=3600))
     progress, _ = walk_through(session, token, all_done=True)
-    assert session.verify(token).verified
+    assert session.verify(read_paste(token)).verified
     store = StateStore(root, secrets=session.project.secret_values())
     assert store.save(progress) is None
     return root, token
@@ -85,7 +86,7 @@ def failing(make_project: MakeProject, issuer: LocalIssuer) -> tuple[Path, str]:
     token = issuer.mint(issuer.template_claims(NOW, aud=["convex", "other"],
                                                note=f"leaked {SECRET_KEY}"))
     progress, _ = walk_through(session, token, all_done=False)
-    assert not session.verify(token).verified
+    assert not session.verify(read_paste(token)).verified
     assert StateStore(root).save(progress) is None
     return root, token
 

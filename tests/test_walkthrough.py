@@ -15,6 +15,7 @@ from wizard.demo.local_convex import LocalConvex
 from wizard.demo.local_issuer import LocalIssuer
 from wizard.providers.clerk.checks import check_clerk
 from wizard.providers.clerk.keys import encode_publishable_key
+from wizard.rules.jwt import read_paste
 from wizard.services.convex_probe import ACCEPTED, INCONCLUSIVE, REJECTED, probe_token
 from wizard.services.keys import Destinations
 from wizard.walkthrough.progress import StepState
@@ -124,7 +125,7 @@ def test_a_token_that_passes_every_check_verifies_check_token(project: Path, iss
                                                               tmp_path: Path) -> None:
     wt = fetched(project, tmp_path)
     token = issuer.mint(issuer.template_claims(NOW))
-    wt.record_token(f'  "Bearer {token}"\n')
+    wt.record_token(read_paste(f'  "Bearer {token}"\n'))
     assert wt.token_verdict is not None and wt.token_verdict.verified
     assert state_of(wt, "check-token") is StepState.VERIFIED
     assert wt.progress.token is not None and wt.progress.token["claims"]["aud"] == "convex"
@@ -135,7 +136,7 @@ def test_a_token_that_passes_every_check_verifies_check_token(project: Path, iss
 def test_a_failing_token_makes_check_token_fail(project: Path, issuer: LocalIssuer,
                                                 tmp_path: Path) -> None:
     wt = fetched(project, tmp_path)
-    wt.record_token(issuer.mint(issuer.template_claims(NOW, aud="other")))
+    wt.record_token(read_paste(issuer.mint(issuer.template_claims(NOW, aud="other"))))
     assert state_of(wt, "check-token") is StepState.FAILING
     assert "token.aud" in wt.progress.steps["check-token"].note
     assert {row["id"]: row["status"] for row in wt.progress.checks}["token.aud"] == "fail"
@@ -145,13 +146,13 @@ def test_a_token_is_judged_by_the_walkthroughs_clock(project: Path, issuer: Loca
                                                      tmp_path: Path) -> None:
     wt = fetched(project, tmp_path)
     wt.clock = lambda: float(NOW + 3600)
-    wt.record_token(issuer.mint(issuer.template_claims(NOW)))
+    wt.record_token(read_paste(issuer.mint(issuer.template_claims(NOW))))
     assert "token.exp" in wt.progress.steps["check-token"].note
 
 
 def test_an_empty_paste_judges_nothing(project: Path, tmp_path: Path) -> None:
     wt = fetched(project, tmp_path)
-    assert wt.record_token("  \n").steps == frozenset()
+    assert wt.record_token(read_paste("  \n")).steps == frozenset()
     assert wt.token_verdict is None
     assert state_of(wt, "check-token") is StepState.PENDING
 
@@ -231,7 +232,7 @@ def test_convex_accepting_a_token_verifies_user_sync(project: Path, issuer: Loca
                                                      tmp_path: Path) -> None:
     wt = fetched(project, tmp_path)
     token = issuer.mint(issuer.template_claims(NOW))
-    wt.record_token(token)
+    wt.record_token(read_paste(token))
     answer = probe_token(convex.url, token, timeout=5)
     assert answer.status == ACCEPTED
     change = wt.record_convex_answer(answer, wt.token_verdict)
@@ -295,7 +296,7 @@ def test_resuming_against_another_issuer_sends_verified_steps_back(
         make_project: MakeProject, issuer: LocalIssuer, tmp_path: Path) -> None:
     root = make_project(issuer.url, publishable_key=issuer.publishable_key)
     first = fetched(root, tmp_path)
-    first.record_token(issuer.mint(issuer.template_claims(NOW)))
+    first.record_token(read_paste(issuer.mint(issuer.template_claims(NOW))))
     assert state_of(first, "check-token") is StepState.VERIFIED
     saved = json.loads(saved_text(tmp_path))
     saved["progress"]["issuer"] = "https://old-app.clerk.accounts.dev"

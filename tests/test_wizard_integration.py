@@ -31,6 +31,7 @@ from wizard.output.report import (
     render_json,
     render_markdown,
 )
+from wizard.rules.jwt import read_paste
 from wizard.services.keys import Destinations
 from wizard.walkthrough.progress import StepState
 from wizard.walkthrough.session import load
@@ -228,9 +229,9 @@ def test_session_verify_judges_at_the_given_instant(project: Path, issuer: Local
     session = load(Options(project_dir=project, environ={}, at=NOW))
     session.fetch()
     token = issuer.mint(issuer.template_claims(NOW))
-    assert session.verify(token).verified  # Options.at
-    assert session.verify(token, now=NOW + 30).verified
-    late = session.verify(token, now=NOW + 3600)
+    assert session.verify(read_paste(token)).verified  # Options.at
+    assert session.verify(read_paste(token), now=NOW + 30).verified
+    late = session.verify(read_paste(token), now=NOW + 3600)
     assert not late.verified
     assert {c.id: c.status for c in late.checks}["token.exp"] is Status.FAIL
 

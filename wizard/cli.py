@@ -22,6 +22,7 @@ from wizard.guards.redaction import scrub_usage
 from wizard.guards.safe_text import guarded_output, json_text, one_line
 
 if TYPE_CHECKING:
+    from wizard.rules.jwt import DecodedToken
     from wizard.services.keys import Destinations
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -181,9 +182,9 @@ def _unread_option_file(option: str, path: Path, exc: OSError) -> str:
     return f"{option} {path} {why_unread(exc)}"
 
 
-def read_token_argument(args: argparse.Namespace) -> str | None:
-    """The token text from ``--token``, ``--token-file`` or stdin, normalised (SPEC §2)."""
-    from wizard.rules.jwt import normalize_pasted
+def read_token_argument(args: argparse.Namespace) -> DecodedToken | None:
+    """The token from ``--token``, ``--token-file`` or stdin, read once (SPEC §2)."""
+    from wizard.rules.jwt import read_paste
 
     if args.token_file is not None:
         try:  # the cap as for stdin: token.format reports a token that fills it
@@ -199,8 +200,8 @@ def read_token_argument(args: argparse.Namespace) -> str | None:
         text = args.token
     else:
         return None
-    token = normalize_pasted(text)
-    if not token:
+    token = read_paste(text)
+    if not token.raw:
         raise UsageError("the token is empty")
     return token
 

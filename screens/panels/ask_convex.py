@@ -22,6 +22,7 @@ from screens.widgets.safe_static import SafeStatic, literal, styled
 from wizard.checks.convex_checks import NO_URL, ask_token, deployment_target
 from wizard.checks.token_checks import TokenVerdict
 from wizard.output.report import ACCEPTED_PROBE_NOTE
+from wizard.rules.jwt import DecodedToken
 
 
 class AskConvex(Vertical):
@@ -60,20 +61,22 @@ class AskConvex(Vertical):
     @on(Button.Pressed, ".ask-convex-button")
     def ask(self, event: Button.Pressed) -> None:
         event.stop()
-        text = self.token_source()
-        box = self.query_one(".ask-convex-answer", SafeStatic)
-        if not text:
-            box.update("Paste a token first (step Check a real token).")
-            return
-        box.update("Asking Convex…")
         self.asking = True
         event.button.disabled = True
-        self.post_message(ConvexAsked(text, self.probe))
+        self.post_message(ConvexAsked(self.token_source(), self.start))
+
+    def start(self, token: DecodedToken, verdict: TokenVerdict | None) -> None:
+        """The app read the pasted text and judged it: send it, if there is one."""
+        if not token.raw:
+            self._not_asked()
+            return
+        self.query_one(".ask-convex-answer", SafeStatic).update("Asking Convex…")
+        self.probe(token, verdict)
 
     @work(thread=True, exclusive=True, group="ask-convex", exit_on_error=False)
-    def probe(self, text: str, verdict: TokenVerdict | None) -> None:
+    def probe(self, token: DecodedToken, verdict: TokenVerdict | None) -> None:
         try:
-            answer = ask_token(host(self).walkthrough.session, text, verdict)
+            answer = ask_token(host(self).walkthrough.session, token, verdict)
         except Exception as exc:  # the probe promises not to raise; never freeze if it does
             answer = f"internal error: {type(exc).__name__}"
         if isinstance(answer, str):
@@ -81,10 +84,11 @@ class AskConvex(Vertical):
         else:
             self.post_message(ConvexAnswered(answer, verdict))
 
-    def _not_asked(self, why: str) -> None:
+    def _not_asked(self, why: str | None = None) -> None:
         self.asking = False
         self.query_one(".ask-convex-button", Button).disabled = False
-        self.query_one(".ask-convex-answer", SafeStatic).update(f"Not asked: {why}")
+        self.query_one(".ask-convex-answer", SafeStatic).update(
+            f"Not asked: {why}" if why else "Paste a token first (step Check a real token).")
 
     @on(ConvexAnswered)
     def answered(self) -> None:

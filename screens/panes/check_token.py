@@ -18,7 +18,6 @@ from screens.widgets.copyable import Copyable
 from screens.widgets.expiry import ExpiryTicker
 from screens.widgets.safe_fields import SafeTextArea
 from screens.widgets.safe_static import SafeStatic, styled
-from wizard.rules.jwt import normalize_pasted
 from wizard.text.steps import token_snippet
 
 
@@ -43,7 +42,7 @@ class CheckTokenPane(StepPane):
                            lambda: token_snippet(self.walkthrough.progress.path),
                            id="token-expiry")
         yield CheckList(id="token-checks", shorten=home_prefix())
-        yield AskConvex(self.current_token, id="ask-convex-token")
+        yield AskConvex(self.pasted_text, id="ask-convex-token")
         yield SafeStatic("", id="token-claims", classes="claims")
 
     def refresh_view(self) -> None:
@@ -54,8 +53,8 @@ class CheckTokenPane(StepPane):
         self.query_one(AskConvex).refresh_view()
         self.show_verdict()
 
-    def current_token(self) -> str:
-        return normalize_pasted(self.query_one("#token-input", TextArea).text)
+    def pasted_text(self) -> str:
+        return self.query_one("#token-input", TextArea).text
 
     def accept_paste(self, text: str) -> None:
         area = self.query_one("#token-input", TextArea)
@@ -69,7 +68,7 @@ class CheckTokenPane(StepPane):
 
     def recheck(self) -> None:
         """Judge the box's text again (it changed, or the issuer's keys arrived)."""
-        self.post_message(TokenPasted(self.query_one("#token-input", TextArea).text))
+        self.post_message(TokenPasted(self.pasted_text()))
 
     def show_verdict(self) -> None:
         """The walkthrough's last verdict on the box's text; the raw text is never kept

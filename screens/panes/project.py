@@ -46,7 +46,7 @@ class ProjectPane(StepPane):
             lines.append(_fact("Issuer", "not found"))
         else:
             derived = ", derived: not set anywhere yet" if issuer.derived else ""
-            lines.append(_fact("Issuer", f"{issuer.value.strip()} ({issuer.source}{derived})"))
+            lines.append(_fact("Issuer", f"{issuer.shown} ({issuer.source}{derived})"))
         lines.append(_fact("Issuer variable", f"{project.issuer_var} (read by "
                            f"{project.auth_path})" if project.issuer_var_declared else
                            f"{project.issuer_var} (assumed: auth.config names none)"))

@@ -39,7 +39,7 @@ class UserSyncPane(StepPane):
 
     def _pasted_token(self) -> str:
         pane = next(iter(self.screen.query(CheckTokenPane)), None)
-        return pane.current_token() if pane is not None else ""
+        return pane.pasted_text() if pane is not None else ""
 
     def refresh_view(self) -> None:
         if self.ready:
@@ -54,7 +54,7 @@ class UserSyncPane(StepPane):
     @on(Input.Submitted, "#log-line")
     def diagnose_line(self, event: Input.Changed | Input.Submitted) -> None:
         session = self.walkthrough.session
-        issuer = session.issuer.value.strip() if session.issuer else None
+        issuer = session.issuer.shown if session.issuer else None
         found = diagnose(event.value, issuer=issuer, issuer_var=session.project.issuer_var)
         box = self.query_one("#diagnosis", SafeStatic)
         revisit = self.query_one("#revisit", Button)

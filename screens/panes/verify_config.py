@@ -39,7 +39,7 @@ class VerifyConfigPane(StepPane):
         fetching = walkthrough.fetching
         self.query_one("#fetch-spinner").display = fetching
         issuer = walkthrough.session.issuer
-        issuer_text = issuer.value.strip() if issuer else "(no issuer)"
+        issuer_text = issuer.shown if issuer else "(no issuer)"
         status: Shown
         if fetching:
             status = f"Fetching the discovery document and keys of {issuer_text}…"

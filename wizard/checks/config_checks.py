@@ -9,8 +9,8 @@ from wizard.checks.catalog import make, passed, skipped
 from wizard.checks.model import Check, Status
 from wizard.guards.redaction import looks_secret_name
 from wizard.project.auth_config import Provider
+from wizard.project.issuer import Issuer, url_host
 from wizard.project.reader import Project
-from wizard.project.sourced import Sourced
 from wizard.rules.convex import (
     custom_jwt_algorithm_ok,
     domain_problem,
@@ -41,12 +41,12 @@ def suggested_issuer(value: str) -> str:
     return f"{scheme}://{parts.netloc.rpartition('@')[2]}"
 
 
-def issuer_check(project: Project, issuer: Sourced | None) -> Check:
+def issuer_check(project: Project, issuer: Issuer | None) -> Check:
     var = project.issuer_var
     if issuer is None:
         return make("env.issuer", Status.FAIL, f"no issuer: {var} is not set in the .env files "
                     "and there is no publishable key to derive it from", "missing", var=var)
-    value, source = issuer.value, issuer.source
+    value, source = issuer.raw, issuer.source
     source_file = source.split(":", 1)[0]
     suggested = suggested_issuer(value)
     problems: list[str] = []
@@ -82,13 +82,10 @@ def issuer_check(project: Project, issuer: Sourced | None) -> Check:
     return passed("env.issuer", f"{value} from {source}{derived}")
 
 
-def issuer_matches_key_check(project: Project, issuer: Sourced | None) -> Check:
+def issuer_matches_key_check(project: Project, issuer: Issuer | None) -> Check:
     if issuer is None or project.key is None:
         return skipped("env.issuer_matches_key", "needs both an issuer and a valid publishable key")
-    try:
-        issuer_host = urlsplit(issuer.value.strip().strip("'\"")).netloc
-    except ValueError:
-        issuer_host = ""
+    issuer_host = issuer.host
     key_host = project.key.frontend_api
     if issuer_host == key_host:
         return passed("env.issuer_matches_key", f"both name {key_host}")
@@ -96,13 +93,13 @@ def issuer_matches_key_check(project: Project, issuer: Sourced | None) -> Check:
                 f"issuer host {issuer_host or '(none)'} ({issuer.source}) ≠ publishable key host "
                 f"{key_host} ({project.publishable_key.source if project.publishable_key else ''})",
                 "mismatch", var=project.issuer_var, key_host=key_host,
-                issuer_host=issuer_host or issuer.value)
+                issuer_host=issuer_host or issuer.shown)
 
 
-def auth_config_check(project: Project, issuer: Sourced | None) -> Check:
+def auth_config_check(project: Project, issuer: Issuer | None) -> Check:
     auth = project.auth
     path = project.auth_path
-    shown_issuer = issuer.value if issuer else "https://<your-frontend-api-host>"
+    shown_issuer = issuer.shown if issuer else "https://<your-frontend-api-host>"
     if auth.both_present:
         return make("convex.auth_config", Status.FAIL, "both convex/auth.config.ts and "
                     "convex/auth.config.js exist", "both")
@@ -145,10 +142,10 @@ def auth_config_check(project: Project, issuer: Sourced | None) -> Check:
                         f"{provider.domain!r} {why}", "domain_invalid", path=path, line=line,
                         domain=provider.domain, why=why, issuer=shown_issuer)
         if issuer is not None and not issuer_matches_domain(stored_domain(provider.domain),
-                                                             issuer.value):
+                                                             issuer.raw):
             return make("convex.auth_config", Status.FAIL, f"{path}:{line}: domain "
-                        f"{provider.domain} ≠ issuer {issuer.value}", "domain_literal",
-                        path=path, line=line, domain=provider.domain, issuer=issuer.value)
+                        f"{provider.domain} ≠ issuer {issuer.raw}", "domain_literal",
+                        path=path, line=line, domain=provider.domain, issuer=issuer.shown)
         return passed("convex.auth_config", f"{path}: provider {provider.index} has the literal "
                       f"domain {provider.domain}, applicationID {app}")
     if provider.domain_env is None:
@@ -209,7 +206,7 @@ def _push_refusal(provider: Provider, path: str) -> Check | None:
     return None
 
 
-def deployment_env_check(project: Project, issuer: Sourced | None,
+def deployment_env_check(project: Project, issuer: Issuer | None, derived: str | None,
                          deployment: DeploymentValue | None, offline: bool) -> Check:
     var = project.issuer_var
     if offline:
@@ -221,9 +218,8 @@ def deployment_env_check(project: Project, issuer: Sourced | None,
         return skipped("convex.deployment_env", f"cannot run npx convex env get {var}: {why}")
     secret = looks_secret_name(var)
     local = project.env.get(var)
-    expected = issuer.value if issuer and not issuer.source.startswith("deployment:") else (
-        local.value if local else (
-            "https://" + project.key.frontend_api if project.key else "https://<frontend-api-host>"))
+    expected = issuer.shown if issuer and not issuer.source.startswith("deployment:") else (
+        local.value if local else (derived or "https://<frontend-api-host>"))
     if deployment.status == "missing":
         return make("convex.deployment_env", Status.FAIL, f"{var} is not set on the deployment",
                     "missing", var=var, issuer=expected)
@@ -238,18 +234,11 @@ def deployment_env_check(project: Project, issuer: Sourced | None,
     if local.value == deployed:
         return passed("convex.deployment_env", f"the deployment's {var} equals {local.source}")
     right = local.value
-    if project.key is not None and _host(local.value) != project.key.frontend_api:
-        right = "https://" + project.key.frontend_api
+    if derived is not None and url_host(local.value) != url_host(derived):
+        right = derived
     return make("convex.deployment_env", Status.FAIL, f"deployment {var} = {shown} but "
                 f"{local.source} = {'(hidden)' if secret else repr(local.value)}", "differs",
                 var=var, deployed=shown, expected=right)
-
-
-def _host(url: str) -> str:
-    try:
-        return urlsplit(url.strip()).netloc
-    except ValueError:
-        return ""
 
 
 def _version_tuple(text: str) -> tuple[int, int, int] | None:

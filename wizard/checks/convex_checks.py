@@ -20,6 +20,7 @@ from wizard.guards.redaction import looks_secret
 from wizard.project.deployment_url import clean_url, find_deploy_key, find_deployment_url
 from wizard.project.sourced import Sourced
 from wizard.rules.convex import audiences, issuer_matches_domain, token_issuer_with_scheme
+from wizard.rules.jwt import DecodedToken
 from wizard.services.convex_probe import (
     ACCEPTED,
     INCONCLUSIVE,
@@ -121,18 +122,18 @@ def _push_command(key: str | None) -> str:
     return "npx convex dev"
 
 
-def _sendable(token_text: str | None, verdict: TokenVerdict | None) -> str | None:
+def _sendable(token: DecodedToken | None, verdict: TokenVerdict | None) -> str | None:
     """Why this token must not go to Convex, or None: only a decodable JWT is ever sent."""
-    if token_text is None or verdict is None:
+    if token is None or verdict is None:
         return "no token given"
-    if looks_secret(token_text) or (verdict.kind is not None and verdict.kind.reason == "key"):
+    if looks_secret(token.raw) or (verdict.kind is not None and verdict.kind.reason == "key"):
         return "what was pasted is a key, not a token; it is never sent anywhere"
     if not verdict.header:
         return "the text is not a JWT, so it was not sent"
     return None
 
 
-def ask_token(session: SessionFacts, token_text: str | None,
+def ask_token(session: SessionFacts, token: DecodedToken | None,
               verdict: TokenVerdict | None) -> ConvexAnswer | str:
     """One probe of the project's deployment; a string says why nothing was sent."""
     if session.options.offline:
@@ -140,14 +141,14 @@ def ask_token(session: SessionFacts, token_text: str | None,
     url = deployment_target(session)
     if url is None:
         return NO_URL
-    why = _sendable(token_text, verdict)
+    why = _sendable(token, verdict)
     if why is not None:
         return why
-    assert token_text is not None
-    return probe_token(url.value, token_text, timeout=session.options.timeout)
+    assert token is not None
+    return probe_token(url.value, token.raw, timeout=session.options.timeout)
 
 
-def ask_convex(session: SessionFacts, token_text: str | None, verdict: TokenVerdict | None,
+def ask_convex(session: SessionFacts, token: DecodedToken | None, verdict: TokenVerdict | None,
                ask: bool | None = None) -> ConvexReport:
     """The slow part: the token probe (when asked) and the provider list (when a key exists)."""
     opts = session.options
@@ -168,7 +169,7 @@ def ask_convex(session: SessionFacts, token_text: str | None, verdict: TokenVerd
             report.providers = list_auth_providers(report.providers_url.value, credential,
                                                    timeout=opts.timeout)
     if ask if ask is not None else opts.ask_convex:
-        answer = ask_token(session, token_text, verdict)
+        answer = ask_token(session, token, verdict)
         if isinstance(answer, str):
             report.token_skip = answer
         else:
@@ -268,7 +269,7 @@ def deployed_providers_check(session: SessionFacts, report: ConvexReport) -> Che
         return make(PROVIDERS, Status.FAIL, f"{where} has no auth providers deployed",
                     "no_providers", push=report.push)
     listed = _describe(providers)
-    issuer = session.issuer.value.strip() if session.issuer else None
+    issuer = session.issuer.shown if session.issuer else None
     app = session.application_id.value
     if issuer is None:
         return make(PROVIDERS, Status.WARN, f"{where} has {listed}; there is no local issuer to "

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
+from wizard.project.issuer import Issuer
 from wizard.project.reader import Project
 from wizard.project.sourced import Sourced
 from wizard.services.http import DEFAULT_TIMEOUT
@@ -42,7 +43,7 @@ class SessionFacts(Protocol):
     def project(self) -> Project: ...
 
     @property
-    def issuer(self) -> Sourced | None: ...
+    def issuer(self) -> Issuer | None: ...
 
     @property
     def application_id(self) -> Sourced: ...

@@ -12,6 +12,7 @@ from typing import Any
 
 from wizard.checks.token_checks import TokenContext, routing_problem
 from wizard.project.auth_config import Provider
+from wizard.project.issuer import Issuer
 from wizard.project.reader import Project
 from wizard.project.sourced import Sourced
 from wizard.rules.convex import (
@@ -50,13 +51,13 @@ def _value(project: Project, literal: str | None, env: str | None) -> str | None
     return literal
 
 
-def _oidc(project: Project, provider: Provider, clerk: Provider | None, issuer: Sourced | None,
+def _oidc(project: Project, provider: Provider, clerk: Provider | None, issuer: Issuer | None,
           application_id: Sourced) -> tuple[AuthProvider | None, str]:
     if provider.application_id is None and provider.application_id_env is None:
         return None, (f"provider {provider.index} has no applicationID, so Convex refuses "
                       "to push this auth.config")
     if provider is clerk:
-        domain = issuer.value if issuer is not None else None
+        domain = issuer.raw if issuer is not None else None
         app: str | None = application_id.value if provider.application_id_env is None or \
             application_id.source == "--application-id" else \
             _value(project, None, provider.application_id_env)
@@ -89,7 +90,7 @@ def _custom(project: Project, provider: Provider) -> tuple[AuthProvider | None, 
                         provider.index), ""
 
 
-def evaluate_providers(project: Project, issuer: Sourced | None, application_id: Sourced, *,
+def evaluate_providers(project: Project, issuer: Issuer | None, application_id: Sourced, *,
                        pinned: bool = False) -> Evaluated:
     """The deployment's providers. ``pinned`` (``--issuer``): only the Clerk provider, with
     that issuer."""
@@ -98,7 +99,7 @@ def evaluate_providers(project: Project, issuer: Sourced | None, application_id:
         if issuer is None:
             return Evaluated()
         index = clerk.index if clerk is not None else 0
-        return Evaluated((AuthProvider("oidc", stored_domain(issuer.value), application_id.value,
+        return Evaluated((AuthProvider("oidc", issuer.stored, application_id.value,
                                        index=index),), assumed=not project.auth.providers)
     providers: list[AuthProvider] = []
     left_out: list[str] = []

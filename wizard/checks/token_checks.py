@@ -44,7 +44,7 @@ from wizard.rules.convex import (
     routing_claims_problem,
     token_issuer_with_scheme,
 )
-from wizard.rules.jwt import DecodedToken, TokenKind, classify_token, decode_token, normalize_pasted
+from wizard.rules.jwt import DecodedToken, TokenKind, classify_token
 from wizard.services.issuer_keys import (
     CustomJwks,
     FetchProblem,
@@ -433,14 +433,13 @@ def _oidc_answer(token: DecodedToken, routing: str | None, crash: str | None,
     return ACCEPTED
 
 
-def _start(raw_text: str, ctx: TokenContext) -> tuple[DecodedToken, TokenVerdict, str]:
-    token = decode_token(normalize_pasted(raw_text))
+def _start(token: DecodedToken, ctx: TokenContext) -> tuple[TokenVerdict, str]:
     kind = classify_token(token, ctx.application_id)
     verdict = TokenVerdict(kind=kind, header=dict(token.header or {}),
                            claims=dict(token.claims or {}), route=route_dict(ctx))
     snippet = get_token_snippet(ctx.path if ctx.path else
                                 ("integration" if kind.kind == "integration" else None))
-    return token, verdict, snippet
+    return verdict, snippet
 
 
 def _first_checks(token: DecodedToken, verdict: TokenVerdict, ctx: TokenContext, snippet: str,
@@ -470,11 +469,11 @@ def _pasted_key(verdict: TokenVerdict, snippet: str) -> TokenVerdict:
     return verdict
 
 
-def verify_token(raw_text: str, ctx: TokenContext, keys: IssuerKeys | None,
+def verify_token(token: DecodedToken, ctx: TokenContext, keys: IssuerKeys | None,
                  now: float) -> TokenVerdict:
     """Every ``token.*`` check of a token routed to an OIDC (Clerk) provider, against
     already-fetched keys; never raises."""
-    token, verdict, snippet = _start(raw_text, ctx)
+    verdict, snippet = _start(token, ctx)
     if verdict.kind is not None and verdict.kind.reason == "key":
         return _pasted_key(verdict, snippet)
     routing, crash = _first_checks(token, verdict, ctx, snippet, strict=False)
@@ -550,11 +549,11 @@ def _custom_time_checks(claims: dict[str, Any], now: float) -> tuple[Check, Chec
     return exp_check, clock, expires_in
 
 
-def verify_custom_jwt(raw_text: str, ctx: TokenContext, jwks: CustomJwks | None,
+def verify_custom_jwt(token: DecodedToken, ctx: TokenContext, jwks: CustomJwks | None,
                       now: float) -> TokenVerdict:
     """Every ``token.*`` check of a token routed to a customJwt provider (biscuit's rules:
     no discovery, ``kid`` required, the configured algorithm, 5 s of leeway)."""
-    token, verdict, snippet = _start(raw_text, ctx)
+    verdict, snippet = _start(token, ctx)
     if verdict.kind is not None and verdict.kind.reason == "key":
         return _pasted_key(verdict, snippet)
     provider = ctx.provider

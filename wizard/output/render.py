@@ -108,7 +108,7 @@ def _facts(verdict: Verdict) -> list[Line]:
     session, project = verdict.session, verdict.session.project
     facts = [f"convex-auth-wizard check: {project.root}"]
     if session.issuer:
-        facts.append(f"  issuer          {session.issuer.value}  ({session.issuer.source})")
+        facts.append(f"  issuer          {session.issuer.raw}  ({session.issuer.source})")
     facts.append(f"  application ID  {session.application_id.value}  "
                  f"({session.application_id.source})")
     if project.key and project.publishable_key:

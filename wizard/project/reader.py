@@ -203,31 +203,6 @@ def read_convex_version(root: Path, problems: list[str] | None = None) -> Source
     return None
 
 
-def resolve_issuer(project: Project, override: str | None,
-                   deployment_value: str | None) -> Sourced | None:
-    """SPEC §3: ``--issuer``; the deployment's value; the variable in .env files; the usual
-    names; ``https://`` + the publishable key's host (marked as derived)."""
-    if override:
-        return Sourced(override, "--issuer")
-    provider = project.clerk_provider
-    if provider is not None and provider.domain and not provider.domain_env:
-        # A literal domain in auth.config is what Convex uses; no variable is involved.
-        line = provider.domain_line or provider.line
-        return Sourced(provider.domain, f"{project.auth_path}:{line}")
-    var = project.issuer_var
-    if deployment_value:
-        return Sourced(deployment_value, f"deployment:{var}")
-    candidates = [var] + [name for name in ISSUER_FALLBACK_VARS if name != var]
-    for name in candidates:
-        found = project.env.get(name)
-        if found is not None and found.value != "":
-            return found
-    if project.key is not None:
-        return Sourced("https://" + project.key.frontend_api,
-                       "derived from the publishable key", derived=True)
-    return None
-
-
 def resolve_application_id(project: Project, override: str | None) -> Sourced:
     if override:
         return Sourced(override, "--application-id")

@@ -100,6 +100,13 @@ def decode_token(raw: str) -> DecodedToken:
     return token
 
 
+def read_paste(text: str) -> DecodedToken:
+    """What was pasted (or passed with ``--token``), as a token: normalised once, decoded
+    once. Everything after this takes the :class:`DecodedToken`; ``raw`` is "" when nothing
+    but whitespace, quotes or ``Bearer`` was pasted."""
+    return decode_token(normalize_pasted(text))
+
+
 @dataclass(frozen=True)
 class TokenKind:
     kind: str  # template | integration | session | other

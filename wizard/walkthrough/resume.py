@@ -15,16 +15,16 @@ def recheck_on_resume(progress: Progress, session: Session) -> list[str]:
     ``session`` needs only :func:`wizard.walkthrough.session.load` (no network): unfetched
     checks are skips."""
     messages: list[str] = []
-    issuer = session.issuer.value if session.issuer else None
+    issuer = session.issuer
 
     def demote(step_id: str, why: str) -> None:
         if progress.state_of(step_id) is StepState.VERIFIED:
             progress.set(step_id, StepState.FAILING, why)
             messages.append(f"{step_by_id(step_id).title}: {why}")
 
-    if progress.issuer is not None and progress.issuer != issuer:
-        why = (f"the issuer changed from {progress.issuer} to {issuer or '(none)'} "
-               "since it was verified")
+    if progress.issuer is not None and not (issuer and issuer.same_as(progress.issuer)):
+        now = issuer.shown if issuer else "(none)"
+        why = f"the issuer changed from {progress.issuer} to {now} since it was verified"
         demote("verify-config", why)
         demote("check-token", why)
     failed = [c for c in session.project_checks() if c.failed]

@@ -38,16 +38,16 @@ from wizard.checks.token_checks import (
     verify_token,
 )
 from wizard.guards.redaction import scrub
+from wizard.project.issuer import Issuer, resolve_issuer
 from wizard.project.reader import (
     Project,
     find_project_root,
     read_project,
     resolve_application_id,
-    resolve_issuer,
 )
 from wizard.project.sourced import Sourced
-from wizard.rules.convex import AuthProvider, stored_domain
-from wizard.rules.jwt import decode_token, normalize_pasted
+from wizard.rules.convex import AuthProvider
+from wizard.rules.jwt import DecodedToken, read_paste
 from wizard.services.convex_cli import DeploymentValue, get_deployment_env
 from wizard.services.issuer_keys import (
     CustomJwks,
@@ -64,7 +64,7 @@ class Session:
 
     options: Options
     project: Project
-    issuer: Sourced | None = None
+    issuer: Issuer | None = None
     application_id: Sourced = field(default_factory=lambda: Sourced("convex", "default"))
     deployment: DeploymentValue | None = None
     keys: IssuerKeys | None = None
@@ -85,8 +85,7 @@ class Session:
     def token_context(self, path: str | None = None) -> TokenContext:
         """The context of the Clerk provider: the first OIDC provider of auth.config."""
         return TokenContext(
-            # Not stripped: Convex compares the stored domain as is, whitespace included.
-            issuer=stored_domain(self.issuer.value) if self.issuer else None,
+            issuer=self.issuer.stored if self.issuer else None,
             application_id=self.application_id.value,
             issuer_var=self.project.issuer_var,
             auth_path=self.project.auth_path,
@@ -108,8 +107,8 @@ class Session:
             issuer_check(self.project, self.issuer),
             issuer_matches_key_check(self.project, self.issuer),
             auth_config_check(self.project, self.issuer),
-            deployment_env_check(self.project, self.issuer, self.deployment,
-                                 self.options.offline),
+            deployment_env_check(self.project, self.issuer, derived_issuer(self.project),
+                                 self.deployment, self.options.offline),
             version_check(self.project, path or self.options.path),
         ]
         if self.options.offline and self.keys is None:
@@ -127,8 +126,9 @@ class Session:
         if not opts.offline and self.project.issuer_var_declared:
             self.deployment = get_deployment_env(self.project.root, self.project.issuer_var)
             deployed = self.deployment.value if self.deployment.status == "found" else None
-            self.issuer = resolve_issuer(self.project, opts.issuer, deployed)
-        issuer = stored_domain(self.issuer.value.strip()) if self.issuer else None
+            self.issuer = resolve_issuer(self.project, opts.issuer, deployed,
+                                         derived_issuer(self.project))
+        issuer = self.issuer.fetch_url if self.issuer else None
         if opts.jwks_file is not None:
             self.keys = load_jwks_file(opts.jwks_file, issuer or "")
             return
@@ -146,18 +146,16 @@ class Session:
                 self.other_keys[provider.domain] = fetch_issuer_keys(provider.domain.strip(),
                                                                      timeout=opts.timeout)
 
-    def verify(self, text: str, path: str | None = None,
+    def verify(self, token: DecodedToken, path: str | None = None,
                now: float | None = None) -> TokenVerdict:
-        """Judge ``text`` as Convex would: route it among the providers, then verify it by
+        """Judge ``token`` as Convex would: route it among the providers, then verify it by
         that provider's rules at ``now`` (the UI passes its clock)."""
         when = self.now() if now is None else now
-        evaluated = self.evaluated()
-        token = decode_token(normalize_pasted(text))
-        target, ctx = route_token(evaluated, token, self.token_context(path))
+        target, ctx = route_token(self.evaluated(), token, self.token_context(path))
         if target is not None and target.kind == "customJwt":
             jwks = self.custom_jwks.get(target.jwks or "")
-            return verify_custom_jwt(text, ctx, jwks, when)
-        return verify_token(text, ctx, self._keys_for(target), when)
+            return verify_custom_jwt(token, ctx, jwks, when)
+        return verify_token(token, ctx, self._keys_for(target), when)
 
     def _keys_for(self, provider: AuthProvider | None) -> IssuerKeys | None:
         if provider is None or self.options.jwks_file is not None:
@@ -169,6 +167,11 @@ class Session:
         return keys
 
 
+def derived_issuer(project: Project) -> str | None:
+    """The issuer the publishable key implies: ``https://`` + its Frontend API host."""
+    return "https://" + project.key.frontend_api if project.key is not None else None
+
+
 def load(options: Options) -> Session:
     """Fast: reads a few fixed files, no network, no subprocess."""
     if options.project_dir is not None:
@@ -178,7 +181,7 @@ def load(options: Options) -> Session:
         root, found = find_project_root(Path.cwd())
     project = read_project(root, found, options.environ)
     session = Session(options=options, project=project)
-    session.issuer = resolve_issuer(project, options.issuer, None)
+    session.issuer = resolve_issuer(project, options.issuer, None, derived_issuer(project))
     session.application_id = resolve_application_id(project, options.application_id)
     return session
 
@@ -203,7 +206,7 @@ class Verdict:
         document: dict[str, Any] = {
             "ok": self.ok,
             "project": str(project.root),
-            "issuer": session.issuer.value if session.issuer else None,
+            "issuer": session.issuer.raw if session.issuer else None,
             "issuer_source": session.issuer.source if session.issuer else None,
             "application_id": session.application_id.value,
             "publishable_key": project.publishable_key_info(),
@@ -226,13 +229,16 @@ def clerk_side_checks(session: Session, path: str | None) -> list[Check]:
     return for_session(session, path)
 
 
-def run_checks(options: Options, token_text: str | None = None) -> Verdict:
+def run_checks(options: Options, pasted: DecodedToken | str | None = None) -> Verdict:
+    """Every check in one go (``check``); ``pasted`` is the token, as decoded by
+    :func:`~wizard.rules.jwt.read_paste` or as text still to be read."""
     session = load(options)
     session.fetch()
     path = options.path
+    decoded = read_paste(pasted) if isinstance(pasted, str) else pasted
     token: TokenVerdict | None = None
-    if token_text is not None:
-        token = session.verify(token_text)
+    if decoded is not None:
+        token = session.verify(decoded)
         if path is None and token.kind is not None and token.kind.kind in ("integration",
                                                                           "template"):
             path = token.kind.kind
@@ -242,6 +248,6 @@ def run_checks(options: Options, token_text: str | None = None) -> Verdict:
         checks += token.checks
     else:
         checks += not_given_checks("no token given (use --token, --token-file or --token -)")
-    convex = ask_convex(session, token_text, token)  # sends only when asked or keyed
+    convex = ask_convex(session, decoded, token)  # sends only when asked or keyed
     checks = add_convex_checks(checks, session, convex, token)
     return Verdict(session, checks, token, convex)

@@ -28,7 +28,7 @@ from wizard.checks.convex_checks import (
 from wizard.checks.model import Check, Status
 from wizard.checks.options import Options
 from wizard.checks.token_checks import TokenVerdict
-from wizard.rules.jwt import normalize_pasted
+from wizard.rules.jwt import DecodedToken
 from wizard.services.convex_probe import ACCEPTED, REJECTED, ConvexAnswer
 from wizard.walkthrough.progress import Progress, StepState
 from wizard.walkthrough.resume import recheck_on_resume
@@ -226,13 +226,13 @@ class Walkthrough:
         return self._saved(Change(step, step))
 
     # -- evidence -------------------------------------------------------------------------
-    def record_token(self, text: str) -> Change:
-        """``check-token``: verified only when a pasted token passes every token.* check,
-        else failing with the checks that did not pass. The raw text is never kept: only
-        the verdict (and, for a verified token, its decoded parts) is."""
-        token = normalize_pasted(text)
+    def record_token(self, token: DecodedToken | None) -> Change:
+        """``check-token``: verified only when a pasted token (decoded once, by
+        :func:`~wizard.rules.jwt.read_paste`) passes every token.* check, else failing with
+        the checks that did not pass. The token is never kept: only the verdict (and, for a
+        verified token, its decoded header and claims) is."""
         view = frozenset({"check-token"})
-        if not token:
+        if token is None or not token.raw:
             self.token_verdict = None
             return Change(views=view)
         notices: tuple[Notice, ...] = ()
@@ -334,7 +334,7 @@ class Walkthrough:
 
     def _remember_issuer(self) -> None:
         issuer = self.session.issuer
-        self.progress.issuer = issuer.value.strip() if issuer else None
+        self.progress.issuer = issuer.fetch_url if issuer else None
 
     def _saved(self, change: Change) -> Change:
         """Save; a failure, or another wizard's progress merged in, is one more notice (the

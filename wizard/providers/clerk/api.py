@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 from urllib.parse import urlsplit
 
+from wizard.project.issuer import url_host
 from wizard.project.sourced import Sourced
 from wizard.providers.clerk.template import (
     DEFAULT_CLOCK_SKEW,
@@ -115,16 +116,6 @@ class ClerkDomain:
     def host(self) -> str:
         """``host[:port]`` of the Frontend API, lowercased, as the publishable key encodes it."""
         return url_host(self.frontend_api_url)
-
-
-def url_host(url: str) -> str:
-    text = url.strip()
-    if "://" not in text:
-        text = "https://" + text
-    try:
-        return urlsplit(text).netloc.lower()
-    except ValueError:
-        return ""
 
 
 def resolve_api_url(configured: str | None) -> tuple[str, ApiProblem | None]:

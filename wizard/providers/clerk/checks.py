@@ -17,6 +17,7 @@ from wizard.checks.catalog import CLERK_CHECK_IDS, CLERK_NOT_AGREED, make, passe
 from wizard.checks.model import Check, Status
 from wizard.checks.options import SessionFacts
 from wizard.guards.redaction import redact
+from wizard.project.issuer import Issuer
 from wizard.project.reader import Project
 from wizard.project.sourced import Sourced
 from wizard.providers.clerk.api import (
@@ -29,7 +30,6 @@ from wizard.providers.clerk.api import (
     JwtTemplate,
     convex_template_body,
     read_clerk_side,
-    url_host,
 )
 from wizard.providers.clerk.template import RESERVED_CLAIMS, TEMPLATE_NAME
 from wizard.rules.convex import ALLOWED_ALGS
@@ -142,7 +142,7 @@ class ClerkFindings:
                 and self.path != "integration")
 
 
-def check_clerk(project: Project, issuer: Sourced | None, application_id: str,
+def check_clerk(project: Project, issuer: Issuer | None, application_id: str,
                 path: str | None, *, agreed: bool, offline: bool = False,
                 destinations: Destinations | None = None, timeout: float = DEFAULT_TIMEOUT,
                 client: httpx.Client | None = None) -> ClerkFindings:
@@ -235,7 +235,7 @@ def _api_failure(check_id: str, project: Project, key: SecretKey,
 
 
 def judge_clerk_side(side: ClerkSide, project: Project, key: SecretKey,
-                     issuer: Sourced | None, application_id: str,
+                     issuer: Issuer | None, application_id: str,
                      path: str | None) -> list[Check]:
     if side.domains_problem is not None:
         failed = _api_failure("clerk.instance", project, key, side.domains_problem)
@@ -259,7 +259,7 @@ def judge_clerk_side(side: ClerkSide, project: Project, key: SecretKey,
 
 
 def _instance_check(side: ClerkSide, project: Project, key: SecretKey,
-                    issuer: Sourced | None) -> Check:
+                    issuer: Issuer | None) -> Check:
     hosts = sorted({d.host for d in side.domains if d.host})
     where = ", ".join(hosts) or "no Frontend API host"
     satellites = [d.host for d in side.domains if d.is_satellite]
@@ -270,7 +270,7 @@ def _instance_check(side: ClerkSide, project: Project, key: SecretKey,
         compared.append((f"the publishable key ({project.publishable_key.source})",
                          project.key.frontend_api.lower()))
     if issuer is not None and not issuer.derived:
-        compared.append((f"the issuer ({issuer.source})", url_host(issuer.value)))
+        compared.append((f"the issuer ({issuer.source})", issuer.host))
     if not compared:
         return make("clerk.instance", Status.WARN, f"{key.source} ({key.redacted}) reads the "
                     f"instance at {where}; there is no publishable key or issuer to compare")
