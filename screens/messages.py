@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Literal
 from textual.message import Message
 
 from wizard.checks.token_checks import TokenVerdict
-from wizard.rules.jwt import DecodedToken
+from wizard.rules.jwt import AuthPath, DecodedToken
 from wizard.services.convex_probe import ConvexAnswer
 from wizard.walkthrough.walkthrough import Fetched
 
@@ -60,7 +60,7 @@ class ClerkChecked(Message):
 
 
 class PathChosen(Message):
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: AuthPath) -> None:
         super().__init__()
         self.path = path
 

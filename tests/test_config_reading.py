@@ -16,12 +16,14 @@ from wizard.checks.model import Check, Status
 from wizard.checks.options import Options
 from wizard.demo.local_issuer import LocalIssuer
 from wizard.project.envfiles import read_env_files
+from wizard.project.issuer import Issuer
 from wizard.project.reader import read_convex_version
 from wizard.providers.clerk.keys import (
     InvalidPublishableKey,
     decode_publishable_key,
     encode_publishable_key,
 )
+from wizard.rules.jwt import AuthPath
 from wizard.walkthrough.session import Session, load, run_checks
 
 AUTH_READS = """export default {{
@@ -323,16 +325,16 @@ def test_no_convex_version_is_skipped(make_project: MakeProject) -> None:
 
 @pytest.mark.parametrize("version,path,status,words", [
     ("1.33.0", None, Status.WARN, "breaks the JWT-template"),
-    ("1.33.0", "template", Status.WARN, "breaks the JWT-template"),
-    ("1.33.0", "integration", Status.WARN, "1.42.2"),
+    ("1.33.0", AuthPath.TEMPLATE, Status.WARN, "breaks the JWT-template"),
+    ("1.33.0", AuthPath.INTEGRATION, Status.WARN, "1.42.2"),
     ("1.32.0", None, Status.WARN, "1.33.1"),
-    ("1.32.0", "template", Status.WARN, "1.42.2"),
+    ("1.32.0", AuthPath.TEMPLATE, Status.WARN, "1.42.2"),
     ("1.33.1", None, Status.WARN, "1.42.2"),
     ("1.42.1", None, Status.WARN, "1.42.2"),
     ("1.42.2", None, Status.PASS, ""),
     ("1.45.0", None, Status.PASS, ""),
 ])
-def test_known_bad_convex_versions(make_project: MakeProject, version: str, path: str | None,
+def test_known_bad_convex_versions(make_project: MakeProject, version: str, path: AuthPath | None,
                                    status: Status, words: str) -> None:
     project = make_project(None)
     write_json(project / "node_modules" / "convex" / "package.json", {"version": version})
@@ -471,3 +473,32 @@ def test_issuer_with_query_fragment_or_credentials_fails(make_project: MakeProje
     assert check.status is Status.FAIL
     assert "npx convex env set CLERK_JWT_ISSUER_DOMAIN https://verb-noun-00.clerk.accounts.dev" \
         in check.fix
+
+
+@pytest.mark.parametrize(("raw", "stored", "fetch_url", "host"), [
+    ("https://verb-noun-00.clerk.accounts.dev", "https://verb-noun-00.clerk.accounts.dev",
+     "https://verb-noun-00.clerk.accounts.dev", "verb-noun-00.clerk.accounts.dev"),
+    (" https://Verb.clerk.accounts.dev/\n", "https:// https://Verb.clerk.accounts.dev/\n",
+     "https://Verb.clerk.accounts.dev/", "verb.clerk.accounts.dev"),
+    ("verb.clerk.accounts.dev", "https://verb.clerk.accounts.dev",
+     "https://verb.clerk.accounts.dev", "verb.clerk.accounts.dev"),
+    ('"https://q.clerk.accounts.dev"', 'https://"https://q.clerk.accounts.dev"',
+     'https://"https://q.clerk.accounts.dev"', "q.clerk.accounts.dev"),
+    ("http://127.0.0.1:8787", "http://127.0.0.1:8787", "http://127.0.0.1:8787",
+     "127.0.0.1:8787"),
+])
+def test_the_issuer_value_gives_each_shape_by_one_recipe(raw: str, stored: str, fetch_url: str,
+                                                         host: str) -> None:
+    """Convex stores the text as it is (a scheme added to a bare host); it is fetched without
+    the whitespace around it; its host is compared without quotes, in lower case."""
+    issuer = Issuer(raw, ".env.local:CLERK_JWT_ISSUER_DOMAIN")
+    assert (issuer.stored, issuer.fetch_url, issuer.host) == (stored, fetch_url, host)
+    assert issuer.shown == raw.strip()
+
+
+def test_a_saved_issuer_is_the_same_whitespace_and_trailing_slashes_aside() -> None:
+    issuer = Issuer("https://verb.clerk.accounts.dev/\n", "deployment:CLERK_JWT_ISSUER_DOMAIN")
+    assert issuer.same_as("https://verb.clerk.accounts.dev")
+    assert issuer.same_as("verb.clerk.accounts.dev")
+    assert not issuer.same_as("https://other.clerk.accounts.dev")
+    assert not issuer.same_as(None)

@@ -21,12 +21,8 @@ from wizard.project.deployment_url import find_deploy_key, find_deployment_url
 from wizard.project.envfiles import read_env_files
 from wizard.project.sourced import Sourced
 from wizard.services.convex_probe import (
-    ACCEPTED,
-    INCONCLUSIVE,
-    KEY_REFUSED,
-    LISTED,
-    NOT_SENT,
-    REJECTED,
+    ListStatus,
+    ProbeStatus,
     list_auth_providers,
     probe_token,
 )
@@ -184,12 +180,12 @@ def test_no_provider_messages_follow_redaction(convex: LocalConvex,
 
 def test_probe_accepted(convex: LocalConvex, issuer: LocalIssuer) -> None:
     answer = probe_token(convex.url, good_token(issuer))
-    assert (answer.status, answer.http_status, answer.code) == (ACCEPTED, 200, None)
+    assert (answer.status, answer.http_status, answer.code) == (ProbeStatus.ACCEPTED, 200, None)
     assert convex.requests == [("POST", "/api/query", "Bearer")]
     convex.redact = True
-    assert probe_token(convex.url, good_token(issuer, key="ed25519")).status == ACCEPTED
+    assert probe_token(convex.url, good_token(issuer, key="ed25519")).status == ProbeStatus.ACCEPTED
     convex.function_404 = True  # a _system path never reaches the lookup
-    assert probe_token(convex.url, good_token(issuer)).status == ACCEPTED
+    assert probe_token(convex.url, good_token(issuer)).status == ProbeStatus.ACCEPTED
 
 
 @pytest.mark.parametrize(("case", "code"), [
@@ -214,7 +210,7 @@ def test_probe_rejected(convex: LocalConvex, issuer: LocalIssuer, case: str, cod
         "string_email_verified": lambda: good_token(issuer, email_verified="true"),
     }
     answer = probe_token(convex.url, tokens[case]())
-    assert (answer.status, answer.http_status, answer.code) == (REJECTED, 401, code)
+    assert (answer.status, answer.http_status, answer.code) == (ProbeStatus.REJECTED, 401, code)
 
 
 def test_probe_discovery_failure_is_a_rejection(convex: LocalConvex,
@@ -222,14 +218,14 @@ def test_probe_discovery_failure_is_a_rejection(convex: LocalConvex,
     issuer.fault = "discovery_404"
     answer = probe_token(convex.url, good_token(issuer))
     assert (answer.status, answer.http_status, answer.code) == (
-        REJECTED, 404, "AuthProviderDiscoveryFailed")
+        ProbeStatus.REJECTED, 404, "AuthProviderDiscoveryFailed")
 
 
 @pytest.mark.parametrize("fault", ["500", "html", "slow"])
 def test_probe_inconclusive(convex: LocalConvex, issuer: LocalIssuer, fault: str) -> None:
     convex.fault = fault
     answer = probe_token(convex.url, good_token(issuer), timeout=0.5)
-    assert answer.status == INCONCLUSIVE
+    assert answer.status == ProbeStatus.INCONCLUSIVE
     if fault == "500":
         assert (answer.http_status, answer.code) == (500, "InternalServerError")
     elif fault == "html":
@@ -240,7 +236,7 @@ def test_probe_inconclusive(convex: LocalConvex, issuer: LocalIssuer, fault: str
 
 def test_probe_never_sends_an_empty_header(convex: LocalConvex) -> None:
     for token in ("", "   ", "two words"):
-        assert probe_token(convex.url, token).status == NOT_SENT
+        assert probe_token(convex.url, token).status == ProbeStatus.NOT_SENT
     assert convex.requests == []
 
 
@@ -250,18 +246,18 @@ def test_token_goes_only_to_https_or_loopback(convex: LocalConvex, issuer: Local
     assert url_problem("http://127.0.0.1:3210") is None
     assert url_problem("https://happy-otter-123.convex.cloud/api") is not None
     answer = probe_token("http://example.com", good_token(issuer))
-    assert answer.status == NOT_SENT and "plain http" in answer.message
+    assert answer.status == ProbeStatus.NOT_SENT and "plain http" in answer.message
 
 
 def test_list_auth_providers(convex: LocalConvex, issuer: LocalIssuer) -> None:
     convex.providers.append(custom_jwt("https://auth.example.com", "https://auth.example.com/j"))
     named = Destinations(deployment_url=convex.url)
     answer = list_auth_providers(convex.url, deploy_key_credential(DEPLOY_KEY, "test", named))
-    assert answer.status == LISTED
+    assert answer.status == ListStatus.LISTED
     assert [p.kind for p in answer.providers] == ["oidc", "customJwt"]
     assert answer.providers[1].algorithm == "RS256"  # stored JSON-encoded, quotes removed
     refused = list_auth_providers(convex.url, deploy_key_credential(OTHER_KEY, "test", named))
-    assert (refused.status, refused.code) == (KEY_REFUSED, "BadAdminKey")
+    assert (refused.status, refused.code) == (ListStatus.KEY_REFUSED, "BadAdminKey")
 
 
 # -- the checks, through the engine -------------------------------------------------------------

@@ -25,11 +25,13 @@ from wizard.output.report import (
     write_report_file,
 )
 from wizard.providers.clerk.keys import encode_publishable_key
-from wizard.rules.jwt import read_paste
+from wizard.rules.jwt import AuthPath, read_paste
+from wizard.services.convex_probe import ProbeStatus, probe_token
 from wizard.walkthrough.progress import Progress, StepState
 from wizard.walkthrough.session import Session, load
 from wizard.walkthrough.state import STATE_DIR_ENV, StateStore
 from wizard.walkthrough.steps import STEP_IDS, STEPS
+from wizard.walkthrough.walkthrough import Walkthrough
 
 FORBIDDEN_SECRETS = (SECRET_KEY, WEBHOOK_SECRET)
 
@@ -45,7 +47,7 @@ def walk_through(session: Session, token: str, *, all_done: bool) -> tuple[Progr
     """Progress as the wizard leaves it after a token was pasted; returns it and the token."""
     verdict = session.verify(read_paste(token))
     progress = Progress(started_at=NOW - 600, updated_at=NOW)
-    progress.path = "template"
+    progress.path = AuthPath.TEMPLATE
     progress.issuer = session.issuer.fetch_url if session.issuer else None
     progress.token = verdict.to_dict()
     progress.checks = [c.to_dict() for c in verdict.checks]
@@ -436,6 +438,35 @@ def test_convex_answer_and_saved_clerk_checks_in_both_formats(
     for row in table_rows(markdown):
         assert len(row) in (2, 3, 5)
     for written in (tmp_path / "convex.json", tmp_path / "convex.md"):
+        assert_clean(written, token)
+
+
+@pytest.mark.parametrize("saved_by", ["this version", "0.1"])
+def test_a_probe_that_was_not_sent_shows_its_documented_status(
+        verified: tuple[Path, str], tmp_path: Path, saved_by: str) -> None:
+    """Convex was asked at a URL no token may go to: the walkthrough keeps that answer, and the
+    report names it as documented ("not_sent"), also when 0.1 wrote it as "not sent"."""
+    root, token = verified
+    walkthrough = Walkthrough(Options(project_dir=root, at=NOW), state_dir=None,
+                              clock=lambda: float(NOW))
+    walkthrough.start()
+    answer = probe_token("http://example.com", token)
+    assert answer.status is ProbeStatus.NOT_SENT
+    walkthrough.record_convex_answer(answer, None)
+    if saved_by == "0.1":
+        store = StateStore(root)
+        progress = store.load().progress
+        assert progress is not None and progress.convex_answer is not None
+        progress.convex_answer["status"] = "not sent"
+        assert store.save(progress) is None
+    report = run_report(root, "json", tmp_path / "probe.json")
+    assert isinstance(report, dict)
+    check_documented_shape(report)
+    assert report["convex"]["status"] == "not_sent"
+    markdown = run_report(root, "md", tmp_path / "probe.md")
+    assert isinstance(markdown, str) and "**➖ The token was not sent** (`http://example.com`" \
+        in markdown
+    for written in (tmp_path / "probe.json", tmp_path / "probe.md"):
         assert_clean(written, token)
 
 

@@ -18,6 +18,7 @@ from wizard import cli
 from wizard.checks.options import Options
 from wizard.demo.local_issuer import LocalIssuer
 from wizard.guards.redaction import scrub_data
+from wizard.rules.jwt import AuthPath
 from wizard.walkthrough.progress import Progress, StepState
 from wizard.walkthrough.resume import recheck_on_resume
 from wizard.walkthrough.session import load
@@ -42,7 +43,7 @@ def sample_progress() -> Progress:
     progress.set("project", StepState.VERIFIED, "read", at=T0 + 1)
     progress.set("open-dashboard", StepState.CONFIRMED, at=T0 + 2)
     progress.set("create-template", StepState.FAILING, "no template named convex", at=T0 + 3)
-    progress.path = "template"
+    progress.path = AuthPath.TEMPLATE
     progress.issuer = "https://example.clerk.accounts.dev"
     progress.checks = [{"id": "env.issuer", "status": "pass", "title": "Issuer",
                         "detail": "https://example.clerk.accounts.dev", "fix": "",

@@ -18,6 +18,7 @@ from tests.test_diagnose import CASES
 from tests.ui_support import make_app, paste_token, settle
 from wizard.checks.options import Options
 from wizard.demo.local_issuer import LocalIssuer
+from wizard.rules.jwt import AuthPath
 from wizard.walkthrough.progress import StepState
 
 SIZE = (120, 40)
@@ -290,7 +291,7 @@ async def test_it_resumes_where_it_left_off(project: Path, tmp_path: Path) -> No
         await pilot.press("d")  # open-dashboard, by your word
         await pilot.press("d")
         assert app.current == "create-template"  # refused: no path chosen yet
-        app.post_message(PathChosen("integration"))
+        app.post_message(PathChosen(AuthPath.INTEGRATION))
         await pilot.pause()
         await pilot.press("d")
         assert app.current == "configure-claims"

@@ -22,6 +22,7 @@ from screens.run import build_app
 from tests.conftest import NOW, SECRET_KEY, WEBHOOK_SECRET, MakeProject
 from wizard.checks.options import Options
 from wizard.demo.local_issuer import LocalIssuer
+from wizard.rules.jwt import AuthPath
 
 SHOWN_PORT = "48123"  # the port the stored SVGs show, whatever port the issuer got
 SIZE = (120, 40)
@@ -118,7 +119,7 @@ def test_check_token_failing(snap_app: WizardApp, fixed_issuer: LocalIssuer,
 def test_integration_path_chosen(snap_app: WizardApp, snap_compare: Snap) -> None:
     assert snap_compare(snap_app, terminal_size=SIZE,
                         run_before=go("check-clerk",
-                                      lambda app: app.post_message(PathChosen("integration"))))
+                                      lambda app: app.post_message(PathChosen(AuthPath.INTEGRATION))))
 
 
 def test_troubleshooting_diagnosis(snap_app: WizardApp, snap_compare: Snap) -> None:

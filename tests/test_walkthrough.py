@@ -15,8 +15,8 @@ from wizard.demo.local_convex import LocalConvex
 from wizard.demo.local_issuer import LocalIssuer
 from wizard.providers.clerk.checks import check_clerk
 from wizard.providers.clerk.keys import encode_publishable_key
-from wizard.rules.jwt import read_paste
-from wizard.services.convex_probe import ACCEPTED, INCONCLUSIVE, REJECTED, probe_token
+from wizard.rules.jwt import AuthPath, read_paste
+from wizard.services.convex_probe import ProbeStatus, probe_token
 from wizard.services.keys import Destinations
 from wizard.walkthrough.progress import StepState
 from wizard.walkthrough.steps import STEPS
@@ -183,8 +183,8 @@ def test_choosing_how_clerk_makes_the_token_comes_before_its_step(project: Path,
     wt.start()
     assert wt.confirm("create-template").refused
     assert state_of(wt, "create-template") is StepState.PENDING
-    assert wt.choose_path("template").views == EVERY_VIEW
-    assert wt.choose_path("template").views == frozenset()  # no change, nothing to redraw
+    assert wt.choose_path(AuthPath.TEMPLATE).views == EVERY_VIEW
+    assert wt.choose_path(AuthPath.TEMPLATE).views == frozenset()  # no change, nothing to redraw
     wt.confirm("create-template")
     assert state_of(wt, "create-template") is StepState.CONFIRMED
     assert json.loads(saved_text(tmp_path))["progress"]["path"] == "template"
@@ -202,7 +202,7 @@ def test_clerk_side_verifies_the_dashboard_steps_and_word_never_undoes_it(
         app_dir: Path, tmp_path: Path, api: LocalClerkAPI) -> None:
     wt = walkthrough(app_dir, tmp_path)
     wt.start()
-    wt.choose_path("template")
+    wt.choose_path(AuthPath.TEMPLATE)
     change = wt.record_clerk_side(clerk_findings(wt, api))
     assert set(DASHBOARD_STEPS) <= change.steps
     for step in DASHBOARD_STEPS:
@@ -218,7 +218,7 @@ def test_clerk_side_makes_a_step_fail_and_leaves_skipped_ones(app_dir: Path, tmp
     api.scenario("absent")
     wt = walkthrough(app_dir, tmp_path)
     wt.start()
-    wt.choose_path("template")
+    wt.choose_path(AuthPath.TEMPLATE)
     wt.record_clerk_side(clerk_findings(wt, api))
     assert state_of(wt, "open-dashboard") is StepState.VERIFIED
     assert state_of(wt, "create-template") is StepState.FAILING
@@ -234,7 +234,7 @@ def test_convex_accepting_a_token_verifies_user_sync(project: Path, issuer: Loca
     token = issuer.mint(issuer.template_claims(NOW))
     wt.record_token(read_paste(token))
     answer = probe_token(convex.url, token, timeout=5)
-    assert answer.status == ACCEPTED
+    assert answer.status == ProbeStatus.ACCEPTED
     change = wt.record_convex_answer(answer, wt.token_verdict)
     assert {"check-token", "user-sync"} <= change.views
     assert state_of(wt, "user-sync") is StepState.VERIFIED
@@ -248,7 +248,7 @@ def test_convex_rejecting_a_token_fails_user_sync_unless_it_is_done(
     wt = fetched(project, tmp_path)
     bad = issuer.mint(issuer.template_claims(NOW, aud="other"))
     rejected = probe_token(convex.url, bad, timeout=5)
-    assert rejected.status == REJECTED
+    assert rejected.status == ProbeStatus.REJECTED
     wt.record_convex_answer(rejected, None)
     assert state_of(wt, "user-sync") is StepState.FAILING
     wt.confirm("user-sync")
@@ -262,7 +262,7 @@ def test_no_verdict_from_convex_leaves_user_sync_alone(project: Path, issuer: Lo
     wt = fetched(project, tmp_path)
     answer = probe_token(f"http://127.0.0.1:{closed_port}",
                          issuer.mint(issuer.template_claims(NOW)), timeout=5)
-    assert answer.status == INCONCLUSIVE
+    assert answer.status == ProbeStatus.INCONCLUSIVE
     wt.record_convex_answer(answer, None)
     assert state_of(wt, "user-sync") is StepState.PENDING
 
@@ -310,6 +310,19 @@ def test_resuming_against_another_issuer_sends_verified_steps_back(
     assert any("issuer changed" in line for line in notices)
 
 
+def test_resuming_compares_the_issuer_as_a_url(make_project: MakeProject, issuer: LocalIssuer,
+                                               tmp_path: Path) -> None:
+    """A trailing slash is not another issuer (Convex drops it when it compares)."""
+    root = make_project(issuer.url, publishable_key=issuer.publishable_key)
+    fetched(root, tmp_path)
+    env = root / ".env.local"
+    env.write_text(env.read_text().replace(issuer.url, issuer.url + "/"))
+    wt = walkthrough(root, tmp_path)
+    notices = [n.text for n in wt.start().notices]
+    assert not any("issuer changed" in line for line in notices), notices
+    assert state_of(wt, "verify-config") is StepState.VERIFIED
+
+
 def test_starting_over_keeps_a_backup(project: Path, tmp_path: Path) -> None:
     first = walkthrough(project, tmp_path)
     first.start()
@@ -327,7 +340,7 @@ def test_reading_again_keeps_the_path_and_sees_edited_files(make_project: MakePr
     root = make_project(issuer.url, publishable_key=None)
     wt = walkthrough(root, tmp_path)
     wt.start()
-    wt.choose_path("integration")
+    wt.choose_path(AuthPath.INTEGRATION)
     assert state_of(wt, "project") is StepState.FAILING
     with (root / ".env.local").open("a") as env:
         env.write(f"VITE_CLERK_PUBLISHABLE_KEY={issuer.publishable_key}\n")

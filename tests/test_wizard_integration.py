@@ -31,7 +31,7 @@ from wizard.output.report import (
     render_json,
     render_markdown,
 )
-from wizard.rules.jwt import read_paste
+from wizard.rules.jwt import AuthPath, read_paste
 from wizard.services.keys import Destinations
 from wizard.walkthrough.progress import StepState
 from wizard.walkthrough.session import load
@@ -146,7 +146,7 @@ async def test_a_wizard_walk_reaches_the_report(
             await settle(app, pilot)
             app.go_to("create-template")
             await pilot.pause()
-            app.post_message(PathChosen("template"))
+            app.post_message(PathChosen(AuthPath.TEMPLATE))
             await pilot.pause()
             app.query_one("#clerk-side-check", Button).press()
             await pilot.pause()

@@ -9,6 +9,7 @@ from textual.widgets import Button
 from screens.panes.base import StepPane
 from screens.widgets.copyable import Copyable
 from screens.widgets.safe_static import SafeStatic
+from wizard.rules.jwt import AuthPath
 from wizard.text.steps import (
     CLAIMS_BY_PATH,
     CLAIMS_NOTES,
@@ -24,7 +25,7 @@ class ConfigureClaimsPane(StepPane):
     def compose_body(self) -> ComposeResult:
         yield SafeStatic(GUIDE_MISTAKE_WARNING, id="guide-warning", classes="warning")
         yield SafeStatic("", id="claims-heading", classes="section-title")
-        yield Copyable(CLAIMS_BY_PATH["template"], id="claims")
+        yield Copyable(CLAIMS_BY_PATH[AuthPath.TEMPLATE], id="claims")
         yield SafeStatic("", id="claims-note", classes="muted")
         yield SafeStatic(LIFETIME_ADVICE, id="lifetime", classes="callout")
         with Horizontal(classes="buttons"):
@@ -33,7 +34,7 @@ class ConfigureClaimsPane(StepPane):
     def refresh_view(self) -> None:
         if not self.ready:
             return
-        path = self.walkthrough.progress.path or "template"
+        path = self.walkthrough.progress.path or AuthPath.TEMPLATE
         chosen = "" if self.walkthrough.progress.path else " (no path chosen yet: showing the template)"
         self.query_one("#claims-heading", SafeStatic).update(
             f"Claims for: {PATH_LABELS[path]}{chosen}")

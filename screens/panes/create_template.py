@@ -12,7 +12,8 @@ from screens.messages import PathChosen
 from screens.panels.clerk_side import ClerkSidePanel
 from screens.panes.base import StepPane
 from screens.widgets.safe_static import SafeStatic, styled
-from wizard.text.steps import PATH_LABELS, PATH_SUMMARIES, PATHS
+from wizard.rules.jwt import AuthPath
+from wizard.text.steps import PATH_LABELS, PATH_SUMMARIES
 
 
 class CreateTemplatePane(StepPane):
@@ -20,8 +21,8 @@ class CreateTemplatePane(StepPane):
 
     def compose_body(self) -> ComposeResult:
         with RadioSet(id="path-choice"):
-            for path in PATHS:
-                yield RadioButton(PATH_LABELS[path], id=f"path-{path}",
+            for path in AuthPath:
+                yield RadioButton(PATH_LABELS[path], id=f"path-{path.value}",
                                   value=self.walkthrough.progress.path == path)
         yield SafeStatic("", id="path-summary", classes="callout")
         with Horizontal(classes="buttons"):
@@ -34,26 +35,26 @@ class CreateTemplatePane(StepPane):
             return
         path = self.walkthrough.progress.path
         if path is None:
-            text = Content("\n\n").join([*(self._summary(p) for p in PATHS), styled(
+            text = Content("\n\n").join([*(self._summary(p) for p in AuthPath), styled(
                 "[i]Choose one above; later steps show what fits it.[/]")])
         else:
             text = self._summary(path)
         self.query_one("#path-summary", SafeStatic).update(text)
-        for candidate in PATHS:
-            button = self.query_one(f"#path-{candidate}", RadioButton)
+        for candidate in AuthPath:
+            button = self.query_one(f"#path-{candidate.value}", RadioButton)
             if button.value != (candidate == path):
                 with button.prevent(RadioButton.Changed):
                     button.value = candidate == path
 
 
     @staticmethod
-    def _summary(path: str) -> Content:
+    def _summary(path: AuthPath) -> Content:
         return styled("[b]$label[/]\n$summary", label=PATH_LABELS[path],
                       summary=PATH_SUMMARIES[path])
 
     @on(RadioSet.Changed, "#path-choice")
     def chose(self, event: RadioSet.Changed) -> None:
         button_id = event.pressed.id or ""
-        path = button_id.removeprefix("path-")
-        if path in PATHS:
-            self.post_message(PathChosen(path))
+        chosen = button_id.removeprefix("path-")
+        if chosen in tuple(AuthPath):
+            self.post_message(PathChosen(AuthPath(chosen)))

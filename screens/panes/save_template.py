@@ -8,6 +8,7 @@ from textual.widgets import Button
 
 from screens.panes.base import StepPane
 from screens.widgets.safe_static import SafeStatic
+from wizard.rules.jwt import AuthPath
 from wizard.text.steps import SAVE_CHECKLIST
 
 
@@ -23,6 +24,6 @@ class SaveTemplatePane(StepPane):
     def refresh_view(self) -> None:
         if not self.ready:
             return
-        path = self.walkthrough.progress.path or "template"
+        path = self.walkthrough.progress.path or AuthPath.TEMPLATE
         lines = [f"☐ {item}" for item in SAVE_CHECKLIST[path]]
         self.query_one("#save-checklist", SafeStatic).update("\n".join(lines))

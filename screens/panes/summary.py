@@ -7,9 +7,9 @@ from textual.content import Content
 
 from screens.panes.base import StepPane
 from screens.widgets.safe_static import SafeStatic, literal, styled
-from screens.widgets.step_list import STATE_LABELS, STATE_SYMBOLS, SUMMARY_ID
+from screens.widgets.step_list import SUMMARY_ID
 from wizard.text.steps import PATH_LABELS
-from wizard.walkthrough.progress import StepState
+from wizard.walkthrough.progress import STATE_LOOKS, StepState
 from wizard.walkthrough.steps import STEPS
 
 
@@ -33,10 +33,9 @@ class SummaryPane(StepPane):
             entry = progress.steps.get(step.id)
             state = progress.state_of(step.id)
             note = f" — {entry.note}" if entry and entry.note else ""
-            colour = {"verified": "green", "confirmed": "cyan", "failing": "red"}.get(
-                state.value, "dim")
-            lines.append(styled(f"[{colour}]{STATE_SYMBOLS[state]}[/] {number}. [b]$title[/]: "
-                                "$label$note", title=step.title, label=STATE_LABELS[state],
+            look = STATE_LOOKS[state]
+            lines.append(styled(f"[{look.colour}]{look.symbol}[/] {number}. [b]$title[/]: "
+                                "$label$note", title=step.title, label=look.label,
                                 note=note))
         path = progress.path
         lines.append(literal(""))

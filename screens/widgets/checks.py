@@ -8,15 +8,8 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 
 from screens.widgets.safe_static import SafeStatic, styled
-from wizard.checks.model import Check, Status
+from wizard.checks.model import LOOKS, Check, Status
 from wizard.guards.safe_text import MAX_DETAIL, clip
-
-STATUS_MARKS: dict[Status, str] = {
-    Status.PASS: "[green]✔ pass[/]",
-    Status.FAIL: "[red]✖ fail[/]",
-    Status.WARN: "[yellow]▲ warn[/]",
-    Status.SKIP: "[dim]– skip[/]",
-}
 
 
 class CheckRow(Vertical):
@@ -33,7 +26,9 @@ class CheckRow(Vertical):
 
     def compose(self) -> ComposeResult:
         check = self.check
-        yield SafeStatic(styled(f"{STATUS_MARKS[check.status]}  [b]$title[/]  [dim]$id[/]",
+        look = LOOKS[check.status]
+        mark = f"[{look.colour}]{look.screen} {check.status.value}[/]"
+        yield SafeStatic(styled(f"{mark}  [b]$title[/]  [dim]$id[/]",
                                 title=check.title, id=check.id), classes="check-title")
         if check.detail:
             yield SafeStatic(self._short(check.detail), classes="check-detail")

@@ -10,22 +10,10 @@ from textual.containers import Vertical
 
 from screens.messages import StepChosen
 from screens.widgets.safe_static import SafeStatic, styled
-from wizard.walkthrough.progress import Progress, StepState
+from wizard.walkthrough.progress import STATE_LOOKS, Progress, StepState
 from wizard.walkthrough.steps import STEPS
 
 SUMMARY_ID = "summary"
-STATE_SYMBOLS: dict[StepState, str] = {
-    StepState.PENDING: "○",
-    StepState.VERIFIED: "✔",
-    StepState.CONFIRMED: "✓",
-    StepState.FAILING: "✖",
-}
-STATE_LABELS: dict[StepState, str] = {
-    StepState.PENDING: "pending",
-    StepState.VERIFIED: "done by verification",
-    StepState.CONFIRMED: "done by your word",
-    StepState.FAILING: "failing",
-}
 
 
 class StepRow(SafeStatic):
@@ -39,11 +27,11 @@ class StepRow(SafeStatic):
         self.set_state(None)
 
     def set_state(self, state: StepState | None) -> None:
-        symbol = STATE_SYMBOLS[state] if state is not None else "≡"
+        symbol = STATE_LOOKS[state].symbol if state is not None else "≡"
         for known in StepState:
             self.set_class(state is known, f"-{known.value}")
         self.update(f"{symbol} {self.number:>2} {self.title_text}")
-        self.tooltip = STATE_LABELS[state] if state is not None else "the summary"
+        self.tooltip = STATE_LOOKS[state].label if state is not None else "the summary"
 
     def on_click(self, event: events.Click) -> None:
         event.stop()

@@ -7,10 +7,11 @@ the user gets the exact command to run rather than general advice.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from wizard.checks.model import Check, Status
+from wizard.rules.jwt import AuthPath
 
 CLERK_API_KEYS_PAGE = "https://dashboard.clerk.com/last-active?path=api-keys"
 CLERK_JWT_TEMPLATES_PAGE = "https://dashboard.clerk.com/last-active?path=jwt-templates"
@@ -485,15 +486,27 @@ _SPECS: tuple[CheckSpec, ...] = (
 
 CATALOG: dict[str, CheckSpec] = {spec.id: spec for spec in _SPECS}
 CHECK_IDS: tuple[str, ...] = tuple(spec.id for spec in _SPECS)
+_POSITION: dict[str, int] = {check_id: index for index, check_id in enumerate(CHECK_IDS)}
+
+
+def position(check_id: str) -> int:
+    """Where a check comes in the one order every output uses: the catalog's (an unknown id
+    comes last)."""
+    return _POSITION.get(check_id, len(_POSITION))
+
+
+def ordered(checks: Iterable[Check]) -> list[Check]:
+    """``checks`` in the catalog's order."""
+    return sorted(checks, key=lambda check: position(check.id))
 CLERK_CHECK_IDS: tuple[str, ...] = tuple(i for i in CHECK_IDS if i.startswith("clerk."))
 CLERK_NOT_AGREED = ("the secret key was not used: pass --use-secret-key (or agree in the "
                     "wizard) to let the wizard read the Clerk instance through Clerk's "
                     "Backend API")
 
 
-def get_token_snippet(path: str | None) -> str:
+def get_token_snippet(path: AuthPath | None) -> str:
     """The browser-console line that mints the token Convex receives on a given path."""
-    if path == "integration":
+    if path is AuthPath.INTEGRATION:
         return "await window.Clerk.session.getToken({ skipCache: true })"
     return "await window.Clerk.session.getToken({ template: 'convex', skipCache: true })"
 

@@ -17,7 +17,8 @@ from wizard.rules.convex import (
     issuer_matches_domain,
     stored_domain,
 )
-from wizard.services.convex_cli import DeploymentValue
+from wizard.rules.jwt import AuthPath
+from wizard.services.convex_cli import DeploymentValue, EnvLookup
 from wizard.services.issuer_keys import FetchProblem, IssuerKeys
 from wizard.services.keys import is_loopback
 
@@ -213,17 +214,17 @@ def deployment_env_check(project: Project, issuer: Issuer | None, derived: str |
         return skipped("convex.deployment_env", "--offline: the deployment was not asked")
     if not project.issuer_var_declared:
         return skipped("convex.deployment_env", "auth.config reads no variable for the domain")
-    if deployment is None or deployment.status == "unavailable":
+    if deployment is None or deployment.status is EnvLookup.UNAVAILABLE:
         why = deployment.message if deployment else "the deployment was not asked"
         return skipped("convex.deployment_env", f"cannot run npx convex env get {var}: {why}")
     secret = looks_secret_name(var)
     local = project.env.get(var)
     expected = issuer.shown if issuer and not issuer.source.startswith("deployment:") else (
         local.value if local else (derived or "https://<frontend-api-host>"))
-    if deployment.status == "missing":
+    if deployment.status is EnvLookup.MISSING:
         return make("convex.deployment_env", Status.FAIL, f"{var} is not set on the deployment",
                     "missing", var=var, issuer=expected)
-    if deployment.status == "error":
+    if deployment.status is EnvLookup.ERROR:
         return make("convex.deployment_env", Status.FAIL, f"npx convex env get {var} failed: "
                     f"{deployment.message}", "error", var=var)
     deployed = deployment.value or ""
@@ -248,7 +249,7 @@ def _version_tuple(text: str) -> tuple[int, int, int] | None:
     return int(match.group(1)), int(match.group(2)), int(match.group(3))
 
 
-def version_check(project: Project, path: str | None) -> Check:
+def version_check(project: Project, path: AuthPath | None) -> Check:
     found = project.convex_version
     if found is None:
         return skipped("convex.version", "no convex package in node_modules, lock files or "
@@ -257,9 +258,9 @@ def version_check(project: Project, path: str | None) -> Check:
     if version is None:
         return skipped("convex.version", f"unrecognised version {found.value} ({found.source})")
     where = f"{found.value} ({found.source})"
-    if version == (1, 33, 0) and path != "integration":
+    if version == (1, 33, 0) and path is not AuthPath.INTEGRATION:
         return make("convex.version", Status.WARN, where, "broken_template", version=found.value)
-    if version < (1, 33, 0) and path != "template":
+    if version < (1, 33, 0) and path is not AuthPath.TEMPLATE:
         return make("convex.version", Status.WARN, where, "no_integration", version=found.value)
     if version < (1, 42, 2):
         return make("convex.version", Status.WARN, where, "stale_session", version=found.value)

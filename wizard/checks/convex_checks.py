@@ -13,7 +13,7 @@ import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from wizard.checks.catalog import get_token_snippet, make, passed, skipped
+from wizard.checks.catalog import get_token_snippet, make, ordered, passed, skipped
 from wizard.checks.model import Check, Status
 from wizard.checks.options import SessionFacts
 from wizard.guards.redaction import looks_secret
@@ -22,14 +22,10 @@ from wizard.project.sourced import Sourced
 from wizard.rules.convex import audiences, issuer_matches_domain, token_issuer_with_scheme
 from wizard.rules.jwt import DecodedToken
 from wizard.services.convex_probe import (
-    ACCEPTED,
-    INCONCLUSIVE,
-    KEY_REFUSED,
-    NOT_SENT,
-    REJECTED,
-    WITHHELD,
     ConvexAnswer,
     DeployedProvider,
+    ListStatus,
+    ProbeStatus,
     ProvidersAnswer,
     list_auth_providers,
     probe_token,
@@ -180,10 +176,10 @@ def ask_convex(session: SessionFacts, token: DecodedToken | None, verdict: Token
 
 def agreement(answer: ConvexAnswer | None, verdict: TokenVerdict | None) -> bool | None:
     """Do Convex and the wizard agree? None when either has no verdict."""
-    if answer is None or verdict is None or answer.status not in (ACCEPTED, REJECTED):
+    if answer is None or verdict is None or answer.status not in (ProbeStatus.ACCEPTED, ProbeStatus.REJECTED):
         return None
     failed = any(c.status is Status.FAIL for c in verdict.checks)
-    if answer.status == ACCEPTED:
+    if answer.status is ProbeStatus.ACCEPTED:
         return False if failed else (True if verdict.verified else None)
     return False if verdict.verified else (True if failed else None)
 
@@ -202,14 +198,14 @@ def accepts_token_check(session: SessionFacts, report: ConvexReport,
     where = f"{answer.url} ({report.url.source if report.url else 'given'})"
     url_source = report.url.source if report.url else "the project"
     came_back = answer.what_came_back
-    if answer.status == NOT_SENT:
+    if answer.status is ProbeStatus.NOT_SENT:
         return skipped(ACCEPTS, f"{came_back}")
-    if answer.status == INCONCLUSIVE:
+    if answer.status is ProbeStatus.INCONCLUSIVE:
         return make(ACCEPTS, Status.WARN, f"{where} gave no verdict: {came_back}",
                     "inconclusive", what=came_back, url_source=url_source)
     claims = verdict.claims if verdict else {}
     iss = claims.get("iss") if isinstance(claims.get("iss"), str) else ""
-    if answer.status == ACCEPTED:
+    if answer.status is ProbeStatus.ACCEPTED:
         detail = f"{where} accepted the token ({came_back})"
         if report.agrees is False:
             failed = _failed_ids(verdict)
@@ -251,15 +247,15 @@ def deployed_providers_check(session: SessionFacts, report: ConvexReport) -> Che
     target = report.providers_url
     where = f"{found.url} ({target.source if target else 'the project'})"
     url_source = target.source if target else "the project"
-    if found.status == WITHHELD:
+    if found.status is ListStatus.WITHHELD:
         return make(PROVIDERS, Status.WARN, f"{found.message} (the URL is from {url_source})",
                     "withheld", origin=found.refused_origin, url_source=url_source,
                     flag=DEPLOYMENT_FLAG)
-    if found.status == KEY_REFUSED:
+    if found.status is ListStatus.KEY_REFUSED:
         return make(PROVIDERS, Status.FAIL, f"{where} refused the deploy key from "
                     f"{report.key_source}: {found.code}", "key_refused",
                     key_source=report.key_source, code=found.code)
-    if found.status == INCONCLUSIVE:
+    if found.status is ListStatus.INCONCLUSIVE:
         what = (f"HTTP {found.http_status}" + (f" {found.code}" if found.code else "") + ": "
                 if found.http_status is not None else "") + found.message
         return make(PROVIDERS, Status.WARN, f"{where}: {what}", "inconclusive", what=what,
@@ -300,23 +296,15 @@ def providers_check(session: SessionFacts) -> Check:
 
 
 def with_providers_check(checks: list[Check], providers: Check) -> list[Check]:
-    """``checks`` with ``providers`` in its catalog place, after ``convex.deployment_env``."""
-    result = [c for c in checks if c.id != PROVIDERS]
-    anchor = next((i for i, c in enumerate(result) if c.id == "convex.deployment_env"), None)
-    if anchor is None:
-        result.append(providers)
-    else:
-        result.insert(anchor + 1, providers)
-    return result
+    """``checks`` with ``providers`` (replacing an earlier one), in catalog order."""
+    return ordered([*(c for c in checks if c.id != PROVIDERS), providers])
 
 
-def add_convex_checks(checks: list[Check], session: SessionFacts, report: ConvexReport,
-                      verdict: TokenVerdict | None) -> list[Check]:
-    """The two checks in catalog order: providers after ``convex.deployment_env``, the token
-    answer last."""
-    result = with_providers_check(checks, deployed_providers_check(session, report))
-    result.append(accepts_token_check(session, report, verdict))
-    return result
+def convex_checks(session: SessionFacts, report: ConvexReport,
+                  verdict: TokenVerdict | None) -> list[Check]:
+    """``convex.deployed_providers`` and ``convex.accepts_token`` from what was asked."""
+    return [deployed_providers_check(session, report),
+            accepts_token_check(session, report, verdict)]
 
 
 def admin_url(url: Sourced | None, key: Sourced, destinations: Destinations) -> Sourced | None:

@@ -11,6 +11,7 @@ from typing import Protocol
 from wizard.project.issuer import Issuer
 from wizard.project.reader import Project
 from wizard.project.sourced import Sourced
+from wizard.rules.jwt import AuthPath
 from wizard.services.http import DEFAULT_TIMEOUT
 from wizard.services.keys import Destinations
 
@@ -27,7 +28,7 @@ class Options:
     environ: Mapping[str, str] = field(default_factory=dict)
     ask_convex: bool = False  # send the token to the deployment (--ask-convex)
     deploy_key_env: str | None = None  # the variable holding the deploy key
-    path: str | None = None  # "integration" | "template", when the user chose one
+    path: AuthPath | None = None  # when the user chose one
     use_secret_key: bool = False  # the user agreed: CLERK_SECRET_KEY may go to Clerk's API
     destinations: Destinations = field(default_factory=Destinations)  # hosts the user named
 

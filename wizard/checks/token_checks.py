@@ -44,10 +44,11 @@ from wizard.rules.convex import (
     routing_claims_problem,
     token_issuer_with_scheme,
 )
-from wizard.rules.jwt import DecodedToken, TokenKind, classify_token
+from wizard.rules.jwt import AuthPath, Classification, DecodedToken, TokenKind, classify_token
 from wizard.services.issuer_keys import (
     CustomJwks,
     FetchProblem,
+    FetchProblemKind,
     IssuerKeys,
     SigningKey,
     load_public_key,
@@ -66,7 +67,7 @@ class TokenContext:
     application_id: str
     issuer_var: str = "CLERK_JWT_ISSUER_DOMAIN"
     auth_path: str = "convex/auth.config.ts"
-    path: str | None = None  # "integration" | "template" | None (unknown)
+    path: AuthPath | None = None  # None: not known
     provider: AuthProvider | None = None
     routed: bool = True
     """False when no provider matches: the context is the closest one, to explain why."""
@@ -96,7 +97,7 @@ ACCEPTED = Answer(200, "", "the token is accepted")
 @dataclass
 class TokenVerdict:
     checks: list[Check] = field(default_factory=list)
-    kind: TokenKind | None = None
+    kind: Classification | None = None
     header: dict[str, Any] = field(default_factory=dict)
     claims: dict[str, Any] = field(default_factory=dict)
     expires_in: int | None = None
@@ -114,7 +115,7 @@ class TokenVerdict:
     def to_dict(self) -> dict[str, Any]:
         """The JSON ``token`` object: decoded header and claims, never the signature."""
         return {
-            "kind": self.kind.kind if self.kind else None,
+            "kind": self.kind.kind.value if self.kind else None,
             "header": bounded(self.header),
             "claims": bounded(self.claims),
             "expires_in": self.expires_in,
@@ -198,7 +199,7 @@ def _format_check(token: DecodedToken, routing: str | None, crash: str | None, s
     return passed("token.format", f"three base64url parts, {size} bytes, claim types valid")
 
 
-def _kind_check(kind: TokenKind, snippet: str) -> Check:
+def _kind_check(kind: Classification, snippet: str) -> Check:
     if kind.reason:
         return make("token.kind", Status.FAIL, kind.description, kind.reason,
                     what=kind.description, get_token=snippet)
@@ -379,7 +380,7 @@ def _clock_check(claims: dict[str, Any], now: float, issuer_skew: float | None) 
 
 def _discovery_answer(iss: str, problem: FetchProblem | None) -> Answer:
     message = f"Auth provider discovery of {iss} failed"
-    if problem is None or problem.kind != "status" or problem.status is None:
+    if problem is None or problem.kind is not FetchProblemKind.STATUS or problem.status is None:
         return Answer(400, "AuthProviderDiscoveryFailed", message)
     status = problem.status
     mapped = status if status in (401, 403, 404, 429) else (503 if status >= 500 else 400)
@@ -416,7 +417,7 @@ def _oidc_answer(token: DecodedToken, routing: str | None, crash: str | None,
         return None
     if keys.from_file is None:
         problem = keys.discovery_problem or (
-            keys.jwks_problem if keys.jwks_problem and keys.jwks_problem.kind != "no_keys"
+            keys.jwks_problem if keys.jwks_problem and keys.jwks_problem.kind is not FetchProblemKind.NO_KEYS
             else None)
         if problem is not None or keys.discovery_issuer != iss:
             return _discovery_answer(iss, problem)
@@ -437,8 +438,8 @@ def _start(token: DecodedToken, ctx: TokenContext) -> tuple[TokenVerdict, str]:
     kind = classify_token(token, ctx.application_id)
     verdict = TokenVerdict(kind=kind, header=dict(token.header or {}),
                            claims=dict(token.claims or {}), route=route_dict(ctx))
-    snippet = get_token_snippet(ctx.path if ctx.path else
-                                ("integration" if kind.kind == "integration" else None))
+    snippet = get_token_snippet(ctx.path or (AuthPath.INTEGRATION if kind.kind is
+                                             TokenKind.INTEGRATION else None))
     return verdict, snippet
 
 
@@ -448,7 +449,8 @@ def _first_checks(token: DecodedToken, verdict: TokenVerdict, ctx: TokenContext,
     Convex's answer settled. Returns the routing problem and the crash, if any."""
     routing, crash = _routing(token)
     verdict.checks.append(_format_check(token, routing, crash, snippet, strict_parts=strict))
-    verdict.checks.append(_kind_check(verdict.kind or TokenKind("other", ""), snippet))
+    verdict.checks.append(_kind_check(verdict.kind or Classification(TokenKind.OTHER, ""),
+                                      snippet))
     if not token.readable:
         verdict.checks.extend(skipped(i, _NOT_READABLE) for i in _AFTER_KIND)
         verdict.answer = _front_answer(token, routing or "unreadable", crash, ctx)

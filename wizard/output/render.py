@@ -10,14 +10,11 @@ from collections.abc import Callable
 from functools import partial
 from typing import TextIO
 
-from wizard.checks.model import Check, Status
+from wizard.checks.model import LOOKS, Check, Status
 from wizard.checks.token_checks import describe_route
 from wizard.guards.redaction import scrub as scrub_text
 from wizard.guards.safe_text import MAX_DETAIL, clip, one_line, visible, write_styled
 from wizard.walkthrough.session import Verdict
-
-_SYMBOL = {Status.PASS: "✓", Status.FAIL: "✗", Status.WARN: "!", Status.SKIP: "-"}
-_COLOR = {Status.PASS: "32", Status.FAIL: "31", Status.WARN: "33", Status.SKIP: "2"}
 
 
 def use_color(stream: TextIO) -> bool:
@@ -94,7 +91,8 @@ def _row(label: str, check: Check, id_width: int, width: int,
          scrub: Callable[[str], str]) -> list[Line]:
     indent = " " * (id_width + 5)
     body = _wrap(scrub(check.detail), indent, width)
-    lines: list[Line] = [[(" ", ""), (_SYMBOL[check.status], _COLOR[check.status]),
+    look = LOOKS[check.status]
+    lines: list[Line] = [[(" ", ""), (look.text, look.sgr),
                           (f" {label.ljust(id_width)}  {body[0].lstrip()}", "")]]
     lines += [[(text, "")] for text in body[1:]]
     if check.status in (Status.FAIL, Status.WARN) and check.fix:
@@ -115,7 +113,7 @@ def _facts(verdict: Verdict) -> list[Line]:
         facts.append(f"  publishable key {project.key.instance_type}, {project.key.frontend_api}"
                      f"  ({project.publishable_key.source})")
     if verdict.token is not None and verdict.token.kind is not None:
-        facts.append(f"  token           {verdict.token.kind.kind}: "
+        facts.append(f"  token           {verdict.token.kind.kind.value}: "
                      f"{verdict.token.kind.description}")
         facts.append(f"  route           {describe_route(verdict.token.route)}")
     return [[(fact, "")] for fact in facts]

@@ -73,12 +73,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from wizard import __version__
-from wizard.checks.catalog import CATALOG
-from wizard.checks.model import Check
+from wizard.checks.catalog import CATALOG, position
+from wizard.checks.model import LOOKS, Check, Status
 from wizard.guards.files import FileRefused, read_regular_file, refuse_special
 from wizard.guards.redaction import scrub, scrub_data
 from wizard.guards.safe_text import MAX_DETAIL, bounded, clip, json_text, visible
-from wizard.walkthrough.progress import Progress, StepState
+from wizard.services.convex_probe import ProbeStatus
+from wizard.walkthrough.progress import STATE_LOOKS, Progress, StepState
 from wizard.walkthrough.state import APP_NAME, StateStore
 from wizard.walkthrough.steps import STEPS
 
@@ -93,9 +94,6 @@ _MAX_REPORT_NAMES = 99
 old report can be replaced while any other file is left alone."""
 _MARKER_SCAN_BYTES = 4 * 1024 * 1024
 _DONE_BY = {StepState.VERIFIED: "verification", StepState.CONFIRMED: "your word"}
-_STATUS_ICON = {"pass": "✅ pass", "fail": "❌ fail", "warn": "⚠️ warn", "skip": "➖ skip"}
-_STATE_LABEL = {"pending": "pending", "verified": "✅ done", "confirmed": "☑️ done",
-                "failing": "❌ failing"}
 _TOKEN_KEYS = ("kind", "header", "claims", "expires_in")
 _CHECK_FIELDS = ("id", "status", "title", "detail", "fix", "step")
 # Shown beside Convex's message when it accepted the token: the message is its refusal of the
@@ -107,6 +105,14 @@ _CONVEX_HEAD = {"accepted": "✅ Convex accepted the token",
                 "rejected": "❌ Convex rejected the token",
                 "inconclusive": "⚠️ Convex gave no verdict",
                 "not_sent": "➖ The token was not sent"}
+
+
+def _status_icon(status: str) -> str:
+    return f"{LOOKS[Status(status)].markdown} {status}" if status in tuple(Status) else status
+
+
+def _state_label(state: str) -> str:
+    return STATE_LOOKS[StepState(state)].markdown if state in tuple(StepState) else state
 
 
 def iso(at: float | None) -> str | None:
@@ -137,8 +143,7 @@ def _checks(session: Session, progress: Progress | None) -> list[dict[str, str]]
     if not any(c["id"].startswith("token.") for c in saved):
         rows += [dict(c.to_dict(), origin="live")
                  for c in not_given_checks("no token was checked in the wizard yet")]
-    order = {check_id: index for index, check_id in enumerate(CATALOG)}
-    return sorted(rows, key=lambda row: order.get(row["id"], len(order)))
+    return sorted(rows, key=lambda row: position(row["id"]))
 
 
 def _steps(progress: Progress | None) -> list[dict[str, Any]]:
@@ -173,6 +178,8 @@ def _convex(progress: Progress | None) -> dict[str, Any] | None:
     if not isinstance(answer, dict):
         return None
     convex = {key: answer.get(key) for key in _CONVEX_KEYS}
+    if convex["status"] == "not sent":  # as 0.1 wrote it, before the status was a closed set
+        convex["status"] = ProbeStatus.NOT_SENT.value
     when = answer.get("time")
     convex["asked_at"] = iso(float(when)) if isinstance(when, (int, float)) and when > 0 \
         else None
@@ -235,7 +242,7 @@ def build_report(session: Session, progress: Progress | None, *,
                     "derived": session.issuer.derived} if session.issuer else None),
         "application_id": _sourced(session.application_id),
         "providers": providers,
-        "path": progress.path if progress else None,
+        "path": progress.path.value if progress and progress.path else None,
         "progress_saved": progress is not None,
         "steps": steps,
         "checks": checks,
@@ -350,12 +357,12 @@ def render_markdown(report: dict[str, Any]) -> str:
         lines += ["No saved progress: the wizard has not been run in this project yet.", ""]
     lines += _table(("Step", "State", "How", "When", "Note"), [
         (f"{s['title']} ({s['guide']})" if s["guide"] != "—" else s["title"],
-         _STATE_LABEL.get(s["state"], s["state"]), f"by {s['done_by']}" if s["done_by"] else "—",
+         _state_label(s["state"]), f"by {s['done_by']}" if s["done_by"] else "—",
          _human_time(s["changed_at"]), s["note"] or "")
         for s in report["steps"]])
     lines += ["## Checks", ""]
     lines += _table(("Status", "Check", "Step", "Detail", "Fix"), [
-        (_STATUS_ICON.get(c["status"], c["status"]),
+        (_status_icon(c["status"]),
          c["id"] + (" (saved)" if c["origin"] == "saved" else ""), c["step"], c["detail"],
          c["fix"] or "")
         for c in report["checks"]])

@@ -51,8 +51,10 @@ class Issuer:
         return url_host(self.shown.strip(_QUOTES))
 
     def same_as(self, saved: str | None) -> bool:
-        """Whether ``saved`` (an issuer kept from an earlier run) is this issuer."""
-        return saved is not None and Issuer(saved, "saved").fetch_url == self.fetch_url
+        """Whether ``saved`` (an issuer kept from an earlier run) is this issuer: the same
+        URL, whitespace around it and trailing slashes aside (Convex drops those too)."""
+        return saved is not None and \
+            Issuer(saved, "saved").fetch_url.rstrip("/") == self.fetch_url.rstrip("/")
 
 
 def url_host(url: str) -> str:

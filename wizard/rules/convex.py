@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 from urllib.parse import urlsplit
 
 BACKEND = "get-convex/convex-backend@94a42c3db8d7"
@@ -373,11 +373,14 @@ def issuer_matches_domain(domain: str, iss: str) -> bool:
     return domain.rstrip("/") == token_issuer_with_scheme(iss).rstrip("/")
 
 
+ProviderKind = Literal["oidc", "customJwt"]
+
+
 @dataclass(frozen=True)
 class AuthProvider:
     """One provider as the deployment holds it (``AuthInfo``), after env vars are read."""
 
-    kind: str  # "oidc" | "customJwt"
+    kind: ProviderKind
     domain: str  # stored form: the text, https:// added when it had no scheme
     application_id: str | None  # always set for OIDC
     jwks: str | None = None  # customJwt only

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from enum import Enum
 from typing import Any
 
 from wizard.guards.redaction import looks_secret, redact
@@ -107,11 +108,38 @@ def read_paste(text: str) -> DecodedToken:
     return decode_token(normalize_pasted(text))
 
 
+class AuthPath(str, Enum):
+    """How the identity provider makes the token Convex receives."""
+
+    INTEGRATION = "integration"
+    """The provider's session token carries the application ID as aud (Clerk's Convex
+    integration)."""
+    TEMPLATE = "template"
+    """A token made for Convex by a JWT template."""
+
+
+class TokenKind(str, Enum):
+    """What a pasted text is, as far as Convex is concerned."""
+
+    TEMPLATE = "template"
+    INTEGRATION = "integration"
+    SESSION = "session"
+    """A session token without the application ID as aud: Convex rejects it."""
+    OTHER = "other"
+    """Another template's token, a key, or no JWT at all."""
+
+
 @dataclass(frozen=True)
-class TokenKind:
-    kind: str  # template | integration | session | other
+class Classification:
+    kind: TokenKind
     description: str
     reason: str = ""  # catalog fix reason when the kind fails
+
+    @property
+    def path(self) -> AuthPath | None:
+        """The path a token of this kind comes from, when it is a token Convex accepts."""
+        return {TokenKind.TEMPLATE: AuthPath.TEMPLATE,
+                TokenKind.INTEGRATION: AuthPath.INTEGRATION}.get(self.kind)
 
 
 def describe_non_token(text: str) -> str | None:
@@ -131,12 +159,12 @@ def describe_non_token(text: str) -> str | None:
     return None
 
 
-def classify_token(token: DecodedToken, application_id: str) -> TokenKind:
+def classify_token(token: DecodedToken, application_id: str) -> Classification:
     non_token = describe_non_token(token.raw)
     if non_token is not None:
-        return TokenKind("other", non_token, "key")
+        return Classification(TokenKind.OTHER, non_token, "key")
     if not token.readable:
-        return TokenKind("other", "not a JWT", "other")
+        return Classification(TokenKind.OTHER, "not a JWT", "other")
     header = token.header or {}
     claims = token.claims or {}
     typ = str(header.get("typ", "")).lower()
@@ -144,18 +172,22 @@ def classify_token(token: DecodedToken, application_id: str) -> TokenKind:
     has_sid = "sid" in claims
     has_app_aud = application_id in audiences(claims.get("aud"))
     if typ in ("at+jwt", "application/at+jwt"):
-        return TokenKind("other", "an OAuth access token (typ at+jwt)", "other")
+        return Classification(TokenKind.OTHER, "an OAuth access token (typ at+jwt)", "other")
     if isinstance(sub, str) and sub.startswith("mch_"):
-        return TokenKind("other", "a Clerk machine-to-machine token", "other")
+        return Classification(TokenKind.OTHER, "a Clerk machine-to-machine token", "other")
     if has_sid and has_app_aud:
-        return TokenKind("integration", "a session token with the Convex integration's aud")
+        return Classification(TokenKind.INTEGRATION,
+                              "a session token with the Convex integration's aud")
     if has_sid:
         version = "v2" if claims.get("v") == 2 else "v1"
-        return TokenKind("session", f"Clerk's default session token ({version}) without "
-                         f"aud \"{application_id}\"", "session")
+        return Classification(TokenKind.SESSION, f"Clerk's default session token ({version}) "
+                              f"without aud \"{application_id}\"", "session")
     if has_app_aud:
-        return TokenKind("template", f"a JWT-template token with aud \"{application_id}\"")
+        return Classification(TokenKind.TEMPLATE,
+                              f"a JWT-template token with aud \"{application_id}\"")
     aud = claims.get("aud")
     if aud is None:
-        return TokenKind("other", "a token of another JWT template (no aud, no sid)", "other")
-    return TokenKind("other", f"a token of another JWT template (aud {json.dumps(aud)})", "other")
+        return Classification(TokenKind.OTHER, "a token of another JWT template (no aud, no "
+                              "sid)", "other")
+    return Classification(TokenKind.OTHER, f"a token of another JWT template (aud "
+                          f"{json.dumps(aud)})", "other")

@@ -4,14 +4,25 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from enum import Enum
 from pathlib import Path
 
 CLI_TIMEOUT = 20.0
 
 
+class EnvLookup(str, Enum):
+    """What ``npx convex env get NAME`` gave."""
+
+    FOUND = "found"
+    MISSING = "missing"
+    ERROR = "error"
+    UNAVAILABLE = "unavailable"
+    """No Convex CLI in the project to run."""
+
+
 @dataclass(frozen=True)
 class DeploymentValue:
-    status: str  # found | missing | error | unavailable
+    status: EnvLookup
     value: str | None = None
     message: str = ""
 
@@ -28,7 +39,7 @@ def get_deployment_env(root: Path, name: str, *, timeout: float = CLI_TIMEOUT) -
     found`` on stderr when it is missing (convex-js src/cli/lib/env.ts)."""
     cli = convex_cli(root)
     if cli is None:
-        return DeploymentValue("unavailable", message="the Convex CLI is not installed in "
+        return DeploymentValue(EnvLookup.UNAVAILABLE, message="the Convex CLI is not installed in "
                                "node_modules (run npm install)")
     import subprocess  # only when there is a CLI to run: most `check` runs never need it
 
@@ -41,16 +52,16 @@ def get_deployment_env(root: Path, name: str, *, timeout: float = CLI_TIMEOUT) -
             env={**os.environ, "CI": "1", "NO_COLOR": "1"},
         )
     except subprocess.TimeoutExpired:
-        return DeploymentValue("error", message=f"npx convex env get {name} gave no answer "
+        return DeploymentValue(EnvLookup.ERROR, message=f"npx convex env get {name} gave no answer "
                                f"within {timeout:g} s")
     except OSError as exc:
-        return DeploymentValue("error", message=f"could not run {cli}: {exc.strerror or exc}")
+        return DeploymentValue(EnvLookup.ERROR, message=f"could not run {cli}: {exc.strerror or exc}")
     stdout = done.stdout.decode("utf-8", "replace")
     stderr = done.stderr.decode("utf-8", "replace").strip()
     if "not found" in stderr and "Environment variable" in stderr:
-        return DeploymentValue("missing", message=stderr.splitlines()[0])
+        return DeploymentValue(EnvLookup.MISSING, message=stderr.splitlines()[0])
     if done.returncode != 0:
         first = next((line for line in stderr.splitlines() if line.strip()), "")
-        return DeploymentValue("error", message=first or f"exit status {done.returncode}")
+        return DeploymentValue(EnvLookup.ERROR, message=first or f"exit status {done.returncode}")
     value = stdout[:-1] if stdout.endswith("\n") else stdout
-    return DeploymentValue("found", value=value)
+    return DeploymentValue(EnvLookup.FOUND, value=value)

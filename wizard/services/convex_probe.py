@@ -17,8 +17,10 @@ from __future__ import annotations
 import json
 import time
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any
+from enum import Enum
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
+from wizard.rules.convex import ProviderKind
 from wizard.services.http import (
     DEFAULT_TIMEOUT,
     content_essence,
@@ -40,8 +42,28 @@ DISCOVERY_FAILED = "AuthProviderDiscoveryFailed"
 KEY_REFUSED_CODES = frozenset({"BadAdminKey", "InvalidAdminKey", "BadDeployKey"})
 MAX_MESSAGE_CHARS = 400
 
-ACCEPTED, REJECTED, INCONCLUSIVE, NOT_SENT = "accepted", "rejected", "inconclusive", "not sent"
-LISTED, KEY_REFUSED, WITHHELD = "listed", "key refused", "withheld"
+
+
+class ProbeStatus(str, Enum):
+    """Convex's verdict on a token."""
+
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+    INCONCLUSIVE = "inconclusive"
+    NOT_SENT = "not_sent"
+
+
+class ListStatus(str, Enum):
+    """What came of asking the deployment for its auth providers."""
+
+    LISTED = "listed"
+    KEY_REFUSED = "key_refused"
+    INCONCLUSIVE = "inconclusive"
+    WITHHELD = "withheld"
+    """The deploy key may not go to that host: nothing was sent."""
+
+
+S = TypeVar("S", ProbeStatus, ListStatus)
 
 
 @dataclass(frozen=True)
@@ -57,10 +79,10 @@ class Reply:
 
 
 @dataclass(frozen=True)
-class _Answer:
+class _Answer(Generic[S]):
     """What came back from one request to the deployment (never the token or the key)."""
 
-    status: str
+    status: S
     url: str
     http_status: int | None = None
     code: str | None = None
@@ -68,12 +90,12 @@ class _Answer:
     time: float = 0.0
 
     def to_dict(self) -> dict[str, Any]:
-        return {"status": self.status, "http_status": self.http_status, "code": self.code,
+        return {"status": self.status.value, "http_status": self.http_status, "code": self.code,
                 "message": self.message, "time": round(self.time, 3), "url": self.url}
 
 
 @dataclass(frozen=True)
-class ConvexAnswer(_Answer):
+class ConvexAnswer(_Answer[ProbeStatus]):
     """Convex's verdict on a token: accepted, rejected, inconclusive, or not sent."""
 
     @property
@@ -89,7 +111,7 @@ class ConvexAnswer(_Answer):
 class DeployedProvider:
     """One row of the deployment's ``_auth`` table."""
 
-    kind: str  # "oidc" | "customJwt"
+    kind: ProviderKind
     domain: str | None
     application_id: str | None
     issuer: str | None = None
@@ -112,7 +134,7 @@ class DeployedProvider:
 
 
 @dataclass(frozen=True)
-class ProvidersAnswer(_Answer):
+class ProvidersAnswer(_Answer[ListStatus]):
     """The deployment's auth providers (status listed | key refused | inconclusive | withheld)."""
 
     providers: tuple[DeployedProvider, ...] = ()
@@ -164,19 +186,19 @@ def _post_query(client: httpx.Client, url: str, path: str, credential: Credentia
                  _short(str(message)), body=document)
 
 
-def classify_token_reply(reply: Reply) -> str:
+def classify_token_reply(reply: Reply) -> ProbeStatus:
     """§6's decision table, on status and ``code`` only."""
     body = reply.body if isinstance(reply.body, dict) else {}
     if reply.http_status == 200 and body.get("status") in ("success", "error"):
-        return ACCEPTED
+        return ProbeStatus.ACCEPTED
     if reply.http_status == 404 and reply.code == "FunctionPathNotFound":
-        return ACCEPTED  # backends built with UDF_404_ON_BAD_PATH
+        return ProbeStatus.ACCEPTED  # backends built with UDF_404_ON_BAD_PATH
     if reply.http_status == 401 and reply.code in REJECTION_CODES:
-        return REJECTED
+        return ProbeStatus.REJECTED
     if reply.code == DISCOVERY_FAILED and reply.http_status is not None \
             and 400 <= reply.http_status < 500:
-        return REJECTED  # a provider matched, but its issuer's keys could not be had
-    return INCONCLUSIVE
+        return ProbeStatus.REJECTED  # a provider matched, but its issuer's keys could not be had
+    return ProbeStatus.INCONCLUSIVE
 
 
 def probe_token(url: str, token: str, *, timeout: float = DEFAULT_TIMEOUT,
@@ -186,10 +208,10 @@ def probe_token(url: str, token: str, *, timeout: float = DEFAULT_TIMEOUT,
     now = time.time()
     problem = url_problem(url)
     if problem is not None:
-        return ConvexAnswer(NOT_SENT, url, message=f"not sent: {problem}", time=now)
+        return ConvexAnswer(ProbeStatus.NOT_SENT, url, message=f"not sent: {problem}", time=now)
     if not _visible_ascii(token):
         # An absent or empty header authenticates as nobody and would read as "accepted".
-        return ConvexAnswer(NOT_SENT, url, message="not sent: the token is empty or has "
+        return ConvexAnswer(ProbeStatus.NOT_SENT, url, message="not sent: the token is empty or has "
                             "characters a header cannot carry", time=now)
     owned = client is None
     http = client or new_client(timeout)
@@ -233,10 +255,10 @@ def list_auth_providers(url: str, deploy_key: Credential, *, timeout: float = DE
     key = deploy_key.secret
     problem = url_problem(url)
     if problem is not None:
-        return ProvidersAnswer(INCONCLUSIVE, url, message=f"not sent: {problem}",
+        return ProvidersAnswer(ListStatus.INCONCLUSIVE, url, message=f"not sent: {problem}",
                                time=time.time())
     if not all(32 <= ord(c) <= 126 for c in key) or not key:
-        return ProvidersAnswer(INCONCLUSIVE, url, message="not sent: the deploy key is empty or "
+        return ProvidersAnswer(ListStatus.INCONCLUSIVE, url, message="not sent: the deploy key is empty or "
                                "has characters a header cannot carry", time=time.time())
     owned = client is None
     http = client or new_client(timeout)
@@ -246,16 +268,16 @@ def list_auth_providers(url: str, deploy_key: Credential, *, timeout: float = DE
         if owned:
             http.close()
     body = reply.body if isinstance(reply.body, dict) else {}
-    answer = ProvidersAnswer(INCONCLUSIVE, url, reply.http_status, reply.code, reply.message,
+    answer = ProvidersAnswer(ListStatus.INCONCLUSIVE, url, reply.http_status, reply.code, reply.message,
                              time.time())
     if reply.withheld is not None:
-        return replace(answer, status=WITHHELD, refused_origin=reply.withheld.origin)
+        return replace(answer, status=ListStatus.WITHHELD, refused_origin=reply.withheld.origin)
     if reply.code in KEY_REFUSED_CODES:
-        return replace(answer, status=KEY_REFUSED)
+        return replace(answer, status=ListStatus.KEY_REFUSED)
     if reply.http_status == 200 and body.get("status") == "success":
         providers = parse_providers(body.get("value"))
         if providers is not None:
-            return replace(answer, status=LISTED, providers=providers, message="")
+            return replace(answer, status=ListStatus.LISTED, providers=providers, message="")
         return replace(answer, message="the answer is not a list of providers")
     return answer
 

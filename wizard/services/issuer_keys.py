@@ -10,6 +10,7 @@ import base64
 import binascii
 import time
 from dataclasses import dataclass, field
+from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote_to_bytes
@@ -48,9 +49,20 @@ __all__ = ["DEFAULT_TIMEOUT", "MAX_BODY_BYTES", "CustomJwks", "FetchProblem", "I
            "SigningKey", "fetch_custom_jwks", "fetch_issuer_keys", "load_jwks_file", "new_client",
            "parse_jwks"]
 
+class FetchProblemKind(str, Enum):
+    """How fetching the issuer's documents failed; each is a reason of its check's fixes."""
+
+    NETWORK = "network"
+    STATUS = "status"
+    CONTENT = "content"
+    ISSUER_MISMATCH = "issuer_mismatch"
+    NO_JWKS_URI = "no_jwks_uri"
+    NO_KEYS = "no_keys"
+
+
 @dataclass(frozen=True)
 class FetchProblem:
-    kind: str  # network | status | content | issuer_mismatch | no_jwks_uri | no_keys
+    kind: FetchProblemKind
     url: str
     message: str
     status: int | None = None
@@ -182,25 +194,25 @@ def _fetch_json(client: httpx.Client, url: str, timeout: float, content_types: t
     try:
         status, headers, body = request_capped(client, "GET", url)
     except network_errors() as exc:
-        return None, FetchProblem("network", url, network_message(exc, timeout)), None
+        return None, FetchProblem(FetchProblemKind.NETWORK, url, network_message(exc, timeout)), None
     if result is not None and result.clock_skew is None:
         result.clock_skew = clock_skew(headers, time.time())
     if status != 200:
-        return None, FetchProblem("status", url, f"answered {status_text(status)}", status), \
+        return None, FetchProblem(FetchProblemKind.STATUS, url, f"answered {status_text(status)}", status), \
             headers
     content_type = headers.get("content-type")
     if not oidc_content_type_ok(content_type, content_types):
         found = content_type if content_type is not None else ""
-        return None, FetchProblem("content", url, f"answered with Content-Type {found!r}", 200,
+        return None, FetchProblem(FetchProblemKind.CONTENT, url, f"answered with Content-Type {found!r}", 200,
                                   found=found), headers
     try:
         document = parse_json(body)
     except JsonRejected as exc:
         start = body[:40].decode("utf-8", "replace").strip()
-        return None, FetchProblem("content", url, f"the body is not JSON ({exc}; starts "
+        return None, FetchProblem(FetchProblemKind.CONTENT, url, f"the body is not JSON ({exc}; starts "
                                   f"{start!r})", 200), headers
     if not isinstance(document, dict):
-        return None, FetchProblem("content", url, "the JSON is not an object", 200), headers
+        return None, FetchProblem(FetchProblemKind.CONTENT, url, "the JSON is not an object", 200), headers
     return document, None, headers
 
 
@@ -243,7 +255,7 @@ def fetch_issuer_keys(issuer: str, *, timeout: float = DEFAULT_TIMEOUT,
         http = client or new_client(timeout)
     except (OSError, ValueError) as exc:  # e.g. SSL_CERT_FILE naming a missing file
         result.discovery_problem = FetchProblem(
-            "network", result.discovery_url, f"could not set up TLS ({exc})")
+            FetchProblemKind.NETWORK, result.discovery_url, f"could not set up TLS ({exc})")
         return result
     try:
         document, problem, _ = _fetch_json(http, result.discovery_url, timeout,
@@ -260,11 +272,11 @@ def fetch_issuer_keys(issuer: str, *, timeout: float = DEFAULT_TIMEOUT,
         if result.discovery_issuer is None or \
                 result.discovery_issuer.rstrip("/") != issuer.rstrip("/"):
             result.discovery_problem = FetchProblem(
-                "issuer_mismatch", result.discovery_url,
+                FetchProblemKind.ISSUER_MISMATCH, result.discovery_url,
                 f"the document's issuer is {found_issuer!r}", 200, found=result.discovery_issuer)
         if result.jwks_uri is None:
             result.discovery_problem = FetchProblem(
-                "no_jwks_uri", result.discovery_url, "the document has no jwks_uri", 200)
+                FetchProblemKind.NO_JWKS_URI, result.discovery_url, "the document has no jwks_uri", 200)
             return result
         jwks, problem, headers = _fetch_json(http, result.jwks_uri, timeout, JWKS_MEDIA_TYPES)
         result.fetched_at = time.time()
@@ -277,7 +289,7 @@ def fetch_issuer_keys(issuer: str, *, timeout: float = DEFAULT_TIMEOUT,
         result.keys, result.skipped = parse_jwks(jwks)
         if not result.usable:
             result.jwks_problem = FetchProblem(
-                "no_keys", result.jwks_uri,
+                FetchProblemKind.NO_KEYS, result.jwks_uri,
                 "; ".join(result.skipped) or "the key set is empty", 200)
         return result
     finally:
@@ -291,11 +303,11 @@ def load_jwks_file(path: Path, issuer: str) -> IssuerKeys:
     try:
         document = parse_json(read_regular_file(path, MAX_BODY_BYTES))
     except (OSError, ValueError) as exc:
-        result.jwks_problem = FetchProblem("content", str(path), f"could not be read as JSON ({exc})")
+        result.jwks_problem = FetchProblem(FetchProblemKind.CONTENT, str(path), f"could not be read as JSON ({exc})")
         return result
     result.keys, result.skipped = parse_jwks(document)
     if not result.usable:
-        result.jwks_problem = FetchProblem("no_keys", str(path),
+        result.jwks_problem = FetchProblem(FetchProblemKind.NO_KEYS, str(path),
                                            "; ".join(result.skipped) or "the key set is empty")
     return result
 

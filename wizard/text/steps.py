@@ -18,9 +18,9 @@ from wizard.checks.catalog import (
     get_token_snippet,
 )
 from wizard.providers.clerk.template import claims_for_path
+from wizard.rules.jwt import AuthPath
 
 DASHBOARD_URL = "https://dashboard.clerk.com"
-PATHS: tuple[str, ...] = ("integration", "template")
 PATH_LABELS: dict[str, str] = {
     "integration": "Clerk's Convex integration (recommended)",
     "template": "A JWT template named convex",
@@ -116,8 +116,7 @@ _TEXTS: dict[str, StepText] = {
     ),
 }
 
-CLAIMS_BY_PATH: dict[str, str] = {
-    path: claims_for_path(path) for path in ("template", "integration")}
+CLAIMS_BY_PATH: dict[str, str] = {path: claims_for_path(path) for path in AuthPath}
 CLAIMS_NOTES: dict[str, str] = {
     "template": "The Convex preset fills these in for you. Only \"aud\": \"convex\" is "
     "required; the rest become fields of the Convex identity (name, email, …). Clerk "
@@ -175,12 +174,12 @@ def text_for(step_id: str) -> StepText:
     return _TEXTS[step_id]
 
 
-def token_snippet(path: str | None) -> str:
+def token_snippet(path: AuthPath | None) -> str:
     """The console line that prints the token Convex receives on the chosen path."""
     return "console.log(" + get_token_snippet(path) + ")"
 
 
-def clerk_console_snippet(path: str | None) -> str:
+def clerk_console_snippet(path: AuthPath | None) -> str:
     return CLERK_CONSOLE_CHECK + "\n" + token_snippet(path)
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
+from wizard.rules.jwt import AuthPath
 from wizard.walkthrough.steps import STEP_IDS
 
 
@@ -22,6 +23,28 @@ class StepState(str, Enum):
         return self in (StepState.VERIFIED, StepState.CONFIRMED)
 
 
+@dataclass(frozen=True)
+class StateLook:
+    """How a step's state is drawn."""
+
+    symbol: str
+    """In the wizard's step list and summary."""
+    label: str
+    colour: str
+    """In the wizard's summary (a Textual colour)."""
+    markdown: str
+    """In the report's table of steps."""
+
+
+STATE_LOOKS: dict[StepState, StateLook] = {
+    StepState.PENDING: StateLook("○", "pending", "dim", "pending"),
+    StepState.VERIFIED: StateLook("✔", "done by verification", "green", "✅ done"),
+    StepState.CONFIRMED: StateLook("✓", "done by your word", "cyan", "☑️ done"),
+    StepState.FAILING: StateLook("✖", "failing", "red", "❌ failing"),
+}
+"""The one table of step-state symbols: the wizard and the report read it."""
+
+
 @dataclass
 class StepProgress:
     state: StepState = StepState.PENDING
@@ -33,7 +56,7 @@ class StepProgress:
 class Progress:
     steps: dict[str, StepProgress] = field(
         default_factory=lambda: {step_id: StepProgress() for step_id in STEP_IDS})
-    path: str | None = None  # "integration" | "template"
+    path: AuthPath | None = None
     checks: list[dict[str, str]] = field(default_factory=list)  # id/status/title/detail/fix/step
     token: dict[str, Any] | None = None  # decoded header/claims/kind of the last verified token
     convex_answer: dict[str, Any] | None = None

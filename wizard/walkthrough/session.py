@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from wizard.checks.catalog import CLERK_CHECK_IDS, CLERK_NOT_AGREED, skipped
+from wizard.checks.catalog import CLERK_CHECK_IDS, CLERK_NOT_AGREED, ordered, skipped
 from wizard.checks.config_checks import (
     auth_config_check,
     deployment_env_check,
@@ -22,8 +22,8 @@ from wizard.checks.config_checks import (
 )
 from wizard.checks.convex_checks import (
     ConvexReport,
-    add_convex_checks,
     ask_convex,
+    convex_checks,
     deploy_key_secrets,
 )
 from wizard.checks.model import Check, Status
@@ -47,8 +47,8 @@ from wizard.project.reader import (
 )
 from wizard.project.sourced import Sourced
 from wizard.rules.convex import AuthProvider
-from wizard.rules.jwt import DecodedToken, read_paste
-from wizard.services.convex_cli import DeploymentValue, get_deployment_env
+from wizard.rules.jwt import AuthPath, DecodedToken, read_paste
+from wizard.services.convex_cli import DeploymentValue, EnvLookup, get_deployment_env
 from wizard.services.issuer_keys import (
     CustomJwks,
     IssuerKeys,
@@ -82,7 +82,7 @@ class Session:
         secrets and the deploy key (what every output is scrubbed of)."""
         return self.project.secret_values() + deploy_key_secrets(self)
 
-    def token_context(self, path: str | None = None) -> TokenContext:
+    def token_context(self, path: AuthPath | None = None) -> TokenContext:
         """The context of the Clerk provider: the first OIDC provider of auth.config."""
         return TokenContext(
             issuer=self.issuer.stored if self.issuer else None,
@@ -100,7 +100,7 @@ class Session:
     def project_checks(self) -> list[Check]:
         return project_checks(self.project)
 
-    def config_checks(self, path: str | None = None) -> list[Check]:
+    def config_checks(self, path: AuthPath | None = None) -> list[Check]:
         """``env.*``, ``convex.*`` and ``issuer.*`` (after :meth:`fetch`)."""
         var = self.project.issuer_var
         checks = [
@@ -125,7 +125,7 @@ class Session:
         opts = self.options
         if not opts.offline and self.project.issuer_var_declared:
             self.deployment = get_deployment_env(self.project.root, self.project.issuer_var)
-            deployed = self.deployment.value if self.deployment.status == "found" else None
+            deployed = self.deployment.value if self.deployment.status is EnvLookup.FOUND else None
             self.issuer = resolve_issuer(self.project, opts.issuer, deployed,
                                          derived_issuer(self.project))
         issuer = self.issuer.fetch_url if self.issuer else None
@@ -146,7 +146,7 @@ class Session:
                 self.other_keys[provider.domain] = fetch_issuer_keys(provider.domain.strip(),
                                                                      timeout=opts.timeout)
 
-    def verify(self, token: DecodedToken, path: str | None = None,
+    def verify(self, token: DecodedToken, path: AuthPath | None = None,
                now: float | None = None) -> TokenVerdict:
         """Judge ``token`` as Convex would: route it among the providers, then verify it by
         that provider's rules at ``now`` (the UI passes its clock)."""
@@ -220,7 +220,7 @@ class Verdict:
         return scrub(text, self.session.secrets())
 
 
-def clerk_side_checks(session: Session, path: str | None) -> list[Check]:
+def clerk_side_checks(session: Session, path: AuthPath | None) -> list[Check]:
     """The clerk.* checks; the Backend API client is loaded only when the user agreed."""
     if not session.options.use_secret_key:
         return [skipped(check_id, CLERK_NOT_AGREED) for check_id in CLERK_CHECK_IDS]
@@ -239,9 +239,8 @@ def run_checks(options: Options, pasted: DecodedToken | str | None = None) -> Ve
     token: TokenVerdict | None = None
     if decoded is not None:
         token = session.verify(decoded)
-        if path is None and token.kind is not None and token.kind.kind in ("integration",
-                                                                          "template"):
-            path = token.kind.kind
+        if path is None and token.kind is not None:
+            path = token.kind.path
     clerk = clerk_side_checks(session, path)
     checks = session.project_checks() + clerk + session.config_checks(path)
     if token is not None:
@@ -249,5 +248,5 @@ def run_checks(options: Options, pasted: DecodedToken | str | None = None) -> Ve
     else:
         checks += not_given_checks("no token given (use --token, --token-file or --token -)")
     convex = ask_convex(session, decoded, token)  # sends only when asked or keyed
-    checks = add_convex_checks(checks, session, convex, token)
+    checks = ordered(checks + convex_checks(session, convex, token))
     return Verdict(session, checks, token, convex)

@@ -44,13 +44,13 @@ from wizard.checks.model import Status
 from wizard.guards.files import FileRefused, read_regular_file
 from wizard.guards.redaction import scrub_data
 from wizard.guards.safe_text import escape_unsafe_json
+from wizard.rules.jwt import AuthPath
 from wizard.walkthrough.progress import Progress, StepProgress, StepState
 from wizard.walkthrough.steps import STEP_IDS, step_by_id
 
 STATE_DIR_ENV = "CONVEX_AUTH_WIZARD_STATE_DIR"
 SCHEMA_VERSION = 1
 APP_NAME = "convex-auth-wizard"
-PATHS = ("integration", "template")
 MAX_STATE_BYTES = 4 * 1024 * 1024
 SAVE_FAILED = "Could not save progress to"
 STALE_TEMP_SECONDS = 60.0
@@ -88,7 +88,7 @@ def progress_to_dict(progress: Progress) -> dict[str, Any]:
                       "note": entry.note}
             for step_id, entry in progress.steps.items()
         },
-        "path": progress.path,
+        "path": progress.path.value if progress.path else None,
         "checks": [dict(c) for c in progress.checks],
         "token": progress.token,
         "convex_answer": progress.convex_answer,
@@ -159,7 +159,7 @@ def progress_from_dict(data: object) -> Progress:
         if step_id in steps:
             steps[step_id] = _step(step_id, raw)
     path = data.get("path")
-    if path is not None and path not in PATHS:
+    if path is not None and path not in tuple(AuthPath):
         raise ValueError(f"path {path!r} is not integration or template")
     raw_checks = data.get("checks", [])
     if not isinstance(raw_checks, list):
@@ -169,7 +169,7 @@ def progress_from_dict(data: object) -> Progress:
         raise ValueError("issuer is not text")
     return Progress(
         steps=steps,
-        path=path,
+        path=AuthPath(path) if path is not None else None,
         checks=[_check(c) for c in raw_checks],
         token=_optional_dict(data, "token"),
         convex_answer=_optional_dict(data, "convex_answer"),

@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal
 
-from wizard.checks.catalog import CATALOG, CLERK_CHECK_IDS
+from wizard.checks.catalog import CATALOG, CLERK_CHECK_IDS, position
 from wizard.checks.convex_checks import (
     ConvexReport,
     accepts_token_check,
@@ -28,8 +28,8 @@ from wizard.checks.convex_checks import (
 from wizard.checks.model import Check, Status
 from wizard.checks.options import Options
 from wizard.checks.token_checks import TokenVerdict
-from wizard.rules.jwt import DecodedToken
-from wizard.services.convex_probe import ACCEPTED, REJECTED, ConvexAnswer
+from wizard.rules.jwt import AuthPath, DecodedToken
+from wizard.services.convex_probe import ConvexAnswer, ProbeStatus
 from wizard.walkthrough.progress import Progress, StepState
 from wizard.walkthrough.resume import recheck_on_resume
 from wizard.walkthrough.session import Session, load
@@ -245,7 +245,7 @@ class Walkthrough:
         if verdict.verified:
             self.progress.token = verdict.to_dict()
             self._remember_issuer()
-            kind = verdict.kind.kind if verdict.kind else "token"
+            kind = verdict.kind.kind.value if verdict.kind else "token"
             self._set("check-token", StepState.VERIFIED, f"a {kind} token passed every check")
         else:
             failed = [c.id for c in verdict.checks if c.status in (Status.FAIL, Status.SKIP)]
@@ -259,9 +259,9 @@ class Walkthrough:
         self.progress.convex_answer = {**answer.to_dict(), "agrees_with_wizard": agrees}
         asked = ConvexReport(url=deployment_target(self.session), answer=answer, agrees=agrees)
         self._remember([accepts_token_check(self.session, asked, verdict)])
-        if answer.status == ACCEPTED:
+        if answer.status is ProbeStatus.ACCEPTED:
             self._set("user-sync", StepState.VERIFIED, f"Convex accepted a token ({answer.url})")
-        elif answer.status == REJECTED and not self.progress.state_of("user-sync").done:
+        elif answer.status is ProbeStatus.REJECTED and not self.progress.state_of("user-sync").done:
             self._set("user-sync", StepState.FAILING, f"Convex rejected a token: {answer.code}")
         return self._saved(Change(frozenset({"user-sync"}),
                                   frozenset({"check-token", "user-sync"})))
@@ -297,7 +297,7 @@ class Walkthrough:
         self._set(step_id, StepState.CONFIRMED, "a pasted log line showed the identity")
         return self._saved(Change(frozenset({step_id})))
 
-    def choose_path(self, path: str) -> Change:
+    def choose_path(self, path: AuthPath) -> Change:
         """How Clerk makes the token (integration or template): later steps show what fits."""
         if self.progress.path == path:
             return Change()
@@ -328,9 +328,8 @@ class Walkthrough:
         the report), in catalog order."""
         latest = {row.get("id", ""): row for row in self.progress.checks}
         latest.update((c.id, c.to_dict()) for c in checks)
-        order = {check_id: index for index, check_id in enumerate(CATALOG)}
         self.progress.checks = sorted(latest.values(),
-                                      key=lambda row: order.get(row.get("id", ""), len(order)))
+                                      key=lambda row: position(row.get("id", "")))
 
     def _remember_issuer(self) -> None:
         issuer = self.session.issuer

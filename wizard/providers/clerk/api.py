@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from enum import Enum
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 from urllib.parse import urlsplit
 
@@ -57,12 +58,26 @@ def convex_template_body(application_id: str = TEMPLATE_NAME) -> dict[str, Any]:
     }
 
 
+class ApiProblemKind(str, Enum):
+    """Why a Backend API call gave no usable answer; each is a reason of the clerk.* fixes."""
+
+    CONFIG = "config"
+    WITHHELD = "withheld"
+    NETWORK = "network"
+    INVALID_KEY = "invalid_key"
+    RATE_LIMITED = "rate_limited"
+    SERVER = "server"
+    STATUS = "status"
+    CONTENT = "content"
+    EXISTS = "exists"
+    """A template named convex is there already: nothing was created."""
+
+
 @dataclass(frozen=True)
 class ApiProblem:
     """Why a Backend API call gave no usable answer."""
 
-    kind: str  # config | withheld | network | invalid_key | rate_limited | server | status
-    # | content
+    kind: ApiProblemKind
     url: str
     message: str
     status: int | None = None
@@ -126,13 +141,13 @@ def resolve_api_url(configured: str | None) -> tuple[str, ApiProblem | None]:
     try:
         parts = urlsplit(base)
     except ValueError:
-        return base, ApiProblem("config", base, f"{API_URL_VAR}={root} is not a URL")
+        return base, ApiProblem(ApiProblemKind.CONFIG, base, f"{API_URL_VAR}={root} is not a URL")
     if parts.scheme == "https" and parts.hostname:
         return base, None
     if parts.scheme == "http" and is_loopback(parts.hostname):
         return base, None
     return base, ApiProblem(
-        "config", base, f"{API_URL_VAR}={root} is not an https URL; the secret key is never "
+        ApiProblemKind.CONFIG, base, f"{API_URL_VAR}={root} is not an https URL; the secret key is never "
         "sent over plain http (except to this machine)")
 
 
@@ -214,7 +229,7 @@ class ClerkBackend:
 
     # -- plumbing --------------------------------------------------------------------------
     def _content(self, path: str, message: str) -> ApiProblem:
-        return ApiProblem("content", self.base_url + path,
+        return ApiProblem(ApiProblemKind.CONTENT, self.base_url + path,
                           f"the answer is not what Clerk's Backend API sends ({message})", 200)
 
     def _call(self, method: str, path: str,
@@ -229,16 +244,16 @@ class ClerkBackend:
         except KeyWithheld as exc:
             named_by = "" if exc.redirected_from or not self.api_source else \
                 f" ({self.api_source} names it)"
-            return None, ApiProblem("withheld", exc.url, exc.sentence + named_by)
+            return None, ApiProblem(ApiProblemKind.WITHHELD, exc.url, exc.sentence + named_by)
         except network_errors() as exc:
-            return None, ApiProblem("network", url, network_message(exc, self.timeout))
+            return None, ApiProblem(ApiProblemKind.NETWORK, url, network_message(exc, self.timeout))
         if not 200 <= status < 300:
             return None, _status_problem(url, status, headers, data)
         try:
             return json.loads(data), None
         except (ValueError, UnicodeDecodeError, RecursionError):
             start = data[:40].decode("utf-8", "replace").strip()
-            return None, ApiProblem("content", url, f"the body is not JSON (starts {start!r})",
+            return None, ApiProblem(ApiProblemKind.CONTENT, url, f"the body is not JSON (starts {start!r})",
                                     status)
 
 
@@ -246,13 +261,13 @@ def _status_problem(url: str, status: int, headers: httpx.Headers, body: bytes) 
     code, message = _clerk_error(body)
     said = f"answered {status_text(status)}" + (f": {message}" if message else "")
     if status == 401 or code == "clerk_key_invalid":
-        return ApiProblem("invalid_key", url, said, status, code)
+        return ApiProblem(ApiProblemKind.INVALID_KEY, url, said, status, code)
     if status == 429:
-        return ApiProblem("rate_limited", url, said, status, code,
+        return ApiProblem(ApiProblemKind.RATE_LIMITED, url, said, status, code,
                           retry_after=headers.get("retry-after"))
     if status >= 500:
-        return ApiProblem("server", url, said, status, code)
-    return ApiProblem("status", url, said, status, code)
+        return ApiProblem(ApiProblemKind.SERVER, url, said, status, code)
+    return ApiProblem(ApiProblemKind.STATUS, url, said, status, code)
 
 
 @dataclass

@@ -24,6 +24,7 @@ from wizard.providers.clerk.api import (
     API_URL_VAR,
     DEFAULT_API_URL,
     ApiProblem,
+    ApiProblemKind,
     ClerkBackend,
     ClerkSide,
     Fetched,
@@ -33,6 +34,7 @@ from wizard.providers.clerk.api import (
 )
 from wizard.providers.clerk.template import RESERVED_CLAIMS, TEMPLATE_NAME
 from wizard.rules.convex import ALLOWED_ALGS
+from wizard.rules.jwt import AuthPath
 from wizard.services.http import DEFAULT_TIMEOUT
 from wizard.services.keys import (
     CLERK_API_FLAG,
@@ -126,7 +128,7 @@ class ClerkFindings:
 
     checks: list[Check]
     side: ClerkSide | None = None
-    path: str | None = None
+    path: AuthPath | None = None
 
     @property
     def convex_template(self) -> JwtTemplate | None:
@@ -139,11 +141,11 @@ class ClerkFindings:
         """Templates were listed, none is named convex, and the template path is possible."""
         return (self.side is not None and self.side.templates is not None
                 and self.side.templates_problem is None and self.convex_template is None
-                and self.path != "integration")
+                and self.path is not AuthPath.INTEGRATION)
 
 
 def check_clerk(project: Project, issuer: Issuer | None, application_id: str,
-                path: str | None, *, agreed: bool, offline: bool = False,
+                path: AuthPath | None, *, agreed: bool, offline: bool = False,
                 destinations: Destinations | None = None, timeout: float = DEFAULT_TIMEOUT,
                 client: httpx.Client | None = None) -> ClerkFindings:
     """Run the clerk.* checks; a request is made only when ``agreed`` and a key exists, and
@@ -166,7 +168,7 @@ def check_clerk(project: Project, issuer: Issuer | None, application_id: str,
     return ClerkFindings(checks, side, path)
 
 
-def for_session(session: SessionFacts, path: str | None) -> list[Check]:
+def for_session(session: SessionFacts, path: AuthPath | None) -> list[Check]:
     """The engine's entry point: the options say whether the user agreed."""
     opts = session.options
     return check_clerk(
@@ -184,7 +186,7 @@ def create_convex_template(project: Project, application_id: str, *,
     template: when one named ``convex`` already exists nothing is posted."""
     key = find_secret_key(project)
     if key is None or key.instance_type is None:
-        return Fetched(problem=ApiProblem("config", "", f"no usable {SECRET_KEY_VAR} in the "
+        return Fetched(problem=ApiProblem(ApiProblemKind.CONFIG, "", f"no usable {SECRET_KEY_VAR} in the "
                                           ".env files"))
     with backend(project, key, destinations or Destinations(), timeout=timeout,
                  client=client) as api:
@@ -193,7 +195,7 @@ def create_convex_template(project: Project, application_id: str, *,
             return Fetched(problem=listed.problem)
         if any(t.name == TEMPLATE_NAME for t in listed.value or []):
             return Fetched(problem=ApiProblem(
-                "exists", api.base_url + "/jwt_templates",
+                ApiProblemKind.EXISTS, api.base_url + "/jwt_templates",
                 "a template named convex already exists; it was left as it is"))
         return api.create_jwt_template(convex_template_body(application_id))
 
@@ -222,12 +224,12 @@ def _problem_values(project: Project, key: SecretKey, problem: ApiProblem | None
 def _api_failure(check_id: str, project: Project, key: SecretKey,
                  problem: ApiProblem) -> Check:
     values = _problem_values(project, key, problem)
-    if problem.kind == "invalid_key":
+    if problem.kind is ApiProblemKind.INVALID_KEY:
         detail = (f"this secret key is not valid for any instance: {key.source} "
                   f"({key.redacted}) was refused, {problem.message}")
-    elif problem.kind in ("rate_limited", "server"):
+    elif problem.kind in (ApiProblemKind.RATE_LIMITED, ApiProblemKind.SERVER):
         detail = f"{problem.url} {problem.message}: retry later"
-    elif problem.kind == "withheld":
+    elif problem.kind is ApiProblemKind.WITHHELD:
         detail = problem.message
     else:
         detail = f"{problem.url}: {problem.message}" if problem.url else problem.message
@@ -236,14 +238,14 @@ def _api_failure(check_id: str, project: Project, key: SecretKey,
 
 def judge_clerk_side(side: ClerkSide, project: Project, key: SecretKey,
                      issuer: Issuer | None, application_id: str,
-                     path: str | None) -> list[Check]:
+                     path: AuthPath | None) -> list[Check]:
     if side.domains_problem is not None:
         failed = _api_failure("clerk.instance", project, key, side.domains_problem)
         reason = "Clerk's Backend API could not be read (see clerk.instance)"
         return [failed, *skipped_clerk_checks(reason)[1:]]
     checks = [_instance_check(side, project, key, issuer)]
     if side.templates_problem is not None or side.templates is None:
-        problem = side.templates_problem or ApiProblem("content", "", "no templates")
+        problem = side.templates_problem or ApiProblem(ApiProblemKind.CONTENT, "", "no templates")
         checks.append(_api_failure("clerk.template", project, key, problem))
         checks += skipped_clerk_checks("the templates could not be listed")[2:]
         return checks
@@ -293,7 +295,7 @@ def _near_misses(templates: list[JwtTemplate]) -> list[str]:
     return [t.name for t in templates if t.name != TEMPLATE_NAME and "convex" in squash(t.name)]
 
 
-def _template_check(templates: list[JwtTemplate], path: str | None
+def _template_check(templates: list[JwtTemplate], path: AuthPath | None
                     ) -> tuple[Check, JwtTemplate | None]:
     found = next((t for t in templates if t.name == TEMPLATE_NAME), None)
     names = ", ".join(json.dumps(t.name) for t in templates) or "none"
@@ -302,11 +304,11 @@ def _template_check(templates: list[JwtTemplate], path: str | None
                       f"instance has {len(templates)} template(s): {names}"), found
     near = ", ".join(json.dumps(n) for n in _near_misses(templates))
     detail = f"no template named exactly \"convex\"; the instance has: {names}"
-    if path == "template":
+    if path is AuthPath.TEMPLATE:
         if near:
             return make("clerk.template", Status.FAIL, detail, "near_miss", names=near), None
         return make("clerk.template", Status.FAIL, detail, "missing"), None
-    on = "the integration path" if path == "integration" else "an unknown path"
+    on = "the integration path" if path is AuthPath.INTEGRATION else "an unknown path"
     near_text = f" (there is {near}: the name must be exactly convex)" if near else ""
     return make("clerk.template", Status.WARN, f"{detail} ({on})", "optional",
                 near=near_text), None

@@ -9,6 +9,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from wizard.rules.jwt import AuthPath
+
 TEMPLATE_NAME = "convex"
 """``ConvexProviderWithClerk`` asks Clerk for exactly this name."""
 DEFAULT_LIFETIME = 60
@@ -34,8 +36,8 @@ def preset_claims(application_id: str = TEMPLATE_NAME) -> dict[str, Any]:
     }
 
 
-def claims_for_path(path: str, application_id: str = TEMPLATE_NAME) -> str:
+def claims_for_path(path: AuthPath, application_id: str = TEMPLATE_NAME) -> str:
     """The claims to set, as pasteable JSON: the preset for a template, only ``aud`` for the
     integration (which pre-maps it on the session token)."""
-    claims = preset_claims(application_id) if path == "template" else {"aud": application_id}
+    claims = preset_claims(application_id) if path is AuthPath.TEMPLATE else {"aud": application_id}
     return json.dumps(claims, indent=2)
