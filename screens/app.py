@@ -16,12 +16,13 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import events, on, work
 from textual.app import ComposeResult, SystemCommand
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Footer, Header
 
 from screens.host import display_path
+from screens.keys import COMMANDS, KEYS
 from screens.messages import (
     ClerkChecked,
     ConvexAnswered,
@@ -38,6 +39,7 @@ from screens.panes.base import StepPane
 from screens.safe_app import SafeApp
 from screens.widgets.step_list import SUMMARY_ID, StepList
 from wizard.rules.jwt import read_paste
+from wizard.text.messages import _
 from wizard.text.steps import DASHBOARD_URL
 from wizard.walkthrough.steps import STEP_IDS, step_by_id
 from wizard.walkthrough.walkthrough import Change, Notice, Walkthrough
@@ -45,16 +47,6 @@ from wizard.walkthrough.walkthrough import Change, Notice, Walkthrough
 if TYPE_CHECKING:
     from wizard.demo.context import DemoContext
 
-COMMANDS: tuple[tuple[str, str, str], ...] = (
-    ("Next step", "Go to the next step (n)", "next_step"),
-    ("Previous step", "Go back one step (b)", "previous_step"),
-    ("Mark step done", "Done by your word, for dashboard steps (d)", "done"),
-    ("Re-run checks", "Read the project and fetch the issuer again (r)", "rerun"),
-    ("Export report", "Write convex-auth-report.md in the project (e)", "export"),
-    ("Open the Clerk dashboard", DASHBOARD_URL, "open_dashboard"),
-    ("Wizard help", "Keys and what the step symbols mean (?)", "help"),
-)
-"""The command palette's entries: (title, help, action)."""
 FIRST_FRAME_WAIT = 2.0  # the fetch waits at most this long for the first frame to be drawn
 
 
@@ -62,23 +54,7 @@ class WizardApp(SafeApp):
     CSS_PATH = "app.tcss"
     TITLE = "convex-auth-wizard"
     AUTO_FOCUS = None
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("n", "next_step", "Next"),
-        Binding("ctrl+n", "next_step", "Next", show=False),
-        Binding("b", "previous_step", "Back"),
-        Binding("ctrl+b", "previous_step", "Back", show=False),
-        Binding("d", "done", "Done"),
-        Binding("r", "rerun", "Re-run checks"),
-        Binding("e", "export", "Export report"),
-        Binding("o", "open_dashboard", "Open dashboard", show=False),
-        Binding("question_mark,f1", "help", "Help"),
-        Binding("q", "quit", "Quit"),
-        Binding("escape", "leave_field", "Leave the field", show=False),
-        Binding("pagedown", "scroll_pane(1)", "Page down", show=False),
-        Binding("pageup", "scroll_pane(-1)", "Page up", show=False),
-        Binding("down", "scroll_lines(3)", "Scroll down", show=False),
-        Binding("up", "scroll_lines(-3)", "Scroll up", show=False),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = KEYS
 
     def __init__(self, *, walkthrough: Walkthrough, demo: DemoContext | None, restart: bool,
                  browser: Callable[[str], bool], notice: str | None = None) -> None:
@@ -101,7 +77,7 @@ class WizardApp(SafeApp):
         self.start_notices += started.notices
         self.current = self.walkthrough.progress.first_open_step()
         root = self.walkthrough.session.project.root
-        self.sub_title = "demo project" if self.demo else display_path(str(root))
+        self.sub_title = _("demo project") if self.demo else display_path(str(root))
         yield Header(icon="◆")
         with Horizontal(id="main"):
             yield StepList(self.walkthrough.progress, self.current, id="steps")
@@ -268,10 +244,10 @@ class WizardApp(SafeApp):
 
     def action_open_dashboard(self) -> None:
         if self.browser(DASHBOARD_URL):
-            self.notify(f"Opened {DASHBOARD_URL} in your browser.", timeout=4)
+            self.notify(_("Opened {url} in your browser.", url=DASHBOARD_URL), timeout=4)
         else:
-            self.notify(f"No browser could be opened here. Open {DASHBOARD_URL} yourself.",
-                        severity="warning", timeout=8)
+            self.notify(_("No browser could be opened here. Open {url} yourself.",
+                          url=DASHBOARD_URL), severity="warning", timeout=8)
 
     def action_help(self) -> None:
         from screens.dialogs.help import HelpDialog
@@ -288,14 +264,16 @@ class WizardApp(SafeApp):
                                     walkthrough.session.project.root,
                                     generated_at=walkthrough.clock())
         except OSError as exc:  # a disk problem must become a message, not a crash
-            self.notify(f"The report could not be written: {exc}", severity="error", timeout=8)
+            self.notify(_("The report could not be written: {error}", error=exc),
+                        severity="error", timeout=8)
             return
-        self.notify(f"Report written to {display_path(str(where))}", timeout=8)
+        self.notify(_("Report written to {path}", path=display_path(str(where))), timeout=8)
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         for title, help_text, action in COMMANDS:
-            yield SystemCommand(title, help_text, partial(self.run_action, action))
+            yield SystemCommand(_(title), _(help_text), partial(self.run_action, action))
         for number, step_id in enumerate(STEP_IDS, start=1):
-            yield SystemCommand(f"Go to step {number}: {step_by_id(step_id).title}",
+            yield SystemCommand(_("Go to step {number}: {title}", number=number,
+                                  title=_(step_by_id(step_id).title)),
                                 step_id, lambda s=step_id: self.go_to(s), discover=False)

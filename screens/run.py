@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from screens.app import WizardApp
 from wizard.checks.options import Options
 from wizard.services.keys import Destinations
+from wizard.text.messages import _
 from wizard.walkthrough.walkthrough import Walkthrough
 
 if TYPE_CHECKING:  # the demo's stand-ins are loaded only when the demo runs
@@ -62,9 +63,9 @@ def run_app(project_dir: Path | None, restart: bool = False,
 
         root, found = find_project_root(Path.cwd())
         if not found:
-            return run_demo(notice="No project (package.json or convex/) was found here or "
-                            "above, so this is the demo. Run the wizard in your app's folder, "
-                            "or pass --project DIR.")
+            return run_demo(notice=_("No project (package.json or convex/) was found here or "
+                                     "above, so this is the demo. Run the wizard in your "
+                                     "app's folder, or pass --project DIR."))
         project_dir = root
     options = Options(project_dir=project_dir, environ=dict(os.environ),
                       destinations=destinations or Destinations())
@@ -86,7 +87,7 @@ def run_safely(app: WizardApp) -> int:
     # The demo's state folder is deleted when it exits; its log goes to the usual one.
     walkthrough = app.walkthrough
     log_dir = None if app.demo is not None else walkthrough.state_dir
-    sys.stderr.write(report_crash("the wizard", app.crash, log_dir,
+    sys.stderr.write(report_crash(_("the wizard"), app.crash, log_dir,
                                   walkthrough.session.secrets()) + "\n")
     return 1
 

@@ -70,8 +70,10 @@ def test_console_script_prints_the_spec_document(project: Path, issuer: LocalIss
                           env=clean_env(), timeout=60, check=False)
     assert done.returncode == 0, done.stdout + done.stderr
     document = json.loads(done.stdout)
-    # Every SPEC §4 key; "convex" is the --ask-convex extension (what the deployment said).
-    assert TOP_KEYS <= set(document) <= TOP_KEYS | {"convex"}
+    # Every SPEC §4 key; "convex" is the --ask-convex extension (what the deployment said),
+    # "lang" the language the titles, details and fixes are in.
+    assert TOP_KEYS <= set(document) <= TOP_KEYS | {"convex", "lang"}
+    assert document["lang"] == "en"
     assert document["ok"] is True
     assert document["project"] == str(project.resolve())
     assert (document["issuer"], document["issuer_source"]) == (

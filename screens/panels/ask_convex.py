@@ -23,6 +23,7 @@ from wizard.checks.convex_checks import NO_URL, ask_token, deployment_target
 from wizard.checks.token_checks import TokenVerdict
 from wizard.output.report import ACCEPTED_PROBE_NOTE
 from wizard.rules.jwt import DecodedToken
+from wizard.text.messages import N_, Message, _
 
 
 class AskConvex(Vertical):
@@ -40,7 +41,7 @@ class AskConvex(Vertical):
 
     def compose(self) -> ComposeResult:
         yield SafeStatic("", classes="ask-convex-target muted")
-        yield Button("Ask Convex", classes="ask-convex-button", compact=True)
+        yield Button(_("Ask Convex"), classes="ask-convex-button", compact=True)
         yield SafeStatic("", classes="ask-convex-answer")
 
     def on_mount(self) -> None:
@@ -49,9 +50,9 @@ class AskConvex(Vertical):
     def refresh_view(self) -> None:
         walkthrough = host(self).walkthrough
         url = deployment_target(walkthrough.session)
-        target = (f"Sends the pasted token to {url.value}/api/query ({url.source}) and shows "
-                  "whether Convex itself accepts it; nothing is sent until you press it."
-                  if url else NO_URL)
+        target = (_("Sends the pasted token to {url}/api/query ({source}) and shows whether "
+                    "Convex itself accepts it; nothing is sent until you press it.",
+                    url=url.value, source=url.source) if url else NO_URL.render())
         self.query_one(".ask-convex-target", SafeStatic).update(target)
         self.query_one(".ask-convex-button", Button).disabled = url is None or self.asking
         saved = walkthrough.progress.convex_answer
@@ -70,7 +71,7 @@ class AskConvex(Vertical):
         if not token.raw:
             self._not_asked()
             return
-        self.query_one(".ask-convex-answer", SafeStatic).update("Asking Convex…")
+        self.query_one(".ask-convex-answer", SafeStatic).update(_("Asking Convex…"))
         self.probe(token, verdict)
 
     @work(thread=True, exclusive=True, group="ask-convex", exit_on_error=False)
@@ -78,17 +79,18 @@ class AskConvex(Vertical):
         try:
             answer = ask_token(host(self).walkthrough.session, token, verdict)
         except Exception as exc:  # the probe promises not to raise; never freeze if it does
-            answer = f"internal error: {type(exc).__name__}"
-        if isinstance(answer, str):
+            answer = Message(N_("internal error: {error}"), error=type(exc).__name__)
+        if isinstance(answer, Message):
             self.app.call_from_thread(self._not_asked, answer)
         else:
             self.post_message(ConvexAnswered(answer, verdict))
 
-    def _not_asked(self, why: str | None = None) -> None:
+    def _not_asked(self, why: Message | None = None) -> None:
         self.asking = False
         self.query_one(".ask-convex-button", Button).disabled = False
         self.query_one(".ask-convex-answer", SafeStatic).update(
-            f"Not asked: {why}" if why else "Paste a token first (step Check a real token).")
+            _("Not asked: {why}", why=why) if why else
+            _("Paste a token first (step Check a real token)."))
 
     @on(ConvexAnswered)
     def answered(self) -> None:
@@ -98,17 +100,17 @@ class AskConvex(Vertical):
         status = str(record.get("status"))
         code = f" {record['code']}" if record.get("code") else ""
         http = f"HTTP {record['http_status']}{code}" if record.get("http_status") else ""
-        head = {"accepted": styled("[b]✔ Convex accepts this token[/]"),
-                "rejected": styled("[b]✖ Convex rejects this token[/]")}.get(
-            status, styled("[b]? Convex gave no verdict[/] ($status)", status=status))
+        head = {"accepted": styled(_("[b]✔ Convex accepts this token[/]")),
+                "rejected": styled(_("[b]✖ Convex rejects this token[/]"))}.get(
+            status, styled(_("[b]? Convex gave no verdict[/] ($status)"), status=status))
         lines = [head + (styled(" — $http", http=http) if http else literal("")),
                  literal(record.get("message") or "")]
         if status == "accepted" and record.get("message"):
-            lines.append(styled("[dim]($note)[/]", note=ACCEPTED_PROBE_NOTE))
+            lines.append(styled("[dim]($note)[/]", note=_(ACCEPTED_PROBE_NOTE)))
         if record.get("agrees_with_wizard") is False:
-            lines.append(styled("[b]Disagreement:[/] the wizard's own checks say the opposite, "
-                                "so a rule is missing on one side (or the deployment's "
-                                "configuration differs from the local one)."))
+            lines.append(styled(_("[b]Disagreement:[/] the wizard's own checks say the "
+                                  "opposite, so a rule is missing on one side (or the "
+                                  "deployment's configuration differs from the local one).")))
         box = self.query_one(".ask-convex-answer", SafeStatic)
         box.update(Content("\n").join(line for line in lines if line))
         box.set_classes("ask-convex-answer " + ("-ok" if status == "accepted" else "-bad"))

@@ -32,6 +32,7 @@ from wizard.providers.clerk.checks import (
     find_secret_key,
 )
 from wizard.services.keys import Destinations, clerk_secret_key_credential
+from wizard.text.messages import N_, _
 from wizard.walkthrough.walkthrough import Notice, Walkthrough, internal_error
 
 
@@ -66,8 +67,8 @@ class ClerkSidePanel(Vertical):
     def compose(self) -> ComposeResult:
         yield SafeStatic("", id="clerk-side-intro", classes="callout")
         with Horizontal(classes="buttons"):
-            yield Button("Check Clerk's side", id="clerk-side-check")
-            yield Button("Create the convex template…", id="clerk-side-create")
+            yield Button(_("Check Clerk's side"), id="clerk-side-check")
+            yield Button(_("Create the convex template…"), id="clerk-side-create")
         yield CheckList(id="clerk-side-checks")
 
     def on_mount(self) -> None:
@@ -80,19 +81,20 @@ class ClerkSidePanel(Vertical):
         create_button.display = bool(self.findings and self.findings.can_create_template)
         check_button.disabled = self.busy
         if key is None:
-            text = ("To let the wizard verify the dashboard steps itself, put the app's "
-                    "CLERK_SECRET_KEY in .env.local (a server-side variable, never VITE_ or "
-                    "NEXT_PUBLIC_). It is used only after you agree.")
+            text = _("To let the wizard verify the dashboard steps itself, put the app's "
+                     "CLERK_SECRET_KEY in .env.local (a server-side variable, never VITE_ or "
+                     "NEXT_PUBLIC_). It is used only after you agree.")
         elif self.busy:
-            text = "Asking Clerk's Backend API…"
+            text = _("Asking Clerk's Backend API…")
         elif self.findings is None:
-            text = (f"Found CLERK_SECRET_KEY in {key.source} ({key.redacted}). "
-                    "The wizard can read your Clerk instance with it to verify the dashboard "
-                    "steps; it asks before sending anything.")
+            text = _("Found CLERK_SECRET_KEY in {source} ({redacted}). The wizard can read your "
+                     "Clerk instance with it to verify the dashboard steps; it asks before "
+                     "sending anything.", source=key.source, redacted=key.redacted)
         else:
             failed = sum(c.failed for c in self.findings.checks)
-            text = ("Clerk's side: every check passes." if not failed else
-                    f"Clerk's side: {failed} check(s) fail; each says what to fix.")
+            text = (_("Clerk's side: every check passes.") if not failed else
+                    _("Clerk's side: {count} check(s) fail; each says what to fix.",
+                      count=failed))
         self.query_one("#clerk-side-intro", SafeStatic).update(text)
 
     # -- checking ---------------------------------------------------------------------------
@@ -101,9 +103,9 @@ class ClerkSidePanel(Vertical):
         key = find_secret_key(self.walkthrough.session.project)
         self.refresh_view()  # the .env files may have changed since (r re-reads them)
         if key is None:
-            self.notify("No CLERK_SECRET_KEY in the project's .env files; add it (a "
-                               "server-side variable) and press r to read them again.",
-                               severity="warning", timeout=8)
+            self.notify(_("No CLERK_SECRET_KEY in the project's .env files; add it (a "
+                          "server-side variable) and press r to read them again."),
+                        severity="warning", timeout=8)
             return
         if self.busy:
             return
@@ -112,7 +114,7 @@ class ClerkSidePanel(Vertical):
         if self.agreed_for == api.value:
             self.start_check()
             return
-        base, _ = resolve_api_url(api.value)
+        base = resolve_api_url(api.value)[0]
         credential = clerk_secret_key_credential(key.value, key.source, destinations)
         self.app.push_screen(
             SecretKeyAgreement(redacted=key.redacted, source=key.source, api_url=base,
@@ -121,9 +123,9 @@ class ClerkSidePanel(Vertical):
 
     def _agreement_answered(self, yes: bool | None, api_url: str) -> None:
         if not yes:
-            self.query_one("#clerk-side-intro", SafeStatic).update(
+            self.query_one("#clerk-side-intro", SafeStatic).update(_(
                 "The secret key was not used; nothing was sent. Mark the dashboard steps done "
-                "by your word instead (d).")
+                "by your word instead (d)."))
             return
         destinations = self.walkthrough.options.destinations
         if api_url != DEFAULT_API_URL:  # the user saw this host named, and said yes to it
@@ -148,7 +150,7 @@ class ClerkSidePanel(Vertical):
                                    destinations=destinations, timeout=session.options.timeout)
         except Exception as exc:  # the checks should not raise; if they do, never crash
             findings = ClerkFindings([], path=path)
-            self.app.call_from_thread(self.tell, internal_error("the Clerk checks", exc))
+            self.app.call_from_thread(self.tell, internal_error(N_("the Clerk checks"), exc))
         self.post_message(ClerkChecked(findings))
 
     @on(ClerkChecked)
@@ -169,17 +171,17 @@ class ClerkSidePanel(Vertical):
     @on(Button.Pressed, "#clerk-side-create")
     def offer_template(self) -> None:
         session = self.walkthrough.session
-        base, _ = resolve_api_url(api_root(session.project, session.options.destinations).value)
+        base = resolve_api_url(api_root(session.project, session.options.destinations).value)[0]
         domains = self.findings.side.domains if self.findings and self.findings.side else []
-        instance = ", ".join(d.host for d in domains) or "your instance"
+        instance = ", ".join(d.host for d in domains) or _("your instance")
         self.app.push_screen(CreateTemplateOffer(
             url=base + "/jwt_templates", body=convex_template_body(session.application_id.value),
             instance=instance), self._offer_answered)
 
     def _offer_answered(self, yes: bool | None) -> None:
         if not yes:
-            self.notify("Nothing was sent. Create the template in Clerk Dashboard → JWT "
-                               "templates → New template → Convex.", timeout=6)
+            self.notify(_("Nothing was sent. Create the template in Clerk Dashboard → JWT "
+                          "templates → New template → Convex."), timeout=6)
             return
         self.busy = True
         self.refresh_view()
@@ -193,7 +195,7 @@ class ClerkSidePanel(Vertical):
                                             destinations=session.options.destinations,
                                             timeout=session.options.timeout)
         except Exception as exc:  # never crash the UI on an engine bug
-            self.app.call_from_thread(self.tell, internal_error("creating the template", exc))
+            self.app.call_from_thread(self.tell, internal_error(N_("creating the template"), exc))
             return
         self.post_message(TemplateCreated(result))
 
@@ -203,8 +205,8 @@ class ClerkSidePanel(Vertical):
         if problem is not None:
             self.busy = False
             self.refresh_view()
-            self.notify(f"The template was not created: {describe_problem(problem)}",
-                               severity="error", timeout=10)
+            self.notify(_("The template was not created: {problem}",
+                          problem=describe_problem(problem)), severity="error", timeout=10)
             return
-        self.notify("Created the JWT template convex in Clerk. Checking again…", timeout=6)
+        self.notify(_("Created the JWT template convex in Clerk. Checking again…"), timeout=6)
         self.check_worker(self.walkthrough.options.destinations)

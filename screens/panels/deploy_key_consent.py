@@ -15,6 +15,7 @@ from screens.messages import HostAgreed
 from screens.widgets.safe_static import SafeStatic, literal, styled
 from wizard.checks.convex_checks import withheld_deploy_key
 from wizard.services.keys import KeyWithheld, deploy_key_credential, shown_origin
+from wizard.text.messages import _
 
 
 class DeployKeyConsent(Vertical):
@@ -41,13 +42,13 @@ class DeployKeyConsent(Vertical):
             return
         key, url = found
         origin = shown_origin(url.value)
-        self.query_one("#deploy-key-withheld", SafeStatic).update(styled(
+        self.query_one("#deploy-key-withheld", SafeStatic).update(styled(_(
             "The deploy key from $key_source was [b]not sent[/] to $origin ($url_source): "
             "nobody named that host for it, and a URL in the project is not your word. If "
-            "it is your own deployment, send it there to read its auth providers.",
+            "it is your own deployment, send it there to read its auth providers."),
             key_source=key.source, origin=origin, url_source=url.source))
         self.query_one("#deploy-key-agree", Button).label = literal(
-            f"Send the deploy key to {origin}…")
+            _("Send the deploy key to {origin}…", origin=origin))
 
     @on(Button.Pressed, "#deploy-key-agree")
     def ask(self, event: Button.Pressed) -> None:
@@ -68,7 +69,7 @@ class DeployKeyConsent(Vertical):
 
     def _answered(self, yes: bool | None, url: str) -> None:
         if not yes:
-            self.notify("The deploy key was not sent.", timeout=4)
+            self.notify(_("The deploy key was not sent."), timeout=4)
             return
         self.display = False
         self.post_message(HostAgreed("deploy-key", url))  # the providers are read again

@@ -9,6 +9,7 @@ from textual.containers import VerticalScroll
 
 from screens.host import Host, host
 from screens.widgets.safe_static import SafeStatic, styled
+from wizard.text.messages import _
 from wizard.text.steps import text_for
 from wizard.walkthrough.steps import STEP_IDS, step_by_id
 from wizard.walkthrough.walkthrough import Walkthrough
@@ -37,13 +38,15 @@ class StepPane(VerticalScroll):
         step = step_by_id(self.step_id)
         text = text_for(self.step_id)
         number = STEP_IDS.index(self.step_id) + 1
-        guide = f" · guide {step.guide}" if step.guide != "—" else ""
-        yield SafeStatic(f"STEP {number} OF {len(STEP_IDS)}{guide}", classes="step-kicker")
-        yield SafeStatic(step.title, classes="step-title")
-        yield SafeStatic(text.what, classes="step-what")
-        yield SafeStatic(styled("[b]Why:[/] $why", why=text.why), classes="step-why")
+        kicker = (_("STEP {number} OF {count} · guide {guide}", number=number,
+                    count=len(STEP_IDS), guide=_(step.guide)) if step.guide != "—" else
+                  _("STEP {number} OF {count}", number=number, count=len(STEP_IDS)))
+        yield SafeStatic(kicker, classes="step-kicker")
+        yield SafeStatic(_(step.title), classes="step-title")
+        yield SafeStatic(_(text.what), classes="step-what")
+        yield SafeStatic(styled(_("[b]Why:[/] $why"), why=_(text.why)), classes="step-why")
         yield from self.compose_body()
-        yield SafeStatic(styled("[b]Done when:[/] $done", done=text.done_when),
+        yield SafeStatic(styled(_("[b]Done when:[/] $done"), done=_(text.done_when)),
                          classes="step-done-when")
 
     def compose_body(self) -> ComposeResult:

@@ -9,6 +9,7 @@ from textual.widgets import Button
 from screens.panes.base import StepPane
 from screens.widgets.copyable import Copyable
 from screens.widgets.safe_static import SafeStatic
+from wizard.text.messages import _
 from wizard.text.steps import PATH_LABELS, clerk_console_snippet
 
 
@@ -18,15 +19,17 @@ class CheckClerkPane(StepPane):
     def compose_body(self) -> ComposeResult:
         yield SafeStatic("", id="clerk-path", classes="section-title")
         yield Copyable(clerk_console_snippet(None), id="clerk-snippet")
-        yield SafeStatic("Expected: Clerk loaded: true user: user_… and then a long token "
-                     "(eyJ…). Copy that token for the next step.", classes="muted")
+        yield SafeStatic(_("Expected: Clerk loaded: true user: user_… and then a long token "
+                           "(eyJ…). Copy that token for the next step."), classes="muted")
         with Horizontal(classes="buttons"):
-            yield Button("Done (d)", id="clerk-done", classes="done-button", action="app.done")
+            yield Button(_("Done (d)"), id="clerk-done", classes="done-button",
+                         action="app.done")
 
     def refresh_view(self) -> None:
         if not self.ready:
             return
         path = self.walkthrough.progress.path
-        label = PATH_LABELS[path] if path else "no path chosen yet (showing the template)"
-        self.query_one("#clerk-path", SafeStatic).update(f"Console snippet for: {label}")
+        label = _(PATH_LABELS[path]) if path else _("no path chosen yet (showing the template)")
+        self.query_one("#clerk-path", SafeStatic).update(_("Console snippet for: {label}",
+                                                           label=label))
         self.query_one("#clerk-snippet", Copyable).set_text(clerk_console_snippet(path))

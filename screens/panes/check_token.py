@@ -18,6 +18,7 @@ from screens.widgets.copyable import Copyable
 from screens.widgets.expiry import ExpiryTicker
 from screens.widgets.safe_fields import SafeTextArea
 from screens.widgets.safe_static import SafeStatic, styled
+from wizard.text.messages import _
 from wizard.text.steps import token_snippet
 
 
@@ -26,16 +27,17 @@ class CheckTokenPane(StepPane):
 
     def compose_body(self) -> ComposeResult:
         walkthrough, demo = self.walkthrough, self.host.demo
-        yield SafeStatic("Get a token in the browser console:", classes="section-title")
+        yield SafeStatic(_("Get a token in the browser console:"), classes="section-title")
         yield Copyable(token_snippet(walkthrough.progress.path), id="token-snippet")
         if demo is not None:
-            yield SafeStatic("Demo: no browser needed, use a sample token", classes="section-title")
+            yield SafeStatic(_("Demo: no browser needed, use a sample token"),
+                             classes="section-title")
             with Horizontal(id="samples", classes="buttons"):
                 for name, label in demo.sample_labels():
-                    yield Button(label, id=f"sample-{name}", classes="sample-button",
+                    yield Button(_(label), id=f"sample-{name}", classes="sample-button",
                                  compact=True)
-        yield SafeStatic("Paste the token here (it stays in memory, never saved):",
-                     classes="section-title")
+        yield SafeStatic(_("Paste the token here (it stays in memory, never saved):"),
+                         classes="section-title")
         yield SafeTextArea(id="token-input", soft_wrap=True, show_line_numbers=False)
         yield SafeStatic("", id="token-verdict", classes="verdict")
         yield ExpiryTicker(walkthrough.clock,
@@ -85,25 +87,25 @@ class CheckTokenPane(StepPane):
             claims_box.update("")
             checks.show([])
             return
-        kind = verdict.kind.description if verdict.kind else "unknown"
+        kind = verdict.kind.description if verdict.kind else _("unknown")
         if verdict.verified:
-            headline.update(styled("[b]✔ Verified[/]: Convex would accept this token — $kind.",
-                                   kind=kind))
+            headline.update(styled(_("[b]✔ Verified[/]: Convex would accept this token — "
+                                     "$kind."), kind=kind))
             headline.set_classes("verdict -ok")
         else:
             failed = sum(1 for c in verdict.checks if c.failed)
             waiting = self.walkthrough.fetching and self.walkthrough.session.keys is None
-            extra = " (the issuer's keys are still being fetched; it is re-checked when they "\
-                    "arrive)" if waiting else ""
-            headline.update(styled(f"[b]✖ Not accepted[/]: {failed} check(s) fail — $kind.$extra",
-                                   kind=kind, extra=extra))
+            extra = _(" (the issuer's keys are still being fetched; it is re-checked when "
+                      "they arrive)") if waiting else ""
+            headline.update(styled(_("[b]✖ Not accepted[/]: $failed check(s) fail — "
+                                     "$kind.$extra"), failed=failed, kind=kind, extra=extra))
             headline.set_classes("verdict -bad")
         exp = verdict.claims.get("exp")
         ticker.set_exp(float(exp) if isinstance(exp, (int, float)) else None)
         checks.show(verdict.checks)
         decoded = verdict.to_dict()
         shown = {"header": decoded["header"], "claims": decoded["claims"]}
-        claims_box.update(styled("[b]Decoded (the signature is never shown)[/]\n$decoded",
+        claims_box.update(styled(_("[b]Decoded (the signature is never shown)[/]\n$decoded"),
                                  decoded=json.dumps(shown, indent=2, ensure_ascii=False)))
 
     @on(Button.Pressed, ".sample-button")

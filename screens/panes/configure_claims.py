@@ -10,6 +10,7 @@ from screens.panes.base import StepPane
 from screens.widgets.copyable import Copyable
 from screens.widgets.safe_static import SafeStatic
 from wizard.rules.jwt import AuthPath
+from wizard.text.messages import _
 from wizard.text.steps import (
     CLAIMS_BY_PATH,
     CLAIMS_NOTES,
@@ -23,20 +24,23 @@ class ConfigureClaimsPane(StepPane):
     step_id = "configure-claims"
 
     def compose_body(self) -> ComposeResult:
-        yield SafeStatic(GUIDE_MISTAKE_WARNING, id="guide-warning", classes="warning")
+        yield SafeStatic(_(GUIDE_MISTAKE_WARNING), id="guide-warning", classes="warning")
         yield SafeStatic("", id="claims-heading", classes="section-title")
         yield Copyable(CLAIMS_BY_PATH[AuthPath.TEMPLATE], id="claims")
         yield SafeStatic("", id="claims-note", classes="muted")
-        yield SafeStatic(LIFETIME_ADVICE, id="lifetime", classes="callout")
+        yield SafeStatic(_(LIFETIME_ADVICE), id="lifetime", classes="callout")
         with Horizontal(classes="buttons"):
-            yield Button("Done (d)", id="claims-done", classes="done-button", action="app.done")
+            yield Button(_("Done (d)"), id="claims-done", classes="done-button",
+                         action="app.done")
 
     def refresh_view(self) -> None:
         if not self.ready:
             return
         path = self.walkthrough.progress.path or AuthPath.TEMPLATE
-        chosen = "" if self.walkthrough.progress.path else " (no path chosen yet: showing the template)"
-        self.query_one("#claims-heading", SafeStatic).update(
-            f"Claims for: {PATH_LABELS[path]}{chosen}")
+        heading = (_("Claims for: {label}", label=_(PATH_LABELS[path]))
+                   if self.walkthrough.progress.path else
+                   _("Claims for: {label} (no path chosen yet: showing the template)",
+                     label=_(PATH_LABELS[path])))
+        self.query_one("#claims-heading", SafeStatic).update(heading)
         self.query_one("#claims", Copyable).set_text(CLAIMS_BY_PATH[path])
-        self.query_one("#claims-note", SafeStatic).update(CLAIMS_NOTES[path])
+        self.query_one("#claims-note", SafeStatic).update(_(CLAIMS_NOTES[path]))

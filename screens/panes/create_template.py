@@ -13,6 +13,7 @@ from screens.panels.clerk_side import ClerkSidePanel
 from screens.panes.base import StepPane
 from screens.widgets.safe_static import SafeStatic, styled
 from wizard.rules.jwt import AuthPath
+from wizard.text.messages import _
 from wizard.text.steps import PATH_LABELS, PATH_SUMMARIES
 
 
@@ -22,11 +23,11 @@ class CreateTemplatePane(StepPane):
     def compose_body(self) -> ComposeResult:
         with RadioSet(id="path-choice"):
             for path in AuthPath:
-                yield RadioButton(PATH_LABELS[path], id=f"path-{path.value}",
+                yield RadioButton(_(PATH_LABELS[path]), id=f"path-{path.value}",
                                   value=self.walkthrough.progress.path == path)
         yield SafeStatic("", id="path-summary", classes="callout")
         with Horizontal(classes="buttons"):
-            yield Button("Done (d)", id="template-done", classes="done-button",
+            yield Button(_("Done (d)"), id="template-done", classes="done-button",
                          action="app.done")
         yield ClerkSidePanel(id="clerk-side")  # verified through Clerk's Backend API
 
@@ -35,8 +36,8 @@ class CreateTemplatePane(StepPane):
             return
         path = self.walkthrough.progress.path
         if path is None:
-            text = Content("\n\n").join([*(self._summary(p) for p in AuthPath), styled(
-                "[i]Choose one above; later steps show what fits it.[/]")])
+            text = Content("\n\n").join([*(self._summary(p) for p in AuthPath), styled(_(
+                "[i]Choose one above; later steps show what fits it.[/]"))])
         else:
             text = self._summary(path)
         self.query_one("#path-summary", SafeStatic).update(text)
@@ -49,8 +50,8 @@ class CreateTemplatePane(StepPane):
 
     @staticmethod
     def _summary(path: AuthPath) -> Content:
-        return styled("[b]$label[/]\n$summary", label=PATH_LABELS[path],
-                      summary=PATH_SUMMARIES[path])
+        return styled("[b]$label[/]\n$summary", label=_(PATH_LABELS[path]),
+                      summary=_(PATH_SUMMARIES[path]))
 
     @on(RadioSet.Changed, "#path-choice")
     def chose(self, event: RadioSet.Changed) -> None:

@@ -8,6 +8,7 @@ from textual.widgets import Button
 
 from screens.panes.base import StepPane
 from screens.widgets.safe_static import SafeStatic, Shown, styled
+from wizard.text.messages import _
 from wizard.text.steps import DASHBOARD_URL, dashboard_hint
 
 
@@ -17,19 +18,20 @@ class OpenDashboardPane(StepPane):
     def compose_body(self) -> ComposeResult:
         yield SafeStatic("", id="dashboard-app", classes="callout")
         with Horizontal(classes="buttons"):
-            yield Button("Open the dashboard (o)", id="open-dashboard-button",
+            yield Button(_("Open the dashboard (o)"), id="open-dashboard-button",
                          variant="primary", action="app.open_dashboard")
-            yield Button("Done (d)", id="dashboard-done", classes="done-button",
+            yield Button(_("Done (d)"), id="dashboard-done", classes="done-button",
                          action="app.done")
-        yield SafeStatic(f"URL: {DASHBOARD_URL}", classes="muted")
+        yield SafeStatic(_("URL: {url}", url=DASHBOARD_URL), classes="muted")
 
     def refresh_view(self) -> None:
         if not self.ready:
             return
         key = self.walkthrough.session.project.key
         host = key.frontend_api if key else None
-        text: Shown = dashboard_hint(host)
+        hint = dashboard_hint(host).render()
+        text: Shown = hint
         if key is not None:
-            text = styled("[b]Frontend API host: $host[/] ($kind instance)\n$hint",
-                          host=key.frontend_api, kind=key.instance_type, hint=text)
+            text = styled(_("[b]Frontend API host: $host[/] ($kind instance)\n$hint"),
+                          host=key.frontend_api, kind=key.instance_type, hint=hint)
         self.query_one("#dashboard-app", SafeStatic).update(text)

@@ -9,6 +9,7 @@ from screens.host import display_path, home_prefix
 from screens.panes.base import StepPane
 from screens.widgets.checks import CheckList
 from screens.widgets.safe_static import SafeStatic, styled
+from wizard.text.messages import _
 
 
 def _fact(name: str, value: str) -> Content:
@@ -20,54 +21,69 @@ class ProjectPane(StepPane):
 
     def compose_body(self) -> ComposeResult:
         yield SafeStatic("", id="project-facts", classes="facts")
-        yield SafeStatic("Checks", classes="section-title")
+        yield SafeStatic(_("Checks"), classes="section-title")
         yield CheckList(id="project-checks", shorten=home_prefix())
 
     def facts(self) -> list[Content]:
         session = self.walkthrough.session
         project = session.project
         if self.host.demo is not None:
-            root = "a demo project in a temporary folder"
-        else:
+            root = _("a demo project in a temporary folder")
+        elif project.root_found:
             root = display_path(str(project.root))
-        lines = [_fact("Project", root + ("" if project.root_found else " (no package.json "
-                                                "or convex/ found; using this folder)"))]
-        lines.append(_fact(".env files", ", ".join(project.env.files_read) or "none found"))
+        else:
+            root = _("{root} (no package.json or convex/ found; using this folder)",
+                     root=display_path(str(project.root)))
+        lines = [_fact(_("Project"), root)]
+        lines.append(_fact(_(".env files"), ", ".join(project.env.files_read)
+                           or _("none found")))
         key = project.publishable_key
         if key is None:
-            lines.append(_fact("Publishable key", "not found"))
+            lines.append(_fact(_("Publishable key"), _("not found")))
         elif project.key is None:
-            lines.append(_fact("Publishable key", f"invalid ({key.source})"))
+            lines.append(_fact(_("Publishable key"), _("invalid ({source})", source=key.source)))
         else:
-            lines.append(_fact("Publishable key", f"{project.key.instance_type} instance, "
-                               f"Frontend API {project.key.frontend_api} ({key.source})"))
+            lines.append(_fact(_("Publishable key"), _(
+                "{instance} instance, Frontend API {host} ({source})",
+                instance=project.key.instance_type, host=project.key.frontend_api,
+                source=key.source)))
         issuer = session.issuer
         if issuer is None:
-            lines.append(_fact("Issuer", "not found"))
+            lines.append(_fact(_("Issuer"), _("not found")))
+        elif issuer.derived:
+            lines.append(_fact(_("Issuer"), _("{issuer} ({source}, derived: not set anywhere "
+                                              "yet)", issuer=issuer.shown,
+                                              source=issuer.source)))
         else:
-            derived = ", derived: not set anywhere yet" if issuer.derived else ""
-            lines.append(_fact("Issuer", f"{issuer.shown} ({issuer.source}{derived})"))
-        lines.append(_fact("Issuer variable", f"{project.issuer_var} (read by "
-                           f"{project.auth_path})" if project.issuer_var_declared else
-                           f"{project.issuer_var} (assumed: auth.config names none)"))
-        lines.append(_fact("Application ID", f"{session.application_id.value} "
-                           f"({session.application_id.source})"))
+            lines.append(_fact(_("Issuer"), _("{issuer} ({source})", issuer=issuer.shown,
+                                              source=issuer.source)))
+        lines.append(_fact(_("Issuer variable"), _(
+            "{var} (read by {path})", var=project.issuer_var, path=project.auth_path)
+            if project.issuer_var_declared else
+            _("{var} (assumed: auth.config names none)", var=project.issuer_var)))
+        lines.append(_fact(_("Application ID"), _(
+            "{app} ({source})", app=session.application_id.value,
+            source=session.application_id.source)))
         auth = project.auth
         if not auth.exists:
-            lines.append(_fact("auth.config", "no convex/auth.config.ts or .js"))
+            lines.append(_fact("auth.config", _("no convex/auth.config.ts or .js")))
         else:
-            lines.append(_fact("auth.config", f"{project.auth_path}, "
-                               f"{len(auth.providers)} provider(s)"))
+            lines.append(_fact("auth.config", _("{path}, {count} provider(s)",
+                                                path=project.auth_path,
+                                                count=len(auth.providers))))
             for provider in auth.providers:
                 domain = (f"process.env.{provider.domain_env}" if provider.domain_env
-                          else provider.domain or provider.issuer or "(none)")
-                lines.append(_fact("", f"  line {provider.line}: {provider.kind}, domain "
-                                   f"{domain}, applicationID {provider.application_id}"))
+                          else provider.domain or provider.issuer or _("(none)"))
+                lines.append(_fact("", _("  line {line}: {kind}, domain {domain}, "
+                                         "applicationID {app}", line=provider.line,
+                                         kind=provider.kind, domain=domain,
+                                         app=provider.application_id)))
             for provider in auth.commented_providers:
-                lines.append(_fact("", f"  line {provider.line}: commented out"))
+                lines.append(_fact("", _("  line {line}: commented out", line=provider.line)))
         version = project.convex_version
-        lines.append(_fact("convex package", f"{version.value} ({version.source})"
-                           if version else "not found in package.json or a lock file"))
+        lines.append(_fact(_("convex package"), _(
+            "{version} ({source})", version=version.value, source=version.source) if version
+            else _("not found in package.json or a lock file")))
         return lines
 
     def refresh_view(self) -> None:

@@ -9,6 +9,7 @@ from textual.widgets import Button
 from screens.panes.base import StepPane
 from screens.widgets.safe_static import SafeStatic
 from wizard.rules.jwt import AuthPath
+from wizard.text.messages import _
 from wizard.text.steps import SAVE_CHECKLIST
 
 
@@ -18,12 +19,12 @@ class SaveTemplatePane(StepPane):
     def compose_body(self) -> ComposeResult:
         yield SafeStatic("", id="save-checklist", classes="callout")
         with Horizontal(classes="buttons"):
-            yield Button("Saved: done (d)", id="save-done", classes="done-button",
+            yield Button(_("Saved: done (d)"), id="save-done", classes="done-button",
                          action="app.done")
 
     def refresh_view(self) -> None:
         if not self.ready:
             return
         path = self.walkthrough.progress.path or AuthPath.TEMPLATE
-        lines = [f"☐ {item}" for item in SAVE_CHECKLIST[path]]
+        lines = [f"☐ {_(item)}" for item in SAVE_CHECKLIST[path]]
         self.query_one("#save-checklist", SafeStatic).update("\n".join(lines))

@@ -14,6 +14,7 @@ from screens.panes.check_token import CheckTokenPane
 from screens.widgets.safe_fields import SafeInput
 from screens.widgets.safe_static import SafeStatic, styled
 from wizard.checks.diagnose import diagnose
+from wizard.text.messages import _
 from wizard.text.steps import TROUBLESHOOT_HINT, USER_SYNC_SUCCESS
 from wizard.walkthrough.steps import STEP_IDS, step_by_id
 
@@ -24,18 +25,18 @@ class UserSyncPane(StepPane):
     revisit_step: str | None = None  # the step the last diagnosis points at
 
     def compose_body(self) -> ComposeResult:
-        success = "\n".join(f"✔ {line}" for line in USER_SYNC_SUCCESS)
-        yield SafeStatic("What success looks like", classes="section-title")
+        success = "\n".join(f"✔ {_(line)}" for line in USER_SYNC_SUCCESS)
+        yield SafeStatic(_("What success looks like"), classes="section-title")
         yield SafeStatic(success, id="success", classes="callout")
         yield AskConvex(self._pasted_token, id="ask-convex-sync")
-        yield SafeStatic("Troubleshooting", classes="section-title")
-        yield SafeStatic(TROUBLESHOOT_HINT, classes="muted")
-        yield SafeInput(placeholder="Paste an error line…", id="log-line")
+        yield SafeStatic(_("Troubleshooting"), classes="section-title")
+        yield SafeStatic(_(TROUBLESHOOT_HINT), classes="muted")
+        yield SafeInput(placeholder=_("Paste an error line…"), id="log-line")
         yield SafeStatic("", id="diagnosis", classes="diagnosis")
         with Horizontal(classes="buttons"):
-            yield Button("It works: done (d)", id="sync-done", classes="done-button",
+            yield Button(_("It works: done (d)"), id="sync-done", classes="done-button",
                          action="app.done")
-            yield Button("Revisit the step", id="revisit", disabled=True)
+            yield Button(_("Revisit the step"), id="revisit", disabled=True)
 
     def _pasted_token(self) -> str:
         pane = next(iter(self.screen.query(CheckTokenPane)), None)
@@ -60,19 +61,19 @@ class UserSyncPane(StepPane):
         revisit = self.query_one("#revisit", Button)
         self.revisit_step = None
         if found is None:
-            box.update(styled("[dim]Not a message the wizard knows. Paste the whole line, as "
-                              "printed.[/]") if event.value.strip() else "")
+            box.update(styled(_("[dim]Not a message the wizard knows. Paste the whole line, "
+                                "as printed.[/]")) if event.value.strip() else "")
             revisit.disabled = True
             return
         number = STEP_IDS.index(found.step) + 1
-        title = step_by_id(found.step).title
-        box.update(styled("[b]$title[/]\n$explanation\n\n[b]Fix:[/] $fix\n[b]Revisit:[/] "
-                          f"step {number}, $step", title=found.title,
+        title = _(step_by_id(found.step).title)
+        box.update(styled(_("[b]$title[/]\n$explanation\n\n[b]Fix:[/] $fix\n[b]Revisit:[/] "
+                            "step $number, $step"), title=found.title, number=number,
                           explanation=found.explanation, fix=found.fix, step=title))
         self.revisit_step = found.step
         self.call_after_refresh(revisit.scroll_visible, animate=False)
         revisit.disabled = found.step == self.step_id
-        revisit.label = f"Revisit step {number}"
+        revisit.label = _("Revisit step {number}", number=number)
         self.post_message(LineDiagnosed(found.step))
 
     @on(Button.Pressed, "#revisit")

@@ -13,6 +13,7 @@ from screens.panes.base import StepPane
 from screens.widgets.checks import CheckList
 from screens.widgets.copyable import Copyable
 from screens.widgets.safe_static import SafeStatic, Shown, styled
+from wizard.text.messages import _
 
 
 class VerifyConfigPane(StepPane):
@@ -23,13 +24,13 @@ class VerifyConfigPane(StepPane):
             yield LoadingIndicator(id="fetch-spinner")
             yield SafeStatic("", id="fetch-status")
         yield SafeStatic("", id="issuer-keys", classes="facts")
-        yield SafeStatic("Checks", classes="section-title")
+        yield SafeStatic(_("Checks"), classes="section-title")
         yield CheckList(id="config-checks", shorten=home_prefix())
         yield DeployKeyConsent(id="deploy-key-consent")
-        yield SafeStatic("Fixes to copy", id="fixes-title", classes="section-title")
-        yield Copyable("", label="Copy fixes", id="config-fixes")
+        yield SafeStatic(_("Fixes to copy"), id="fixes-title", classes="section-title")
+        yield Copyable("", label=_("Copy fixes"), id="config-fixes")
         with Horizontal(classes="buttons"):
-            yield Button("Re-run checks (r)", id="rerun-button", variant="primary",
+            yield Button(_("Re-run checks (r)"), id="rerun-button", variant="primary",
                          action="app.rerun")
 
     def refresh_view(self) -> None:
@@ -39,26 +40,27 @@ class VerifyConfigPane(StepPane):
         fetching = walkthrough.fetching
         self.query_one("#fetch-spinner").display = fetching
         issuer = walkthrough.session.issuer
-        issuer_text = issuer.shown if issuer else "(no issuer)"
+        issuer_text = issuer.shown if issuer else _("(no issuer)")
         status: Shown
         if fetching:
-            status = f"Fetching the discovery document and keys of {issuer_text}…"
+            status = _("Fetching the discovery document and keys of {issuer}…",
+                       issuer=issuer_text)
         elif walkthrough.fetch_error:
-            status = styled("[red]The fetch failed: $error[/]", error=walkthrough.fetch_error)
+            status = styled(_("[red]The fetch failed: $error[/]"), error=walkthrough.fetch_error)
         else:
-            status = f"Fetched from {issuer_text}."
+            status = _("Fetched from {issuer}.", issuer=issuer_text)
         self.query_one("#fetch-status", SafeStatic).update(status)
         keys = walkthrough.session.keys
         text: Shown
         if keys is not None and keys.keys and not fetching:
-            rows = [styled("[b]kid[/] $kid  [b]alg[/] $alg  [b]kty[/] $kty",
-                           kid=k.kid or "(none)", alg=k.alg, kty=k.kty) for k in keys.keys]
-            text = Content("\n").join([styled("[b]Signing keys[/] ($uri)",
+            rows = [styled(_("[b]kid[/] $kid  [b]alg[/] $alg  [b]kty[/] $kty"),
+                           kid=k.kid or _("(none)"), alg=k.alg, kty=k.kty) for k in keys.keys]
+            text = Content("\n").join([styled(_("[b]Signing keys[/] ($uri)"),
                                                uri=keys.jwks_uri or ""), *rows])
         elif fetching:
             text = ""
         else:
-            text = styled("[b]Signing keys[/] none fetched")
+            text = styled(_("[b]Signing keys[/] none fetched"))
         self.query_one("#issuer-keys", SafeStatic).update(text)
         checks = [] if fetching else walkthrough.config_results
         self.query_one("#config-checks", CheckList).show(checks)

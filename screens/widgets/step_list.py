@@ -10,6 +10,7 @@ from textual.containers import Vertical
 
 from screens.messages import StepChosen
 from screens.widgets.safe_static import SafeStatic, styled
+from wizard.text.messages import _
 from wizard.walkthrough.progress import STATE_LOOKS, Progress, StepState
 from wizard.walkthrough.steps import STEPS
 
@@ -31,7 +32,7 @@ class StepRow(SafeStatic):
         for known in StepState:
             self.set_class(state is known, f"-{known.value}")
         self.update(f"{symbol} {self.number:>2} {self.title_text}")
-        self.tooltip = STATE_LOOKS[state].label if state is not None else "the summary"
+        self.tooltip = _(STATE_LOOKS[state].label) if state is not None else _("the summary")
 
     def on_click(self, event: events.Click) -> None:
         event.stop()
@@ -51,16 +52,16 @@ class StepList(Vertical):
         self.initial_current = current
 
     def compose(self) -> ComposeResult:
-        yield SafeStatic("Steps", classes="panel-title")
-        rows = [StepRow(step.id, str(number), step.title)
+        yield SafeStatic(_("Steps"), classes="panel-title")
+        rows = [StepRow(step.id, str(number), _(step.title))
                 for number, step in enumerate(STEPS, start=1)]
-        rows.append(StepRow(SUMMARY_ID, "", "Summary"))
+        rows.append(StepRow(SUMMARY_ID, "", _("Summary")))
         if self.initial is not None:
             self._show_rows(rows, self.initial, self.initial_current)
         yield from rows
         yield SafeStatic(
-            styled("[green]✔[/] verified  [$accent]✓[/] your word\n[red]✖[/] failing   "
-                   "[dim]○[/] pending"),
+            styled(_("[green]✔[/] verified  [$accent]✓[/] your word\n[red]✖[/] failing   "
+                     "[dim]○[/] pending")),
             id="legend",
         )
 

@@ -36,17 +36,21 @@ from wizard.services.keys import (
     deploy_key_credential,
     deploy_key_target,
 )
+from wizard.text.messages import N_, Message, verbatim
 
 if TYPE_CHECKING:
     from wizard.checks.token_checks import TokenVerdict
 
 ACCEPTS = "convex.accepts_token"
 PROVIDERS = "convex.deployed_providers"
-NO_KEY = ("no deploy key (CONVEX_DEPLOY_KEY in the environment or a .env file, or "
-          "--deploy-key-env NAME)")
-NOT_ASKED = "Convex was not asked (check --ask-convex, or the wizard's Ask Convex action)"
-NO_URL = ("no deployment URL in the project (CONVEX_URL or VITE_/NEXT_PUBLIC_/PUBLIC_/"
-          "REACT_APP_/EXPO_PUBLIC_CONVEX_URL, CONVEX_SELF_HOSTED_URL, CONVEX_DEPLOYMENT)")
+NO_KEY = Message(N_("no deploy key (CONVEX_DEPLOY_KEY in the environment or a .env file, or "
+                    "--deploy-key-env NAME)"))
+NOT_ASKED = Message(N_("Convex was not asked (check --ask-convex, or the wizard's Ask Convex "
+                       "action)"))
+NO_URL = Message(N_("no deployment URL in the project (CONVEX_URL or VITE_/NEXT_PUBLIC_/"
+                    "PUBLIC_/REACT_APP_/EXPO_PUBLIC_CONVEX_URL, CONVEX_SELF_HOSTED_URL, "
+                    "CONVEX_DEPLOYMENT)"))
+OFFLINE = Message(N_("--offline: Convex was not asked"))
 
 
 @dataclass
@@ -59,8 +63,8 @@ class ConvexReport:
     providers_url: Sourced | None = None
     key_source: str | None = None
     push: str = "npx convex dev"
-    token_skip: str = NOT_ASKED
-    providers_skip: str = NO_KEY
+    token_skip: Message = NOT_ASKED
+    providers_skip: Message = NO_KEY
     agrees: bool | None = None
 
     def to_json(self) -> dict[str, Any]:
@@ -118,22 +122,22 @@ def _push_command(key: str | None) -> str:
     return "npx convex dev"
 
 
-def _sendable(token: DecodedToken | None, verdict: TokenVerdict | None) -> str | None:
+def _sendable(token: DecodedToken | None, verdict: TokenVerdict | None) -> Message | None:
     """Why this token must not go to Convex, or None: only a decodable JWT is ever sent."""
     if token is None or verdict is None:
-        return "no token given"
+        return Message(N_("no token given"))
     if looks_secret(token.raw) or (verdict.kind is not None and verdict.kind.reason == "key"):
-        return "what was pasted is a key, not a token; it is never sent anywhere"
+        return Message(N_("what was pasted is a key, not a token; it is never sent anywhere"))
     if not verdict.header:
-        return "the text is not a JWT, so it was not sent"
+        return Message(N_("the text is not a JWT, so it was not sent"))
     return None
 
 
 def ask_token(session: SessionFacts, token: DecodedToken | None,
-              verdict: TokenVerdict | None) -> ConvexAnswer | str:
-    """One probe of the project's deployment; a string says why nothing was sent."""
+              verdict: TokenVerdict | None) -> ConvexAnswer | Message:
+    """One probe of the project's deployment; a message says why nothing was sent."""
     if session.options.offline:
-        return "--offline: Convex was not asked"
+        return OFFLINE
     url = deployment_target(session)
     if url is None:
         return NO_URL
@@ -153,9 +157,10 @@ def ask_convex(session: SessionFacts, token: DecodedToken | None, verdict: Token
     report.key_source = key.source if key else None
     report.push = _push_command(key.value if key else None)
     if opts.deploy_key_env and key is None:
-        report.providers_skip = f"--deploy-key-env {opts.deploy_key_env}: that variable is not set"
+        report.providers_skip = Message(N_("--deploy-key-env {name}: that variable is not set"),
+                                        name=opts.deploy_key_env)
     if opts.offline:
-        report.token_skip = report.providers_skip = "--offline: Convex was not asked"
+        report.token_skip = report.providers_skip = OFFLINE
     elif key is not None:
         report.providers_url = admin_url(report.url, key, opts.destinations)
         if report.providers_url is None:
@@ -166,7 +171,7 @@ def ask_convex(session: SessionFacts, token: DecodedToken | None, verdict: Token
                                                    timeout=opts.timeout)
     if ask if ask is not None else opts.ask_convex:
         answer = ask_token(session, token, verdict)
-        if isinstance(answer, str):
+        if isinstance(answer, Message):
             report.token_skip = answer
         else:
             report.answer = answer
@@ -195,37 +200,44 @@ def accepts_token_check(session: SessionFacts, report: ConvexReport,
     answer = report.answer
     if answer is None:
         return skipped(ACCEPTS, report.token_skip)
-    where = f"{answer.url} ({report.url.source if report.url else 'given'})"
-    url_source = report.url.source if report.url else "the project"
+    url_source: str | Message = report.url.source if report.url else Message(N_("the project"))
+    where = Message(N_("{url} ({source})"), url=answer.url,
+                    source=report.url.source if report.url else Message(N_("given")))
     came_back = answer.what_came_back
     if answer.status is ProbeStatus.NOT_SENT:
-        return skipped(ACCEPTS, f"{came_back}")
+        return skipped(ACCEPTS, verbatim(came_back))
     if answer.status is ProbeStatus.INCONCLUSIVE:
-        return make(ACCEPTS, Status.WARN, f"{where} gave no verdict: {came_back}",
+        return make(ACCEPTS, Status.WARN, Message(N_("{where} gave no verdict: {said}"),
+                                                  where=where, said=came_back),
                     "inconclusive", what=came_back, url_source=url_source)
     claims = verdict.claims if verdict else {}
     iss = claims.get("iss") if isinstance(claims.get("iss"), str) else ""
+    detail: Message
     if answer.status is ProbeStatus.ACCEPTED:
-        detail = f"{where} accepted the token ({came_back})"
         if report.agrees is False:
             failed = _failed_ids(verdict)
-            return make(ACCEPTS, Status.WARN, detail + f". DISAGREEMENT: Convex accepts it, but "
-                        f"the wizard's checks fail ({failed}); a rule is missing on one side.",
-                        "disagree", failed=failed)
+            return make(ACCEPTS, Status.WARN, Message(N_(
+                "{where} accepted the token ({said}). DISAGREEMENT: Convex accepts it, but the "
+                "wizard's checks fail ({failed}); a rule is missing on one side."),
+                where=where, said=came_back, failed=failed), "disagree", failed=failed)
         if report.agrees is None:
-            detail += " (the wizard's own checks could not verify it fully)"
+            detail = Message(N_("{where} accepted the token ({said}) (the wizard's own checks "
+                                "could not verify it fully)"), where=where, said=came_back)
         else:
-            detail += "; the wizard's checks agree"
+            detail = Message(N_("{where} accepted the token ({said}); the wizard's checks "
+                                "agree"), where=where, said=came_back)
         return passed(ACCEPTS, detail)
-    detail = f"{where} rejected the token: {came_back.rstrip('.')}"
+    said = came_back.rstrip(".")
+    detail = Message(N_("{where} rejected the token: {said}"), where=where, said=said)
     if report.agrees is False:
-        detail += (". DISAGREEMENT: the wizard's checks verify this token, but Convex rejects "
-                   "it: the deployment's configuration differs from the local one (see "
-                   "convex.deployed_providers), or a rule is missing on the wizard's side.")
-    elif verdict is not None:
-        failed = _failed_ids(verdict)
-        if failed:
-            detail += f"; the wizard's checks agree ({failed})"
+        detail = Message(N_(
+            "{where} rejected the token: {said}. DISAGREEMENT: the wizard's checks verify this "
+            "token, but Convex rejects it: the deployment's configuration differs from the "
+            "local one (see convex.deployed_providers), or a rule is missing on the wizard's "
+            "side."), where=where, said=said)
+    elif verdict is not None and (failed := _failed_ids(verdict)):
+        detail = Message(N_("{where} rejected the token: {said}; the wizard's checks agree "
+                            "({failed})"), where=where, said=said, failed=failed)
     reason = answer.code if answer.code in ("NoAuthProvider", "Unauthenticated",
                                             "InvalidAuthHeader",
                                             "AuthProviderDiscoveryFailed") else "inconclusive"
@@ -236,8 +248,8 @@ def accepts_token_check(session: SessionFacts, report: ConvexReport,
                 get_token=get_token_snippet(session.options.path))
 
 
-def _describe(providers: tuple[DeployedProvider, ...]) -> str:
-    return ", ".join(p.describe() for p in providers) or "none"
+def _describe(providers: tuple[DeployedProvider, ...]) -> str | Message:
+    return ", ".join(p.describe() for p in providers) or Message(N_("none"))
 
 
 def deployed_providers_check(session: SessionFacts, report: ConvexReport) -> Check:
@@ -245,48 +257,59 @@ def deployed_providers_check(session: SessionFacts, report: ConvexReport) -> Che
     if found is None:
         return skipped(PROVIDERS, report.providers_skip)
     target = report.providers_url
-    where = f"{found.url} ({target.source if target else 'the project'})"
-    url_source = target.source if target else "the project"
+    url_source: str | Message = target.source if target else Message(N_("the project"))
+    where = Message(N_("{url} ({source})"), url=found.url, source=url_source)
     if found.status is ListStatus.WITHHELD:
-        return make(PROVIDERS, Status.WARN, f"{found.message} (the URL is from {url_source})",
+        return make(PROVIDERS, Status.WARN, Message(N_("{message} (the URL is from {source})"),
+                                                    message=found.message, source=url_source),
                     "withheld", origin=found.refused_origin, url_source=url_source,
                     flag=DEPLOYMENT_FLAG)
     if found.status is ListStatus.KEY_REFUSED:
-        return make(PROVIDERS, Status.FAIL, f"{where} refused the deploy key from "
-                    f"{report.key_source}: {found.code}", "key_refused",
-                    key_source=report.key_source, code=found.code)
+        return make(PROVIDERS, Status.FAIL, Message(N_(
+            "{where} refused the deploy key from {key_source}: {code}"), where=where,
+            key_source=report.key_source, code=found.code), "key_refused",
+            key_source=report.key_source, code=found.code)
     if found.status is ListStatus.INCONCLUSIVE:
         what = (f"HTTP {found.http_status}" + (f" {found.code}" if found.code else "") + ": "
                 if found.http_status is not None else "") + found.message
-        return make(PROVIDERS, Status.WARN, f"{where}: {what}", "inconclusive", what=what,
+        return make(PROVIDERS, Status.WARN, Message(N_("{where}: {what}"), where=where,
+                                                    what=what), "inconclusive", what=what,
                     url_source=url_source)
     providers = found.providers
     if not providers:
-        return make(PROVIDERS, Status.FAIL, f"{where} has no auth providers deployed",
+        return make(PROVIDERS, Status.FAIL, Message(N_("{where} has no auth providers deployed"),
+                                                    where=where),
                     "no_providers", push=report.push)
     listed = _describe(providers)
     issuer = session.issuer.shown if session.issuer else None
     app = session.application_id.value
     if issuer is None:
-        return make(PROVIDERS, Status.WARN, f"{where} has {listed}; there is no local issuer to "
-                    "compare with", "inconclusive", what="no local issuer",
-                    url_source=url_source)
+        return make(PROVIDERS, Status.WARN, Message(N_(
+            "{where} has {listed}; there is no local issuer to compare with"), where=where,
+            listed=listed), "inconclusive", what=Message(N_("no local issuer")),
+            url_source=url_source)
     oidc = [p for p in providers if p.kind == "oidc"]
     same_domain = [p for p in oidc if p.domain and issuer_matches_domain(p.domain, issuer)]
     if any(p.application_id == app for p in same_domain):
-        return passed(PROVIDERS, f"{where} has {listed}; it matches the local issuer {issuer} "
-                      f"and applicationID {app}")
+        return passed(PROVIDERS, Message(N_(
+            "{where} has {listed}; it matches the local issuer {issuer} and applicationID "
+            "{app}"), where=where, listed=listed, issuer=issuer, app=app))
     if same_domain:
         deployed_app = same_domain[0].application_id
-        return make(PROVIDERS, Status.FAIL, f"{where} has {listed}: applicationID "
-                    f"{deployed_app!r} ≠ local {app!r} ({session.application_id.source})",
-                    "app_id_differs", issuer=issuer, deployed_app=deployed_app, app_id=app,
-                    push=report.push)
-    deployed = ", ".join(p.domain or "(none)" for p in oidc) or "customJwt providers only"
-    return make(PROVIDERS, Status.FAIL, f"{where} has {listed}: no OIDC domain equals the "
-                f"local issuer {issuer} ({session.issuer.source if session.issuer else ''})",
-                "domain_differs", deployed=deployed, issuer=issuer,
-                var=session.project.issuer_var, push=report.push)
+        return make(PROVIDERS, Status.FAIL, Message(N_(
+            "{where} has {listed}: applicationID {deployed!r} ≠ local {app!r} ({source})"),
+            where=where, listed=listed, deployed=deployed_app, app=app,
+            source=session.application_id.source),
+            "app_id_differs", issuer=issuer, deployed_app=deployed_app, app_id=app,
+            push=report.push)
+    deployed = (", ".join(p.domain or "(none)" for p in oidc)
+                or Message(N_("customJwt providers only")))
+    return make(PROVIDERS, Status.FAIL, Message(N_(
+        "{where} has {listed}: no OIDC domain equals the local issuer {issuer} ({source})"),
+        where=where, listed=listed, issuer=issuer,
+        source=session.issuer.source if session.issuer else ""),
+        "domain_differs", deployed=deployed, issuer=issuer,
+        var=session.project.issuer_var, push=report.push)
 
 
 def providers_check(session: SessionFacts) -> Check:

@@ -13,10 +13,11 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
-from wizard.checks.catalog import CLERK_CONVEX_INTEGRATION_PAGE, CLERK_JWT_TEMPLATES_PAGE
+from wizard.checks.catalog import CATALOG, fix_for
 from wizard.guards.redaction import scrub
+from wizard.text.messages import N_, Joined, Message, Text, render
 
 MAX_LINE_CHARS = 20_000
 _DEFAULT_VAR = "CLERK_JWT_ISSUER_DOMAIN"
@@ -25,10 +26,33 @@ _ISSUER_PLACEHOLDER = "https://<your-frontend-api-host>"
 
 @dataclass(frozen=True)
 class Diagnosis:
+    title_text: Text
+    explanation_text: Text
+    fix_text: Text
+    step: str  # the step id to revisit
+
+    @property
+    def title(self) -> str:
+        return render(self.title_text)
+
+    @property
+    def explanation(self) -> str:
+        return render(self.explanation_text)
+
+    @property
+    def fix(self) -> str:
+        return render(self.fix_text)
+
+
+@dataclass(frozen=True)
+class _Fixed:
+    """A diagnosis the message alone settles: message ids; the fix may name the project's
+    issuer variable (``{var}``) and issuer (``{issuer}``)."""
+
     title: str
     explanation: str
     fix: str
-    step: str  # the step id to revisit
+    step: str
 
 
 @dataclass(frozen=True)
@@ -49,144 +73,144 @@ _PROVIDER = re.compile(r"(?P<kind>OIDC|CustomJWT)\((?:domain|issuer)=(?P<domain>
                        r"app_id=(?P<app>[^()]*?)\)")
 
 
-def _fill(fixed: Diagnosis, ctx: _Context) -> Diagnosis:
-    """A table entry with the project's issuer variable (``{var}``) and issuer (``{issuer}``)
-    put into its fix."""
-    return replace(fixed, fix=fixed.fix.format(var=ctx.issuer_var, issuer=ctx.issuer_text))
+def _fill(fixed: _Fixed, ctx: _Context) -> Diagnosis:
+    """A table entry with the project's issuer variable and issuer put into its fix."""
+    return Diagnosis(Message(fixed.title), Message(fixed.explanation),
+                     Message(fixed.fix, var=ctx.issuer_var, issuer=ctx.issuer_text,
+                             push="npx convex dev"), fixed.step)
 
 
 # -- fixed diagnoses: the message alone says it all (fix texts are str.format templates) ------
-_NO_PROVIDER_AT_ALL = Diagnosis(
-    "Convex has no auth provider at all",
-    "The deployment received a token but its auth config lists no providers: "
-    "convex/auth.config.ts was never pushed, or it has no provider.",
-    "Make sure convex/auth.config.ts has {{ domain: process.env.{var}!, applicationID: "
+_NO_PROVIDER_AT_ALL = _Fixed(
+    N_("Convex has no auth provider at all"),
+    N_("The deployment received a token but its auth config lists no providers: "
+    "convex/auth.config.ts was never pushed, or it has no provider."),
+    N_("Make sure convex/auth.config.ts has {{ domain: process.env.{var}!, applicationID: "
     "\"convex\" }}, set the variable with npx convex env set {var} {issuer}, and run npx "
-    "convex dev (or npx convex deploy for production).",
+    "convex dev (or npx convex deploy for production)."),
     "verify-config",
 )
-_OIDC_CLAIM = Diagnosis(
-    "Convex could not verify the token",
-    "The token routed to your provider, but OIDC verification failed. Convex hides the "
+_OIDC_CLAIM = _Fixed(
+    N_("Convex could not verify the token"),
+    N_("The token routed to your provider, but OIDC verification failed. Convex hides the "
     "reason; it is one of: the token expired (Convex allows no leeway), the signature "
     "does not verify with the issuer's JWKS, alg is not RS256/EdDSA, typ is not JWT, aud "
-    "lists more than one audience, or iss differs from the discovery document's issuer.",
-    "Paste a fresh token into the check-token step: it runs each of these checks and names "
-    "the one that fails. For an expired token, mint a new one with skipCache: true.",
+    "lists more than one audience, or iss differs from the discovery document's issuer."),
+    N_("Paste a fresh token into the check-token step: it runs each of these checks and names "
+    "the one that fails. For an expired token, mint a new one with skipCache: true."),
     "check-token",
 )
-_PARSE_PAYLOAD = Diagnosis(
-    "The token is not a readable JWT",
-    "Convex could not split the token into three unpadded base64url parts with JSON "
+_PARSE_PAYLOAD = _Fixed(
+    N_("The token is not a readable JWT"),
+    N_("Convex could not split the token into three unpadded base64url parts with JSON "
     "inside, or a time claim (exp, iat, nbf) is not a number. Usually the app sent "
-    "something else than a token (an empty string, \"null\", a key) or a truncated copy.",
-    "Paste the token your app sends into the check-token step. If it is a custom claim "
-    "with a string date, remove it from the JWT template.",
+    "something else than a token (an empty string, \"null\", a key) or a truncated copy."),
+    N_("Paste the token your app sends into the check-token step. If it is a custom claim "
+    "with a string date, remove it from the JWT template."),
     "check-token",
 )
-_PARSE_OIDC = Diagnosis(
-    "The token is not an OIDC ID token Convex accepts",
-    "A claim Convex requires is missing (sub, iat, exp) or has the wrong type: "
+_PARSE_OIDC = _Fixed(
+    N_("The token is not an OIDC ID token Convex accepts"),
+    N_("A claim Convex requires is missing (sub, iat, exp) or has the wrong type: "
     "email_verified and phone_number_verified must be real booleans, name/email/picture "
     "strings, updated_at a number. A template claim that overrides a standard claim with "
-    "a different type causes this.",
-    "Open the convex JWT template's claims and keep only \"aud\": \"convex\" plus "
+    "a different type causes this."),
+    N_("Open the convex JWT template's claims and keep only \"aud\": \"convex\" plus "
     "shortcodes of the right type (the Convex preset's claims are safe); never set sub or "
-    "iss. Then paste a fresh token into the check-token step.",
+    "iss. Then paste a fresh token into the check-token step."),
     "configure-claims",
 )
-_MISSING_ISS = Diagnosis(
-    "The token has no iss claim",
-    "Clerk always sets iss, so the token Convex received was not minted by Clerk (or a "
-    "hand-written useAuth adapter sends something else).",
-    "Send the token from window.Clerk.session.getToken(); check it in the check-token step.",
+_MISSING_ISS = _Fixed(
+    N_("The token has no iss claim"),
+    N_("Clerk always sets iss, so the token Convex received was not minted by Clerk (or a "
+    "hand-written useAuth adapter sends something else)."),
+    N_("Send the token from window.Clerk.session.getToken(); check it in the check-token step."),
     "check-token",
 )
-_IDENTITY_EXPIRED = Diagnosis(
-    "The token expired while the connection was open",
-    "Clerk tokens live about 60 s and the Convex client refreshes them 10 s before exp. "
+_IDENTITY_EXPIRED = _Fixed(
+    N_("The token expired while the connection was open"),
+    N_("Clerk tokens live about 60 s and the Convex client refreshes them 10 s before exp. "
     "Seen once, it is harmless; if it repeats, the client cannot refresh: the token lives "
     "2 s or less, lacks iat/exp, the machine's clock is off, or getToken fails (so the "
-    "client gets no new token).",
-    "Keep the template's lifetime at 60 s or more, sync the clock, and check that "
-    "getToken works: paste a fresh token into the check-token step.",
+    "client gets no new token)."),
+    N_("Keep the template's lifetime at 60 s or more, sync the clock, and check that "
+    "getToken works: paste a fresh token into the check-token step."),
     "check-token",
 )
-_BOTH_CONFIGS = Diagnosis(
-    "Two auth config files",
-    "convex/ holds both auth.config.ts and auth.config.js; Convex refuses to push.",
-    "Delete one of them (keep the .ts one if unsure) and run npx convex dev.",
+_BOTH_CONFIGS = _Fixed(
+    N_("Two auth config files"),
+    N_("convex/ holds both auth.config.ts and auth.config.js; Convex refuses to push."),
+    CATALOG["convex.auth_config"].fixes["both"],
     "verify-config",
 )
-_CUSTOM_JWT = Diagnosis(
-    "The token went to a customJwt provider",
-    "This message only comes from a provider with type: \"customJwt\". Clerk needs the "
-    "plain OIDC provider, which fetches Clerk's discovery document and keys.",
-    "In convex/auth.config.ts use {{ domain: process.env.{var}!, applicationID: \"convex\" }} "
-    "without type/jwks/algorithm, then npx convex dev.",
+_CUSTOM_JWT = _Fixed(
+    N_("The token went to a customJwt provider"),
+    N_("This message only comes from a provider with type: \"customJwt\". Clerk needs the "
+    "plain OIDC provider, which fetches Clerk's discovery document and keys."),
+    N_("In convex/auth.config.ts use {{ domain: process.env.{var}!, applicationID: \"convex\" }} "
+    "without type/jwks/algorithm, then npx convex dev."),
     "verify-config",
 )
-_INVALID_DOMAIN = Diagnosis(
-    "Convex rejects the provider's domain",
-    "The domain in auth.config (or the variable it reads) is not a URL Convex accepts: it "
-    "starts with a quote, has no scheme and no real top-level domain, or is not http(s).",
-    "Set it to the bare Frontend API URL, no quotes: npx convex env set {var} {issuer}",
+_INVALID_DOMAIN = _Fixed(
+    N_("Convex rejects the provider's domain"),
+    N_("The domain in auth.config (or the variable it reads) is not a URL Convex accepts: it "
+    "starts with a quote, has no scheme and no real top-level domain, or is not http(s)."),
+    N_("Set it to the bare Frontend API URL, no quotes: npx convex env set {var} {issuer}"),
     "verify-config",
 )
-_NO_PROVIDERS_DASHBOARD = Diagnosis(
-    "The deployment has no auth providers",
-    "The Convex dashboard shows this when convex/auth.config was never pushed to this "
-    "deployment (or a production deployment was never deployed with it).",
-    "Run npx convex dev (development) or npx convex deploy (production) with "
-    "convex/auth.config.ts in place.",
+_NO_PROVIDERS_DASHBOARD = _Fixed(
+    N_("The deployment has no auth providers"),
+    N_("The Convex dashboard shows this when convex/auth.config was never pushed to this "
+    "deployment (or a production deployment was never deployed with it)."),
+    CATALOG["convex.deployed_providers"].fixes["no_providers"],
     "verify-config",
 )
-_INVALID_ADMIN_KEY = Diagnosis(
-    "The Authorization header is not a Bearer token",
-    "Convex's HTTP API treats any Authorization header that does not start with "
-    "\"Bearer \" as an admin key, and this one is not valid.",
-    "Send Authorization: Bearer <token>, with the token from getToken().",
+_INVALID_ADMIN_KEY = _Fixed(
+    N_("The Authorization header is not a Bearer token"),
+    N_("Convex's HTTP API treats any Authorization header that does not start with "
+    "\"Bearer \" as an admin key, and this one is not valid."),
+    N_("Send Authorization: Bearer <token>, with the token from getToken()."),
     "check-token",
 )
-_INVALID_AUTH_HEADER = Diagnosis(
-    "Convex could not read the token (InvalidAuthHeader)",
-    "InvalidAuthHeader is the error code for a token Convex cannot parse: not three "
+_INVALID_AUTH_HEADER = _Fixed(
+    N_("Convex could not read the token (InvalidAuthHeader)"),
+    N_("InvalidAuthHeader is the error code for a token Convex cannot parse: not three "
     "base64url parts, no iss, or claims of the wrong type. The message next to the code "
-    "says which; paste the whole line to get it diagnosed.",
-    "Paste the token your app sends into the check-token step.",
+    "says which; paste the whole line to get it diagnosed."),
+    N_("Paste the token your app sends into the check-token step."),
     "check-token",
 )
-_SEES_USER = Diagnosis(
-    "Convex sees the user",
-    "hasIdentity is a log line of your own app code (the users.store mutation), not "
-    "of Convex; true means ctx.auth.getUserIdentity() returned the user.",
-    "Nothing to fix. Check the users table in the Convex dashboard (Data tab).",
+_SEES_USER = _Fixed(
+    N_("Convex sees the user"),
+    N_("hasIdentity is a log line of your own app code (the users.store mutation), not "
+    "of Convex; true means ctx.auth.getUserIdentity() returned the user."),
+    N_("Nothing to fix. Check the users table in the Convex dashboard (Data tab)."),
     "user-sync",
 )
-_NO_IDENTITY = Diagnosis(
-    "Your function saw no identity",
-    "hasIdentity is printed by your own app code (the users.store mutation), not by "
+_NO_IDENTITY = _Fixed(
+    N_("Your function saw no identity"),
+    N_("hasIdentity is printed by your own app code (the users.store mutation), not by "
     "Convex. false means ctx.auth.getUserIdentity() returned null: the client sent no "
     "token, or Convex rejected it. Convex's own reason is in the browser console as "
-    "Failed to authenticate: \"…\", check your server auth config.",
-    "Paste that browser-console line here for the exact cause, or paste a token into the "
-    "check-token step. No such line means no token was sent: check the getToken call.",
+    "Failed to authenticate: \"…\", check your server auth config."),
+    N_("Paste that browser-console line here for the exact cause, or paste a token into the "
+    "check-token step. No such line means no token was sent: check the getToken call."),
     "check-token",
 )
-_PRODUCTION_KEYS = Diagnosis(
-    "Production keys on the wrong domain",
-    "pk_live_ keys only work on the production domain configured in Clerk; this page "
-    "runs elsewhere (localhost, a preview deployment).",
-    "Use the development instance's pk_test_ key locally, and make sure the issuer is the "
-    "same instance's Frontend API URL.",
+_PRODUCTION_KEYS = _Fixed(
+    N_("Production keys on the wrong domain"),
+    N_("pk_live_ keys only work on the production domain configured in Clerk; this page "
+    "runs elsewhere (localhost, a preview deployment)."),
+    N_("Use the development instance's pk_test_ key locally, and make sure the issuer is the "
+    "same instance's Frontend API URL."),
     "open-dashboard",
 )
-_REFRESH_LIFETIME = Diagnosis(
-    "The Convex client cannot schedule a token refresh",
-    "The client needs iat and exp in the token, and exp - iat greater than 2 s, to "
-    "refresh it before it expires.",
-    "Set the convex JWT template's token lifetime to 60 s and do not override iat or exp "
-    "in its claims.",
+_REFRESH_LIFETIME = _Fixed(
+    N_("The Convex client cannot schedule a token refresh"),
+    N_("The client needs iat and exp in the token, and exp - iat greater than 2 s, to "
+    "refresh it before it expires."),
+    N_("Set the convex JWT template's token lifetime to 60 s and do not override iat or exp "
+    "in its claims."),
     "configure-claims",
 )
 
@@ -196,30 +220,35 @@ def _no_provider(line: str, match: re.Match[str], ctx: _Context) -> Diagnosis:
     if "no providers configured" in line:
         return _fill(_NO_PROVIDER_AT_ALL, ctx)
     providers = _PROVIDER.findall(line)
-    explanation = ("Convex picks a provider whose domain equals the token's iss (trailing / "
-                   "aside; case, scheme and port matter) and whose applicationID is in the "
-                   "token's aud. No provider matched, so either the issuer or the audience is "
-                   "wrong; Convex reports both the same way.")
+    parts: list[Message] = [Message(N_(
+        "Convex picks a provider whose domain equals the token's iss (trailing / aside; case, "
+        "scheme and port matter) and whose applicationID is in the token's aud. No provider "
+        "matched, so either the issuer or the audience is wrong; Convex reports both the same "
+        "way."))]
     if providers:
-        listed = "; ".join(f"{kind} provider with domain {domain or '(empty)'} and "
-                           f"applicationID {app}" for kind, domain, app in providers)
-        explanation += f" The deployment expected: {listed}."
+        listed = Joined(tuple(
+            Message(N_("{kind} provider with domain {domain} and applicationID {app}"),
+                    kind=kind, domain=domain or Message(N_("(empty)")), app=app)
+            for kind, domain, app in providers), "; ")
+        parts.append(Message(N_("The deployment expected: {providers}."), providers=listed))
         oidc = [(d, a) for kind, d, a in providers if kind == "OIDC"]
         if oidc:
             domain, app = oidc[0]
-            explanation += (f" So the token needs iss {domain.rstrip('/')} and aud "
-                            f"\"{app}\".")
+            parts.append(Message(N_("So the token needs iss {iss} and aud \"{app}\"."),
+                                 iss=domain.rstrip("/"), app=app))
     else:
-        explanation += (" (A production deployment hides the provider list; a dev deployment "
-                        "prints it.)")
+        parts.append(Message(N_("(A production deployment hides the provider list; a dev "
+                                "deployment prints it.)")))
     return Diagnosis(
-        "No auth provider matches the token",
-        explanation,
-        "Paste the token into the check-token step to see which of iss or aud differs. Most "
-        "often the token is Clerk's default session token without aud \"convex\": activate "
-        f"Clerk's Convex integration ({CLERK_CONVEX_INTEGRATION_PAGE}) or create a JWT "
-        "template named convex, and update the convex package (1.33.0 sent the wrong token). "
-        f"If iss differs, run npx convex env set {ctx.issuer_var} <the token's iss>.",
+        Message(N_("No auth provider matches the token")),
+        Joined(tuple(parts)),
+        Message(N_("Paste the token into the check-token step to see which of iss or aud "
+                   "differs. Most often the token is Clerk's default session token without aud "
+                   "\"convex\": activate Clerk's Convex integration "
+                   "(https://dashboard.clerk.com/apps/setup/convex) or create a JWT template "
+                   "named convex, and update the convex package (1.33.0 sent the wrong token). "
+                   "If iss differs, run npx convex env set {var} <the token's iss>."),
+                var=ctx.issuer_var),
         "check-token",
     )
 
@@ -227,25 +256,29 @@ def _no_provider(line: str, match: re.Match[str], ctx: _Context) -> Diagnosis:
 def _discovery(line: str, match: re.Match[str], ctx: _Context) -> Diagnosis:
     issuer = match.group("iss").strip()
     status = match.group("status")
+    parts: list[Message] = []
     if status:
-        explanation = (f"Convex fetched {issuer}/.well-known/openid-configuration (or the JWKS "
-                       f"it points to) and got HTTP {status}.")
+        parts.append(Message(N_("Convex fetched {issuer}/.well-known/openid-configuration (or "
+                                "the JWKS it points to) and got HTTP {status}."),
+                             issuer=issuer, status=status))
         if status.startswith("404"):
-            explanation += (" That address is not a Clerk Frontend API: the token's iss, and "
-                            "so the issuer variable, point at the wrong host or a deleted "
-                            "instance.")
+            parts.append(Message(N_("That address is not a Clerk Frontend API: the token's "
+                                    "iss, and so the issuer variable, point at the wrong host "
+                                    "or a deleted instance.")))
         elif status.startswith("5"):
-            explanation += " The issuer had a server error; it may be temporary."
+            parts.append(Message(N_("The issuer had a server error; it may be temporary.")))
     else:
-        explanation = (f"Convex could not fetch or accept the discovery document of {issuer}: "
-                       "the host does not resolve or answer, the answer is not JSON, or its "
-                       "issuer differs from the token's iss.")
+        parts.append(Message(N_("Convex could not fetch or accept the discovery document of "
+                                "{issuer}: the host does not resolve or answer, the answer is "
+                                "not JSON, or its issuer differs from the token's iss."),
+                             issuer=issuer))
     return Diagnosis(
-        f"Convex could not reach the issuer {issuer}",
-        explanation,
-        "The issuer must be your Clerk Frontend API URL (Clerk Dashboard → API keys), not the "
-        "JWKS URL or your app's domain. Run the verify-config step, which fetches the same "
-        f"documents, then: npx convex env set {ctx.issuer_var} <Frontend API URL>.",
+        Message(N_("Convex could not reach the issuer {issuer}"), issuer=issuer),
+        Joined(tuple(parts)),
+        Message(N_("The issuer must be your Clerk Frontend API URL (Clerk Dashboard → API "
+                   "keys), not the JWKS URL or your app's domain. Run the verify-config step, "
+                   "which fetches the same documents, then: npx convex env set {var} <Frontend "
+                   "API URL>."), var=ctx.issuer_var),
         "verify-config",
     )
 
@@ -253,14 +286,13 @@ def _discovery(line: str, match: re.Match[str], ctx: _Context) -> Diagnosis:
 def _no_template(line: str, match: re.Match[str], ctx: _Context) -> Diagnosis:
     name = match.groupdict().get("name") or "convex"
     return Diagnosis(
-        f"Clerk has no JWT template named {name}",
-        "getToken({ template: '" + name + "' }) got 404 from Clerk. ConvexProviderWithClerk "
-        "swallows this error and returns null, so Convex just sees no user. It asks for the "
-        "template when the session token lacks aud \"convex\", that is when Clerk's Convex "
-        "integration is not active.",
-        "Either activate Clerk's Convex integration (" + CLERK_CONVEX_INTEGRATION_PAGE + "), "
-        "or create a JWT template named exactly convex (lowercase) in Clerk Dashboard → JWT "
-        "templates (" + CLERK_JWT_TEMPLATES_PAGE + "). Having both is safe.",
+        Message(N_("Clerk has no JWT template named {name}"), name=name),
+        Message(N_("getToken({{ template: '{name}' }}) got 404 from Clerk. "
+                   "ConvexProviderWithClerk swallows this error and returns null, so Convex "
+                   "just sees no user. It asks for the template when the session token lacks "
+                   "aud \"convex\", that is when Clerk's Convex integration is not active."),
+                name=name),
+        _catalog_fix("clerk.template", "optional", near=""),
         "create-template",
     )
 
@@ -268,20 +300,27 @@ def _no_template(line: str, match: re.Match[str], ctx: _Context) -> Diagnosis:
 def _env_not_set(line: str, match: re.Match[str], ctx: _Context) -> Diagnosis:
     var = match.group("var")
     return Diagnosis(
-        f"{var} is not set on the Convex deployment",
-        f"convex/auth.config reads process.env.{var}, and the deployment has no value for it. "
-        "Convex never reads your .env.local; the variable must live on the deployment.",
-        f"Run: npx convex env set {var} {ctx.issuer_text} (add --prod for production), then "
-        "npx convex dev again.",
+        Message(N_("{var} is not set on the Convex deployment"), var=var),
+        Message(N_("convex/auth.config reads process.env.{var}, and the deployment has no value "
+                   "for it. Convex never reads your .env.local; the variable must live on the "
+                   "deployment."), var=var),
+        _catalog_fix("convex.deployment_env", "missing", var=var, issuer=ctx.issuer_text),
         "verify-config",
     )
 
 
+def _catalog_fix(check_id: str, reason: str, /, **values: object) -> Message:
+    """The catalog's fix for the check this message is about (one text for both)."""
+    fix = fix_for(check_id, reason, **values)
+    assert fix is not None, (check_id, reason)  # a test reads every fix used here
+    return fix
+
+
 def _has_identity(line: str, match: re.Match[str], ctx: _Context) -> Diagnosis:
-    return _SEES_USER if match.group("value") == "true" else _NO_IDENTITY
+    return _fill(_SEES_USER if match.group("value") == "true" else _NO_IDENTITY, ctx)
 
 
-_RULES: tuple[tuple[re.Pattern[str], Diagnosis | _Rule], ...] = (
+_RULES: tuple[tuple[re.Pattern[str], _Fixed | _Rule], ...] = (
     (re.compile(r"No auth provider found matching the given token"), _no_provider),
     (re.compile(r"Could not verify OIDC token claim"), _OIDC_CLAIM),
     (re.compile(r"Could not parse JWT payload"), _PARSE_PAYLOAD),
@@ -337,12 +376,13 @@ def diagnose(line: str, *, issuer: str | None = None,
     for pattern, rule in _RULES:
         match = pattern.search(inner)
         if match is not None:
-            return _fill(rule, ctx) if isinstance(rule, Diagnosis) else rule(inner, match, ctx)
+            return _fill(rule, ctx) if isinstance(rule, _Fixed) else rule(inner, match, ctx)
     if inner is not text:
         return Diagnosis(
-            "Convex rejected the token",
-            f"The browser's Convex client gave up authenticating; the server said: {scrub(inner[:300])}",
-            "Paste the token into the check-token step to see which check fails.",
+            Message(N_("Convex rejected the token")),
+            Message(N_("The browser's Convex client gave up authenticating; the server said: "
+                       "{said}"), said=scrub(inner[:300])),
+            Message(N_("Paste the token into the check-token step to see which check fails.")),
             "check-token",
         )
     return None

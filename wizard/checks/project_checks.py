@@ -9,24 +9,30 @@ from wizard.guards.redaction import looks_secret
 from wizard.project.envfiles import is_browser_exposed
 from wizard.project.reader import Project
 from wizard.providers.clerk.keys import PUBLISHABLE_KEY_NAMES
+from wizard.text.messages import N_, Message
 
 
 def project_checks(project: Project) -> list[Check]:
     checks: list[Check] = []
     where = str(project.root)
     if not project.root_found:
-        checks.append(make("project.root", Status.WARN, f"no package.json or convex/ at or above "
-                           f"{where}; using it as the project", "no_convex"))
+        checks.append(make("project.root", Status.WARN, Message(N_(
+            "no package.json or convex/ at or above {where}; using it as the project"),
+            where=where), "no_convex"))
     elif not project.has_convex_dir:
-        checks.append(make("project.root", Status.WARN, f"{where} has no convex/ folder",
-                           "no_convex"))
+        checks.append(make("project.root", Status.WARN, Message(N_(
+            "{where} has no convex/ folder"), where=where), "no_convex"))
     elif project.problems:
         problems = "; ".join(project.problems)
-        checks.append(make("project.root", Status.WARN, f"{where}: {problems}", "unread_files",
-                           problems=problems))
+        checks.append(make("project.root", Status.WARN, Message(N_("{where}: {problems}"),
+                                                                 where=where, problems=problems),
+                           "unread_files", problems=problems))
+    elif project.env.files_read:
+        checks.append(passed("project.root", Message(N_("{where} (read {files})"), where=where,
+                                                     files=", ".join(project.env.files_read))))
     else:
-        read = ", ".join(project.env.files_read) or "no .env files"
-        checks.append(passed("project.root", f"{where} (read {read})"))
+        checks.append(passed("project.root", Message(N_("{where} (read no .env files)"),
+                                                     where=where)))
     checks.append(_publishable_key_check(project))
     checks.append(_secret_exposure_check(project))
     return checks
@@ -39,16 +45,19 @@ def _publishable_key_check(project: Project) -> Check:
             or (project.root / "next.config.ts").exists():
         suggested = "NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY"
     if found is None:
-        return make("env.publishable_key", Status.FAIL, "none of " + ", ".join(
-            PUBLISHABLE_KEY_NAMES) + " is set", "missing", suggested_name=suggested)
+        return make("env.publishable_key", Status.FAIL, Message(
+            N_("none of {names} is set"), names=", ".join(PUBLISHABLE_KEY_NAMES)), "missing",
+            suggested_name=suggested)
     if project.key is None:
-        why = project.key_problem or "invalid"
+        why = Message(project.key_problem or N_("invalid"))
         if looks_secret(found.value):
-            why = "it is a secret key, not a publishable key"
-        return make("env.publishable_key", Status.FAIL, f"{found.source}: {why}", "invalid",
-                    source=found.source, why=why)
-    return passed("env.publishable_key", f"{found.source}: {project.key.instance_type} "
-                  f"instance, Frontend API {project.key.frontend_api}")
+            why = Message(N_("it is a secret key, not a publishable key"))
+        return make("env.publishable_key", Status.FAIL, Message(
+            N_("{source}: {why}"), source=found.source, why=why), "invalid",
+            source=found.source, why=why)
+    return passed("env.publishable_key", Message(
+        N_("{source}: {instance} instance, Frontend API {host}"), source=found.source,
+        instance=project.key.instance_type, host=project.key.frontend_api))
 
 
 def _secret_exposure_check(project: Project) -> Check:
@@ -57,8 +66,9 @@ def _secret_exposure_check(project: Project) -> Check:
          if is_browser_exposed(name) and looks_secret(v.value)})
     if exposed:
         names = ", ".join(exposed)
-        return make("env.secret_exposure", Status.FAIL,
-                    f"a secret value sits in a browser-exposed variable: {names}", "exposed",
-                    names=names)
-    return passed("env.secret_exposure", "no sk_/whsec_ value in a VITE_, NEXT_PUBLIC_, "
-                  "EXPO_PUBLIC_, PUBLIC_ or REACT_APP_ variable")
+        return make("env.secret_exposure", Status.FAIL, Message(
+            N_("a secret value sits in a browser-exposed variable: {names}"), names=names),
+            "exposed", names=names)
+    return passed("env.secret_exposure", Message(N_(
+        "no sk_/whsec_ value in a VITE_, NEXT_PUBLIC_, EXPO_PUBLIC_, PUBLIC_ or REACT_APP_ "
+        "variable")))

@@ -54,8 +54,9 @@ from wizard.services.issuer_keys import (
     load_public_key,
     verify_signature,
 )
+from wizard.text.messages import N_, Message, _, verbatim
 
-_NOT_READABLE = "the token could not be decoded"
+_NOT_READABLE = Message(N_("the token could not be decoded"))
 _PARSED_LATER = ("sub", "exp", "iat", "iss")  # judged by token.claims / token.iss
 
 
@@ -138,11 +139,13 @@ def route_dict(ctx: TokenContext) -> dict[str, Any]:
 def describe_route(route: dict[str, Any] | None) -> str:
     """One line for people: ``provider 0 (oidc, https://…)`` or why there is none."""
     if not route:
-        return "not routed"
+        return _("not routed")
     if not route.get("matched"):
-        return "no provider matches" + (f": {route['note']}" if route.get("note") else "")
+        return _("no provider matches: {note}", note=route["note"]) if route.get("note") else \
+            _("no provider matches")
     kind = "customJwt" if route["type"] == "customJwt" else "OIDC"
-    return f"provider {route['index']} ({kind}, {route['domain']})"
+    return _("provider {index} ({kind}, {domain})", index=route["index"], kind=kind,
+             domain=route["domain"])
 
 
 # --- the unverified payload, as routing reads it ------------------------------------------------
@@ -174,8 +177,9 @@ def _claim_problems(claims: dict[str, Any]) -> list[tuple[str, str]]:
 def _format_check(token: DecodedToken, routing: str | None, crash: str | None, snippet: str,
                   strict_parts: bool = False) -> Check:
     if crash is not None:
-        return make("token.format", Status.FAIL, f"Convex's backend panics reading this token "
-                    f"({crash}): no answer comes back", "crash", get_token=snippet)
+        return make("token.format", Status.FAIL, Message(N_(
+            "Convex's backend panics reading this token ({crash}): no answer comes back"),
+            crash=crash), "crash", get_token=snippet)
     problems = list(token.problems)
     if token.header is not None:
         problems += oidc_header_problems(token.header) if not strict_parts else \
@@ -184,7 +188,8 @@ def _format_check(token: DecodedToken, routing: str | None, crash: str | None, s
     problems += [f"the {part}'s base64url has non-zero trailing bits" for part in refused
                  if not any(part in p for p in token.problems)]
     if problems:
-        return make("token.format", Status.FAIL, "; ".join(problems), "broken", get_token=snippet)
+        return make("token.format", Status.FAIL, verbatim("; ".join(problems)), "broken",
+                    get_token=snippet)
     type_problems: list[tuple[str, str]] = []
     if routing is not None:
         type_problems.append((routing.split(" ", 1)[0], routing))
@@ -194,16 +199,17 @@ def _format_check(token: DecodedToken, routing: str | None, crash: str | None, s
     if type_problems:
         claim, why = type_problems[0]
         detail = "; ".join(why for _, why in type_problems)
-        return make("token.format", Status.FAIL, detail, "types", claim=claim, why=why)
+        return make("token.format", Status.FAIL, verbatim(detail), "types", claim=claim, why=why)
     size = len(token.raw.encode("utf-8", "replace"))
-    return passed("token.format", f"three base64url parts, {size} bytes, claim types valid")
+    return passed("token.format", Message(N_(
+        "three base64url parts, {size} bytes, claim types valid"), size=size))
 
 
 def _kind_check(kind: Classification, snippet: str) -> Check:
     if kind.reason:
-        return make("token.kind", Status.FAIL, kind.description, kind.reason,
+        return make("token.kind", Status.FAIL, verbatim(kind.description), kind.reason,
                     what=kind.description, get_token=snippet)
-    return passed("token.kind", kind.description)
+    return passed("token.kind", verbatim(kind.description))
 
 
 # --- the OIDC path ------------------------------------------------------------------------------
@@ -211,19 +217,25 @@ def _kind_check(kind: Classification, snippet: str) -> Check:
 def _header_check(header: dict[str, Any], snippet: str) -> Check:
     why = header_rejection(header)
     if why is not None:
-        return make("token.header", Status.FAIL, why, "bad", what=why, get_token=snippet)
-    return passed("token.header", f"typ {header.get('typ') or '(absent)'}, no crit, no cty")
+        return make("token.header", Status.FAIL, verbatim(why), "bad", what=why,
+                    get_token=snippet)
+    return passed("token.header", Message(N_("typ {typ}, no crit, no cty"),
+                                          typ=header.get("typ") or Message(N_("(absent)"))))
 
 
-def _cache_note(cache_seconds: int | None, cache_control: str | None) -> str:
+def _no_key(what: Message, cache_seconds: int | None, cache_control: str | None) -> Message:
+    """Why no key fits, and what Convex's cache of the key set means for it."""
     if cache_seconds is None:
-        return ""
-    said = f"Cache-Control: {cache_control}" if cache_control else "no Cache-Control"
+        return what
+    said = (Message(N_("Cache-Control: {value}"), value=cache_control) if cache_control
+            else Message(N_("no Cache-Control")))
     if cache_seconds <= 0:
-        return f"Convex refetches this key set on every token ({said})."
-    return (f"Convex caches this key set for up to {cache_seconds} s ({said}) and does not "
-            "refetch it for an unknown kid, so a key published less than that ago may not be "
-            "in the set Convex holds yet.")
+        return Message(N_("{what}. Convex refetches this key set on every token ({said})."),
+                       what=what, said=said)
+    return Message(N_("{what}. Convex caches this key set for up to {seconds} s ({said}) and "
+                      "does not refetch it for an unknown kid, so a key published less than "
+                      "that ago may not be in the set Convex holds yet."),
+                   what=what, seconds=cache_seconds, said=said)
 
 
 def _rotation_check(keys: IssuerKeys, key: SigningKey, now: float) -> Check | None:
@@ -233,10 +245,11 @@ def _rotation_check(keys: IssuerKeys, key: SigningKey, now: float) -> Check | No
     left = (keys.cache_seconds or 0) - int(time.time() - keys.changed_at)
     if left <= 0:
         return None
-    return make("token.key", Status.WARN, f"{key.kid} is new: the key set changed "
-                f"{int(time.time() - keys.changed_at)} s ago and Convex may still hold the "
-                f"previous one (without {key.kid}) for up to {left} s", "cached", seconds=left,
-                cache_control=keys.cache_control or "none")
+    return make("token.key", Status.WARN, Message(N_(
+        "{kid} is new: the key set changed {ago} s ago and Convex may still hold the previous "
+        "one (without {kid}) for up to {left} s"), kid=key.kid,
+        ago=int(time.time() - keys.changed_at), left=left), "cached", seconds=left,
+        cache_control=keys.cache_control or "none")
 
 
 def _select_key(header: dict[str, Any], keys: IssuerKeys | None, issuer: str,
@@ -244,90 +257,114 @@ def _select_key(header: dict[str, Any], keys: IssuerKeys | None, issuer: str,
     alg = header.get("alg")
     kid = header.get("kid") if isinstance(header.get("kid"), str) else None
     if keys is None or not keys.usable:
-        return skipped("token.key", "no signing keys were loaded from the issuer"), None
+        return skipped("token.key", Message(N_("no signing keys were loaded from the issuer"))), \
+            None
     if alg not in OIDC_ALGS:
-        return skipped("token.key", f"no key is selected for alg {alg!r}"), None
+        return skipped("token.key", Message(N_("no key is selected for alg {alg!r}"),
+                                            alg=alg)), None
     fits = [k for k in keys.keys if key_is_candidate(k.jwk, str(alg), kid)]
     available = ", ".join(f"{k.kid or '(no kid)'} {k.alg or k.kty}" for k in keys.keys)
     if len(fits) == 1:
         rotated = _rotation_check(keys, fits[0], now)
         if rotated is not None:
             return rotated, fits[0]
-        return passed("token.key", f"{fits[0].kid or '(no kid)'} ({fits[0].alg or fits[0].kty}) "
-                      f"fits the token's {'kid ' + kid if kid else 'alg (no kid)'}"), fits[0]
+        fit = fits[0]
+        shown = fit.kid or Message(N_("(no kid)"))
+        detail = (Message(N_("{key} ({alg}) fits the token's kid {kid}"), key=shown,
+                          alg=fit.alg or fit.kty, kid=kid) if kid else
+                  Message(N_("{key} ({alg}) fits the token's alg (no kid)"), key=shown,
+                          alg=fit.alg or fit.kty))
+        return passed("token.key", detail), fit
     if not fits:
-        what = (f"kid {kid!r} is not among {available}" if kid
-                else f"no {alg} key among {available}")
-        note = _cache_note(keys.cache_seconds, keys.cache_control)
-        return make("token.key", Status.FAIL, what + (f". {note}" if note else ""), "none",
+        what = (Message(N_("kid {kid!r} is not among {keys}"), kid=kid, keys=available) if kid
+                else Message(N_("no {alg} key among {keys}"), alg=alg, keys=available))
+        return make("token.key", Status.FAIL, _no_key(what, keys.cache_seconds,
+                                                      keys.cache_control), "none",
                     issuer=issuer, what=what), None
-    return make("token.key", Status.FAIL, f"{len(fits)} keys fit and the token has no kid",
+    return make("token.key", Status.FAIL, Message(N_("{count} keys fit and the token has no kid"),
+                                                  count=len(fits)),
                 "ambiguous", count=len(fits)), None
 
 
 def _signature_check(token: DecodedToken, alg: str, jwk: dict[str, Any] | None,
                      kid: str | None, snippet: str) -> Check:
     if jwk is None:
-        return skipped("token.signature", "no single key was selected, so nothing was verified")
+        return skipped("token.signature", Message(N_(
+            "no single key was selected, so nothing was verified")))
     public_key, why = load_public_key(jwk, alg)
+    shown = kid or Message(N_("the key"))
     if public_key is None:
-        return make("token.signature", Status.FAIL, f"{kid or 'the key'} cannot verify {alg}: "
-                    f"{why}", "key", kid=kid, why=why)
+        return make("token.signature", Status.FAIL, Message(N_("{key} cannot verify {alg}: {why}"),
+                                                            key=shown, alg=alg, why=why),
+                    "key", kid=kid, why=why)
     if verify_signature(public_key, alg, token.signing_input, token.signature):
-        return passed("token.signature", f"verified with {kid or 'the key'} ({alg})")
-    return make("token.signature", Status.FAIL, f"does not verify with {kid} ({alg})", "bad",
+        return passed("token.signature", Message(N_("verified with {key} ({alg})"), key=shown,
+                                                 alg=alg))
+    return make("token.signature", Status.FAIL, Message(N_("does not verify with {kid} ({alg})"),
+                                                        kid=kid, alg=alg), "bad",
                 kid=kid, get_token=snippet)
 
 
 def _iss_check(claims: dict[str, Any], ctx: TokenContext, keys: IssuerKeys | None) -> Check:
     iss = claims.get("iss")
     if not isinstance(iss, str):
-        return make("token.iss", Status.FAIL, "the token has no iss claim", "missing")
+        return make("token.iss", Status.FAIL, Message(N_("the token has no iss claim")),
+                    "missing")
     if ctx.issuer is None:
-        return skipped("token.iss", f"iss is {iss}; no configured issuer to compare with")
+        return skipped("token.iss", Message(N_(
+            "iss is {iss}; no configured issuer to compare with"), iss=iss))
     if not issuer_matches_domain(ctx.issuer, iss):
-        return make("token.iss", Status.FAIL,
-                    f"iss {iss!r} ≠ configured issuer {ctx.issuer!r} (compared as Convex does: "
-                    "trailing / stripped, https:// added to a bare host, case and port kept)",
-                    "mismatch", iss=iss, issuer=ctx.issuer, var=ctx.issuer_var,
+        return make("token.iss", Status.FAIL, Message(N_(
+            "iss {iss!r} ≠ configured issuer {issuer!r} (compared as Convex does: trailing / "
+            "stripped, https:// added to a bare host, case and port kept)"), iss=iss,
+            issuer=ctx.issuer), "mismatch", iss=iss, issuer=ctx.issuer, var=ctx.issuer_var,
                     iss_norm=token_issuer_with_scheme(iss).rstrip("/"))
     if not iss_is_absolute_url(iss):
-        return make("token.iss", Status.FAIL, f"iss {iss!r} has no scheme: it routes to "
-                    f"{ctx.issuer}, then Convex's OIDC verifier fails to read it as a URL and "
-                    "Convex answers 500 (an internal error, not a 401)", "no_scheme", iss=iss,
+        return make("token.iss", Status.FAIL, Message(N_(
+            "iss {iss!r} has no scheme: it routes to {issuer}, then Convex's OIDC verifier "
+            "fails to read it as a URL and Convex answers 500 (an internal error, not a 401)"),
+            iss=iss, issuer=ctx.issuer), "no_scheme", iss=iss,
                     get_token=get_token_snippet(ctx.path))
     found = keys.discovery_issuer if keys is not None else None
     if found is None:
-        return passed("token.iss", f"iss {iss} matches the configured issuer (the discovery "
-                      "issuer was not available to compare)")
+        return passed("token.iss", Message(N_(
+            "iss {iss} matches the configured issuer (the discovery issuer was not available "
+            "to compare)"), iss=iss))
     if found != iss:
-        return make("token.iss", Status.FAIL, f"iss {iss!r} ≠ discovery issuer {found!r} "
-                    "(exact comparison)", "discovery", iss=iss, found=found, var=ctx.issuer_var)
-    return passed("token.iss", f"{iss} matches the configured and the discovery issuer")
+        return make("token.iss", Status.FAIL, Message(N_(
+            "iss {iss!r} ≠ discovery issuer {found!r} (exact comparison)"), iss=iss,
+            found=found), "discovery", iss=iss, found=found, var=ctx.issuer_var)
+    return passed("token.iss", Message(N_(
+        "{iss} matches the configured and the discovery issuer"), iss=iss))
 
 
 def _aud_check(claims: dict[str, Any], ctx: TokenContext) -> Check:
     aud = claims.get("aud")
     app = ctx.application_id
     if aud is None:
-        return make("token.aud", Status.FAIL, "the token has no aud claim", "missing", app_id=app)
+        return make("token.aud", Status.FAIL, Message(N_("the token has no aud claim")),
+                    "missing", app_id=app)
     if audience_verifies(aud, app):
-        return passed("token.aud", f"aud is {aud!r}, the application ID")
+        return passed("token.aud", Message(N_("aud is {aud!r}, the application ID"), aud=aud))
     if app in audiences(aud):
         others = [a for a in audiences(aud) if a != app]
-        return make("token.aud", Status.FAIL, f"aud {aud!r} also names {others!r}", "extra",
+        return make("token.aud", Status.FAIL, Message(N_("aud {aud!r} also names {others!r}"),
+                                                      aud=aud, others=others), "extra",
                     app_id=app)
-    return make("token.aud", Status.FAIL, f"aud {aud!r} does not contain {app!r} (exact, "
-                "case-sensitive)", "wrong", app_id=app, auth_path=ctx.auth_path)
+    return make("token.aud", Status.FAIL, Message(N_(
+        "aud {aud!r} does not contain {app!r} (exact, case-sensitive)"), aud=aud, app=app),
+        "wrong", app_id=app, auth_path=ctx.auth_path)
 
 
 def _claims_check(claims: dict[str, Any]) -> Check:
     missing = [name for name in ("sub", "iat", "exp") if name not in claims]
     if missing:
-        return make("token.claims", Status.FAIL, "missing " + ", ".join(missing), "missing",
+        return make("token.claims", Status.FAIL, Message(N_("missing {claims}"),
+                                                         claims=", ".join(missing)), "missing",
                     claims=", ".join(missing))
-    return passed("token.claims", f"sub, iat and exp present; Convex's tokenIdentifier would be "
-                  f"{claims.get('iss')}|{claims.get('sub')}")
+    return passed("token.claims", Message(N_(
+        "sub, iat and exp present; Convex's tokenIdentifier would be {iss}|{sub}"),
+        iss=claims.get("iss"), sub=claims.get("sub")))
 
 
 def _seconds_or_none(value: Any) -> float | None:
@@ -340,20 +377,22 @@ def _seconds_or_none(value: Any) -> float | None:
 def _exp_checks(claims: dict[str, Any], now: float, snippet: str) -> tuple[Check, int | None]:
     exp = _seconds_or_none(claims.get("exp"))
     if exp is None:
-        return skipped("token.exp", "no numeric exp to compare"), None
+        return skipped("token.exp", Message(N_("no numeric exp to compare"))), None
     expires_in = int(exp - math.floor(now))
     if is_expired(now, exp):
-        return make("token.exp", Status.FAIL, f"expired {-expires_in} s ago (exp {exp:g}, now "
-                    f"{math.floor(now)}; Convex allows no leeway)", "expired",
-                    get_token=snippet), expires_in
+        return make("token.exp", Status.FAIL, Message(N_(
+            "expired {ago} s ago (exp {exp}, now {now}; Convex allows no leeway)"),
+            ago=-expires_in, exp=f"{exp:g}", now=math.floor(now)), "expired",
+            get_token=snippet), expires_in
     iat = _seconds_or_none(claims.get("iat"))
     if iat is not None and exp - iat <= MIN_REFRESHABLE_LIFETIME:
-        return make("token.exp", Status.WARN, f"lives only {exp - iat:g} s", "lifetime",
+        return make("token.exp", Status.WARN, Message(N_("lives only {lifetime} s"),
+                                                      lifetime=f"{exp - iat:g}"), "lifetime",
                     lifetime=f"{exp - iat:g}"), expires_in
+    expires = Message(N_("expires in {seconds} s"), seconds=expires_in)
     if expires_in < EXPIRY_WARNING_SECONDS:
-        return make("token.exp", Status.WARN, f"expires in {expires_in} s", "short",
-                    get_token=snippet), expires_in
-    return passed("token.exp", f"expires in {expires_in} s"), expires_in
+        return make("token.exp", Status.WARN, expires, "short", get_token=snippet), expires_in
+    return passed("token.exp", expires), expires_in
 
 
 def _future(claims: dict[str, Any], now: float) -> list[tuple[str, float]]:
@@ -370,12 +409,14 @@ def _clock_check(claims: dict[str, Any], now: float, issuer_skew: float | None) 
     ahead = [(n, s) for n, s in _future(claims, now) if s > CLOCK_SKEW_WARNING_SECONDS]
     if ahead:
         name, skew = max(ahead, key=lambda item: item[1])
-        return make("token.clock", Status.WARN, f"{name} is {skew:.0f} s in the future",
+        return make("token.clock", Status.WARN, Message(N_("{claim} is {skew} s in the future"),
+                                                        claim=name, skew=f"{skew:.0f}"),
                     "skew", skew=f"{skew:.0f}")
     if issuer_skew is not None and abs(issuer_skew) > CLOCK_SKEW_WARNING_SECONDS:
-        return make("token.clock", Status.WARN, f"the issuer's Date header is {issuer_skew:+.0f} s "
-                    "from this machine's clock", "skew", skew=f"{abs(issuer_skew):.0f}")
-    return passed("token.clock", "iat and nbf are not in the future")
+        return make("token.clock", Status.WARN, Message(N_(
+            "the issuer's Date header is {skew} s from this machine's clock"),
+            skew=f"{issuer_skew:+.0f}"), "skew", skew=f"{abs(issuer_skew):.0f}")
+    return passed("token.clock", Message(N_("iat and nbf are not in the future")))
 
 
 def _discovery_answer(iss: str, problem: FetchProblem | None) -> Answer:
@@ -462,9 +503,10 @@ def _pasted_key(verdict: TokenVerdict, snippet: str) -> TokenVerdict:
     kind = verdict.kind
     assert kind is not None
     verdict.checks += [
-        make("token.format", Status.FAIL, "this is not a JWT", "broken", get_token=snippet),
-        make("token.kind", Status.FAIL, kind.description, "key", what=kind.description,
-             get_token=snippet)]
+        make("token.format", Status.FAIL, Message(N_("this is not a JWT")), "broken",
+             get_token=snippet),
+        make("token.kind", Status.FAIL, verbatim(kind.description), "key",
+             what=kind.description, get_token=snippet)]
     verdict.header, verdict.claims = {}, {}
     verdict.checks.extend(skipped(i, _NOT_READABLE) for i in _AFTER_KIND)
     verdict.answer = Answer(401, "InvalidAuthHeader", "Could not parse JWT payload")
@@ -486,9 +528,10 @@ def verify_token(token: DecodedToken, ctx: TokenContext, keys: IssuerKeys | None
     alg = header.get("alg")
     checks.append(_header_check(header, snippet))
     if alg in OIDC_ALGS:
-        checks.append(passed("token.alg", f"alg {alg}"))
+        checks.append(passed("token.alg", Message(N_("alg {alg}"), alg=alg)))
     else:
-        checks.append(make("token.alg", Status.FAIL, f"alg {alg!r} is not RS256 or EdDSA", "bad"))
+        checks.append(make("token.alg", Status.FAIL, Message(N_(
+            "alg {alg!r} is not RS256 or EdDSA"), alg=alg), "bad"))
     key_check, key = _select_key(header, keys, ctx.issuer or "the issuer", now)
     checks.append(key_check)
     checks.append(_signature_check(token, str(alg), key.jwk if key else None,
@@ -508,22 +551,25 @@ def verify_token(token: DecodedToken, ctx: TokenContext, keys: IssuerKeys | None
 def _custom_key_check(header: dict[str, Any], jwks: CustomJwks | None
                       ) -> tuple[Check, dict[str, Any] | None]:
     if jwks is None:
-        return skipped("token.key", "the provider's jwks was not fetched"), None
+        return skipped("token.key", Message(N_("the provider's jwks was not fetched"))), None
     if jwks.problem is not None:
-        return make("token.key", Status.FAIL, jwks.problem, "custom_jwks", url=jwks.url,
-                    what=jwks.problem), None
+        return make("token.key", Status.FAIL, verbatim(jwks.problem), "custom_jwks",
+                    url=jwks.url, what=jwks.problem), None
     kid = header.get("kid")
     if not isinstance(kid, str):
-        return make("token.key", Status.FAIL, "the token has no kid; a customJwt provider "
-                    "needs one to pick a key", "no_kid"), None
+        return make("token.key", Status.FAIL, Message(N_(
+            "the token has no kid; a customJwt provider needs one to pick a key")),
+            "no_kid"), None
     assert jwks.document is not None
     key = custom_jwt_key(jwks.document, kid)
     if key is None:
-        note = _cache_note(jwks.cache_seconds, jwks.cache_control)
-        what = f"kid {kid!r} is not among {', '.join(jwks.kids) or 'no keys'}"
-        return make("token.key", Status.FAIL, what + (f". {note}" if note else ""), "none",
+        what = Message(N_("kid {kid!r} is not among {keys}"), kid=kid,
+                       keys=", ".join(jwks.kids) or Message(N_("no keys")))
+        return make("token.key", Status.FAIL, _no_key(what, jwks.cache_seconds,
+                                                      jwks.cache_control), "none",
                     issuer=jwks.url, what=what), None
-    return passed("token.key", f"{kid} is the first key with the token's kid"), dict(key)
+    return passed("token.key", Message(N_("{kid} is the first key with the token's kid"),
+                                       kid=kid)), dict(key)
 
 
 def _custom_time_checks(claims: dict[str, Any], now: float) -> tuple[Check, Check, int | None]:
@@ -536,18 +582,18 @@ def _custom_time_checks(claims: dict[str, Any], now: float) -> tuple[Check, Chec
     with contextlib.suppress(ValueError, Crash):
         expires_in = biscuit_seconds(exp) - math.floor(now) if exp is not None else None
     if problem is not None and problem.startswith("Token expired"):
-        exp_check = make("token.exp", Status.FAIL, f"{problem} (customJwt allows 5 s)",
-                         "custom_expired")
+        exp_check = make("token.exp", Status.FAIL, Message(N_("{problem} (customJwt allows 5 s)"),
+                                                           problem=problem), "custom_expired")
     elif exp is None:
-        exp_check = skipped("token.exp", "no exp (token.claims says so)")
+        exp_check = skipped("token.exp", Message(N_("no exp (token.claims says so)")))
     else:
-        exp_check = passed("token.exp", f"expires in {expires_in} s (customJwt allows 5 s "
-                           "after exp)")
+        exp_check = passed("token.exp", Message(N_(
+            "expires in {seconds} s (customJwt allows 5 s after exp)"), seconds=expires_in))
     if problem is not None and problem.startswith("Token will be valid"):
-        clock = make("token.clock", Status.FAIL, f"{problem}; customJwt allows 5 s",
-                     "custom_future")
+        clock = make("token.clock", Status.FAIL, Message(N_("{problem}; customJwt allows 5 s"),
+                                                         problem=problem), "custom_future")
     else:
-        clock = passed("token.clock", "nbf and iat are at most 5 s in the future")
+        clock = passed("token.clock", Message(N_("nbf and iat are at most 5 s in the future")))
     return exp_check, clock, expires_in
 
 
@@ -566,31 +612,37 @@ def verify_custom_jwt(token: DecodedToken, ctx: TokenContext, jwks: CustomJwks |
         return verdict
     checks = verdict.checks
     header, claims = verdict.header, verdict.claims
-    checks.append(passed("token.header", "customJwt providers do not check typ, cty or crit"))
+    checks.append(passed("token.header", Message(N_(
+        "customJwt providers do not check typ, cty or crit"))))
     key_check, jwk = _custom_key_check(header, jwks)
     why = custom_jwt_alg_problem(jwk.get("alg") if jwk else None, header.get("alg"), configured)
-    checks.append(make("token.alg", Status.FAIL, why, "custom", configured=configured,
+    checks.append(make("token.alg", Status.FAIL, verbatim(why), "custom", configured=configured,
                        index=provider.index) if why else
-                  passed("token.alg", f"alg {header.get('alg')}, as configured"))
+                  passed("token.alg", Message(N_("alg {alg}, as configured"),
+                                              alg=header.get("alg"))))
     checks.append(key_check)
     checks.append(_signature_check(token, configured, jwk, header.get("kid"), snippet))
     iss = claims.get("iss")
     if isinstance(iss, str) and issuer_matches_domain(provider.domain, iss):
-        checks.append(passed("token.iss", f"{iss} matches the provider's issuer"))
+        checks.append(passed("token.iss", Message(N_("{iss} matches the provider's issuer"),
+                                                  iss=iss)))
     else:
         checks.append(_iss_check(claims, ctx, None))
     if custom_jwt_audience_ok(claims.get("aud"), provider.application_id):
-        checks.append(passed("token.aud", "not checked: the provider has no applicationID"
-                             if provider.application_id is None else
-                             f"aud includes {provider.application_id!r}"))
+        checks.append(passed("token.aud", Message(N_(
+            "not checked: the provider has no applicationID"))
+            if provider.application_id is None else
+            Message(N_("aud includes {app!r}"), app=provider.application_id)))
     else:
-        checks.append(make("token.aud", Status.FAIL, f"aud {claims.get('aud')!r} does not "
-                           f"include {provider.application_id!r}", "wrong",
-                           app_id=provider.application_id, auth_path=ctx.auth_path))
+        checks.append(make("token.aud", Status.FAIL, Message(N_(
+            "aud {aud!r} does not include {app!r}"), aud=claims.get("aud"),
+            app=provider.application_id), "wrong",
+            app_id=provider.application_id, auth_path=ctx.auth_path))
     missing = custom_jwt_missing_claims(claims)
-    checks.append(make("token.claims", Status.FAIL, "missing " + ", ".join(missing),
+    checks.append(make("token.claims", Status.FAIL, Message(N_("missing {claims}"),
+                                                            claims=", ".join(missing)),
                        "custom_missing", claims=", ".join(missing)) if missing else
-                  passed("token.claims", "sub, iss and exp present"))
+                  passed("token.claims", Message(N_("sub, iss and exp present"))))
     exp_check, clock, verdict.expires_in = _custom_time_checks(claims, now)
     checks += [exp_check, clock]
     front = _front_answer(token, routing, crash, ctx)
@@ -612,6 +664,6 @@ _AFTER_KIND: tuple[str, ...] = tuple(
 TOKEN_CHECK_IDS: tuple[str, ...] = tuple(i for i in catalog.CHECK_IDS if i.startswith("token."))
 
 
-def not_given_checks(reason: str) -> list[Check]:
+def not_given_checks(reason: Message) -> list[Check]:
     """The token checks when there is no token to judge."""
     return [skipped(i, reason) for i in TOKEN_CHECK_IDS]

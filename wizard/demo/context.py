@@ -26,15 +26,17 @@ from wizard.demo.local_convex import LocalConvex, oidc
 from wizard.demo.local_issuer import LocalIssuer
 from wizard.demo.project import demo_deploy_key, demo_secret_key, write_demo_project
 from wizard.services.keys import Destinations
+from wizard.text.messages import N_, _
 
 OTHER_ISSUER = "https://other-app-12.clerk.accounts.dev"
 SAMPLES: tuple[tuple[str, str], ...] = (
-    ("template", "Good: template"),
-    ("integration", "Good: integration"),
-    ("session", "Bad: no aud (session)"),
-    ("expired", "Bad: expired"),
-    ("wrong-issuer", "Bad: wrong issuer"),
+    ("template", N_("Good: template")),
+    ("integration", N_("Good: integration")),
+    ("session", N_("Bad: no aud (session)")),
+    ("expired", N_("Bad: expired")),
+    ("wrong-issuer", N_("Bad: wrong issuer")),
 )
+"""Each sample's name and its button's label (a message id)."""
 
 
 @dataclass
@@ -98,5 +100,5 @@ def open_demo(port: int = 0) -> Iterator[DemoContext]:
 
 
 def demo_notice(ctx: DemoContext) -> str:
-    return (f"Demo: local stand-ins play Clerk (issuer at {ctx.issuer.url}) and Convex, and a "
-            "demo project lives in a temporary folder. All are removed when you quit.")
+    return _("Demo: local stand-ins play Clerk (issuer at {url}) and Convex, and a demo project "
+             "lives in a temporary folder. All are removed when you quit.", url=ctx.issuer.url)

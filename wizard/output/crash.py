@@ -16,6 +16,7 @@ from pathlib import Path
 from wizard import __version__
 from wizard.guards.redaction import scrub
 from wizard.guards.safe_text import clip, one_line, visible
+from wizard.text.messages import _
 
 PROG = "convex-auth-wizard"
 LOG_FOLDER = "logs"
@@ -50,10 +51,15 @@ def crash_line(what: str, error: BaseException, log: Path | None,
                secrets: Iterable[str] = ()) -> str:
     """One line: what stopped, on which error, and where the details are."""
     message = clip(one_line(scrub(str(error), list(secrets))), _MESSAGE_CHARS)
-    where = (f"details in {one_line(str(log))}" if log is not None
-             else "no log file could be written")
-    return (f"{PROG}: error: {what} stopped on an unexpected {type(error).__name__}"
-            f"{': ' + message if message else ''}; {where}")
+    where = (_("details in {log}", log=one_line(str(log))) if log is not None
+             else _("no log file could be written"))
+    if message:
+        said = _("{what} stopped on an unexpected {error}: {message}; {where}", what=what,
+                 error=type(error).__name__, message=message, where=where)
+    else:
+        said = _("{what} stopped on an unexpected {error}; {where}", what=what,
+                 error=type(error).__name__, where=where)
+    return f"{PROG}: error: {said}"
 
 
 def report_crash(what: str, error: BaseException, state_dir: Path | None = None,

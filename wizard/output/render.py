@@ -14,6 +14,7 @@ from wizard.checks.model import LOOKS, Check, Status
 from wizard.checks.token_checks import describe_route
 from wizard.guards.redaction import scrub as scrub_text
 from wizard.guards.safe_text import MAX_DETAIL, clip, one_line, visible, write_styled
+from wizard.text.messages import _
 from wizard.walkthrough.session import Verdict
 
 
@@ -54,15 +55,19 @@ def _wrap(text: str, indent: str, width: int) -> list[str]:
 def verdict_line(verdict: Verdict) -> str:
     failed = [c.id for c in verdict.checks if c.status is Status.FAIL]
     warned = [c.id for c in verdict.checks if c.status is Status.WARN]
+    if failed and warned:
+        return _("NOT OK: {count} check(s) failed ({ids}), {warnings} warning(s)",
+                 count=len(failed), ids=", ".join(failed), warnings=len(warned))
     if failed:
-        return (f"NOT OK: {len(failed)} check(s) failed ({', '.join(failed)})"
-                + (f", {len(warned)} warning(s)" if warned else ""))
+        return _("NOT OK: {count} check(s) failed ({ids})", count=len(failed),
+                 ids=", ".join(failed))
     if verdict.token is not None and not verdict.token.verified:
-        return "NOT OK: the token could not be fully verified (see the skipped checks)"
-    tail = f" ({len(warned)} warning(s))" if warned else ""
+        return _("NOT OK: the token could not be fully verified (see the skipped checks)")
     if verdict.token is not None:
-        return "OK: Convex would accept this token" + tail
-    return "OK: no check failed; pass a token (--token) to verify it end to end" + tail
+        line = _("OK: Convex would accept this token")
+    else:
+        line = _("OK: no check failed; pass a token (--token) to verify it end to end")
+    return _("{line} ({count} warning(s))", line=line, count=len(warned)) if warned else line
 
 
 def _grouped(checks: list[Check]) -> list[tuple[str, Check]]:
@@ -97,26 +102,32 @@ def _row(label: str, check: Check, id_width: int, width: int,
     lines += [[(text, "")] for text in body[1:]]
     if check.status in (Status.FAIL, Status.WARN) and check.fix:
         fix_lines = _wrap(scrub(check.fix), indent + "  ", width)
-        lines.append([(indent, ""), ("fix: ", "1"), (fix_lines[0].lstrip(), "")])
+        lines.append([(indent, ""), (_("fix: "), "1"), (fix_lines[0].lstrip(), "")])
         lines += [[(text, "")] for text in fix_lines[1:]]
     return lines
 
 
 def _facts(verdict: Verdict) -> list[Line]:
     session, project = verdict.session, verdict.session.project
-    facts = [f"convex-auth-wizard check: {project.root}"]
+    facts = [_("convex-auth-wizard check: {root}", root=project.root)]
     if session.issuer:
-        facts.append(f"  issuer          {session.issuer.raw}  ({session.issuer.source})")
-    facts.append(f"  application ID  {session.application_id.value}  "
-                 f"({session.application_id.source})")
+        facts.append(_fact(_("issuer"), f"{session.issuer.raw}  ({session.issuer.source})"))
+    facts.append(_fact(_("application ID"), f"{session.application_id.value}  "
+                                            f"({session.application_id.source})"))
     if project.key and project.publishable_key:
-        facts.append(f"  publishable key {project.key.instance_type}, {project.key.frontend_api}"
-                     f"  ({project.publishable_key.source})")
+        facts.append(_fact(_("publishable key"), f"{project.key.instance_type}, "
+                                                 f"{project.key.frontend_api}  "
+                                                 f"({project.publishable_key.source})"))
     if verdict.token is not None and verdict.token.kind is not None:
-        facts.append(f"  token           {verdict.token.kind.kind.value}: "
-                     f"{verdict.token.kind.description}")
-        facts.append(f"  route           {describe_route(verdict.token.route)}")
+        facts.append(_fact(_("token"), f"{verdict.token.kind.kind.value}: "
+                                       f"{verdict.token.kind.description}"))
+        facts.append(_fact(_("route"), describe_route(verdict.token.route)))
     return [[(fact, "")] for fact in facts]
+
+
+def _fact(name: str, value: str) -> str:
+    """``  name            value``: names padded to one column."""
+    return f"  {name:<15} {value}"
 
 
 def render_human(verdict: Verdict, stream: TextIO | None = None) -> str:

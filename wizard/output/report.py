@@ -78,7 +78,10 @@ from wizard.checks.model import LOOKS, Check, Status
 from wizard.guards.files import FileRefused, read_regular_file, refuse_special
 from wizard.guards.redaction import scrub, scrub_data
 from wizard.guards.safe_text import MAX_DETAIL, bounded, clip, json_text, visible
+from wizard.rules.jwt import AuthPath
 from wizard.services.convex_probe import ProbeStatus
+from wizard.text.messages import N_, Message, _
+from wizard.text.steps import PATH_LABELS
 from wizard.walkthrough.progress import STATE_LOOKS, Progress, StepState
 from wizard.walkthrough.state import APP_NAME, StateStore
 from wizard.walkthrough.steps import STEPS
@@ -98,21 +101,25 @@ _TOKEN_KEYS = ("kind", "header", "claims", "expires_in")
 _CHECK_FIELDS = ("id", "status", "title", "detail", "fix", "step")
 # Shown beside Convex's message when it accepted the token: the message is its refusal of the
 # probe's _system path, which it gives only after the token was accepted.
-ACCEPTED_PROBE_NOTE = ("this is Convex refusing the probe's system function after it accepted "
+ACCEPTED_PROBE_NOTE = N_("this is Convex refusing the probe's system function after it accepted "
                        "the token; no user code ran")
 _CONVEX_KEYS = ("status", "http_status", "code", "message", "url", "agrees_with_wizard")
-_CONVEX_HEAD = {"accepted": "✅ Convex accepted the token",
-                "rejected": "❌ Convex rejected the token",
-                "inconclusive": "⚠️ Convex gave no verdict",
-                "not_sent": "➖ The token was not sent"}
+_CONVEX_HEAD = {ProbeStatus.ACCEPTED: N_("✅ Convex accepted the token"),
+                ProbeStatus.REJECTED: N_("❌ Convex rejected the token"),
+                ProbeStatus.INCONCLUSIVE: N_("⚠️ Convex gave no verdict"),
+                ProbeStatus.NOT_SENT: N_("➖ The token was not sent")}
+_BY = {"verification": N_("by verification"), "your word": N_("by your word")}
 
 
 def _status_icon(status: str) -> str:
-    return f"{LOOKS[Status(status)].markdown} {status}" if status in tuple(Status) else status
+    if status not in tuple(Status):
+        return status
+    look = LOOKS[Status(status)]
+    return f"{look.markdown} {_(look.word)}"
 
 
 def _state_label(state: str) -> str:
-    return STATE_LOOKS[StepState(state)].markdown if state in tuple(StepState) else state
+    return _(STATE_LOOKS[StepState(state)].markdown) if state in tuple(StepState) else state
 
 
 def iso(at: float | None) -> str | None:
@@ -142,7 +149,7 @@ def _checks(session: Session, progress: Progress | None) -> list[dict[str, str]]
              for c in saved]
     if not any(c["id"].startswith("token.") for c in saved):
         rows += [dict(c.to_dict(), origin="live")
-                 for c in not_given_checks("no token was checked in the wizard yet")]
+                 for c in not_given_checks(Message(N_("no token was checked in the wizard yet")))]
     return sorted(rows, key=lambda row: position(row["id"]))
 
 
@@ -152,7 +159,7 @@ def _steps(progress: Progress | None) -> list[dict[str, Any]]:
         entry = progress.steps.get(step.id) if progress else None
         state = entry.state if entry else StepState.PENDING
         rows.append({
-            "id": step.id, "title": step.title, "guide": step.guide, "state": state.value,
+            "id": step.id, "title": _(step.title), "guide": _(step.guide), "state": state.value,
             "done_by": _DONE_BY.get(state),
             "changed_at": iso(entry.changed_at) if entry else None,
             "note": entry.note if entry else "",
@@ -192,18 +199,23 @@ def _summary(steps: list[dict[str, Any]], checks: list[dict[str, str]]) -> dict[
     done = states["verified"] + states["confirmed"]
     total = len(steps)
     ok = done == total and statuses["fail"] == 0
-    parts = [f"{done} of {total} steps done ({states['verified']} by verification, "
-             f"{states['confirmed']} by your word)"]
+    steps_line = _("{done} of {total} steps done ({verified} by verification, {confirmed} by "
+                   "your word)", done=done, total=total, verified=states["verified"],
+                   confirmed=states["confirmed"])
     if states["failing"]:
-        parts[0] += f", {states['failing']} failing"
-    parts.append(f"{statuses['fail']} check{'s' * (statuses['fail'] != 1)} failed"
-                 if statuses["fail"] else "no check failed")
-    if statuses["warn"]:
-        parts[-1] += f", {statuses['warn']} warning{'s' * (statuses['warn'] != 1)}"
-    line = ("Setup verified: " if ok else "Not verified yet: ") + "; ".join(parts)
+        steps_line = _("{steps}, {count} failing", steps=steps_line, count=states["failing"])
+    fails, warns = statuses["fail"], statuses["warn"]
+    checks_line = (_("no check failed") if not fails else
+                   _("1 check failed") if fails == 1 else _("{count} checks failed", count=fails))
+    if warns:
+        checks_line = (_("{checks}, 1 warning", checks=checks_line) if warns == 1 else
+                       _("{checks}, {count} warnings", checks=checks_line, count=warns))
+    line = (_("Setup verified: {steps}; {checks}", steps=steps_line, checks=checks_line) if ok
+            else _("Not verified yet: {steps}; {checks}", steps=steps_line, checks=checks_line))
     first_fail = next((c for c in checks if c["status"] == "fail"), None)
     if first_fail is not None:
-        line += f". First to fix: {first_fail['id']} ({first_fail['detail']})"
+        line = _("{line}. First to fix: {id} ({detail})", line=line, id=first_fail["id"],
+                 detail=first_fail["detail"])
     return {
         "ok": ok, "line": line, "steps_total": total, "steps_done": done,
         "steps_verified": states["verified"], "steps_confirmed": states["confirmed"],
@@ -305,109 +317,115 @@ def _human_time(stamp: str | None) -> str:
 
 def _from(item: dict[str, Any] | None) -> str:
     if item is None:
-        return "not found"
-    text = f"{item['value']} (from {item['source']}"
-    return text + (", derived)" if item.get("derived") else ")")
+        return _("not found")
+    if item.get("derived"):
+        return _("{value} (from {source}, derived)", value=item["value"], source=item["source"])
+    return _("{value} (from {source})", value=item["value"], source=item["source"])
 
 
 def render_markdown(report: dict[str, Any]) -> str:
     summary = report["summary"]
     icon = "✅" if summary["ok"] else "❌"
     lines = [
-        "# Clerk + Convex setup report", "",
+        _("# Clerk + Convex setup report"), "",
         f"**{icon} {md_cell(summary['line'])}**", "",
-        f"Generated {_human_time(report['generated_at'])} by {report['tool']['name']} "
-        f"{report['tool']['version']}.", "",
-        "## Project", "",
+        _("Generated {when} by {tool} {version}.", when=_human_time(report["generated_at"]),
+          tool=report["tool"]["name"], version=report["tool"]["version"]), "",
+        _("## Project"), "",
     ]
     key = report["publishable_key"]
     if key is None:
-        key_text = "not found"
+        key_text = _("not found")
     elif key["problem"]:
-        key_text = f"invalid: {key['problem']} (from {key['source']})"
+        key_text = _("invalid: {problem} (from {source})", problem=_(key["problem"]),
+                     source=key["source"])
     else:
-        key_text = (f"{key['instance_type']} instance, Frontend API {key['frontend_api']} "
-                    f"(from {key['source']})")
+        key_text = _("{instance} instance, Frontend API {host} (from {source})",
+                     instance=key["instance_type"], host=key["frontend_api"],
+                     source=key["source"])
     project = report["project"]
     version = project["convex_version"]
-    path = {"template": "JWT template named convex", "integration": "Clerk's Convex integration",
-            None: "not chosen yet"}.get(report["path"], str(report["path"]))
-    lines += _table(("What", "Value"), [
-        ("Project", project["root"] + ("" if project["found"] else
-                                       " (no package.json or convex/ found)")),
-        ("Publishable key", key_text),
-        ("Issuer", _from(report["issuer"])),
-        ("Application ID", _from(report["application_id"])),
-        ("Auth config", project["auth_config"] or "not found"),
-        ("convex package", f"{version['value']} (from {version['source']})" if version
-         else "not found"),
-        ("Token made by", path),
+    path = _(PATH_LABELS[report["path"]]) if report["path"] in tuple(AuthPath) else \
+        _("not chosen yet")
+    lines += _table((_("What"), _("Value")), [
+        (_("Project"), project["root"] if project["found"] else _(
+            "{root} (no package.json or convex/ found)", root=project["root"])),
+        (_("Publishable key"), key_text),
+        (_("Issuer"), _from(report["issuer"])),
+        (_("Application ID"), _from(report["application_id"])),
+        (_("Auth config"), project["auth_config"] or _("not found")),
+        (_("convex package"), _("{version} (from {source})", version=version["value"],
+                                source=version["source"]) if version else _("not found")),
+        (_("Token made by"), path),
     ])
-    lines += ["## Auth config providers", ""]
+    lines += [_("## Auth config providers"), ""]
     if report["providers"]:
-        lines += _table(("#", "Type", "Domain", "Application ID", "Line"), [
-            ("commented out" if p["commented_out"] else p["index"] + 1, p["kind"],
+        lines += _table(("#", _("Type"), _("Domain"), _("Application ID"), _("Line")), [
+            (_("commented out") if p["commented_out"] else p["index"] + 1, p["kind"],
              f"process.env.{p['domain_env']}" if p["domain_env"] else (p["domain"] or "—"),
              p["application_id"] or "—", p["line"])
             for p in report["providers"]])
     else:
-        lines += ["No provider found.", ""]
-    lines += ["## Steps", ""]
+        lines += [_("No provider found."), ""]
+    lines += [_("## Steps"), ""]
     if not report["progress_saved"]:
-        lines += ["No saved progress: the wizard has not been run in this project yet.", ""]
-    lines += _table(("Step", "State", "How", "When", "Note"), [
+        lines += [_("No saved progress: the wizard has not been run in this project yet."), ""]
+    lines += _table((_("Step"), _("State"), _("How"), _("When"), _("Note")), [
         (f"{s['title']} ({s['guide']})" if s["guide"] != "—" else s["title"],
-         _state_label(s["state"]), f"by {s['done_by']}" if s["done_by"] else "—",
+         _state_label(s["state"]), _(_BY[s["done_by"]]) if s["done_by"] in _BY else "—",
          _human_time(s["changed_at"]), s["note"] or "")
         for s in report["steps"]])
-    lines += ["## Checks", ""]
-    lines += _table(("Status", "Check", "Step", "Detail", "Fix"), [
+    lines += [_("## Checks"), ""]
+    lines += _table((_("Status"), _("Check"), _("Step"), _("Detail"), _("Fix")), [
         (_status_icon(c["status"]),
-         c["id"] + (" (saved)" if c["origin"] == "saved" else ""), c["step"], c["detail"],
-         c["fix"] or "")
+         _("{id} (saved)", id=c["id"]) if c["origin"] == "saved" else c["id"], c["step"],
+         c["detail"], c["fix"] or "")
         for c in report["checks"]])
     token = report["token"]
-    lines += ["## Last verified token", ""]
+    lines += [_("## Last verified token"), ""]
     if token is None:
-        lines += ["No token verified yet.", ""]
+        lines += [_("No token verified yet."), ""]
     else:
         expires = token["expires_in"]
         left = ""
         if isinstance(expires, int) and expires >= 0:
-            left = f" ({expires} s before it expired)"
+            left = _(" ({seconds} s before it expired)", seconds=expires)
         elif isinstance(expires, int):
-            left = f" ({-expires} s after it expired)"
-        lines += [f"Kind: **{md_cell(token['kind'] or 'unknown')}**, checked "
-                  f"{_human_time(token['checked_at'])}{left}. Decoded header and claims only; "
-                  "the raw token and its signature are never stored.", ""]
-        lines += _table(("Header", "Value"), sorted((k, v) for k, v in
-                                                   (token["header"] or {}).items()))
-        lines += _table(("Claim", "Value"), sorted((k, v) for k, v in
-                                                  (token["claims"] or {}).items()))
+            left = _(" ({seconds} s after it expired)", seconds=-expires)
+        lines += [_("Kind: **{kind}**, checked {when}{left}. Decoded header and claims only; "
+                    "the raw token and its signature are never stored.",
+                    kind=md_cell(token["kind"] or _("unknown")),
+                    when=_human_time(token["checked_at"]), left=left), ""]
+        lines += _table((_("Header"), _("Value")), sorted((k, v) for k, v in
+                                                         (token["header"] or {}).items()))
+        lines += _table((_("Claim"), _("Value")), sorted((k, v) for k, v in
+                                                        (token["claims"] or {}).items()))
     lines += _convex_markdown(report.get("convex"))
     lines.append(f"<!-- {report['format']} -->")
     return visible("\n".join(lines) + "\n")
 
 
 def _convex_markdown(convex: dict[str, Any] | None) -> list[str]:
-    lines = ["## Convex's answer", ""]
+    lines = [_("## Convex's answer"), ""]
     if convex is None:
-        return [*lines, "Convex was not asked (the wizard's Ask Convex action on the check-token "
-                "step sends the pasted token to the deployment).", ""]
-    head = _CONVEX_HEAD.get(str(convex["status"]), f"Convex: {convex['status']}")
-    agrees = {True: "yes", False: OwnMarkdown(
+        return [*lines, _("Convex was not asked (the wizard's Ask Convex action on the "
+                          "check-token step sends the pasted token to the deployment)."), ""]
+    status = convex["status"]
+    head = (_(_CONVEX_HEAD[ProbeStatus(status)]) if status in tuple(ProbeStatus) else
+            _("Convex: {status}", status=status))
+    agrees = {True: _("yes"), False: OwnMarkdown(_(
         "**no**: a rule differs between Convex and the wizard, or the deployment's "
-        "configuration differs from the local one"), None: "—"}
+        "configuration differs from the local one")), None: "—"}
     lines += [f"**{md_cell(head)}** ({md_cell(convex['url'] or '?')}, "
               f"{_human_time(convex['asked_at'])}).", ""]
     http = convex["http_status"]
-    lines += _table(("What", "Value"), [
-        ("HTTP status", http if http is not None else "—"),
-        ("Code", convex["code"] or "—"),
-        ("Message", (f"{convex['message']} ({ACCEPTED_PROBE_NOTE})"
-                     if convex["message"] and convex["status"] == "accepted"
-                     else convex["message"] or "—")),
-        ("Agrees with the wizard's checks", agrees.get(convex["agrees_with_wizard"], "—")),
+    lines += _table((_("What"), _("Value")), [
+        (_("HTTP status"), http if http is not None else "—"),
+        (_("Code"), convex["code"] or "—"),
+        (_("Message"), (f"{convex['message']} ({_(ACCEPTED_PROBE_NOTE)})"
+                        if convex["message"] and status == "accepted"
+                        else convex["message"] or "—")),
+        (_("Agrees with the wizard's checks"), agrees.get(convex["agrees_with_wizard"], "—")),
     ])
     return lines
 
@@ -493,16 +511,19 @@ def write_report_command(project_dir: Path | None, fmt: str, output: Path | None
     try:
         write_report_file(output, text, overwrite=False)
     except FileExistsError:
-        sys.stderr.write(f"{APP_NAME}: error: {output} exists and is not a report written by "
-                         f"{APP_NAME}; remove it or choose another --output\n")
+        sys.stderr.write(f"{APP_NAME}: error: " + _(
+            "{output} exists and is not a report written by {app}; remove it or choose another "
+            "--output", output=output, app=APP_NAME) + "\n")
         return 1
     except FileRefused as exc:
-        sys.stderr.write(f"{APP_NAME}: error: --output {output} {exc}; --output writes a "
-                         "regular file (leave it out to print the report, or redirect it)\n")
+        sys.stderr.write(f"{APP_NAME}: error: " + _(
+            "--output {output} {why}; --output writes a regular file (leave it out to print "
+            "the report, or redirect it)", output=output, why=exc) + "\n")
         return 2
     except OSError as exc:
-        sys.stderr.write(f"{APP_NAME}: error: cannot write {output}: "
-                         f"{exc.strerror or exc}\n")
+        sys.stderr.write(f"{APP_NAME}: error: " + _("cannot write {output}: {why}",
+                                                     output=output, why=exc.strerror or exc)
+                         + "\n")
         return 1
-    sys.stdout.write(f"Wrote the report to {output}\n")
+    sys.stdout.write(_("Wrote the report to {output}", output=output) + "\n")
     return 0

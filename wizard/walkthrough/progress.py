@@ -9,6 +9,7 @@ from enum import Enum
 from typing import Any
 
 from wizard.rules.jwt import AuthPath
+from wizard.text.messages import N_
 from wizard.walkthrough.steps import STEP_IDS
 
 
@@ -30,6 +31,7 @@ class StateLook:
     symbol: str
     """In the wizard's step list and summary."""
     label: str
+    """A message id, as ``markdown``."""
     colour: str
     """In the wizard's summary (a Textual colour)."""
     markdown: str
@@ -37,10 +39,10 @@ class StateLook:
 
 
 STATE_LOOKS: dict[StepState, StateLook] = {
-    StepState.PENDING: StateLook("○", "pending", "dim", "pending"),
-    StepState.VERIFIED: StateLook("✔", "done by verification", "green", "✅ done"),
-    StepState.CONFIRMED: StateLook("✓", "done by your word", "cyan", "☑️ done"),
-    StepState.FAILING: StateLook("✖", "failing", "red", "❌ failing"),
+    StepState.PENDING: StateLook("○", N_("pending"), "dim", N_("pending")),
+    StepState.VERIFIED: StateLook("✔", N_("done by verification"), "green", N_("✅ done")),
+    StepState.CONFIRMED: StateLook("✓", N_("done by your word"), "cyan", N_("☑️ done")),
+    StepState.FAILING: StateLook("✖", N_("failing"), "red", N_("❌ failing")),
 }
 """The one table of step-state symbols: the wizard and the report read it."""
 

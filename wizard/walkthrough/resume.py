@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from wizard.text.messages import _
 from wizard.walkthrough.progress import Progress, StepState
 from wizard.walkthrough.session import Session
 from wizard.walkthrough.steps import step_by_id
@@ -20,11 +21,12 @@ def recheck_on_resume(progress: Progress, session: Session) -> list[str]:
     def demote(step_id: str, why: str) -> None:
         if progress.state_of(step_id) is StepState.VERIFIED:
             progress.set(step_id, StepState.FAILING, why)
-            messages.append(f"{step_by_id(step_id).title}: {why}")
+            messages.append(_("{step}: {why}", step=_(step_by_id(step_id).title), why=why))
 
     if progress.issuer is not None and not (issuer and issuer.same_as(progress.issuer)):
-        now = issuer.shown if issuer else "(none)"
-        why = f"the issuer changed from {progress.issuer} to {now} since it was verified"
+        now = issuer.shown if issuer else _("(none)")
+        why = _("the issuer changed from {before} to {now} since it was verified",
+                before=progress.issuer, now=now)
         demote("verify-config", why)
         demote("check-token", why)
     failed = [c for c in session.project_checks() if c.failed]

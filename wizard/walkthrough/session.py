@@ -56,6 +56,7 @@ from wizard.services.issuer_keys import (
     fetch_issuer_keys,
     load_jwks_file,
 )
+from wizard.text.messages import N_, Message, current_language
 
 
 @dataclass
@@ -112,11 +113,11 @@ class Session:
             version_check(self.project, path or self.options.path),
         ]
         if self.options.offline and self.keys is None:
-            reason = "--offline: no network call"
+            reason = Message(N_("--offline: no network call"))
         elif self.issuer is None:
-            reason = "no issuer to fetch"
+            reason = Message(N_("no issuer to fetch"))
         else:
-            reason = "the issuer was not fetched"
+            reason = Message(N_("the issuer was not fetched"))
         checks += issuer_checks(self.keys, var, reason)
         return checks
 
@@ -205,6 +206,7 @@ class Verdict:
         session, project = self.session, self.session.project
         document: dict[str, Any] = {
             "ok": self.ok,
+            "lang": current_language(),
             "project": str(project.root),
             "issuer": session.issuer.raw if session.issuer else None,
             "issuer_source": session.issuer.source if session.issuer else None,
@@ -246,7 +248,8 @@ def run_checks(options: Options, pasted: DecodedToken | str | None = None) -> Ve
     if token is not None:
         checks += token.checks
     else:
-        checks += not_given_checks("no token given (use --token, --token-file or --token -)")
+        checks += not_given_checks(Message(N_(
+            "no token given (use --token, --token-file or --token -)")))
     convex = ask_convex(session, decoded, token)  # sends only when asked or keyed
     checks = ordered(checks + convex_checks(session, convex, token))
     return Verdict(session, checks, token, convex)

@@ -45,6 +45,7 @@ from wizard.guards.files import FileRefused, read_regular_file
 from wizard.guards.redaction import scrub_data
 from wizard.guards.safe_text import escape_unsafe_json
 from wizard.rules.jwt import AuthPath
+from wizard.text.messages import N_, _
 from wizard.walkthrough.progress import Progress, StepProgress, StepState
 from wizard.walkthrough.steps import STEP_IDS, step_by_id
 
@@ -52,7 +53,7 @@ STATE_DIR_ENV = "CONVEX_AUTH_WIZARD_STATE_DIR"
 SCHEMA_VERSION = 1
 APP_NAME = "convex-auth-wizard"
 MAX_STATE_BYTES = 4 * 1024 * 1024
-SAVE_FAILED = "Could not save progress to"
+SAVE_FAILED = N_("Could not save progress to")
 STALE_TEMP_SECONDS = 60.0
 """A save writes a few kilobytes and renames them within milliseconds: a temporary file
 older than this was left by a save that was killed."""
@@ -241,9 +242,9 @@ def merge_progress(ours: Progress, theirs: Progress) -> None:
 def resume_notice(progress: Progress) -> str:
     when = _when(progress.updated_at)
     if all(progress.state_of(step_id).done for step_id in STEP_IDS):
-        return f"Resumed: every step was done on {when}"
-    title = step_by_id(progress.first_open_step()).title
-    return f"Resumed: you stopped at {title} on {when}"
+        return _("Resumed: every step was done on {when}", when=when)
+    title = _(step_by_id(progress.first_open_step()).title)
+    return _("Resumed: you stopped at {title} on {when}", title=title, when=when)
 
 
 class StateStore:
@@ -274,30 +275,30 @@ class StateStore:
         try:
             raw = read_regular_file(self.path, MAX_STATE_BYTES)
         except FileRefused as exc:
-            raise _Unusable("a folder is in its place" if exc.is_folder else f"it {exc}") \
-                from None
+            raise _Unusable(_("a folder is in its place") if exc.is_folder else
+                            _("it {why}", why=exc)) from None
         except OSError as exc:
-            raise _Unusable(f"cannot be read: {exc.strerror or exc}") from None
+            raise _Unusable(_("cannot be read: {why}", why=exc.strerror or exc)) from None
         if not raw.strip():
-            raise _Unusable("the file is empty")
+            raise _Unusable(_("the file is empty"))
         try:
             document = json.loads(raw.decode("utf-8"))
         except (UnicodeDecodeError, ValueError, RecursionError):
-            raise _Unusable("not valid JSON, probably cut short") from None
+            raise _Unusable(_("not valid JSON, probably cut short")) from None
         if not isinstance(document, dict):
-            raise _Unusable("not a progress file")
+            raise _Unusable(_("not a progress file"))
         version = document.get("schema_version")
         if not isinstance(version, int) or isinstance(version, bool) or version < 1:
-            raise _Unusable("no schema version")
+            raise _Unusable(_("no schema version"))
         if version > SCHEMA_VERSION:
-            raise _Unusable(f"written by a newer version of the wizard (schema {version}, "
-                            f"this one reads {SCHEMA_VERSION})")
+            raise _Unusable(_("written by a newer version of the wizard (schema {version}, "
+                              "this one reads {ours})", version=version, ours=SCHEMA_VERSION))
         if document.get("project") != str(self.project):
-            raise _Unusable("it belongs to another project")
+            raise _Unusable(_("it belongs to another project"))
         try:
             progress = progress_from_dict(document.get("progress"))
         except (ValueError, TypeError) as exc:
-            raise _Unusable(f"wrong shape: {exc}") from None
+            raise _Unusable(_("wrong shape: {why}", why=exc)) from None
         saved_at = document.get("saved_at")
         if isinstance(saved_at, (int, float)) and _is_time(saved_at):
             return progress, float(saved_at)
@@ -334,10 +335,10 @@ class StateStore:
     def _set_aside(self, why: str) -> str:
         target, error = self._move_to("corrupt")
         if target is not None:
-            return (f"Saved progress was unreadable ({why}); it was moved to {target}; "
-                    "starting fresh")
-        return (f"Saved progress at {self.path} was unreadable ({why}) and could not be moved "
-                f"aside ({error}); starting fresh")
+            return _("Saved progress was unreadable ({why}); it was moved to {target}; "
+                     "starting fresh", why=why, target=target)
+        return _("Saved progress at {path} was unreadable ({why}) and could not be moved aside "
+                 "({error}); starting fresh", path=self.path, why=why, error=error)
 
     def _move_to(self, kind: str) -> tuple[Path | None, str | None]:
         base = f"{self.path.name}.{kind}-{_stamp()}"
@@ -383,9 +384,9 @@ class StateStore:
                 theirs = self._newer_on_disk()
                 if theirs is not None:
                     merge_progress(progress, theirs[0])
-                    notice = (f"Another {APP_NAME} saved progress for this project at "
-                              f"{_when(theirs[1], seconds=True)}; its steps were merged with "
-                              "these, so neither loses any")
+                    notice = _("Another {app} saved progress for this project at {when}; its "
+                               "steps were merged with these, so neither loses any",
+                               app=APP_NAME, when=_when(theirs[1], seconds=True))
                 document = self.document(progress)
                 text = escape_unsafe_json(json.dumps(document, indent=2, ensure_ascii=False,
                                                      default=str)) + "\n"
@@ -401,7 +402,7 @@ class StateStore:
             _fsync_dir(folder)
         except (OSError, ValueError, TypeError, RecursionError) as exc:
             why = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-            return f"{SAVE_FAILED} {self.path}: {why}"
+            return f"{_(SAVE_FAILED)} {self.path}: {why}"
         finally:
             if tmp is not None:
                 with contextlib.suppress(OSError):
@@ -426,7 +427,8 @@ class StateStore:
             return None
         target, error = self._move_to("bak")
         if target is None:
-            return f"Could not keep a backup of {self.path} ({error}); it was left as it was"
+            return _("Could not keep a backup of {path} ({error}); it was left as it was",
+                     path=self.path, error=error)
         return None
 
     def reset(self) -> bool:
@@ -442,7 +444,8 @@ class StateStore:
             else:
                 self.path.unlink()
         except OSError as exc:
-            return False, f"Could not remove {self.path}: {exc.strerror or exc}"
+            return False, _("Could not remove {path}: {why}", path=self.path,
+                            why=exc.strerror or exc)
         return True, None
 
 
@@ -498,7 +501,7 @@ def reset_command(project_dir: Path | None) -> int:
     if project_dir is None:
         from wizard.project.reader import find_project_root
 
-        root, _ = find_project_root(Path.cwd())
+        root = find_project_root(Path.cwd())[0]
     else:
         root = project_dir
     store = StateStore(root)
@@ -507,8 +510,9 @@ def reset_command(project_dir: Path | None) -> int:
         sys.stderr.write(f"{APP_NAME}: error: {error}\n")
         return 1
     if removed:
-        sys.stdout.write(f"Forgot the saved progress for {store.project} "
-                         f"(removed {store.path}).\n")
+        sys.stdout.write(_("Forgot the saved progress for {project} (removed {path}).",
+                           project=store.project, path=store.path) + "\n")
     else:
-        sys.stdout.write(f"No saved progress for {store.project}; nothing to forget.\n")
+        sys.stdout.write(_("No saved progress for {project}; nothing to forget.",
+                           project=store.project) + "\n")
     return 0

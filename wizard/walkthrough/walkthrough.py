@@ -30,6 +30,7 @@ from wizard.checks.options import Options
 from wizard.checks.token_checks import TokenVerdict
 from wizard.rules.jwt import AuthPath, DecodedToken
 from wizard.services.convex_probe import ConvexAnswer, ProbeStatus
+from wizard.text.messages import N_, _
 from wizard.walkthrough.progress import Progress, StepState
 from wizard.walkthrough.resume import recheck_on_resume
 from wizard.walkthrough.session import Session, load
@@ -78,8 +79,8 @@ class Fetched:
 
 def internal_error(what: str, exc: Exception) -> Notice:
     """An engine bug shows as a message and a failing step, never as a crash."""
-    return Notice(f"Internal error in {what}: {type(exc).__name__}: {exc}. Please report it.",
-                  "error", 10)
+    return Notice(_("Internal error in {what}: {error}: {message}. Please report it.",
+                    what=_(what), error=type(exc).__name__, message=exc), "error", 10)
 
 
 def step_verdicts(checks: Iterable[Check]) -> dict[str, tuple[StepState, str]]:
@@ -94,7 +95,8 @@ def step_verdicts(checks: Iterable[Check]) -> dict[str, tuple[StepState, str]]:
             verdicts[step] = (StepState.FAILING, ", ".join(failed))
         elif any(c.status is Status.PASS for c in mine):
             titles = ", ".join(c.title for c in mine if c.status is Status.PASS)
-            verdicts[step] = (StepState.VERIFIED, f"Clerk's Backend API shows: {titles}")
+            verdicts[step] = (StepState.VERIFIED, _("Clerk's Backend API shows: {titles}",
+                                                    titles=titles))
     return verdicts
 
 
@@ -129,8 +131,8 @@ class Walkthrough:
         notices: list[Notice] = []
         if restart:
             problem = self.store.restart()
-            notices.append(Notice(problem or "Started over; the old progress was kept as a "
-                                  "backup."))
+            notices.append(Notice(problem or _("Started over; the old progress was kept as a "
+                                               "backup.")))
         else:
             loaded = self.store.load()
             if loaded.notice:
@@ -148,7 +150,7 @@ class Walkthrough:
         if self.store is not None:
             self.store.secrets = self.session.secrets()
         return self.judge_project() | Change(views=EVERY_VIEW,
-                                             notices=(Notice("Checking again…", timeout=2),))
+                                             notices=(Notice(_("Checking again…"), timeout=2),))
 
     # -- the project and the configuration ------------------------------------------------
     def judge_project(self) -> Change:
@@ -158,13 +160,13 @@ class Walkthrough:
         try:
             checks = self.session.project_checks()
         except Exception as exc:  # an engine bug must show as a failing step, never a crash
-            notices, checks = (internal_error("the project checks", exc),), []
+            notices, checks = (internal_error(N_("the project checks"), exc),), []
         self.project_results = checks
         failed = [c for c in checks if c.failed]
         if failed:
             self._set("project", StepState.FAILING, f"{failed[0].id}: {failed[0].detail}")
         else:
-            self._set("project", StepState.VERIFIED, "the project was read")
+            self._set("project", StepState.VERIFIED, _("the project was read"))
         return self._saved(Change(frozenset({"project"}), frozenset({"project"}), notices))
 
     def visit(self, step_id: str) -> Change:
@@ -205,9 +207,9 @@ class Walkthrough:
         try:
             checks = self.session.config_checks(self.progress.path)
         except Exception as exc:  # an engine bug must show as a failing step, never a crash
-            self._set("verify-config", StepState.FAILING, f"internal error: {exc}")
+            self._set("verify-config", StepState.FAILING, _("internal error: {error}", error=exc))
             return self._saved(Change(step, notices=(
-                internal_error("the configuration checks", exc),)))
+                internal_error(N_("the configuration checks"), exc),)))
         if self.providers_result is not None:
             checks = with_providers_check(checks, self.providers_result)
         self.config_results = checks
@@ -222,7 +224,7 @@ class Walkthrough:
             elif keys is not None and keys.usable:
                 self._remember_issuer()
                 self._set("verify-config", StepState.VERIFIED,
-                          f"{len(keys.keys)} signing key(s) fetched")
+                          _("{count} signing key(s) fetched", count=len(keys.keys)))
         return self._saved(Change(step, step))
 
     # -- evidence -------------------------------------------------------------------------
@@ -239,14 +241,15 @@ class Walkthrough:
         try:
             verdict = self.session.verify(token, self.progress.path, now=self.clock())
         except Exception as exc:  # verify_token promises not to raise; never crash if it does
-            notices, verdict = (internal_error("the token checks", exc),), TokenVerdict()
+            notices, verdict = (internal_error(N_("the token checks"), exc),), TokenVerdict()
         self.token_verdict = verdict
         self._remember(verdict.checks)
         if verdict.verified:
             self.progress.token = verdict.to_dict()
             self._remember_issuer()
             kind = verdict.kind.kind.value if verdict.kind else "token"
-            self._set("check-token", StepState.VERIFIED, f"a {kind} token passed every check")
+            self._set("check-token", StepState.VERIFIED, _("a {kind} token passed every check",
+                                                            kind=kind))
         else:
             failed = [c.id for c in verdict.checks if c.status in (Status.FAIL, Status.SKIP)]
             self._set("check-token", StepState.FAILING, ", ".join(failed))
@@ -260,9 +263,11 @@ class Walkthrough:
         asked = ConvexReport(url=deployment_target(self.session), answer=answer, agrees=agrees)
         self._remember([accepts_token_check(self.session, asked, verdict)])
         if answer.status is ProbeStatus.ACCEPTED:
-            self._set("user-sync", StepState.VERIFIED, f"Convex accepted a token ({answer.url})")
+            self._set("user-sync", StepState.VERIFIED, _("Convex accepted a token ({url})",
+                                                          url=answer.url))
         elif answer.status is ProbeStatus.REJECTED and not self.progress.state_of("user-sync").done:
-            self._set("user-sync", StepState.FAILING, f"Convex rejected a token: {answer.code}")
+            self._set("user-sync", StepState.FAILING, _("Convex rejected a token: {code}",
+                                                         code=answer.code))
         return self._saved(Change(frozenset({"user-sync"}),
                                   frozenset({"check-token", "user-sync"})))
 
@@ -280,21 +285,21 @@ class Walkthrough:
         create-template until a path is chosen; a verified step stays verified."""
         step = step_by_id(step_id)
         if step.verifiable:
-            return Change(notices=(Notice("The wizard marks this step done only when it "
-                                          "verifies it.", "warning", 4),), refused=True)
+            return Change(notices=(Notice(_("The wizard marks this step done only when it "
+                                            "verifies it."), "warning", 4),), refused=True)
         if step.id == "create-template" and self.progress.path is None:
-            return Change(notices=(Notice("Choose one of the two paths first (tab to the "
-                                          "choice, enter).", "warning", 4),), refused=True)
+            return Change(notices=(Notice(_("Choose one of the two paths first (tab to the "
+                                            "choice, enter)."), "warning", 4),), refused=True)
         if self.progress.state_of(step.id) is StepState.VERIFIED:
             return Change()
-        self._set(step.id, StepState.CONFIRMED, "you said it is done")
+        self._set(step.id, StepState.CONFIRMED, _("you said it is done"))
         return self._saved(Change(frozenset({step.id})))
 
     def diagnosed(self, step_id: str) -> Change:
         """A pasted log line was diagnosed; one that shows the identity confirms user-sync."""
         if step_id != "user-sync" or self.progress.state_of(step_id) is StepState.VERIFIED:
             return Change()
-        self._set(step_id, StepState.CONFIRMED, "a pasted log line showed the identity")
+        self._set(step_id, StepState.CONFIRMED, _("a pasted log line showed the identity"))
         return self._saved(Change(frozenset({step_id})))
 
     def choose_path(self, path: AuthPath) -> Change:

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
-from wizard.checks.catalog import CLERK_CHECK_IDS, CLERK_NOT_AGREED, make, passed, skipped
+from wizard.checks.catalog import CLERK_CHECK_IDS, CLERK_NOT_AGREED, fix_for, make, passed, skipped
 from wizard.checks.model import Check, Status
 from wizard.checks.options import SessionFacts
 from wizard.guards.redaction import redact
@@ -42,6 +42,7 @@ from wizard.services.keys import (
     clerk_secret_key_credential,
     shown_origin,
 )
+from wizard.text.messages import N_, Joined, Message, verbatim
 
 if TYPE_CHECKING:
     import httpx
@@ -106,19 +107,19 @@ def backend(project: Project, key: SecretKey, destinations: Destinations, *,
                         client=client)
 
 
-def skip_reason(project: Project, agreed: bool, offline: bool = False) -> str | None:
+def skip_reason(project: Project, agreed: bool, offline: bool = False) -> Message | None:
     """Why the clerk.* checks cannot run, or None when they can."""
     if not agreed:
         return NOT_AGREED
     if offline:
-        return "--offline: no network call"
+        return Message(N_("--offline: no network call"))
     if find_secret_key(project) is None:
-        return (f"no {SECRET_KEY_VAR} in the project's .env files (only a server-side variable "
-                "is used)")
+        return Message(N_("no {var} in the project's .env files (only a server-side variable "
+                          "is used)"), var=SECRET_KEY_VAR)
     return None
 
 
-def skipped_clerk_checks(reason: str) -> list[Check]:
+def skipped_clerk_checks(reason: Message) -> list[Check]:
     return [skipped(check_id, reason) for check_id in CLERK_CHECK_IDS]
 
 
@@ -157,9 +158,10 @@ def check_clerk(project: Project, issuer: Issuer | None, application_id: str,
     assert key is not None
     if key.instance_type is None:
         values = _problem_values(project, key, None)
-        checks = [make("clerk.instance", Status.FAIL, f"{key.source} does not start with "
-                       "sk_test_ or sk_live_; it was not sent", "not_secret", **values)]
-        rest = skipped_clerk_checks("no usable secret key")[1:]
+        checks = [make("clerk.instance", Status.FAIL, Message(N_(
+            "{source} does not start with sk_test_ or sk_live_; it was not sent"),
+            source=key.source), "not_secret", **values)]
+        rest = skipped_clerk_checks(Message(N_("no usable secret key")))[1:]
         return ClerkFindings(checks + rest, path=path)
     with backend(project, key, destinations or Destinations(), timeout=timeout,
                  client=client) as api:
@@ -211,28 +213,31 @@ def _problem_values(project: Project, key: SecretKey, problem: ApiProblem | None
                     ) -> dict[str, object]:
     return {
         "source": key.source, "source_file": key.source_file, "redacted": key.redacted,
-        "key_host": project.key.frontend_api if project.key else "your app",
+        "key_host": project.key.frontend_api if project.key else Message(N_("your app")),
         "api_var": API_URL_VAR,
         "url": problem.url if problem else "", "message": problem.message if problem else "",
         "origin": shown_origin(problem.url) if problem and problem.url else "",
         "said": problem.message if problem else "",
-        "retry_after": f"{problem.retry_after} s" if problem and problem.retry_after
-        else "a minute",
+        "retry_after": Message(N_("{seconds} s"), seconds=problem.retry_after)
+        if problem and problem.retry_after else Message(N_("a minute")),
     }
 
 
 def _api_failure(check_id: str, project: Project, key: SecretKey,
                  problem: ApiProblem) -> Check:
     values = _problem_values(project, key, problem)
+    detail: Message
     if problem.kind is ApiProblemKind.INVALID_KEY:
-        detail = (f"this secret key is not valid for any instance: {key.source} "
-                  f"({key.redacted}) was refused, {problem.message}")
+        detail = Message(N_("this secret key is not valid for any instance: {source} "
+                            "({redacted}) was refused, {message}"), source=key.source,
+                         redacted=key.redacted, message=problem.message)
     elif problem.kind in (ApiProblemKind.RATE_LIMITED, ApiProblemKind.SERVER):
-        detail = f"{problem.url} {problem.message}: retry later"
-    elif problem.kind is ApiProblemKind.WITHHELD:
-        detail = problem.message
+        detail = Message(N_("{url} {message}: retry later"), url=problem.url,
+                         message=problem.message)
+    elif problem.kind is ApiProblemKind.WITHHELD or not problem.url:
+        detail = verbatim(problem.message)
     else:
-        detail = f"{problem.url}: {problem.message}" if problem.url else problem.message
+        detail = Message(N_("{url}: {message}"), url=problem.url, message=problem.message)
     return make(check_id, Status.FAIL, detail, problem.kind, **values)
 
 
@@ -241,18 +246,18 @@ def judge_clerk_side(side: ClerkSide, project: Project, key: SecretKey,
                      path: AuthPath | None) -> list[Check]:
     if side.domains_problem is not None:
         failed = _api_failure("clerk.instance", project, key, side.domains_problem)
-        reason = "Clerk's Backend API could not be read (see clerk.instance)"
+        reason = Message(N_("Clerk's Backend API could not be read (see clerk.instance)"))
         return [failed, *skipped_clerk_checks(reason)[1:]]
     checks = [_instance_check(side, project, key, issuer)]
     if side.templates_problem is not None or side.templates is None:
         problem = side.templates_problem or ApiProblem(ApiProblemKind.CONTENT, "", "no templates")
         checks.append(_api_failure("clerk.template", project, key, problem))
-        checks += skipped_clerk_checks("the templates could not be listed")[2:]
+        checks += skipped_clerk_checks(Message(N_("the templates could not be listed")))[2:]
         return checks
     template_check, template = _template_check(side.templates, path)
     checks.append(template_check)
     if template is None:
-        why = "no template named exactly convex"
+        why = Message(N_("no template named exactly convex"))
         return checks + skipped_clerk_checks(why)[2:]
     checks.append(_claims_check(template, application_id, project.auth_path))
     checks.append(_signing_check(template))
@@ -263,29 +268,46 @@ def judge_clerk_side(side: ClerkSide, project: Project, key: SecretKey,
 def _instance_check(side: ClerkSide, project: Project, key: SecretKey,
                     issuer: Issuer | None) -> Check:
     hosts = sorted({d.host for d in side.domains if d.host})
-    where = ", ".join(hosts) or "no Frontend API host"
+    where: Message = (verbatim(", ".join(hosts)) if hosts
+                      else Message(N_("no Frontend API host")))
     satellites = [d.host for d in side.domains if d.is_satellite]
     if satellites:
-        where += f" (satellite: {', '.join(satellites)})"
-    compared: list[tuple[str, str]] = []
+        where = Message(N_("{hosts} (satellite: {satellites})"), hosts=where,
+                        satellites=", ".join(satellites))
+    compared: list[tuple[Message, str]] = []
     if project.key is not None and project.publishable_key is not None:
-        compared.append((f"the publishable key ({project.publishable_key.source})",
+        compared.append((Message(N_("the publishable key ({source})"),
+                                 source=project.publishable_key.source),
                          project.key.frontend_api.lower()))
     if issuer is not None and not issuer.derived:
-        compared.append((f"the issuer ({issuer.source})", issuer.host))
+        compared.append((Message(N_("the issuer ({source})"), source=issuer.source),
+                         issuer.host))
     if not compared:
-        return make("clerk.instance", Status.WARN, f"{key.source} ({key.redacted}) reads the "
-                    f"instance at {where}; there is no publishable key or issuer to compare")
-    differs = [f"{label} says {host}" for label, host in compared if host not in hosts]
+        return make("clerk.instance", Status.WARN, Message(N_(
+            "{source} ({redacted}) reads the instance at {where}; there is no publishable key "
+            "or issuer to compare"), source=key.source, redacted=key.redacted, where=where))
+    differs: list[Message | Joined] = [Message(N_("{label} says {host}"), label=label, host=host)
+                                       for label, host in compared if host not in hosts]
     if differs or not hosts:
-        return make("clerk.instance", Status.FAIL,
-                    f"{key.source} ({key.redacted}) belongs to {where}; "
-                    + "; ".join(differs or ["the instance lists no domain"]),
-                    "mismatch", redacted=key.redacted, source=key.source, api_hosts=where,
-                    differs=" and ".join(differs) or "the instance lists no domain")
-    labels = " and ".join(label for label, _ in compared)
-    return passed("clerk.instance", f"{key.source} ({key.redacted}, {key.instance_type}) "
-                  f"belongs to the instance at {where}, the same host as {labels}")
+        said = (Joined(tuple(differs), "; ") if differs
+                else Message(N_("the instance lists no domain")))
+        return make("clerk.instance", Status.FAIL, Message(N_(
+            "{source} ({redacted}) belongs to {where}; {differs}"), source=key.source,
+            redacted=key.redacted, where=where, differs=said),
+            "mismatch", redacted=key.redacted, source=key.source, api_hosts=where,
+            differs=_and(differs) if differs else said)
+    return passed("clerk.instance", Message(N_(
+        "{source} ({redacted}, {instance}) belongs to the instance at {where}, the same host "
+        "as {labels}"), source=key.source, redacted=key.redacted, instance=key.instance_type,
+        where=where, labels=_and([label for label, _ in compared])))
+
+
+def _and(parts: list[Message | Joined]) -> Message | Joined:
+    """``a``, ``a and b``, ``a and b and c``, in the current language."""
+    joined: Message | Joined = parts[0]
+    for part in parts[1:]:
+        joined = Message(N_("{first} and {second}"), first=joined, second=part)
+    return joined
 
 
 def _near_misses(templates: list[JwtTemplate]) -> list[str]:
@@ -298,20 +320,24 @@ def _near_misses(templates: list[JwtTemplate]) -> list[str]:
 def _template_check(templates: list[JwtTemplate], path: AuthPath | None
                     ) -> tuple[Check, JwtTemplate | None]:
     found = next((t for t in templates if t.name == TEMPLATE_NAME), None)
-    names = ", ".join(json.dumps(t.name) for t in templates) or "none"
+    names = ", ".join(json.dumps(t.name) for t in templates) or Message(N_("none"))
     if found is not None:
-        return passed("clerk.template", f"template \"convex\" ({found.id}) exists; the "
-                      f"instance has {len(templates)} template(s): {names}"), found
+        return passed("clerk.template", Message(N_(
+            "template \"convex\" ({id}) exists; the instance has {count} template(s): {names}"),
+            id=found.id, count=len(templates), names=names)), found
     near = ", ".join(json.dumps(n) for n in _near_misses(templates))
-    detail = f"no template named exactly \"convex\"; the instance has: {names}"
+    detail = Message(N_("no template named exactly \"convex\"; the instance has: {names}"),
+                     names=names)
     if path is AuthPath.TEMPLATE:
         if near:
             return make("clerk.template", Status.FAIL, detail, "near_miss", names=near), None
         return make("clerk.template", Status.FAIL, detail, "missing"), None
-    on = "the integration path" if path is AuthPath.INTEGRATION else "an unknown path"
-    near_text = f" (there is {near}: the name must be exactly convex)" if near else ""
-    return make("clerk.template", Status.WARN, f"{detail} ({on})", "optional",
-                near=near_text), None
+    on = (Message(N_("{detail} (the integration path)"), detail=detail)
+          if path is AuthPath.INTEGRATION else
+          Message(N_("{detail} (an unknown path)"), detail=detail))
+    near_text = Message(N_(" (there is {names}: the name must be exactly convex)"),
+                        names=near) if near else ""
+    return make("clerk.template", Status.WARN, on, "optional", near=near_text), None
 
 
 def _show(value: Any) -> str:
@@ -321,76 +347,85 @@ def _show(value: Any) -> str:
 def _claims_check(template: JwtTemplate, application_id: str, auth_path: str) -> Check:
     claims = template.claims
     if not isinstance(claims, Mapping):
-        return make("clerk.template_claims", Status.FAIL, f"claims are {_show(claims)}, not an "
-                    "object", "not_object", app_id=application_id)
-    problems: list[tuple[Status, str, str, dict[str, object]]] = []
+        return make("clerk.template_claims", Status.FAIL, Message(N_(
+            "claims are {claims}, not an object"), claims=_show(claims)), "not_object",
+            app_id=application_id)
+    problems: list[tuple[Status, Message, str, dict[str, object]]] = []
     reserved = [name for name in RESERVED_CLAIMS if name in claims]
     if reserved:
         listed = ", ".join(f"{n}: {_show(claims[n])}" for n in reserved)
         if "org.slug" in str(claims.get("iss", "")):
             others = [n for n in reserved if n != "iss"]
-            problems.append((Status.FAIL, f"reserved claims set ({listed}); \"iss\": "
-                             "\"{{org.slug}}\" is the original guide's mistake", "org_slug_iss",
-                             {"others": f"; remove {', '.join(others)} as well" if others
-                              else ""}))
+            problems.append((Status.FAIL, Message(N_(
+                "reserved claims set ({claims}); \"iss\": \"{{{{org.slug}}}}\" is the original "
+                "guide's mistake"), claims=listed), "org_slug_iss",
+                {"others": Message(N_("; remove {claims} as well"), claims=", ".join(others))
+                 if others else ""}))
         else:
-            problems.append((Status.FAIL, f"reserved claims set ({listed})", "reserved",
+            problems.append((Status.FAIL, Message(N_("reserved claims set ({claims})"),
+                                                  claims=listed), "reserved",
                              {"claims": ", ".join(reserved)}))
     aud = claims.get("aud")
     if "aud" not in claims:
-        problems.append((Status.FAIL, "no aud claim", "no_aud", {}))
+        problems.append((Status.FAIL, Message(N_("no aud claim")), "no_aud", {}))
     elif isinstance(aud, list):
         if aud == [application_id]:
-            problems.append((Status.WARN, f"aud is {_show(aud)}, a one-element array",
-                             "aud_single_array", {}))
+            problems.append((Status.WARN, Message(N_("aud is {aud}, a one-element array"),
+                                                  aud=_show(aud)), "aud_single_array", {}))
         else:
-            problems.append((Status.FAIL, f"aud is {_show(aud)}, an array", "aud_array",
-                             {"found": _show(aud)}))
+            problems.append((Status.FAIL, Message(N_("aud is {aud}, an array"), aud=_show(aud)),
+                             "aud_array", {"found": _show(aud)}))
     elif aud != application_id:
-        problems.append((Status.FAIL, f"aud is {_show(aud)}, not \"{application_id}\"",
+        problems.append((Status.FAIL, Message(N_("aud is {aud}, not \"{app}\""),
+                                              aud=_show(aud), app=application_id),
                          "aud_wrong", {"found": _show(aud)}))
     session_only = [name for name in SESSION_ONLY_CLAIMS if name in claims]
     if session_only:
-        problems.append((Status.WARN, f"session-only claims set ({', '.join(session_only)})",
+        problems.append((Status.WARN, Message(N_("session-only claims set ({claims})"),
+                                              claims=", ".join(session_only)),
                          "session_only", {"claims": ", ".join(session_only)}))
     if not problems:
-        return passed("clerk.template_claims", f"aud is \"{application_id}\" (a string); no "
-                      f"reserved claim; claims: {', '.join(claims) or 'none'}")
+        return passed("clerk.template_claims", Message(N_(
+            "aud is \"{app}\" (a string); no reserved claim; claims: {claims}"),
+            app=application_id, claims=", ".join(claims) or Message(N_("none"))))
     status = Status.FAIL if any(p[0] is Status.FAIL for p in problems) else Status.WARN
-    detail = "; ".join(p[1] for p in problems)
     # One fix per problem, worst first, so the user fixes everything in one visit.
     ordered = [p for p in problems if p[0] is Status.FAIL] + [
         p for p in problems if p[0] is not Status.FAIL]
-    fixes = [make("clerk.template_claims", p[0], p[1], p[2], app_id=application_id,
-                  auth_path=auth_path, **p[3]).fix for p in ordered]
-    first = make("clerk.template_claims", status, detail, ordered[0][2], app_id=application_id,
-                 auth_path=auth_path, **ordered[0][3])
-    return replace(first, fix=" ".join(fixes))
+    fixes = tuple(fix for p in ordered if (fix := fix_for(
+        "clerk.template_claims", p[2], app_id=application_id, auth_path=auth_path, **p[3]))
+        is not None)
+    first = make("clerk.template_claims", status, Joined(tuple(p[1] for p in problems), "; "),
+                 ordered[0][2], app_id=application_id, auth_path=auth_path, **ordered[0][3])
+    return replace(first, fix_text=Joined(fixes))
 
 
 def _signing_check(template: JwtTemplate) -> Check:
     alg = template.signing_algorithm or "RS256"
     if template.custom_signing_key:
-        return make("clerk.template_signing", Status.FAIL, f"the template uses a custom "
-                    f"signing key ({alg})", "custom_key", alg=alg)
+        return make("clerk.template_signing", Status.FAIL, Message(N_(
+            "the template uses a custom signing key ({alg})"), alg=alg), "custom_key", alg=alg)
     if alg not in ALLOWED_ALGS or alg != "RS256":
-        return make("clerk.template_signing", Status.FAIL, f"the template signs with {alg}",
-                    "alg", alg=alg)
-    return passed("clerk.template_signing", "no custom signing key; signed RS256 with the "
-                  "instance key, which the JWKS publishes")
+        return make("clerk.template_signing", Status.FAIL, Message(N_(
+            "the template signs with {alg}"), alg=alg), "alg", alg=alg)
+    return passed("clerk.template_signing", Message(N_(
+        "no custom signing key; signed RS256 with the instance key, which the JWKS publishes")))
 
 
 def _lifetime_check(template: JwtTemplate) -> Check:
     lifetime, skew = template.lifetime, template.allowed_clock_skew
-    skew_text = f", clock skew {skew} s" if skew is not None else ""
+    skew_text = Message(N_(", clock skew {skew} s"), skew=skew) if skew is not None else ""
     if lifetime is None:
-        return make("clerk.template_lifetime", Status.WARN, "the Backend API reported no "
-                    "lifetime for the template")
+        return make("clerk.template_lifetime", Status.WARN, Message(N_(
+            "the Backend API reported no lifetime for the template")))
     if lifetime > MAX_LIFETIME:
-        return make("clerk.template_lifetime", Status.WARN, f"lifetime {lifetime} s is over "
-                    f"one hour{skew_text}", "long", lifetime=lifetime)
+        return make("clerk.template_lifetime", Status.WARN, Message(N_(
+            "lifetime {lifetime} s is over one hour{skew}"), lifetime=lifetime, skew=skew_text),
+            "long", lifetime=lifetime)
     if lifetime < MIN_LIFETIME:
-        return make("clerk.template_lifetime", Status.WARN, f"lifetime {lifetime} s is under "
-                    f"{MIN_LIFETIME} s{skew_text}", "short", lifetime=lifetime)
-    return passed("clerk.template_lifetime", f"lifetime {lifetime} s{skew_text}")
+        return make("clerk.template_lifetime", Status.WARN, Message(N_(
+            "lifetime {lifetime} s is under {minimum} s{skew}"), lifetime=lifetime,
+            minimum=MIN_LIFETIME, skew=skew_text), "short", lifetime=lifetime)
+    return passed("clerk.template_lifetime", Message(N_("lifetime {lifetime} s{skew}"),
+                                                     lifetime=lifetime, skew=skew_text))
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from wizard.project.envfiles import EnvFiles
 from wizard.project.sourced import Sourced
+from wizard.text.messages import N_
 
 PUBLISHABLE_KEY_NAMES: tuple[str, ...] = (
     "VITE_CLERK_PUBLISHABLE_KEY",
@@ -26,25 +27,25 @@ class PublishableKey:
 
 
 class InvalidPublishableKey(ValueError):
-    pass
+    """Why a publishable key is not one; its text is a message id."""
 
 
 def decode_publishable_key(key: str) -> PublishableKey:
     """Raise :class:`InvalidPublishableKey` with the reason Clerk would give."""
     if not key.startswith(("pk_test_", "pk_live_")):
-        raise InvalidPublishableKey("expected format: pk_test_… or pk_live_…")
+        raise InvalidPublishableKey(N_("expected format: pk_test_… or pk_live_…"))
     parts = key.split("_")
     if len(parts) != 3 or not parts[2]:
-        raise InvalidPublishableKey("expected format: pk_test_… or pk_live_…")
+        raise InvalidPublishableKey(N_("expected format: pk_test_… or pk_live_…"))
     encoded = parts[2]
     try:
         decoded_bytes = base64.b64decode(encoded + "=" * (-len(encoded) % 4), validate=True)
         decoded = decoded_bytes.decode("utf-8")
     except (binascii.Error, ValueError):
-        raise InvalidPublishableKey("failed to decode key") from None
+        raise InvalidPublishableKey(N_("failed to decode key")) from None
     host = decoded[:-1]
     if not decoded.endswith("$") or "$" in host or "." not in host:
-        raise InvalidPublishableKey("decoded key has invalid format")
+        raise InvalidPublishableKey(N_("decoded key has invalid format"))
     instance = "production" if key.startswith("pk_live_") else "development"
     return PublishableKey(instance, host)
 
