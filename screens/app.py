@@ -40,7 +40,6 @@ from screens.safe_app import SafeApp
 from screens.widgets.step_list import SUMMARY_ID, StepList
 from wizard.rules.jwt import read_paste
 from wizard.text.messages import _
-from wizard.text.steps import DASHBOARD_URL
 from wizard.walkthrough.steps import STEP_IDS, step_by_id
 from wizard.walkthrough.walkthrough import Change, Notice, Walkthrough
 
@@ -243,11 +242,12 @@ class WizardApp(SafeApp):
         self.start_fetch()
 
     def action_open_dashboard(self) -> None:
-        if self.browser(DASHBOARD_URL):
-            self.notify(_("Opened {url} in your browser.", url=DASHBOARD_URL), timeout=4)
+        url = self.walkthrough.session.provider.dashboard_url
+        if self.browser(url):
+            self.notify(_("Opened {url} in your browser.", url=url), timeout=4)
         else:
             self.notify(_("No browser could be opened here. Open {url} yourself.",
-                          url=DASHBOARD_URL), severity="warning", timeout=8)
+                          url=url), severity="warning", timeout=8)
 
     def action_help(self) -> None:
         from screens.dialogs.help import HelpDialog
@@ -271,8 +271,10 @@ class WizardApp(SafeApp):
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
+        dashboard = self.walkthrough.session.provider.dashboard_url
         for title, help_text, action in COMMANDS:
-            yield SystemCommand(_(title), _(help_text), partial(self.run_action, action))
+            yield SystemCommand(_(title), _(help_text, url=dashboard),
+                                partial(self.run_action, action))
         for number, step_id in enumerate(STEP_IDS, start=1):
             yield SystemCommand(_("Go to step {number}: {title}", number=number,
                                   title=_(step_by_id(step_id).title)),

@@ -5,7 +5,6 @@ from __future__ import annotations
 from textual.binding import Binding, BindingType
 
 from wizard.text.messages import N_, _
-from wizard.text.steps import DASHBOARD_URL
 
 KEYS: list[BindingType] = [
     Binding("n", "next_step", _("Next")),
@@ -31,7 +30,8 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
     (N_("Mark step done"), N_("Done by your word, for dashboard steps (d)"), "done"),
     (N_("Re-run checks"), N_("Read the project and fetch the issuer again (r)"), "rerun"),
     (N_("Export report"), N_("Write convex-auth-report.md in the project (e)"), "export"),
-    (N_("Open the Clerk dashboard"), DASHBOARD_URL, "open_dashboard"),
+    (N_("Open the Clerk dashboard"), N_("Open {url} in your browser (o)"), "open_dashboard"),
     (N_("Wizard help"), N_("Keys and what the step symbols mean (?)"), "help"),
 )
-"""The command palette's entries: (title, help, action); titles and help are message ids."""
+"""The command palette's entries: (title, help, action); titles and help are message ids
+(``{url}`` is the identity provider's dashboard)."""

@@ -139,10 +139,9 @@ def test_publishable_key_variable_order(make_project: MakeProject) -> None:
                            f"NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY={first}\n"
                            "VITE_CLERK_PUBLISHABLE_KEY=\n")
     session = loaded(project)
-    assert session.project.publishable_key is not None
-    assert session.project.publishable_key.source == ".env.local:NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY"
-    assert session.project.key is not None
-    assert session.project.key.frontend_api == "first-one-1.clerk.accounts.dev"
+    assert session.public_key is not None
+    assert session.public_key.found.source == ".env.local:NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY"
+    assert session.public_key.host == "first-one-1.clerk.accounts.dev"
 
 
 def test_invalid_publishable_key_check(make_project: MakeProject) -> None:

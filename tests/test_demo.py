@@ -15,7 +15,6 @@ from textual.widgets import Button, Static
 from screens.app import WizardApp
 from screens.run import run_demo
 from wizard.checks.model import Status
-from wizard.checks.token_checks import verify_token
 from wizard.demo.context import SAMPLES, open_demo
 from wizard.rules.jwt import read_paste
 from wizard.walkthrough.progress import StepState
@@ -119,8 +118,7 @@ def test_each_sample_token_teaches_what_it_should(name: str) -> None:
         session = load(demo.options())
         session.fetch()
         now = 1_800_000_000.0
-        verdict = verify_token(read_paste(demo.sample_token(name, now)), session.token_context(),
-                               session.keys, now)
+        verdict = session.verify(read_paste(demo.sample_token(name, now)), now=now)
         assert verdict.verified is EXPECTED[name]
         if name in FAILING:
             failed = {c.id for c in verdict.checks if c.failed}

@@ -74,7 +74,7 @@ def verified(make_project: MakeProject, issuer: LocalIssuer) -> tuple[Path, str]
     token = issuer.mint(issuer.template_claims(NOW, lifetime=3600))
     progress, _ = walk_through(session, token, all_done=True)
     assert session.verify(read_paste(token)).verified
-    store = StateStore(root, secrets=session.project.secret_values())
+    store = StateStore(root, secrets=session.secrets())
     assert store.save(progress) is None
     return root, token
 

@@ -10,7 +10,7 @@ from screens.panes.base import StepPane
 from screens.widgets.copyable import Copyable
 from screens.widgets.safe_static import SafeStatic
 from wizard.text.messages import _
-from wizard.text.steps import PATH_LABELS, clerk_console_snippet
+from wizard.text.steps import PATH_LABELS
 
 
 class CheckClerkPane(StepPane):
@@ -18,7 +18,7 @@ class CheckClerkPane(StepPane):
 
     def compose_body(self) -> ComposeResult:
         yield SafeStatic("", id="clerk-path", classes="section-title")
-        yield Copyable(clerk_console_snippet(None), id="clerk-snippet")
+        yield Copyable(self.walkthrough.console_check(), id="clerk-snippet")
         yield SafeStatic(_("Expected: Clerk loaded: true user: user_… and then a long token "
                            "(eyJ…). Copy that token for the next step."), classes="muted")
         with Horizontal(classes="buttons"):
@@ -32,4 +32,4 @@ class CheckClerkPane(StepPane):
         label = _(PATH_LABELS[path]) if path else _("no path chosen yet (showing the template)")
         self.query_one("#clerk-path", SafeStatic).update(_("Console snippet for: {label}",
                                                            label=label))
-        self.query_one("#clerk-snippet", Copyable).set_text(clerk_console_snippet(path))
+        self.query_one("#clerk-snippet", Copyable).set_text(self.walkthrough.console_check())

@@ -19,7 +19,6 @@ from screens.widgets.expiry import ExpiryTicker
 from screens.widgets.safe_fields import SafeTextArea
 from screens.widgets.safe_static import SafeStatic, styled
 from wizard.text.messages import _
-from wizard.text.steps import token_snippet
 
 
 class CheckTokenPane(StepPane):
@@ -28,7 +27,7 @@ class CheckTokenPane(StepPane):
     def compose_body(self) -> ComposeResult:
         walkthrough, demo = self.walkthrough, self.host.demo
         yield SafeStatic(_("Get a token in the browser console:"), classes="section-title")
-        yield Copyable(token_snippet(walkthrough.progress.path), id="token-snippet")
+        yield Copyable(walkthrough.token_line(), id="token-snippet")
         if demo is not None:
             yield SafeStatic(_("Demo: no browser needed, use a sample token"),
                              classes="section-title")
@@ -40,9 +39,7 @@ class CheckTokenPane(StepPane):
                          classes="section-title")
         yield SafeTextArea(id="token-input", soft_wrap=True, show_line_numbers=False)
         yield SafeStatic("", id="token-verdict", classes="verdict")
-        yield ExpiryTicker(walkthrough.clock,
-                           lambda: token_snippet(self.walkthrough.progress.path),
-                           id="token-expiry")
+        yield ExpiryTicker(walkthrough.clock, self.walkthrough.token_line, id="token-expiry")
         yield CheckList(id="token-checks", shorten=home_prefix())
         yield AskConvex(self.pasted_text, id="ask-convex-token")
         yield SafeStatic("", id="token-claims", classes="claims")
@@ -50,8 +47,7 @@ class CheckTokenPane(StepPane):
     def refresh_view(self) -> None:
         if not self.ready:
             return
-        self.query_one("#token-snippet", Copyable).set_text(
-            token_snippet(self.walkthrough.progress.path))
+        self.query_one("#token-snippet", Copyable).set_text(self.walkthrough.token_line())
         self.query_one(AskConvex).refresh_view()
         self.show_verdict()
 
@@ -87,7 +83,7 @@ class CheckTokenPane(StepPane):
             claims_box.update("")
             checks.show([])
             return
-        kind = verdict.kind.description if verdict.kind else _("unknown")
+        kind = verdict.kind.description.render() if verdict.kind else _("unknown")
         if verdict.verified:
             headline.update(styled(_("[b]✔ Verified[/]: Convex would accept this token — "
                                      "$kind."), kind=kind))

@@ -12,7 +12,6 @@ from screens.widgets.safe_static import SafeStatic
 from wizard.rules.jwt import AuthPath
 from wizard.text.messages import _
 from wizard.text.steps import (
-    CLAIMS_BY_PATH,
     CLAIMS_NOTES,
     GUIDE_MISTAKE_WARNING,
     LIFETIME_ADVICE,
@@ -26,12 +25,17 @@ class ConfigureClaimsPane(StepPane):
     def compose_body(self) -> ComposeResult:
         yield SafeStatic(_(GUIDE_MISTAKE_WARNING), id="guide-warning", classes="warning")
         yield SafeStatic("", id="claims-heading", classes="section-title")
-        yield Copyable(CLAIMS_BY_PATH[AuthPath.TEMPLATE], id="claims")
+        yield Copyable(self._claims(AuthPath.TEMPLATE), id="claims")
         yield SafeStatic("", id="claims-note", classes="muted")
         yield SafeStatic(_(LIFETIME_ADVICE), id="lifetime", classes="callout")
         with Horizontal(classes="buttons"):
             yield Button(_("Done (d)"), id="claims-done", classes="done-button",
                          action="app.done")
+
+    def _claims(self, path: AuthPath) -> str:
+        """The claims to paste, with the audience auth.config expects."""
+        session = self.walkthrough.session
+        return session.provider.claims(path, session.application_id.value)
 
     def refresh_view(self) -> None:
         if not self.ready:
@@ -42,5 +46,5 @@ class ConfigureClaimsPane(StepPane):
                    _("Claims for: {label} (no path chosen yet: showing the template)",
                      label=_(PATH_LABELS[path])))
         self.query_one("#claims-heading", SafeStatic).update(heading)
-        self.query_one("#claims", Copyable).set_text(CLAIMS_BY_PATH[path])
+        self.query_one("#claims", Copyable).set_text(self._claims(path))
         self.query_one("#claims-note", SafeStatic).update(_(CLAIMS_NOTES[path]))

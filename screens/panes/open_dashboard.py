@@ -9,7 +9,6 @@ from textual.widgets import Button
 from screens.panes.base import StepPane
 from screens.widgets.safe_static import SafeStatic, Shown, styled
 from wizard.text.messages import _
-from wizard.text.steps import DASHBOARD_URL, dashboard_hint
 
 
 class OpenDashboardPane(StepPane):
@@ -22,16 +21,17 @@ class OpenDashboardPane(StepPane):
                          variant="primary", action="app.open_dashboard")
             yield Button(_("Done (d)"), id="dashboard-done", classes="done-button",
                          action="app.done")
-        yield SafeStatic(_("URL: {url}", url=DASHBOARD_URL), classes="muted")
+        yield SafeStatic(_("URL: {url}", url=self.walkthrough.session.provider.dashboard_url),
+                         classes="muted")
 
     def refresh_view(self) -> None:
         if not self.ready:
             return
-        key = self.walkthrough.session.project.key
-        host = key.frontend_api if key else None
-        hint = dashboard_hint(host).render()
+        session = self.walkthrough.session
+        key = session.public_key
+        hint = session.provider.dashboard_hint(key).render()
         text: Shown = hint
-        if key is not None:
+        if key is not None and key.host is not None:
             text = styled(_("[b]Frontend API host: $host[/] ($kind instance)\n$hint"),
-                          host=key.frontend_api, kind=key.instance_type, hint=hint)
+                          host=key.host, kind=key.instance_type, hint=hint)
         self.query_one("#dashboard-app", SafeStatic).update(text)

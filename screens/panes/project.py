@@ -37,16 +37,16 @@ class ProjectPane(StepPane):
         lines = [_fact(_("Project"), root)]
         lines.append(_fact(_(".env files"), ", ".join(project.env.files_read)
                            or _("none found")))
-        key = project.publishable_key
+        key = session.public_key
         if key is None:
             lines.append(_fact(_("Publishable key"), _("not found")))
-        elif project.key is None:
-            lines.append(_fact(_("Publishable key"), _("invalid ({source})", source=key.source)))
+        elif key.host is None:
+            lines.append(_fact(_("Publishable key"), _("invalid ({source})",
+                                                       source=key.found.source)))
         else:
             lines.append(_fact(_("Publishable key"), _(
                 "{instance} instance, Frontend API {host} ({source})",
-                instance=project.key.instance_type, host=project.key.frontend_api,
-                source=key.source)))
+                instance=key.instance_type, host=key.host, source=key.found.source)))
         issuer = session.issuer
         if issuer is None:
             lines.append(_fact(_("Issuer"), _("not found")))

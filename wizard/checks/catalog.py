@@ -13,7 +13,6 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from wizard.checks.model import Check, Status
-from wizard.rules.jwt import AuthPath
 from wizard.text.messages import N_, Message, Text
 
 # How a Backend API call can fail; shared by the clerk.* checks that make the call.
@@ -507,10 +506,6 @@ _SPECS: tuple[CheckSpec, ...] = (
 
 CATALOG: dict[str, CheckSpec] = {spec.id: spec for spec in _SPECS}
 CHECK_IDS: tuple[str, ...] = tuple(spec.id for spec in _SPECS)
-CLERK_CHECK_IDS: tuple[str, ...] = tuple(i for i in CHECK_IDS if i.startswith("clerk."))
-CLERK_NOT_AGREED = Message(N_("the secret key was not used: pass --use-secret-key (or agree in "
-                              "the wizard) to let the wizard read the Clerk instance through "
-                              "Clerk's Backend API"))
 _POSITION: dict[str, int] = {check_id: index for index, check_id in enumerate(CHECK_IDS)}
 
 
@@ -523,13 +518,6 @@ def position(check_id: str) -> int:
 def ordered(checks: Iterable[Check]) -> list[Check]:
     """``checks`` in the catalog's order."""
     return sorted(checks, key=lambda check: position(check.id))
-
-
-def get_token_snippet(path: AuthPath | None) -> str:
-    """The browser-console line that mints the token Convex receives on a given path."""
-    if path is AuthPath.INTEGRATION:
-        return "await window.Clerk.session.getToken({ skipCache: true })"
-    return "await window.Clerk.session.getToken({ template: 'convex', skipCache: true })"
 
 
 def fix_for(check_id: str, reason: str, /, **values: object) -> Message | None:

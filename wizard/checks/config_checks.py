@@ -91,23 +91,6 @@ def issuer_check(project: Project, issuer: Issuer | None) -> Check:
     return passed("env.issuer", Message(N_("{value} from {source}"), value=value, source=source))
 
 
-def issuer_matches_key_check(project: Project, issuer: Issuer | None) -> Check:
-    if issuer is None or project.key is None:
-        return skipped("env.issuer_matches_key", Message(N_(
-            "needs both an issuer and a valid publishable key")))
-    issuer_host = issuer.host
-    key_host = project.key.frontend_api
-    if issuer_host == key_host:
-        return passed("env.issuer_matches_key", Message(N_("both name {host}"), host=key_host))
-    return make("env.issuer_matches_key", Status.FAIL, Message(
-        N_("issuer host {issuer_host} ({issuer_source}) ≠ publishable key host {key_host} "
-           "({key_source})"), issuer_host=issuer_host or Message(N_("(none)")),
-        issuer_source=issuer.source, key_host=key_host,
-        key_source=project.publishable_key.source if project.publishable_key else ""),
-                "mismatch", var=project.issuer_var, key_host=key_host,
-                issuer_host=issuer_host or issuer.shown)
-
-
 def auth_config_check(project: Project, issuer: Issuer | None) -> Check:
     auth = project.auth
     path = project.auth_path
@@ -142,7 +125,7 @@ def auth_config_check(project: Project, issuer: Issuer | None) -> Check:
         refused = _push_refusal(candidate, path)
         if refused is not None:
             return refused
-    provider = project.clerk_provider
+    provider = project.oidc_provider
     if provider is None:
         return make("convex.auth_config", Status.FAIL, Message(
             N_("{path} has only customJwt providers"), path=path), "custom_only", path=path)

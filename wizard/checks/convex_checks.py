@@ -13,7 +13,7 @@ import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from wizard.checks.catalog import get_token_snippet, make, ordered, passed, skipped
+from wizard.checks.catalog import make, ordered, passed, skipped
 from wizard.checks.model import Check, Status
 from wizard.checks.options import SessionFacts
 from wizard.guards.redaction import looks_secret
@@ -245,7 +245,7 @@ def accepts_token_check(session: SessionFacts, report: ConvexReport,
                 iss_norm=token_issuer_with_scheme(iss).rstrip("/") if iss else "<issuer>",
                 aud=json.dumps(audiences(claims.get("aud"))), var=session.project.issuer_var,
                 message=answer.message, what=came_back, url_source=url_source,
-                get_token=get_token_snippet(session.options.path))
+                get_token=session.token_snippet())
 
 
 def _describe(providers: tuple[DeployedProvider, ...]) -> str | Message:

@@ -31,6 +31,7 @@ class Options:
     path: AuthPath | None = None  # when the user chose one
     use_secret_key: bool = False  # the user agreed: CLERK_SECRET_KEY may go to Clerk's API
     destinations: Destinations = field(default_factory=Destinations)  # hosts the user named
+    provider: str = "clerk"  # the identity provider (wizard.providers.registry)
 
 
 class SessionFacts(Protocol):
@@ -48,3 +49,6 @@ class SessionFacts(Protocol):
 
     @property
     def application_id(self) -> Sourced: ...
+
+    def token_snippet(self) -> str:
+        """The console line that mints the token Convex receives on the chosen path."""

@@ -1,5 +1,5 @@
-"""The ``project.*`` checks and the two ``env.*`` checks of what the project holds: its folder,
-the publishable key, and no secret in a browser variable."""
+"""``project.root`` and ``env.secret_exposure``: the project's folder, and no secret in a
+browser variable (the identity provider checks its own key)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ from wizard.checks.model import Check, Status
 from wizard.guards.redaction import looks_secret
 from wizard.project.envfiles import is_browser_exposed
 from wizard.project.reader import Project
-from wizard.providers.clerk.keys import PUBLISHABLE_KEY_NAMES
 from wizard.text.messages import N_, Message
 
 
@@ -33,31 +32,8 @@ def project_checks(project: Project) -> list[Check]:
     else:
         checks.append(passed("project.root", Message(N_("{where} (read no .env files)"),
                                                      where=where)))
-    checks.append(_publishable_key_check(project))
     checks.append(_secret_exposure_check(project))
     return checks
-
-
-def _publishable_key_check(project: Project) -> Check:
-    found = project.publishable_key
-    suggested = "VITE_CLERK_PUBLISHABLE_KEY"
-    if (project.root / "next.config.js").exists() or (project.root / "next.config.mjs").exists() \
-            or (project.root / "next.config.ts").exists():
-        suggested = "NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY"
-    if found is None:
-        return make("env.publishable_key", Status.FAIL, Message(
-            N_("none of {names} is set"), names=", ".join(PUBLISHABLE_KEY_NAMES)), "missing",
-            suggested_name=suggested)
-    if project.key is None:
-        why = Message(project.key_problem or N_("invalid"))
-        if looks_secret(found.value):
-            why = Message(N_("it is a secret key, not a publishable key"))
-        return make("env.publishable_key", Status.FAIL, Message(
-            N_("{source}: {why}"), source=found.source, why=why), "invalid",
-            source=found.source, why=why)
-    return passed("env.publishable_key", Message(
-        N_("{source}: {instance} instance, Frontend API {host}"), source=found.source,
-        instance=project.key.instance_type, host=project.key.frontend_api))
 
 
 def _secret_exposure_check(project: Project) -> Check:

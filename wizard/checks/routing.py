@@ -94,7 +94,7 @@ def evaluate_providers(project: Project, issuer: Issuer | None, application_id: 
                        pinned: bool = False) -> Evaluated:
     """The deployment's providers. ``pinned`` (``--issuer``): only the Clerk provider, with
     that issuer."""
-    clerk = project.clerk_provider
+    clerk = project.oidc_provider
     if pinned or not project.auth.providers:
         if issuer is None:
             return Evaluated()

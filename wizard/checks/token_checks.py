@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from wizard.checks import catalog
-from wizard.checks.catalog import get_token_snippet, make, passed, skipped
+from wizard.checks.catalog import make, passed, skipped
 from wizard.checks.model import Check, Status
 from wizard.guards.safe_text import bounded
 from wizard.rules.convex import (
@@ -44,7 +44,7 @@ from wizard.rules.convex import (
     routing_claims_problem,
     token_issuer_with_scheme,
 )
-from wizard.rules.jwt import AuthPath, Classification, DecodedToken, TokenKind, classify_token
+from wizard.rules.jwt import AuthPath, Classification, DecodedToken, TokenKind
 from wizard.services.issuer_keys import (
     CustomJwks,
     FetchProblem,
@@ -74,6 +74,8 @@ class TokenContext:
     """False when no provider matches: the context is the closest one, to explain why."""
     position: int | None = None  # the provider's place in Convex's order
     route_note: str = ""
+    get_token: str = ""
+    """The console line that mints the token Convex receives (the identity provider's)."""
 
 
 @dataclass(frozen=True)
@@ -207,9 +209,9 @@ def _format_check(token: DecodedToken, routing: str | None, crash: str | None, s
 
 def _kind_check(kind: Classification, snippet: str) -> Check:
     if kind.reason:
-        return make("token.kind", Status.FAIL, verbatim(kind.description), kind.reason,
+        return make("token.kind", Status.FAIL, kind.description, kind.reason,
                     what=kind.description, get_token=snippet)
-    return passed("token.kind", verbatim(kind.description))
+    return passed("token.kind", kind.description)
 
 
 # --- the OIDC path ------------------------------------------------------------------------------
@@ -324,7 +326,7 @@ def _iss_check(claims: dict[str, Any], ctx: TokenContext, keys: IssuerKeys | Non
             "iss {iss!r} has no scheme: it routes to {issuer}, then Convex's OIDC verifier "
             "fails to read it as a URL and Convex answers 500 (an internal error, not a 401)"),
             iss=iss, issuer=ctx.issuer), "no_scheme", iss=iss,
-                    get_token=get_token_snippet(ctx.path))
+                    get_token=ctx.get_token)
     found = keys.discovery_issuer if keys is not None else None
     if found is None:
         return passed("token.iss", Message(N_(
@@ -475,13 +477,11 @@ def _oidc_answer(token: DecodedToken, routing: str | None, crash: str | None,
     return ACCEPTED
 
 
-def _start(token: DecodedToken, ctx: TokenContext) -> tuple[TokenVerdict, str]:
-    kind = classify_token(token, ctx.application_id)
+def _start(token: DecodedToken, kind: Classification, ctx: TokenContext) -> tuple[TokenVerdict,
+                                                                                  str]:
     verdict = TokenVerdict(kind=kind, header=dict(token.header or {}),
                            claims=dict(token.claims or {}), route=route_dict(ctx))
-    snippet = get_token_snippet(ctx.path or (AuthPath.INTEGRATION if kind.kind is
-                                             TokenKind.INTEGRATION else None))
-    return verdict, snippet
+    return verdict, ctx.get_token
 
 
 def _first_checks(token: DecodedToken, verdict: TokenVerdict, ctx: TokenContext, snippet: str,
@@ -490,8 +490,8 @@ def _first_checks(token: DecodedToken, verdict: TokenVerdict, ctx: TokenContext,
     Convex's answer settled. Returns the routing problem and the crash, if any."""
     routing, crash = _routing(token)
     verdict.checks.append(_format_check(token, routing, crash, snippet, strict_parts=strict))
-    verdict.checks.append(_kind_check(verdict.kind or Classification(TokenKind.OTHER, ""),
-                                      snippet))
+    verdict.checks.append(_kind_check(verdict.kind or Classification(
+        TokenKind.OTHER, verbatim("")), snippet))
     if not token.readable:
         verdict.checks.extend(skipped(i, _NOT_READABLE) for i in _AFTER_KIND)
         verdict.answer = _front_answer(token, routing or "unreadable", crash, ctx)
@@ -505,7 +505,7 @@ def _pasted_key(verdict: TokenVerdict, snippet: str) -> TokenVerdict:
     verdict.checks += [
         make("token.format", Status.FAIL, Message(N_("this is not a JWT")), "broken",
              get_token=snippet),
-        make("token.kind", Status.FAIL, verbatim(kind.description), "key",
+        make("token.kind", Status.FAIL, kind.description, "key",
              what=kind.description, get_token=snippet)]
     verdict.header, verdict.claims = {}, {}
     verdict.checks.extend(skipped(i, _NOT_READABLE) for i in _AFTER_KIND)
@@ -513,12 +513,13 @@ def _pasted_key(verdict: TokenVerdict, snippet: str) -> TokenVerdict:
     return verdict
 
 
-def verify_token(token: DecodedToken, ctx: TokenContext, keys: IssuerKeys | None,
+def verify_token(token: DecodedToken, kind: Classification, ctx: TokenContext,
+                 keys: IssuerKeys | None,
                  now: float) -> TokenVerdict:
     """Every ``token.*`` check of a token routed to an OIDC (Clerk) provider, against
     already-fetched keys; never raises."""
-    verdict, snippet = _start(token, ctx)
-    if verdict.kind is not None and verdict.kind.reason == "key":
+    verdict, snippet = _start(token, kind, ctx)
+    if kind.reason == "key":
         return _pasted_key(verdict, snippet)
     routing, crash = _first_checks(token, verdict, ctx, snippet, strict=False)
     if not token.readable:
@@ -597,12 +598,13 @@ def _custom_time_checks(claims: dict[str, Any], now: float) -> tuple[Check, Chec
     return exp_check, clock, expires_in
 
 
-def verify_custom_jwt(token: DecodedToken, ctx: TokenContext, jwks: CustomJwks | None,
+def verify_custom_jwt(token: DecodedToken, kind: Classification, ctx: TokenContext,
+                      jwks: CustomJwks | None,
                       now: float) -> TokenVerdict:
     """Every ``token.*`` check of a token routed to a customJwt provider (biscuit's rules:
     no discovery, ``kid`` required, the configured algorithm, 5 s of leeway)."""
-    verdict, snippet = _start(token, ctx)
-    if verdict.kind is not None and verdict.kind.reason == "key":
+    verdict, snippet = _start(token, kind, ctx)
+    if kind.reason == "key":
         return _pasted_key(verdict, snippet)
     provider = ctx.provider
     assert provider is not None and provider.kind == "customJwt"

@@ -114,13 +114,13 @@ def _facts(verdict: Verdict) -> list[Line]:
         facts.append(_fact(_("issuer"), f"{session.issuer.raw}  ({session.issuer.source})"))
     facts.append(_fact(_("application ID"), f"{session.application_id.value}  "
                                             f"({session.application_id.source})"))
-    if project.key and project.publishable_key:
-        facts.append(_fact(_("publishable key"), f"{project.key.instance_type}, "
-                                                 f"{project.key.frontend_api}  "
-                                                 f"({project.publishable_key.source})"))
+    key = session.public_key
+    if key is not None and key.host is not None:
+        facts.append(_fact(_("publishable key"), f"{key.instance_type}, {key.host}  "
+                                                 f"({key.found.source})"))
     if verdict.token is not None and verdict.token.kind is not None:
         facts.append(_fact(_("token"), f"{verdict.token.kind.kind.value}: "
-                                       f"{verdict.token.kind.description}"))
+                                       f"{verdict.token.kind.description.render()}"))
         facts.append(_fact(_("route"), describe_route(verdict.token.route)))
     return [[(fact, "")] for fact in facts]
 

@@ -228,9 +228,10 @@ def build_report(session: Session, progress: Progress | None, *,
                  generated_at: float | None = None) -> dict[str, Any]:
     """The report as data (the documented JSON shape), already scrubbed of secrets."""
     project = session.project
-    key: dict[str, str | None] | None = project.publishable_key_info()
-    if key is not None:
-        key["problem"] = project.key_problem
+    key: dict[str, str | None] | None = None
+    if session.public_key is not None:
+        problem = session.public_key.problem
+        key = {**session.public_key.to_json(), "problem": _(problem) if problem else None}
     providers = [{
         "index": p.index, "kind": p.kind, "domain": p.domain, "domain_env": p.domain_env,
         "application_id": p.application_id, "line": p.line, "commented_out": p.commented_out,

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from wizard.project.reader import ISSUER_FALLBACK_VARS, Project
+from wizard.project.reader import Project
 from wizard.project.sourced import Sourced
 from wizard.rules.convex import stored_domain
 
@@ -69,14 +69,14 @@ def url_host(url: str) -> str:
         return ""
 
 
-def resolve_issuer(project: Project, override: str | None, deployment_value: str | None,
-                   derived_from_key: str | None = None) -> Issuer | None:
+def resolve_issuer(project: Project, override: str | None, deployment_value: str | None, *,
+                   usual_vars: tuple[str, ...] = (), derived: str | None = None) -> Issuer | None:
     """SPEC §3: ``--issuer``; a literal domain in auth.config; the deployment's value; the
-    variable in .env files; the usual names; ``derived_from_key`` (the publishable key's
-    issuer), marked as derived."""
+    variable in .env files; the identity provider's ``usual_vars``; ``derived`` (the issuer
+    its public key implies), marked as derived."""
     if override:
         return Issuer(override, "--issuer")
-    provider = project.clerk_provider
+    provider = project.oidc_provider
     if provider is not None and provider.domain and not provider.domain_env:
         # A literal domain in auth.config is what Convex uses; no variable is involved.
         line = provider.domain_line or provider.line
@@ -84,11 +84,11 @@ def resolve_issuer(project: Project, override: str | None, deployment_value: str
     var = project.issuer_var
     if deployment_value:
         return Issuer(deployment_value, f"deployment:{var}")
-    candidates = [var] + [name for name in ISSUER_FALLBACK_VARS if name != var]
+    candidates = [var] + [name for name in usual_vars if name != var]
     for name in candidates:
         found: Sourced | None = project.env.get(name)
         if found is not None and found.value != "":
             return Issuer(found.value, found.source)
-    if derived_from_key is not None:
-        return Issuer(derived_from_key, "derived from the publishable key", derived=True)
+    if derived is not None:
+        return Issuer(derived, "derived from the publishable key", derived=True)
     return None

@@ -1,4 +1,4 @@
-"""Reading a project: where it is, its env files, publishable key, auth config, convex version.
+"""Reading a project: where it is, its env files, auth config and convex version.
 
 Only fixed paths are read: nothing here walks the tree, so a monorepo with a huge
 ``node_modules`` costs the same as a tiny app.
@@ -17,16 +17,11 @@ from wizard.guards.files import is_absent, read_regular_file, why_unread
 from wizard.project.auth_config import AuthConfig, Provider, read_auth_config
 from wizard.project.envfiles import EnvFiles, read_env_files
 from wizard.project.sourced import Sourced
-from wizard.providers.clerk.keys import (
-    InvalidPublishableKey,
-    PublishableKey,
-    decode_publishable_key,
-    find_publishable_key,
-)
 
-ISSUER_FALLBACK_VARS: tuple[str, ...] = ("CLERK_JWT_ISSUER_DOMAIN", "CLERK_FRONTEND_API_URL")
 DEFAULT_APPLICATION_ID = "convex"
 DEFAULT_ISSUER_VAR = "CLERK_JWT_ISSUER_DOMAIN"
+"""The variable assumed when auth.config names none and no identity provider says otherwise
+(the session passes its provider's first ``issuer_vars``)."""
 _MAX_LOCK_BYTES = 64 * 1024 * 1024
 _MAX_MANIFEST_BYTES = 1024 * 1024
 _SEMVER = re.compile(r"\d+\.\d+\.\d+")
@@ -51,19 +46,19 @@ class Project:
     root_found: bool
     env: EnvFiles
     auth: AuthConfig
-    publishable_key: Sourced | None = None
-    key: PublishableKey | None = None
-    key_problem: str | None = None
     convex_version: Sourced | None = None
     problems: list[str] = field(default_factory=list)
+    assumed_issuer_var: str = DEFAULT_ISSUER_VAR
+    """The issuer variable assumed when auth.config names none: the identity provider's."""
 
     @property
     def has_convex_dir(self) -> bool:
         return (self.root / "convex").is_dir()
 
     @property
-    def clerk_provider(self) -> Provider | None:
-        """The provider a Clerk token is routed to: the first OIDC one."""
+    def oidc_provider(self) -> Provider | None:
+        """The first OIDC provider of auth.config: the one the identity provider's tokens are
+        judged against when they match none (and the one the wizard sets up)."""
         for provider in self.auth.providers:
             if provider.kind == "oidc":
                 return provider
@@ -72,14 +67,14 @@ class Project:
     @property
     def issuer_var(self) -> str:
         """The variable auth.config reads for the domain (never assumed when the file says)."""
-        provider = self.clerk_provider
+        provider = self.oidc_provider
         if provider is not None and provider.domain_env:
             return provider.domain_env
-        return DEFAULT_ISSUER_VAR
+        return self.assumed_issuer_var
 
     @property
     def issuer_var_declared(self) -> bool:
-        provider = self.clerk_provider
+        provider = self.oidc_provider
         return provider is not None and provider.domain_env is not None
 
     @property
@@ -88,37 +83,14 @@ class Project:
             return self.auth.display_path(self.root)
         return "convex/auth.config.ts"
 
-    def publishable_key_info(self) -> dict[str, str | None] | None:
-        """The publishable key as the JSON output and the report show it (it is public)."""
-        if self.publishable_key is None:
-            return None
-        return {
-            "instance_type": self.key.instance_type if self.key else None,
-            "frontend_api": self.key.frontend_api if self.key else None,
-            "source": self.publishable_key.source,
-        }
-
-    def secret_values(self) -> list[str]:
-        """Every secret-looking value the project holds, so outputs can be scrubbed of them."""
-        from wizard.guards.redaction import looks_secret
-
-        values = [v.value for v in self.env.file_values.values() if looks_secret(v.value)]
-        values += [v for v in self.env.environ.values() if looks_secret(v)]
-        return values
-
 
 def read_project(root: Path, root_found: bool = True,
-                 environ: Mapping[str, str] | None = None) -> Project:
+                 environ: Mapping[str, str] | None = None, *,
+                 assumed_issuer_var: str = DEFAULT_ISSUER_VAR) -> Project:
     env = read_env_files(root, environ)
-    project = Project(root=root, root_found=root_found, env=env, auth=read_auth_config(root))
+    project = Project(root=root, root_found=root_found, env=env, auth=read_auth_config(root),
+                      assumed_issuer_var=assumed_issuer_var)
     project.problems.extend(env.problems)
-    found = find_publishable_key(env)
-    if found is not None:
-        project.publishable_key = found
-        try:
-            project.key = decode_publishable_key(found.value.strip())
-        except InvalidPublishableKey as exc:
-            project.key_problem = str(exc)
     project.convex_version = read_convex_version(root, project.problems)
     return project
 
@@ -206,7 +178,7 @@ def read_convex_version(root: Path, problems: list[str] | None = None) -> Source
 def resolve_application_id(project: Project, override: str | None) -> Sourced:
     if override:
         return Sourced(override, "--application-id")
-    provider = project.clerk_provider
+    provider = project.oidc_provider
     if provider is not None and provider.application_id:
         return Sourced(provider.application_id, f"{project.auth_path}:{provider.line}")
     return Sourced(DEFAULT_APPLICATION_ID, "default (Convex's Clerk setup uses \"convex\")",

@@ -1,20 +1,18 @@
-"""Pasted text → JWT parts, and what kind of Clerk token (or not-a-token) it is."""
+"""Pasted text → JWT parts, read once; and the closed sets of what a paste can be."""
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
-from wizard.guards.redaction import looks_secret, redact
 from wizard.rules.convex import (
     MAX_INPUT_BYTES,
     JsonRejected,
-    audiences,
     decode_b64url,
     parse_json,
 )
+from wizard.text.messages import Message
 
 _QUOTES = ("'", '"', "`")
 
@@ -131,8 +129,10 @@ class TokenKind(str, Enum):
 
 @dataclass(frozen=True)
 class Classification:
+    """What a paste is, as the identity provider tells (``wizard.providers``)."""
+
     kind: TokenKind
-    description: str
+    description: Message
     reason: str = ""  # catalog fix reason when the kind fails
 
     @property
@@ -140,54 +140,3 @@ class Classification:
         """The path a token of this kind comes from, when it is a token Convex accepts."""
         return {TokenKind.TEMPLATE: AuthPath.TEMPLATE,
                 TokenKind.INTEGRATION: AuthPath.INTEGRATION}.get(self.kind)
-
-
-def describe_non_token(text: str) -> str | None:
-    """Name what was pasted when it is a key rather than a token (secrets redacted)."""
-    value = text.strip()
-    if value.startswith(("pk_test_", "pk_live_")):
-        return "a Clerk publishable key"
-    if looks_secret(value):
-        kind = "webhook signing secret" if value.startswith("whsec_") else "secret key"
-        return f"a Clerk {kind} ({redact(value)}); treat it as leaked if pasted anywhere else"
-    if value.startswith("ak_"):
-        return "a Clerk API key"
-    if value.startswith("-----BEGIN"):
-        return "a PEM key"
-    if value.startswith("{") and '"kty"' in value:
-        return "a JSON Web Key"
-    return None
-
-
-def classify_token(token: DecodedToken, application_id: str) -> Classification:
-    non_token = describe_non_token(token.raw)
-    if non_token is not None:
-        return Classification(TokenKind.OTHER, non_token, "key")
-    if not token.readable:
-        return Classification(TokenKind.OTHER, "not a JWT", "other")
-    header = token.header or {}
-    claims = token.claims or {}
-    typ = str(header.get("typ", "")).lower()
-    sub = claims.get("sub")
-    has_sid = "sid" in claims
-    has_app_aud = application_id in audiences(claims.get("aud"))
-    if typ in ("at+jwt", "application/at+jwt"):
-        return Classification(TokenKind.OTHER, "an OAuth access token (typ at+jwt)", "other")
-    if isinstance(sub, str) and sub.startswith("mch_"):
-        return Classification(TokenKind.OTHER, "a Clerk machine-to-machine token", "other")
-    if has_sid and has_app_aud:
-        return Classification(TokenKind.INTEGRATION,
-                              "a session token with the Convex integration's aud")
-    if has_sid:
-        version = "v2" if claims.get("v") == 2 else "v1"
-        return Classification(TokenKind.SESSION, f"Clerk's default session token ({version}) "
-                              f"without aud \"{application_id}\"", "session")
-    if has_app_aud:
-        return Classification(TokenKind.TEMPLATE,
-                              f"a JWT-template token with aud \"{application_id}\"")
-    aud = claims.get("aud")
-    if aud is None:
-        return Classification(TokenKind.OTHER, "a token of another JWT template (no aud, no "
-                              "sid)", "other")
-    return Classification(TokenKind.OTHER, f"a token of another JWT template (aud "
-                          f"{json.dumps(aud)})", "other")

@@ -11,12 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from wizard.checks.catalog import get_token_snippet
-from wizard.providers.clerk.template import claims_for_path
-from wizard.rules.jwt import AuthPath
-from wizard.text.messages import N_, Message
+from wizard.text.messages import N_
 
-DASHBOARD_URL = "https://dashboard.clerk.com"
 PATH_LABELS: dict[str, str] = {
     "integration": N_("Clerk's Convex integration (recommended)"),
     "template": N_("A JWT template named convex"),
@@ -114,7 +110,6 @@ _TEXTS: dict[str, StepText] = {
     ),
 }
 
-CLAIMS_BY_PATH: dict[str, str] = {path: claims_for_path(path) for path in AuthPath}
 CLAIMS_NOTES: dict[str, str] = {
     "template": N_("The Convex preset fills these in for you. Only \"aud\": \"convex\" is "
     "required; the rest become fields of the Convex identity (name, email, …). Clerk "
@@ -147,7 +142,6 @@ SAVE_CHECKLIST: dict[str, tuple[str, ...]] = {
         N_("You saved, and your convex package is 1.33.1 or newer."),
     ),
 }
-CLERK_CONSOLE_CHECK = "console.log('Clerk loaded:', !!window.Clerk, 'user:', window.Clerk?.user?.id)"
 FRESH_TOKEN_ADVICE = (
     N_("Clerk tokens live about 60 s, so paste within the minute. Run the snippet again for a "
     "fresh one: skipCache: true makes Clerk mint a new token instead of returning its cached "
@@ -170,24 +164,3 @@ TROUBLESHOOT_HINT = (
 
 def text_for(step_id: str) -> StepText:
     return _TEXTS[step_id]
-
-
-def token_snippet(path: AuthPath | None) -> str:
-    """The console line that prints the token Convex receives on the chosen path."""
-    return "console.log(" + get_token_snippet(path) + ")"
-
-
-def clerk_console_snippet(path: AuthPath | None) -> str:
-    return CLERK_CONSOLE_CHECK + "\n" + token_snippet(path)
-
-
-def dashboard_hint(frontend_api: str | None) -> Message:
-    if frontend_api is None:
-        return Message(N_("No publishable key was found, so the wizard cannot tell which "
-                          "application to pick. Copy it from Dashboard → API keys "
-                          "(https://dashboard.clerk.com/last-active?path=api-keys)."))
-    local = frontend_api.startswith(("127.0.0.1", "localhost"))
-    return Message(N_("Pick the application whose API keys page shows the Frontend API URL "
-                      "{url}. It must be the same instance (development or production) as "
-                      "your publishable key."),
-                   url=("http://" if local else "https://") + frontend_api)

@@ -7,17 +7,16 @@ The CLI runs :func:`run_checks` in one go; the UI calls the same phases one at a
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from wizard.checks.catalog import CLERK_CHECK_IDS, CLERK_NOT_AGREED, ordered, skipped
+from wizard.checks.catalog import ordered
 from wizard.checks.config_checks import (
     auth_config_check,
     deployment_env_check,
     issuer_check,
     issuer_checks,
-    issuer_matches_key_check,
     version_check,
 )
 from wizard.checks.convex_checks import (
@@ -46,6 +45,8 @@ from wizard.project.reader import (
     resolve_application_id,
 )
 from wizard.project.sourced import Sourced
+from wizard.providers.base import IdentityProvider, PublicKey
+from wizard.providers.registry import DEFAULT_PROVIDER, provider_named
 from wizard.rules.convex import AuthProvider
 from wizard.rules.jwt import AuthPath, DecodedToken, read_paste
 from wizard.services.convex_cli import DeploymentValue, EnvLookup, get_deployment_env
@@ -65,6 +66,9 @@ class Session:
 
     options: Options
     project: Project
+    provider: IdentityProvider = field(default_factory=lambda: provider_named(DEFAULT_PROVIDER))
+    public_key: PublicKey | None = None
+    """The identity provider's public key in the project (Clerk's publishable key)."""
     issuer: Issuer | None = None
     application_id: Sourced = field(default_factory=lambda: Sourced("convex", "default"))
     deployment: DeploymentValue | None = None
@@ -81,10 +85,17 @@ class Session:
     def secrets(self) -> list[str]:
         """Every value no file, report, JSON output, log or screen may show: the project's
         secrets and the deploy key (what every output is scrubbed of)."""
-        return self.project.secret_values() + deploy_key_secrets(self)
+        return self.provider.secret_values(self.project.env) + deploy_key_secrets(self)
+
+    def token_snippet(self) -> str:
+        """The console line that mints the token Convex receives on the chosen path."""
+        return self.provider.token_snippet(self.options.path)
+
+    def derived_issuer(self) -> str | None:
+        return self.provider.derived_issuer(self.public_key)
 
     def token_context(self, path: AuthPath | None = None) -> TokenContext:
-        """The context of the Clerk provider: the first OIDC provider of auth.config."""
+        """The context of the first OIDC provider of auth.config (the identity provider's)."""
         return TokenContext(
             issuer=self.issuer.stored if self.issuer else None,
             application_id=self.application_id.value,
@@ -93,22 +104,29 @@ class Session:
             path=path or self.options.path,
         )
 
+    def _key_checks(self, step: str) -> list[Check]:
+        """The identity provider's checks of its key that belong to ``step``."""
+        return [check for check in self.provider.key_checks(self.project, self.public_key,
+                                                            self.issuer) if check.step == step]
+
     def evaluated(self) -> Evaluated:
         """The providers the deployment would hold, evaluated with what is known here."""
         return evaluate_providers(self.project, self.issuer, self.application_id,
                                   pinned=bool(self.options.issuer))
 
     def project_checks(self) -> list[Check]:
-        return project_checks(self.project)
+        """``project.root`` and the ``env.*`` checks of what the project holds (the identity
+        provider's key among them)."""
+        return ordered([*project_checks(self.project), *self._key_checks("project")])
 
     def config_checks(self, path: AuthPath | None = None) -> list[Check]:
-        """``env.*``, ``convex.*`` and ``issuer.*`` (after :meth:`fetch`)."""
+        """``env.issuer*``, ``convex.*`` and ``issuer.*`` (after :meth:`fetch`)."""
         var = self.project.issuer_var
         checks = [
             issuer_check(self.project, self.issuer),
-            issuer_matches_key_check(self.project, self.issuer),
+            *self._key_checks("verify-config"),
             auth_config_check(self.project, self.issuer),
-            deployment_env_check(self.project, self.issuer, derived_issuer(self.project),
+            deployment_env_check(self.project, self.issuer, self.derived_issuer(),
                                  self.deployment, self.options.offline),
             version_check(self.project, path or self.options.path),
         ]
@@ -128,7 +146,8 @@ class Session:
             self.deployment = get_deployment_env(self.project.root, self.project.issuer_var)
             deployed = self.deployment.value if self.deployment.status is EnvLookup.FOUND else None
             self.issuer = resolve_issuer(self.project, opts.issuer, deployed,
-                                         derived_issuer(self.project))
+                                         usual_vars=self.provider.issuer_vars,
+                                         derived=self.derived_issuer())
         issuer = self.issuer.fetch_url if self.issuer else None
         if opts.jwks_file is not None:
             self.keys = load_jwks_file(opts.jwks_file, issuer or "")
@@ -153,10 +172,12 @@ class Session:
         that provider's rules at ``now`` (the UI passes its clock)."""
         when = self.now() if now is None else now
         target, ctx = route_token(self.evaluated(), token, self.token_context(path))
+        kind = self.provider.classify(token, ctx.application_id)
+        ctx = replace(ctx, get_token=self.provider.token_snippet(ctx.path or kind.path))
         if target is not None and target.kind == "customJwt":
             jwks = self.custom_jwks.get(target.jwks or "")
-            return verify_custom_jwt(token, ctx, jwks, when)
-        return verify_token(token, ctx, self._keys_for(target), when)
+            return verify_custom_jwt(token, kind, ctx, jwks, when)
+        return verify_token(token, kind, ctx, self._keys_for(target), when)
 
     def _keys_for(self, provider: AuthProvider | None) -> IssuerKeys | None:
         if provider is None or self.options.jwks_file is not None:
@@ -168,11 +189,6 @@ class Session:
         return keys
 
 
-def derived_issuer(project: Project) -> str | None:
-    """The issuer the publishable key implies: ``https://`` + its Frontend API host."""
-    return "https://" + project.key.frontend_api if project.key is not None else None
-
-
 def load(options: Options) -> Session:
     """Fast: reads a few fixed files, no network, no subprocess."""
     if options.project_dir is not None:
@@ -180,9 +196,14 @@ def load(options: Options) -> Session:
         found = (root / "package.json").is_file() or (root / "convex").is_dir()
     else:
         root, found = find_project_root(Path.cwd())
-    project = read_project(root, found, options.environ)
-    session = Session(options=options, project=project)
-    session.issuer = resolve_issuer(project, options.issuer, None, derived_issuer(project))
+    provider = provider_named(options.provider)
+    project = read_project(root, found, options.environ,
+                           assumed_issuer_var=provider.issuer_vars[0])
+    session = Session(options=options, project=project, provider=provider,
+                      public_key=provider.find_key(project.env))
+    session.issuer = resolve_issuer(project, options.issuer, None,
+                                    usual_vars=provider.issuer_vars,
+                                    derived=session.derived_issuer())
     session.application_id = resolve_application_id(project, options.application_id)
     return session
 
@@ -211,7 +232,7 @@ class Verdict:
             "issuer": session.issuer.raw if session.issuer else None,
             "issuer_source": session.issuer.source if session.issuer else None,
             "application_id": session.application_id.value,
-            "publishable_key": project.publishable_key_info(),
+            "publishable_key": session.public_key.to_json() if session.public_key else None,
             "token": self.token.to_dict() if self.token else None,
             "checks": [c.to_dict() for c in self.checks],
             "convex": self.convex.to_json() if self.convex else None,
@@ -220,15 +241,6 @@ class Verdict:
 
     def scrub(self, text: str) -> str:
         return scrub(text, self.session.secrets())
-
-
-def clerk_side_checks(session: Session, path: AuthPath | None) -> list[Check]:
-    """The clerk.* checks; the Backend API client is loaded only when the user agreed."""
-    if not session.options.use_secret_key:
-        return [skipped(check_id, CLERK_NOT_AGREED) for check_id in CLERK_CHECK_IDS]
-    from wizard.providers.clerk.checks import for_session
-
-    return for_session(session, path)
 
 
 def run_checks(options: Options, pasted: DecodedToken | str | None = None) -> Verdict:
@@ -243,8 +255,8 @@ def run_checks(options: Options, pasted: DecodedToken | str | None = None) -> Ve
         token = session.verify(decoded)
         if path is None and token.kind is not None:
             path = token.kind.path
-    clerk = clerk_side_checks(session, path)
-    checks = session.project_checks() + clerk + session.config_checks(path)
+    provider_checks = session.provider.api_checks(session, path)
+    checks = session.project_checks() + provider_checks + session.config_checks(path)
     if token is not None:
         checks += token.checks
     else:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal
 
-from wizard.checks.catalog import CATALOG, CLERK_CHECK_IDS, position
+from wizard.checks.catalog import position
 from wizard.checks.convex_checks import (
     ConvexReport,
     accepts_token_check,
@@ -40,8 +40,6 @@ from wizard.walkthrough.steps import STEP_IDS, step_by_id
 Severity = Literal["information", "warning", "error"]
 EVERY_VIEW = frozenset({"*"})
 """A :attr:`Change.views` that asks for every view to be redrawn."""
-CLERK_STEPS: tuple[str, ...] = tuple(dict.fromkeys(CATALOG[i].step for i in CLERK_CHECK_IDS))
-"""The dashboard steps the clerk.* checks can verify through Clerk's Backend API."""
 
 
 @dataclass(frozen=True)
@@ -84,11 +82,11 @@ def internal_error(what: str, exc: Exception) -> Notice:
 
 
 def step_verdicts(checks: Iterable[Check]) -> dict[str, tuple[StepState, str]]:
-    """Each dashboard step the clerk.* checks cover: failing if one fails, verified if one
-    passes and none fails; a step whose checks all skip or warn is left as it is."""
+    """Each dashboard step the provider's API checks cover: failing if one fails, verified if
+    one passes and none fails; a step whose checks all skip or warn is left as it is."""
     checks = list(checks)
     verdicts: dict[str, tuple[StepState, str]] = {}
-    for step in CLERK_STEPS:
+    for step in dict.fromkeys(c.step for c in checks):
         mine = [c for c in checks if c.step == step]
         failed = [c.id for c in mine if c.status is Status.FAIL]
         if failed:
@@ -123,6 +121,14 @@ class Walkthrough:
         return self.session.options
 
     # -- starting ------------------------------------------------------------------------
+    def token_line(self) -> str:
+        """The browser-console line that prints the token Convex receives on the chosen path."""
+        return "console.log(" + self.session.provider.token_snippet(self.progress.path) + ")"
+
+    def console_check(self) -> str:
+        """The console lines that show the provider is loaded, then print the token."""
+        return self.session.provider.console_check(self.progress.path)
+
     def start(self, restart: bool = False) -> Change:
         """Open the saved progress (or start over, keeping a backup), re-judge what a resumed
         "done" rests on, and judge the project."""

@@ -13,13 +13,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
-from wizard.checks.catalog import CLERK_CHECK_IDS, CLERK_NOT_AGREED, fix_for, make, passed, skipped
+from wizard.checks.catalog import CHECK_IDS, fix_for, make, passed, skipped
 from wizard.checks.model import Check, Status
 from wizard.checks.options import SessionFacts
 from wizard.guards.redaction import redact
 from wizard.project.issuer import Issuer
 from wizard.project.reader import Project
 from wizard.project.sourced import Sourced
+from wizard.providers.base import PublicKey
 from wizard.providers.clerk.api import (
     API_URL_VAR,
     DEFAULT_API_URL,
@@ -32,6 +33,7 @@ from wizard.providers.clerk.api import (
     convex_template_body,
     read_clerk_side,
 )
+from wizard.providers.clerk.keys import publishable_key
 from wizard.providers.clerk.template import RESERVED_CLAIMS, TEMPLATE_NAME
 from wizard.rules.convex import ALLOWED_ALGS
 from wizard.rules.jwt import AuthPath
@@ -42,7 +44,7 @@ from wizard.services.keys import (
     clerk_secret_key_credential,
     shown_origin,
 )
-from wizard.text.messages import N_, Joined, Message, verbatim
+from wizard.text.messages import N_, Joined, Message, _, verbatim
 
 if TYPE_CHECKING:
     import httpx
@@ -52,7 +54,10 @@ SECRET_KEY_VAR = "CLERK_SECRET_KEY"
 SESSION_ONLY_CLAIMS: tuple[str, ...] = ("sid", "v", "pla", "fea")
 MAX_LIFETIME = 3600
 MIN_LIFETIME = 30
-NOT_AGREED = CLERK_NOT_AGREED
+CLERK_CHECK_IDS: tuple[str, ...] = tuple(i for i in CHECK_IDS if i.startswith("clerk."))
+NOT_AGREED = Message(N_("the secret key was not used: pass --use-secret-key (or agree in the "
+                        "wizard) to let the wizard read the Clerk instance through Clerk's "
+                        "Backend API"))
 
 
 @dataclass(frozen=True)
@@ -152,12 +157,13 @@ def check_clerk(project: Project, issuer: Issuer | None, application_id: str,
     """Run the clerk.* checks; a request is made only when ``agreed`` and a key exists, and
     the key goes only to Clerk's API or a host in ``destinations``."""
     reason = skip_reason(project, agreed, offline)
+    public = publishable_key(project.env)
     if reason is not None:
         return ClerkFindings(skipped_clerk_checks(reason), path=path)
     key = find_secret_key(project)
     assert key is not None
     if key.instance_type is None:
-        values = _problem_values(project, key, None)
+        values = _problem_values(public, key, None)
         checks = [make("clerk.instance", Status.FAIL, Message(N_(
             "{source} does not start with sk_test_ or sk_live_; it was not sent"),
             source=key.source), "not_secret", **values)]
@@ -166,7 +172,7 @@ def check_clerk(project: Project, issuer: Issuer | None, application_id: str,
     with backend(project, key, destinations or Destinations(), timeout=timeout,
                  client=client) as api:
         side = read_clerk_side(api)
-    checks = judge_clerk_side(side, project, key, issuer, application_id, path)
+    checks = judge_clerk_side(side, project, public, key, issuer, application_id, path)
     return ClerkFindings(checks, side, path)
 
 
@@ -188,8 +194,8 @@ def create_convex_template(project: Project, application_id: str, *,
     template: when one named ``convex`` already exists nothing is posted."""
     key = find_secret_key(project)
     if key is None or key.instance_type is None:
-        return Fetched(problem=ApiProblem(ApiProblemKind.CONFIG, "", f"no usable {SECRET_KEY_VAR} in the "
-                                          ".env files"))
+        return Fetched(problem=ApiProblem(ApiProblemKind.CONFIG, "", _(
+            "no usable {var} in the .env files", var=SECRET_KEY_VAR)))
     with backend(project, key, destinations or Destinations(), timeout=timeout,
                  client=client) as api:
         listed = api.list_jwt_templates()
@@ -198,7 +204,7 @@ def create_convex_template(project: Project, application_id: str, *,
         if any(t.name == TEMPLATE_NAME for t in listed.value or []):
             return Fetched(problem=ApiProblem(
                 ApiProblemKind.EXISTS, api.base_url + "/jwt_templates",
-                "a template named convex already exists; it was left as it is"))
+                _("a template named convex already exists; it was left as it is")))
         return api.create_jwt_template(convex_template_body(application_id))
 
 
@@ -209,11 +215,11 @@ def describe_problem(problem: ApiProblem) -> str:
 
 
 # -- judging what the Backend API said ---------------------------------------------------------
-def _problem_values(project: Project, key: SecretKey, problem: ApiProblem | None
+def _problem_values(public: PublicKey | None, key: SecretKey, problem: ApiProblem | None
                     ) -> dict[str, object]:
     return {
         "source": key.source, "source_file": key.source_file, "redacted": key.redacted,
-        "key_host": project.key.frontend_api if project.key else Message(N_("your app")),
+        "key_host": public.host if public and public.host else Message(N_("your app")),
         "api_var": API_URL_VAR,
         "url": problem.url if problem else "", "message": problem.message if problem else "",
         "origin": shown_origin(problem.url) if problem and problem.url else "",
@@ -223,9 +229,9 @@ def _problem_values(project: Project, key: SecretKey, problem: ApiProblem | None
     }
 
 
-def _api_failure(check_id: str, project: Project, key: SecretKey,
+def _api_failure(check_id: str, public: PublicKey | None, key: SecretKey,
                  problem: ApiProblem) -> Check:
-    values = _problem_values(project, key, problem)
+    values = _problem_values(public, key, problem)
     detail: Message
     if problem.kind is ApiProblemKind.INVALID_KEY:
         detail = Message(N_("this secret key is not valid for any instance: {source} "
@@ -241,17 +247,17 @@ def _api_failure(check_id: str, project: Project, key: SecretKey,
     return make(check_id, Status.FAIL, detail, problem.kind, **values)
 
 
-def judge_clerk_side(side: ClerkSide, project: Project, key: SecretKey,
+def judge_clerk_side(side: ClerkSide, project: Project, public: PublicKey | None, key: SecretKey,
                      issuer: Issuer | None, application_id: str,
                      path: AuthPath | None) -> list[Check]:
     if side.domains_problem is not None:
-        failed = _api_failure("clerk.instance", project, key, side.domains_problem)
+        failed = _api_failure("clerk.instance", public, key, side.domains_problem)
         reason = Message(N_("Clerk's Backend API could not be read (see clerk.instance)"))
         return [failed, *skipped_clerk_checks(reason)[1:]]
-    checks = [_instance_check(side, project, key, issuer)]
+    checks = [_instance_check(side, public, key, issuer)]
     if side.templates_problem is not None or side.templates is None:
         problem = side.templates_problem or ApiProblem(ApiProblemKind.CONTENT, "", "no templates")
-        checks.append(_api_failure("clerk.template", project, key, problem))
+        checks.append(_api_failure("clerk.template", public, key, problem))
         checks += skipped_clerk_checks(Message(N_("the templates could not be listed")))[2:]
         return checks
     template_check, template = _template_check(side.templates, path)
@@ -265,7 +271,7 @@ def judge_clerk_side(side: ClerkSide, project: Project, key: SecretKey,
     return checks
 
 
-def _instance_check(side: ClerkSide, project: Project, key: SecretKey,
+def _instance_check(side: ClerkSide, public: PublicKey | None, key: SecretKey,
                     issuer: Issuer | None) -> Check:
     hosts = sorted({d.host for d in side.domains if d.host})
     where: Message = (verbatim(", ".join(hosts)) if hosts
@@ -275,10 +281,9 @@ def _instance_check(side: ClerkSide, project: Project, key: SecretKey,
         where = Message(N_("{hosts} (satellite: {satellites})"), hosts=where,
                         satellites=", ".join(satellites))
     compared: list[tuple[Message, str]] = []
-    if project.key is not None and project.publishable_key is not None:
-        compared.append((Message(N_("the publishable key ({source})"),
-                                 source=project.publishable_key.source),
-                         project.key.frontend_api.lower()))
+    if public is not None and public.host is not None:
+        compared.append((Message(N_("the publishable key ({source})"), source=public.found.source),
+                         public.host.lower()))
     if issuer is not None and not issuer.derived:
         compared.append((Message(N_("the issuer ({source})"), source=issuer.source),
                          issuer.host))
