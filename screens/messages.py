@@ -8,13 +8,13 @@ from typing import TYPE_CHECKING, Literal
 
 from textual.message import Message
 
-from wizard.checks.token_checks import TokenVerdict
 from wizard.rules.jwt import AuthPath, DecodedToken
-from wizard.services.convex_probe import ConvexAnswer
 from wizard.walkthrough.walkthrough import Fetched
 
 if TYPE_CHECKING:
+    from wizard.checks.token_checks import TokenVerdict
     from wizard.providers.clerk.checks import ClerkFindings
+    from wizard.services.convex_probe import ConvexAnswer
 
 
 class FetchDone(Message):

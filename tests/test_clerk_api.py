@@ -29,12 +29,12 @@ from wizard.providers.clerk.api import (
     resolve_api_url,
 )
 from wizard.providers.clerk.checks import (
-    CLERK_CHECK_IDS,
     ClerkFindings,
     check_clerk,
     create_convex_template,
     find_secret_key,
 )
+from wizard.providers.clerk.skipped import CLERK_CHECK_IDS
 from wizard.rules.jwt import AuthPath
 from wizard.services.keys import CLERK_API_FLAG, Destinations, clerk_secret_key_credential
 from wizard.walkthrough.session import load, run_checks

@@ -106,15 +106,6 @@ def withheld_deploy_key(session: SessionFacts) -> tuple[Sourced, Sourced] | None
     return key, target
 
 
-def deploy_key_secrets(session: SessionFacts) -> list[str]:
-    """The deploy key's value (and its secret part), for scrubbing every output."""
-    found = deploy_key(session)
-    if found is None:
-        return []
-    value = found.value.strip()
-    return [value, value.split("|", 1)[-1]] if "|" in value else [value]
-
-
 def _push_command(key: str | None) -> str:
     target = deploy_key_target(key) if key else None
     if target is not None and target[0] in ("prod", "preview"):

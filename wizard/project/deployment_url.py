@@ -121,3 +121,12 @@ def find_deploy_key(env: EnvFiles, name: str | None = None) -> Sourced | None:
         if found is not None and found.value.strip():
             return found
     return None
+
+
+def deploy_key_secrets(env: EnvFiles, name: str | None = None) -> list[str]:
+    """The deploy key's value (and its secret part), for scrubbing every output."""
+    found = find_deploy_key(env, name)
+    if found is None:
+        return []
+    value = found.value.strip()
+    return [value, value.split("|", 1)[-1]] if "|" in value else [value]

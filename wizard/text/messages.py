@@ -16,11 +16,11 @@ The language is the first of ``$CONVEX_AUTH_WIZARD_LANG``, ``$LANGUAGE``, ``$LC_
 from __future__ import annotations
 
 import functools
-import gettext
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 DOMAIN = "convex_auth_wizard"
 LOCALE_DIR = Path(__file__).parent / "locale"
@@ -54,12 +54,16 @@ def _candidates(setting: str) -> list[str]:
     return [name for name in names if name]
 
 
+def _has_catalog(language: str) -> bool:
+    return language == SOURCE_LANGUAGE or (
+        LOCALE_DIR / language / "LC_MESSAGES" / f"{DOMAIN}.mo").is_file()
+
+
 @functools.cache
 def _from_environment() -> str:
-    available = set(available_languages())
     for variable in _ENV_ORDER:
         for name in _candidates(os.environ.get(variable, "")):
-            if name in available:
+            if _has_catalog(name):
                 return name
     return SOURCE_LANGUAGE
 
@@ -74,8 +78,24 @@ def set_language(language: str | None) -> None:
     _chosen = language
 
 
+class _Catalog(Protocol):
+    def gettext(self, message: str, /) -> str: ...
+
+
+class _Source:
+    """English: the message ids are the English text and the English catalog maps each to
+    itself (tests/test_text.py keeps it so), so it need not be read."""
+
+    def gettext(self, message: str, /) -> str:
+        return message
+
+
 @functools.cache
-def _translations(language: str) -> gettext.NullTranslations:
+def _translations(language: str) -> _Catalog:
+    if language == SOURCE_LANGUAGE:
+        return _Source()
+    import gettext
+
     return gettext.translation(DOMAIN, LOCALE_DIR, languages=[language], fallback=True)
 
 

@@ -9,34 +9,14 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from wizard.checks.catalog import ordered
-from wizard.checks.config_checks import (
-    auth_config_check,
-    deployment_env_check,
-    issuer_check,
-    issuer_checks,
-    version_check,
-)
-from wizard.checks.convex_checks import (
-    ConvexReport,
-    ask_convex,
-    convex_checks,
-    deploy_key_secrets,
-)
 from wizard.checks.model import Check, Status
 from wizard.checks.options import Options
 from wizard.checks.project_checks import project_checks
-from wizard.checks.routing import Evaluated, evaluate_providers, route_token
-from wizard.checks.token_checks import (
-    TokenContext,
-    TokenVerdict,
-    not_given_checks,
-    verify_custom_jwt,
-    verify_token,
-)
 from wizard.guards.redaction import scrub
+from wizard.project.deployment_url import deploy_key_secrets
 from wizard.project.issuer import Issuer, resolve_issuer
 from wizard.project.reader import (
     Project,
@@ -47,17 +27,18 @@ from wizard.project.reader import (
 from wizard.project.sourced import Sourced
 from wizard.providers.base import IdentityProvider, PublicKey
 from wizard.providers.registry import DEFAULT_PROVIDER, provider_named
-from wizard.rules.convex import AuthProvider
 from wizard.rules.jwt import AuthPath, DecodedToken, read_paste
-from wizard.services.convex_cli import DeploymentValue, EnvLookup, get_deployment_env
-from wizard.services.issuer_keys import (
-    CustomJwks,
-    IssuerKeys,
-    fetch_custom_jwks,
-    fetch_issuer_keys,
-    load_jwks_file,
-)
 from wizard.text.messages import N_, Message, current_language
+
+if TYPE_CHECKING:
+    # What the session needs only once it fetches, judges a token or asks Convex is
+    # imported there, so that the wizard's first frame does not wait for it.
+    from wizard.checks.convex_checks import ConvexReport
+    from wizard.checks.routing import Evaluated
+    from wizard.checks.token_checks import TokenContext, TokenVerdict
+    from wizard.rules.convex import AuthProvider
+    from wizard.services.convex_cli import DeploymentValue
+    from wizard.services.issuer_keys import CustomJwks, IssuerKeys
 
 
 @dataclass
@@ -85,7 +66,8 @@ class Session:
     def secrets(self) -> list[str]:
         """Every value no file, report, JSON output, log or screen may show: the project's
         secrets and the deploy key (what every output is scrubbed of)."""
-        return self.provider.secret_values(self.project.env) + deploy_key_secrets(self)
+        return self.provider.secret_values(self.project.env) + deploy_key_secrets(
+            self.project.env, self.options.deploy_key_env)
 
     def token_snippet(self) -> str:
         """The console line that mints the token Convex receives on the chosen path."""
@@ -96,6 +78,8 @@ class Session:
 
     def token_context(self, path: AuthPath | None = None) -> TokenContext:
         """The context of the first OIDC provider of auth.config (the identity provider's)."""
+        from wizard.checks.token_checks import TokenContext
+
         return TokenContext(
             issuer=self.issuer.stored if self.issuer else None,
             application_id=self.application_id.value,
@@ -111,6 +95,8 @@ class Session:
 
     def evaluated(self) -> Evaluated:
         """The providers the deployment would hold, evaluated with what is known here."""
+        from wizard.checks.routing import evaluate_providers
+
         return evaluate_providers(self.project, self.issuer, self.application_id,
                                   pinned=bool(self.options.issuer))
 
@@ -121,6 +107,14 @@ class Session:
 
     def config_checks(self, path: AuthPath | None = None) -> list[Check]:
         """``env.issuer*``, ``convex.*`` and ``issuer.*`` (after :meth:`fetch`)."""
+        from wizard.checks.config_checks import (
+            auth_config_check,
+            deployment_env_check,
+            issuer_check,
+            issuer_checks,
+            version_check,
+        )
+
         var = self.project.issuer_var
         checks = [
             issuer_check(self.project, self.issuer),
@@ -141,6 +135,13 @@ class Session:
 
     def fetch(self) -> None:
         """The slow part: the deployment's variable (subprocess) and the issuer's keys."""
+        from wizard.services.convex_cli import EnvLookup, get_deployment_env
+        from wizard.services.issuer_keys import (
+            fetch_custom_jwks,
+            fetch_issuer_keys,
+            load_jwks_file,
+        )
+
         opts = self.options
         if not opts.offline and self.project.issuer_var_declared:
             self.deployment = get_deployment_env(self.project.root, self.project.issuer_var)
@@ -170,6 +171,9 @@ class Session:
                now: float | None = None) -> TokenVerdict:
         """Judge ``token`` as Convex would: route it among the providers, then verify it by
         that provider's rules at ``now`` (the UI passes its clock)."""
+        from wizard.checks.routing import route_token
+        from wizard.checks.token_checks import verify_custom_jwt, verify_token
+
         when = self.now() if now is None else now
         target, ctx = route_token(self.evaluated(), token, self.token_context(path))
         kind = self.provider.classify(token, ctx.application_id)
@@ -246,6 +250,9 @@ class Verdict:
 def run_checks(options: Options, pasted: DecodedToken | str | None = None) -> Verdict:
     """Every check in one go (``check``); ``pasted`` is the token, as decoded by
     :func:`~wizard.rules.jwt.read_paste` or as text still to be read."""
+    from wizard.checks.convex_checks import ask_convex, convex_checks
+    from wizard.checks.token_checks import not_given_checks
+
     session = load(options)
     session.fetch()
     path = options.path

@@ -14,28 +14,24 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from wizard.checks.catalog import position
-from wizard.checks.convex_checks import (
-    ConvexReport,
-    accepts_token_check,
-    agreement,
-    deployment_target,
-    providers_check,
-    with_providers_check,
-)
 from wizard.checks.model import Check, Status
 from wizard.checks.options import Options
-from wizard.checks.token_checks import TokenVerdict
 from wizard.rules.jwt import AuthPath, DecodedToken
-from wizard.services.convex_probe import ConvexAnswer, ProbeStatus
 from wizard.text.messages import N_, _
 from wizard.walkthrough.progress import Progress, StepState
 from wizard.walkthrough.resume import recheck_on_resume
 from wizard.walkthrough.session import Session, load
 from wizard.walkthrough.state import StateStore
 from wizard.walkthrough.steps import STEP_IDS, step_by_id
+
+if TYPE_CHECKING:
+    # The token and Convex checks are imported where a token or an answer is judged, so
+    # that the wizard's first frame does not wait for them.
+    from wizard.checks.token_checks import TokenVerdict
+    from wizard.services.convex_probe import ConvexAnswer
 
 Severity = Literal["information", "warning", "error"]
 EVERY_VIEW = frozenset({"*"})
@@ -193,6 +189,8 @@ class Walkthrough:
         issuer's keys, and the deployment's providers when there is a deploy key (it goes
         only to its own deployment or a host the user named). Never raises."""
         try:
+            from wizard.checks.convex_checks import providers_check
+
             self.session.fetch()
             return Fetched(None, providers_check(self.session))
         except Exception as exc:  # the engine should not raise; if it does, say so
@@ -217,6 +215,8 @@ class Walkthrough:
             return self._saved(Change(step, notices=(
                 internal_error(N_("the configuration checks"), exc),)))
         if self.providers_result is not None:
+            from wizard.checks.convex_checks import with_providers_check
+
             checks = with_providers_check(checks, self.providers_result)
         self.config_results = checks
         self._remember(self.project_results + checks)
@@ -243,6 +243,8 @@ class Walkthrough:
         if token is None or not token.raw:
             self.token_verdict = None
             return Change(views=view)
+        from wizard.checks.token_checks import TokenVerdict
+
         notices: tuple[Notice, ...] = ()
         try:
             verdict = self.session.verify(token, self.progress.path, now=self.clock())
@@ -264,6 +266,14 @@ class Walkthrough:
     def record_convex_answer(self, answer: ConvexAnswer, verdict: TokenVerdict | None) -> Change:
         """Convex's own answer to a token: accepted makes ``user-sync`` verified; rejected
         makes it failing unless it is already done. The answer is kept, never the token."""
+        from wizard.checks.convex_checks import (
+            ConvexReport,
+            accepts_token_check,
+            agreement,
+            deployment_target,
+        )
+        from wizard.services.convex_probe import ProbeStatus
+
         agrees = agreement(answer, verdict)
         self.progress.convex_answer = {**answer.to_dict(), "agrees_with_wizard": agrees}
         asked = ConvexReport(url=deployment_target(self.session), answer=answer, agrees=agrees)

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
-from wizard.checks.catalog import CHECK_IDS, fix_for, make, passed, skipped
+from wizard.checks.catalog import fix_for, make, passed
 from wizard.checks.model import Check, Status
 from wizard.checks.options import SessionFacts
 from wizard.guards.redaction import redact
@@ -34,6 +34,7 @@ from wizard.providers.clerk.api import (
     read_clerk_side,
 )
 from wizard.providers.clerk.keys import publishable_key
+from wizard.providers.clerk.skipped import NOT_AGREED, skipped_clerk_checks
 from wizard.providers.clerk.template import RESERVED_CLAIMS, TEMPLATE_NAME
 from wizard.rules.convex import ALLOWED_ALGS
 from wizard.rules.jwt import AuthPath
@@ -54,10 +55,6 @@ SECRET_KEY_VAR = "CLERK_SECRET_KEY"
 SESSION_ONLY_CLAIMS: tuple[str, ...] = ("sid", "v", "pla", "fea")
 MAX_LIFETIME = 3600
 MIN_LIFETIME = 30
-CLERK_CHECK_IDS: tuple[str, ...] = tuple(i for i in CHECK_IDS if i.startswith("clerk."))
-NOT_AGREED = Message(N_("the secret key was not used: pass --use-secret-key (or agree in the "
-                        "wizard) to let the wizard read the Clerk instance through Clerk's "
-                        "Backend API"))
 
 
 @dataclass(frozen=True)
@@ -122,10 +119,6 @@ def skip_reason(project: Project, agreed: bool, offline: bool = False) -> Messag
         return Message(N_("no {var} in the project's .env files (only a server-side variable "
                           "is used)"), var=SECRET_KEY_VAR)
     return None
-
-
-def skipped_clerk_checks(reason: Message) -> list[Check]:
-    return [skipped(check_id, reason) for check_id in CLERK_CHECK_IDS]
 
 
 @dataclass

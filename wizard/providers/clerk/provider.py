@@ -9,12 +9,12 @@ from wizard.project.envfiles import EnvFiles
 from wizard.project.issuer import Issuer
 from wizard.project.reader import Project
 from wizard.providers.base import PublicKey
-from wizard.providers.clerk import checks as api_checks
 from wizard.providers.clerk.keys import (
     issuer_matches_key_check,
     publishable_key,
     publishable_key_check,
 )
+from wizard.providers.clerk.skipped import NOT_AGREED, skipped_clerk_checks
 from wizard.providers.clerk.template import claims_for_path
 from wizard.providers.clerk.tokens import classify_token
 from wizard.rules.jwt import AuthPath, Classification, DecodedToken
@@ -68,10 +68,12 @@ class ClerkProvider:
 
     def api_checks(self, session: SessionFacts, path: AuthPath | None) -> list[Check]:
         """The clerk.* checks; nothing is sent unless the user agreed (``--use-secret-key``
-        or the wizard's question)."""
+        or the wizard's question), and the Backend API client is loaded only then."""
         if not session.options.use_secret_key:
-            return api_checks.skipped_clerk_checks(api_checks.NOT_AGREED)
-        return api_checks.for_session(session, path)
+            return skipped_clerk_checks(NOT_AGREED)
+        from wizard.providers.clerk.checks import for_session
+
+        return for_session(session, path)
 
     def secret_values(self, env: EnvFiles) -> list[str]:
         """Every secret key and webhook secret the project holds (``sk_…``, ``whsec_…``)."""
