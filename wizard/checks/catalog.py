@@ -507,6 +507,7 @@ _SPECS: tuple[CheckSpec, ...] = (
 CATALOG: dict[str, CheckSpec] = {spec.id: spec for spec in _SPECS}
 CHECK_IDS: tuple[str, ...] = tuple(spec.id for spec in _SPECS)
 _POSITION: dict[str, int] = {check_id: index for index, check_id in enumerate(CHECK_IDS)}
+_TITLES: dict[str, Message] = {spec.id: Message(spec.title) for spec in _SPECS}
 
 
 def position(check_id: str) -> int:
@@ -532,7 +533,7 @@ def make(check_id: str, status: Status, detail: Text, reason: str = "", /,
     """Build a check from the catalog; ``reason`` picks the fix template to fill."""
     spec = CATALOG[check_id]
     fix = fix_for(check_id, reason, **values) if reason else None
-    return Check(check_id, status, spec.step, Message(spec.title), detail, reason, fix)
+    return Check(check_id, status, spec.step, _TITLES[check_id], detail, reason, fix)
 
 
 def passed(check_id: str, detail: Text) -> Check:

@@ -115,27 +115,35 @@ class _Blank(dict[str, object]):
         return "<" + key + ">"
 
 
-@dataclass(frozen=True, init=False)
 class Message:
     """A sentence to be shown later: its English template (the message id, ``str.format``
-    with named fields) and the values to put in it, which may be messages themselves."""
+    with named fields) and the values to put in it, which may be messages themselves.
 
-    key: str
-    values: tuple[tuple[str, object], ...]
+    A value: nothing changes it once made. A plain class with slots rather than a frozen
+    dataclass because every check builds several and a pasted token's verdict is judged on
+    every keystroke (``benchmarks/run.py``, paste-to-verdict)."""
+
+    __slots__ = ("key", "values")
 
     def __init__(self, key: str, /, **values: object) -> None:
-        object.__setattr__(self, "key", key)
-        object.__setattr__(self, "values", tuple(values.items()))
+        self.key = key
+        self.values: Mapping[str, object] = values
+
+    def __eq__(self, other: object) -> bool:
+        return (isinstance(other, Message) and other.key == self.key
+                and other.values == self.values)
+
+    def __hash__(self) -> int:
+        return hash((self.key, *self.values))
+
+    def __repr__(self) -> str:
+        return f"Message({self.key!r}, **{self.values!r})"
 
     def render(self, language: str | None = None) -> str:
         template = _translations(language or current_language()).gettext(self.key)
         return template.format_map(_Blank(
             {name: render(value, language) if isinstance(value, (Message, Joined)) else value
-             for name, value in self.values}))
-
-    @property
-    def fields(self) -> Mapping[str, object]:
-        return dict(self.values)
+             for name, value in self.values.items()}))
 
 
 @dataclass(frozen=True)
