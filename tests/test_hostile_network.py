@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ast
 import json
+import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -452,6 +453,33 @@ def test_a_slow_server_is_cut_at_the_deadline(
         elapsed = time.monotonic() - started
         assert slow.requests
     assert elapsed < HANG_BOUND
+    assert "no answer within 1 s" in capsys.readouterr().out
+
+
+def test_a_resolver_that_never_answers_is_cut_at_the_deadline(
+        make_project: MakeProject, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """The system resolver has no timeout: a lookup that hangs (a dead DNS server) must not
+    hold the run past the deadline. The resolver is the one thing stood in for here."""
+    import socket
+
+    real = socket.getaddrinfo
+    release = threading.Event()
+
+    def hung(host: Any, *args: Any, **kwargs: Any) -> Any:
+        if host == "issuer.hung-dns.test":
+            release.wait(60)
+        return real(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", hung)
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost,issuer.hung-dns.test")
+    root = make_project("https://issuer.hung-dns.test", secrets=False)
+    started = time.monotonic()
+    try:
+        main(["check", "--project", str(root), "--json", "--timeout", "1"])
+    finally:
+        release.set()
+    assert time.monotonic() - started < HANG_BOUND
     assert "no answer within 1 s" in capsys.readouterr().out
 
 

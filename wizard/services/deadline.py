@@ -3,9 +3,10 @@
 httpx's timeouts bound each operation, so a server that sends its headers one byte a second
 never trips a 10 s read timeout and can hold a run for hours. Here every connect, TLS
 handshake, read and write gets at most what is left of the deadline that
-:func:`wizard.services.http.request_capped` sets for a fetch and all its redirect hops, and none starts
-after it has passed: a trickling server is cut at the deadline with a timeout. (Only the DNS
-lookup inside ``connect`` is outside any socket timeout; the system resolver bounds it.)
+:func:`wizard.services.http.request_capped` sets for a fetch and all its redirect hops, and none
+starts after it has passed: a trickling server is cut at the deadline with a timeout. The name
+is resolved in a helper thread that is waited for only until the deadline (the system resolver
+has no timeout of its own), and each resolved address gets only what is left.
 
 :class:`DeadlineTransport` is httpx's transport interface over httpcore's connection pool
 with this network backend; the proxies named in the environment (``HTTPS_PROXY``,
@@ -17,7 +18,9 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import socket
 import ssl
+import threading
 import time
 import urllib.request
 from collections.abc import Iterable, Iterator
@@ -75,12 +78,43 @@ class _Stream(httpcore.NetworkStream):
         return self._inner.get_extra_info(info)
 
 
+def _resolve(host: str, port: int, timeout: float | None) -> list[str]:
+    """The addresses of ``host``, waiting for the resolver at most ``timeout`` seconds; a lookup
+    still running then is left to finish on its own (a daemon thread), never waited for."""
+    found: list[list[str]] = []
+    failed: list[OSError] = []
+
+    def lookup() -> None:
+        try:
+            infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+            found.append(list(dict.fromkeys(str(info[4][0]) for info in infos)))
+        except OSError as exc:
+            failed.append(exc)
+
+    worker = threading.Thread(target=lookup, name="resolve", daemon=True)
+    worker.start()
+    worker.join(timeout)
+    if failed:
+        raise httpcore.ConnectError(str(failed[0])) from failed[0]
+    if not found:
+        raise httpcore.ConnectTimeout(f"resolving {host} took too long")
+    return found[0]
+
+
 class _Backend(httpcore.SyncBackend):
     def connect_tcp(self, host: str, port: int, timeout: float | None = None,
                     local_address: str | None = None,
                     socket_options: Iterable[Any] | None = None) -> httpcore.NetworkStream:
-        return _Stream(super().connect_tcp(host, port, _within(timeout, httpcore.ConnectTimeout),
-                                           local_address, socket_options))
+        addresses = _resolve(host, port, _within(timeout, httpcore.ConnectTimeout))
+        for index, address in enumerate(addresses):
+            try:
+                return _Stream(super().connect_tcp(
+                    address, port, _within(timeout, httpcore.ConnectTimeout), local_address,
+                    socket_options))
+            except (httpcore.ConnectError, httpcore.ConnectTimeout):
+                if index == len(addresses) - 1:
+                    raise
+        raise httpcore.ConnectError(f"{host} has no address")
 
 
 @contextlib.contextmanager
