@@ -19,9 +19,9 @@ from typing import Any
 
 def _probe() -> int:
     try:
-        from screens.app import build_app  # noqa: F401
+        from screens.run import build_app  # noqa: F401
     except ImportError as exc:
-        print(f"the wizard UI is not available yet (screens.app.build_app: {exc})")
+        print(f"the wizard UI is not available yet (screens.run.build_app: {exc})")
         return 3
     return 0
 
@@ -48,7 +48,7 @@ def main() -> int:
         else:
             from pathlib import Path
 
-            from screens.app import build_app
+            from screens.run import build_app
 
             app = build_app(project_dir=Path(project), state_dir=Path(state))
         from textual import events

@@ -12,7 +12,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from wizard.demo import AUTH_CONFIG as AUTH_CONFIG_TS
+from wizard.demo.project import AUTH_CONFIG as AUTH_CONFIG_TS
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent

@@ -66,10 +66,11 @@ _MEASURE = textwrap.dedent("""
     import sys, time
     from pathlib import Path
     root = Path(sys.argv[1])
-    if sys.argv[2] == "auth":
-        from wizard.auth_config import read_auth_config as read
-    else:
-        from wizard.project import read_convex_version as read
+    try:  # this layout; a checkout from before the re-layout has flat modules
+        from wizard.project import auth_config, reader
+    except ImportError:
+        from wizard import auth_config, project as reader
+    read = auth_config.read_auth_config if sys.argv[2] == "auth" else reader.read_convex_version
     started = time.perf_counter()
     read(root)
     print(time.perf_counter() - started)

@@ -26,7 +26,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks import fixtures
-from wizard.local_issuer import LocalIssuer
+from wizard.demo.local_issuer import LocalIssuer
 
 ABSOLUTE_VERDICT_MS = 10.0
 
@@ -154,25 +154,32 @@ def bench_startup(ctx: Context) -> list[Row]:
 def bench_verdict(ctx: Context) -> list[Row]:
     import jwt
 
-    from wizard.issuer import fetch_issuer_keys
-    from wizard.verify import TokenContext, verify_token
+    from wizard.checks.token_checks import TokenContext, TokenVerdict, verify_token
+    from wizard.providers.clerk.provider import CLERK
+    from wizard.rules.jwt import read_paste
+    from wizard.services.issuer_keys import fetch_issuer_keys
 
     row = Row("paste-to-verdict (all token.* checks) vs jwt.decode", "verify_token",
               "jwt.decode", 2.0, absolute_ms=ABSOLUTE_VERDICT_MS)
     keys = fetch_issuer_keys(ctx.issuer.url)
     if not keys.usable:
         raise RuntimeError(f"the local issuer's keys did not load: {keys.jwks_problem}")
-    token_ctx = TokenContext(issuer=ctx.issuer.url, application_id="convex")
+    token_ctx = TokenContext(issuer=ctx.issuer.url, application_id="convex",
+                             get_token=CLERK.token_snippet(None))
     key = next(k.public_key("RS256")[0] for k in keys.keys if k.kty == "RSA")
     now = time.time()
-    verdict = verify_token(ctx.token, token_ctx, keys, now)
+    def judge() -> TokenVerdict:
+        token = read_paste(ctx.token)
+        return verify_token(token, CLERK.classify(token, "convex"), token_ctx, keys, now)
+
+    verdict = judge()
     if not verdict.verified:
         failed = [c.id for c in verdict.checks if c.status.value not in ("pass", "warn")]
         raise RuntimeError(f"the benchmark token did not verify: {failed}")
 
     def wizard_verdict() -> float:
         started = time.perf_counter()
-        verify_token(ctx.token, token_ctx, keys, now)
+        judge()
         return (time.perf_counter() - started) * 1000
 
     def bare_decode() -> float:

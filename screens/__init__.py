@@ -1,0 +1,1 @@
+"""The Textual UI of convex-auth-wizard."""

@@ -1,166 +1,91 @@
 """The Textual wizard: a step list on the left, the current step on the right, a footer.
 
-:func:`build_app` injects everything (project, state folder, engine options, clock, demo,
-browser), so tests run the real app against a temporary project and a local issuer.
-Network and subprocess work (``Session.fetch``) runs in a thread worker; the UI never waits.
+The app is workers, navigation and drawing. When a step is done is decided by the core's
+:class:`~wizard.walkthrough.walkthrough.Walkthrough`: the panes and panels post messages
+(:mod:`screens.messages`), the app hands each to the walkthrough and redraws what its answer
+says changed. The slow part (``Walkthrough.fetch``) runs in a thread worker; the UI never
+waits. ``screens.run.build_app`` builds it with everything injected.
 """
 
 from __future__ import annotations
 
-import importlib
-import os
-import sys
 import threading
-import time
-import webbrowser
 from collections.abc import Callable, Iterable
-from dataclasses import replace
-from pathlib import Path
+from functools import partial
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import events, on, work
-from textual.app import App, ComposeResult, SystemCommand
-from textual.binding import Binding, BindingType
+from textual.app import ComposeResult, SystemCommand
+from textual.binding import BindingType
 from textual.containers import Horizontal
-from textual.content import Content
-from textual.message import Message
-from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Footer, Header
 
-from screens.base import StepPane
-from screens.widgets.step_list import SUMMARY_ID, StepList, StepRow
-from wizard import engine
-from wizard.catalog import CATALOG
-from wizard.key_hosts import Destinations
-from wizard.model import Check, Status
-from wizard.progress import Progress, StepState
-from wizard.safe_text import one_line, visible
-from wizard.step_texts import DASHBOARD_URL
-from wizard.steps import STEP_IDS, step_by_id
+from screens.host import display_path
+from screens.keys import COMMANDS, KEYS
+from screens.messages import (
+    ClerkChecked,
+    ConvexAnswered,
+    ConvexAsked,
+    FetchDone,
+    HostAgreed,
+    LineDiagnosed,
+    PathChosen,
+    StepChosen,
+    TokenPasted,
+)
+from screens.panes import ORDER, new_pane
+from screens.panes.base import StepPane
+from screens.safe_app import SafeApp
+from screens.widgets.step_list import SUMMARY_ID, StepList
+from wizard.rules.jwt import read_paste
+from wizard.text.messages import _
+from wizard.walkthrough.steps import STEP_IDS, step_by_id
+from wizard.walkthrough.walkthrough import Change, Notice, Walkthrough
 
 if TYPE_CHECKING:
-    from wizard.demo import DemoContext
-    from wizard.state import StateStore
-    from wizard.verify import TokenVerdict
+    from wizard.demo.context import DemoContext
 
-ORDER: tuple[str, ...] = (*STEP_IDS, SUMMARY_ID)
-# Each step's pane: (module, class). Only the current one is built at start; the others are
-# imported and built on their first visit, so the first frame styles ~25 widgets, not ~240.
-PANES: dict[str, tuple[str, str]] = {
-    "project": ("screens.project", "ProjectPane"),
-    "open-dashboard": ("screens.open_dashboard", "OpenDashboardPane"),
-    "create-template": ("screens.create_template", "CreateTemplatePane"),
-    "configure-claims": ("screens.configure_claims", "ConfigureClaimsPane"),
-    "save-template": ("screens.save_template", "SaveTemplatePane"),
-    "verify-config": ("screens.verify_config", "VerifyConfigPane"),
-    "check-clerk": ("screens.check_clerk", "CheckClerkPane"),
-    "check-token": ("screens.check_token", "CheckTokenPane"),
-    "user-sync": ("screens.user_sync", "UserSyncPane"),
-    SUMMARY_ID: ("screens.summary", "SummaryPane"),
-}
 FIRST_FRAME_WAIT = 2.0  # the fetch waits at most this long for the first frame to be drawn
-SCREENSHOT_REFUSED = ("Screenshots are off in this wizard: the screen may show a pasted token, "
-                      "and a token is never written to a file.")
 
 
-def new_pane(step_id: str) -> StepPane:
-    module, name = PANES[step_id]
-    pane_class = getattr(importlib.import_module(module), name)
-    if not (isinstance(pane_class, type) and issubclass(pane_class, StepPane)):
-        raise TypeError(f"{module}.{name} is not a step pane")
-    return pane_class()
-
-
-def open_in_browser(url: str) -> bool:
-    """Open a GUI browser when there is one; a console browser would take over the terminal."""
-    headless_linux = sys.platform.startswith("linux") and not (
-        os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
-    if headless_linux:
-        return False
-    try:
-        return bool(webbrowser.open(url))
-    except webbrowser.Error:
-        return False
-
-
-class FetchDone(Message):
-    """The worker finished ``Session.fetch`` (``error`` says why it could not) and, with a
-    deploy key, asked the deployment for its providers (``providers``)."""
-
-    def __init__(self, error: str | None, providers: Check | None = None) -> None:
-        super().__init__()
-        self.error = error
-        self.providers = providers
-
-
-class WizardApp(App[int]):
+class WizardApp(SafeApp):
     CSS_PATH = "app.tcss"
     TITLE = "convex-auth-wizard"
     AUTO_FOCUS = None
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("n", "next_step", "Next"),
-        Binding("ctrl+n", "next_step", "Next", show=False),
-        Binding("b", "previous_step", "Back"),
-        Binding("ctrl+b", "previous_step", "Back", show=False),
-        Binding("d", "done", "Done"),
-        Binding("r", "rerun", "Re-run checks"),
-        Binding("e", "export", "Export report"),
-        Binding("o", "open_dashboard", "Open dashboard", show=False),
-        Binding("question_mark,f1", "help", "Help"),
-        Binding("q", "quit", "Quit"),
-        Binding("escape", "leave_field", "Leave the field", show=False),
-        Binding("pagedown", "scroll_pane(1)", "Page down", show=False),
-        Binding("pageup", "scroll_pane(-1)", "Page up", show=False),
-        Binding("down", "scroll_lines(3)", "Scroll down", show=False),
-        Binding("up", "scroll_lines(-3)", "Scroll up", show=False),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = KEYS
 
-    def __init__(self, *, options: engine.Options, state_dir: Path | None,
-                 clock: Callable[[], float], demo: DemoContext | None, restart: bool,
+    def __init__(self, *, walkthrough: Walkthrough, demo: DemoContext | None, restart: bool,
                  browser: Callable[[str], bool], notice: str | None = None) -> None:
         super().__init__()
-        self.options = options
-        self.state_dir = state_dir
-        self.clock = clock
+        self.walkthrough = walkthrough
         self.demo = demo
         self.restart = restart
         self.browser = browser
         self.start_notice = notice
-        self.session = engine.load(options)
-        self.progress = Progress(started_at=clock(), updated_at=clock())
-        self.store: StateStore | None = None
         self.current = STEP_IDS[0]
-        self.fetching = False
-        self.fetch_error: str | None = None
-        self.config_results: list[Check] = []
-        self.project_results: list[Check] = []
-        self.providers_result: Check | None = None  # convex.deployed_providers, per fetch
-        self.token_verdict: TokenVerdict | None = None
-        self.start_notices: list[str] = []
+        self.start_notices: list[Notice] = []
         self.first_frame = threading.Event()  # the fetch waits for it (or FIRST_FRAME_WAIT)
-        self.crash: BaseException | None = None  # what stopped the app, for run_safely
 
     # -- layout ---------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
-        # The saved progress decides the first step, so it is read before the layout is built.
-        self.start_notices = [self.start_notice] if self.start_notice else []
-        self.start_notices += self._open_store()
-        self._judge_project()
-        self.current = self.progress.first_open_step()
-        # Everything the first frame shows is known here, so it is built in its final state
-        # (title, step states, current row) instead of being restyled right after mounting.
-        root = self.session.project.root
-        self.sub_title = "demo project" if self.demo else self.display_path(str(root))
+        # The saved progress decides the first step, so it is read before the layout is built,
+        # and everything the first frame shows is built in its final state.
+        started = self.walkthrough.start(self.restart)
+        self.start_notices = [Notice(self.start_notice)] if self.start_notice else []
+        self.start_notices += started.notices
+        self.current = self.walkthrough.progress.first_open_step()
+        root = self.walkthrough.session.project.root
+        self.sub_title = _("demo project") if self.demo else display_path(str(root))
         yield Header(icon="◆")
         with Horizontal(id="main"):
-            yield StepList(self.progress, self.current, id="steps")
+            yield StepList(self.walkthrough.progress, self.current, id="steps")
             with ContentSwitcher(id="content", initial=self.current):
                 yield new_pane(self.current)
         yield Footer()
 
     def on_mount(self) -> None:
-        self.current_pane().on_enter()
+        self.apply(self.walkthrough.visit(self.current))
         # Toasts and the fetch wait for the first frame (the fetch at most FIRST_FRAME_WAIT).
         self.call_after_refresh(self._after_first_frame)
         self.start_fetch()
@@ -168,65 +93,28 @@ class WizardApp(App[int]):
     def _after_first_frame(self) -> None:
         self.first_frame.set()
         for notice in self.start_notices:
-            self.notify(notice, timeout=6)
-
-    def _open_store(self) -> list[str]:
-        """Load saved progress (or start over); the store scrubs the project's secrets."""
-        from wizard.state import StateStore, recheck_on_resume
-
-        notices: list[str] = []
-        self.store = StateStore(self.session.project.root, self.state_dir,
-                                secrets=self.known_secrets())
-        if self.restart:
-            problem = self.store.restart()
-            notices.append(problem or "Started over; the old progress was kept as a backup.")
-            return notices
-        result = self.store.load()
-        if result.progress is not None:
-            self.progress = result.progress
-            notices += recheck_on_resume(self.progress, self.session)
-        if result.notice:
-            notices.insert(0, result.notice)
-        return notices
-
-    def known_secrets(self) -> list[str]:
-        """The values no file, log or screen may show: the project's secrets, the deploy key."""
-        from wizard.convex_probe_checks import deploy_key_secrets
-
-        return self.session.project.secret_values() + deploy_key_secrets(self.session)
+            self.show(notice)
 
     # -- what reaches the screen --------------------------------------------------------------
-    def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
-               timeout: float | None = None, markup: bool = False) -> None:
-        """Every notification is literal text: messages carry paths, issuers' and Convex's
-        words and saved notes, so none is ever parsed as markup (``markup`` is ignored)."""
-        super().notify(visible(message), title=one_line(title), severity=severity,
-                       timeout=timeout, markup=False)
+    def show(self, notice: Notice) -> None:
+        self.notify(notice.text, severity=notice.severity, timeout=notice.timeout)
 
-    def format_title(self, title: str, sub_title: str) -> Content:
-        return super().format_title(one_line(title), one_line(sub_title))
+    def apply(self, change: Change) -> None:
+        """Draw what a walkthrough call changed."""
+        if change.steps:
+            self.refresh_steps()
+        views = ORDER if "*" in change.views else change.views
+        for view in views:
+            pane = self.pane(view)
+            if pane is not None:
+                pane.refresh_view()
+        for notice in change.notices:
+            self.show(notice)
 
-    def _handle_exception(self, error: Exception) -> None:
-        self.crash = error
-        super()._handle_exception(error)
-        # Textual would print the traceback with its local variables (a pasted token, a
-        # secret key) when it exits; run_safely prints one line and writes a scrubbed log.
-        self._exit_renderables.clear()
-
-    # -- shared helpers the panes use --------------------------------------------------------
-    def display_path(self, text: str) -> str:
-        """Home shortened to ~ (shorter, and the same on every machine)."""
-        home = str(Path.home())
-        return text.replace(home, "~") if home not in ("", "/") else text
-
-    @property
-    def home_prefix(self) -> str:
-        home = str(Path.home())
-        return home if home not in ("", "/") else ""
-
+    # -- panes ------------------------------------------------------------------------------
     def pane(self, step_id: str) -> StepPane | None:
         """The step's pane, or None when it was not visited yet (it is built on first visit,
-        and refreshes itself when it mounts)."""
+        and draws itself when it mounts)."""
         return next(iter(self.query(f"#{step_id}").results(StepPane)), None)
 
     def current_pane(self) -> StepPane:
@@ -235,47 +123,9 @@ class WizardApp(App[int]):
             raise LookupError(f"the pane of {self.current} is not built")
         return pane
 
-    def panes(self) -> Iterable[StepPane]:
-        """The panes built so far."""
-        return self.query(StepPane)
-
-    def refresh_pane(self, step_id: str) -> None:
-        pane = self.pane(step_id)
-        if pane is not None:
-            pane.refresh_view()
-
-    def mark(self, step_id: str, state: StepState, note: str = "") -> None:
-        self.progress.set(step_id, state, note, at=self.clock())
-        self.save()
-        self.refresh_steps()
-
-    def remember_checks(self, checks: Iterable[Check]) -> None:
-        """Keep the latest result of each check in ``progress.checks`` (saved, and printed by
-        the report), in catalog order; the caller saves."""
-        latest = {row.get("id", ""): row for row in self.progress.checks}
-        latest.update((c.id, c.to_dict()) for c in checks)
-        order = {check_id: index for index, check_id in enumerate(CATALOG)}
-        self.progress.checks = sorted(latest.values(),
-                                      key=lambda row: order.get(row.get("id", ""), len(order)))
-
-    def save(self) -> None:
-        if self.store is None:
-            return
-        problem = self.store.save(self.progress)
-        if problem:
-            self.notify(problem, severity="warning", timeout=6)
-
     def refresh_steps(self) -> None:
-        self.query_one(StepList).show(self.progress, self.current)
-        self.refresh_pane(SUMMARY_ID)
-
-    def set_path(self, path: str) -> None:
-        if self.progress.path == path:
-            return
-        self.progress.path = path
-        self.save()
-        for pane in self.panes():
-            pane.refresh_view()
+        self.query_one(StepList).show(self.walkthrough.progress, self.current)
+        self.apply(Change(views=frozenset({SUMMARY_ID})))
 
     def go_to(self, step_id: str) -> None:
         if step_id not in ORDER:
@@ -290,131 +140,71 @@ class WizardApp(App[int]):
         switcher.current = step_id
         self.refresh_steps()
         pane.scroll_home(animate=False)
-        pane.on_enter()
+        self.apply(self.walkthrough.visit(step_id))
 
-    # -- the project and the configuration --------------------------------------------------
-    def _judge_project(self) -> None:
-        try:
-            checks = self.session.project_checks()
-        except Exception as exc:  # an engine bug must show as a failing step, never a crash
-            self.engine_failed("the project checks", exc)
-            checks = []
-        self.project_results = checks
-        failed = [c for c in checks if c.failed]
-        if failed:
-            self.progress.set("project", StepState.FAILING, f"{failed[0].id}: {failed[0].detail}",
-                              at=self.clock())
-        else:
-            self.progress.set("project", StepState.VERIFIED, "the project was read",
-                              at=self.clock())
-        self.save()
-        self.refresh_pane("project")
-
+    # -- the slow part ------------------------------------------------------------------------
     def start_fetch(self) -> None:
-        self.fetching = True
-        self.fetch_error = None
-        self.providers_result = None
-        self.refresh_pane("verify-config")
+        self.apply(self.walkthrough.begin_fetch())
         self.fetch_worker()
-
-    def set_destinations(self, destinations: Destinations) -> None:
-        """Hosts the user agreed to send a key to, in a dialog that named them: kept in memory
-        for this run only (never saved), and only for those exact hosts."""
-        self.options = replace(self.options, destinations=destinations)
-        self.session.options = self.options
 
     @work(thread=True, exclusive=True, group="fetch", exit_on_error=False)
     def fetch_worker(self) -> None:
         # Started at mount so that waiting for the app's workers waits for it; the work waits
         # until the first frame is drawn, so the first frame does not share the CPU with it.
         self.first_frame.wait(FIRST_FRAME_WAIT)
-        from wizard.convex_probe_checks import providers_check
-
-        try:
-            self.session.fetch()
-            # The deploy key, when the project has one, goes only to its own deployment or a
-            # host the user named or agreed to; anywhere else it is withheld and the check
-            # says so (the verify-config step then offers to ask).
-            providers = providers_check(self.session)
-        except Exception as exc:  # the engine should not raise; if it does, say so, never crash
-            self.post_message(FetchDone(f"{type(exc).__name__}: {exc}"))
-        else:
-            self.post_message(FetchDone(None, providers))
+        self.post_message(FetchDone(self.walkthrough.fetch()))
 
     @on(FetchDone)
     def fetched(self, message: FetchDone) -> None:
-        self.fetching = False
-        self.fetch_error = message.error
-        self.providers_result = message.providers
-        self.judge_config()
-        from screens.check_token import CheckTokenPane
+        self.apply(self.walkthrough.fetched(message.result))
+        from screens.panes.check_token import CheckTokenPane
 
         token_pane = self.pane("check-token")
         if isinstance(token_pane, CheckTokenPane):
-            token_pane.refresh_view()
-            token_pane.recheck()
+            token_pane.recheck()  # judged again with the keys that just arrived
 
-    def judge_config(self) -> None:
-        """The cheap part: env.*, convex.*, issuer.* from what is known now."""
-        try:
-            checks = self.session.config_checks(self.progress.path)
-        except Exception as exc:  # an engine bug must show as a failing step, never a crash
-            self.engine_failed("the configuration checks", exc)
-            self.progress.set("verify-config", StepState.FAILING, f"internal error: {exc}",
-                              at=self.clock())
-            self.refresh_steps()
-            return
-        if self.providers_result is not None:
-            from wizard.convex_probe_checks import with_providers_check
+    # -- what the panes and panels say --------------------------------------------------------
+    @on(TokenPasted)
+    def token_pasted(self, message: TokenPasted) -> None:
+        self.apply(self.walkthrough.record_token(read_paste(message.text)))
 
-            checks = with_providers_check(checks, self.providers_result)
-        self.config_results = checks
-        self.remember_checks(self.project_results + checks)
-        if not self.fetching:
-            failed = [c for c in checks if c.failed]
-            keys = self.session.keys
-            if self.fetch_error:
-                self.progress.set("verify-config", StepState.FAILING, self.fetch_error,
-                                  at=self.clock())
-            elif failed:
-                self.progress.set("verify-config", StepState.FAILING,
-                                  ", ".join(c.id for c in failed), at=self.clock())
-            elif keys is not None and keys.usable:
-                self._remember_issuer()
-                self.progress.set("verify-config", StepState.VERIFIED,
-                                  f"{len(keys.keys)} signing key(s) fetched", at=self.clock())
-        self.save()
-        self.refresh_steps()
-        self.refresh_pane("verify-config")
+    @on(ConvexAsked)
+    def convex_asked(self, message: ConvexAsked) -> None:
+        token = read_paste(message.text)
+        self.apply(self.walkthrough.record_token(token))
+        message.start(token, self.walkthrough.token_verdict)
 
-    def engine_failed(self, what: str, exc: Exception) -> None:
-        self.notify(f"Internal error in {what}: {type(exc).__name__}: {exc}. Please report it.",
-                    severity="error", timeout=10)
+    @on(ConvexAnswered)
+    def convex_answered(self, message: ConvexAnswered) -> None:
+        self.apply(self.walkthrough.record_convex_answer(message.answer, message.verdict))
 
-    def _remember_issuer(self) -> None:
-        issuer = self.session.issuer
-        self.progress.issuer = issuer.value.strip() if issuer else None
+    @on(ClerkChecked)
+    def clerk_checked(self, message: ClerkChecked) -> None:
+        self.apply(self.walkthrough.record_clerk_side(message.findings.checks))
 
-    # -- tokens -----------------------------------------------------------------------------
-    def verify(self, text: str) -> TokenVerdict:
-        try:
-            verdict = self.session.verify(text, self.progress.path, now=self.clock())
-        except Exception as exc:  # verify_token promises not to raise; never crash if it does
-            self.engine_failed("the token checks", exc)
-            from wizard.verify import TokenVerdict
+    @on(PathChosen)
+    def path_chosen(self, message: PathChosen) -> None:
+        self.apply(self.walkthrough.choose_path(message.path))
 
-            verdict = TokenVerdict()
-        self.token_verdict = verdict
-        self.remember_checks(verdict.checks)
-        if verdict.verified:
-            self.progress.token = verdict.to_dict()
-            self._remember_issuer()
-            kind = verdict.kind.kind if verdict.kind else "token"
-            self.mark("check-token", StepState.VERIFIED, f"a {kind} token passed every check")
+    @on(LineDiagnosed)
+    def line_diagnosed(self, message: LineDiagnosed) -> None:
+        self.apply(self.walkthrough.diagnosed(message.step_id))
+
+    @on(StepChosen)
+    def step_chosen(self, message: StepChosen) -> None:
+        self.go_to(message.step_id)
+
+    @on(HostAgreed)
+    def host_agreed(self, message: HostAgreed) -> None:
+        if message.key == "deploy-key":
+            self.walkthrough.agree_deployment(message.url)
+            self.start_fetch()  # the providers are read again, now from that host
         else:
-            failed = [c.id for c in verdict.checks if c.status in (Status.FAIL, Status.SKIP)]
-            self.mark("check-token", StepState.FAILING, ", ".join(failed))
-        return verdict
+            self.walkthrough.agree_clerk_api(message.url)
+
+    def on_paste(self, event: events.Paste) -> None:
+        """A paste anywhere lands in the current step's paste box (when it has one)."""
+        self.current_pane().accept_paste(str(event.text))
 
     # -- actions ----------------------------------------------------------------------------
     def action_next_step(self) -> None:
@@ -431,48 +221,33 @@ class WizardApp(App[int]):
         pane = self.current_pane()
         pane.scroll_relative(y=direction * max(3, pane.size.height - 4), animate=False)
 
+    def action_scroll_lines(self, lines: int) -> None:
+        self.current_pane().scroll_relative(y=lines, animate=False)
+
     def action_leave_field(self) -> None:
         """Escape leaves a text field, so the one-letter keys work again."""
         self.screen.set_focus(None)
 
-    def action_scroll_lines(self, lines: int) -> None:
-        self.current_pane().scroll_relative(y=lines, animate=False)
-
     def action_done(self) -> None:
         if self.current == SUMMARY_ID:
             return
-        step = step_by_id(self.current)
-        if step.verifiable:
-            self.notify("The wizard marks this step done only when it verifies it.",
-                        severity="warning", timeout=4)
-            return
-        if step.id == "create-template" and self.progress.path is None:
-            self.notify("Choose one of the two paths first (tab to the choice, enter).",
-                        severity="warning", timeout=4)
-            return
-        if self.progress.state_of(step.id) is not StepState.VERIFIED:
-            # A step Clerk's Backend API verified stays verified: "your word" is weaker.
-            self.mark(step.id, StepState.CONFIRMED, "you said it is done")
-        self.action_next_step()
+        change = self.walkthrough.confirm(self.current)
+        self.apply(change)
+        if not change.refused:
+            self.action_next_step()
 
     def action_rerun(self) -> None:
         """Read the project again (picks up edited .env files) and fetch again."""
-        path = self.progress.path
-        self.session = engine.load(self.options)
-        self._judge_project()
-        self.progress.path = path
-        for pane in self.panes():
-            pane.refresh_view()
+        self.apply(self.walkthrough.rerun())
         self.start_fetch()
-        self.notify("Checking again…", timeout=2)
 
     def action_open_dashboard(self) -> None:
-        opened = self.browser(DASHBOARD_URL)
-        if opened:
-            self.notify(f"Opened {DASHBOARD_URL} in your browser.", timeout=4)
+        url = self.walkthrough.session.provider.dashboard_url
+        if self.browser(url):
+            self.notify(_("Opened {url} in your browser.", url=url), timeout=4)
         else:
-            self.notify(f"No browser could be opened here. Open {DASHBOARD_URL} yourself.",
-                        severity="warning", timeout=8)
+            self.notify(_("No browser could be opened here. Open {url} yourself.",
+                          url=url), severity="warning", timeout=8)
 
     def action_help(self) -> None:
         from screens.dialogs.help import HelpDialog
@@ -481,102 +256,26 @@ class WizardApp(App[int]):
             self.push_screen(HelpDialog())
 
     def action_export(self) -> None:
-        from wizard.report import export_markdown
+        from wizard.output.report import export_markdown
 
+        walkthrough = self.walkthrough
         try:
-            where = export_markdown(self.session, self.progress, self.session.project.root,
-                                    generated_at=self.clock())
+            where = export_markdown(walkthrough.session, walkthrough.progress,
+                                    walkthrough.session.project.root,
+                                    generated_at=walkthrough.clock())
         except OSError as exc:  # a disk problem must become a message, not a crash
-            self.notify(f"The report could not be written: {exc}", severity="error", timeout=8)
+            self.notify(_("The report could not be written: {error}", error=exc),
+                        severity="error", timeout=8)
             return
-        self.notify(f"Report written to {self.display_path(str(where))}", timeout=8)
+        self.notify(_("Report written to {path}", path=display_path(str(where))), timeout=8)
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
-        # Textual's "Screenshot" would write the screen, a pasted token included, to a file.
-        yield from (command for command in super().get_system_commands(screen)
-                    if command.title != "Screenshot")
-        yield SystemCommand("Next step", "Go to the next step (n)", self.action_next_step)
-        yield SystemCommand("Previous step", "Go back one step (b)", self.action_previous_step)
-        yield SystemCommand("Mark step done", "Done by your word, for dashboard steps (d)",
-                            self.action_done)
-        yield SystemCommand("Re-run checks", "Read the project and fetch the issuer again (r)",
-                            self.action_rerun)
-        yield SystemCommand("Export report", "Write convex-auth-report.md in the project (e)",
-                            self.action_export)
-        yield SystemCommand("Open the Clerk dashboard", DASHBOARD_URL, self.action_open_dashboard)
-        yield SystemCommand("Wizard help", "Keys and what the step symbols mean (?)",
-                            self.action_help)
+        yield from super().get_system_commands(screen)
+        dashboard = self.walkthrough.session.provider.dashboard_url
+        for title, help_text, action in COMMANDS:
+            yield SystemCommand(_(title), _(help_text, url=dashboard),
+                                partial(self.run_action, action))
         for number, step_id in enumerate(STEP_IDS, start=1):
-            yield SystemCommand(f"Go to step {number}: {step_by_id(step_id).title}",
+            yield SystemCommand(_("Go to step {number}: {title}", number=number,
+                                  title=_(step_by_id(step_id).title)),
                                 step_id, lambda s=step_id: self.go_to(s), discover=False)
-
-    def deliver_screenshot(self, filename: str | None = None, path: str | None = None,
-                           time_format: str | None = None) -> str | None:
-        """Refused: the screen may show a pasted token, and no token is ever written."""
-        self.notify(SCREENSHOT_REFUSED, severity="warning", timeout=6)
-        return None
-
-    def save_screenshot(self, filename: str | None = None, path: str | None = None,
-                        time_format: str | None = None) -> str:
-        """Refused as well (TEXTUAL_SCREENSHOT uses it); nothing is written."""
-        self.notify(SCREENSHOT_REFUSED, severity="warning", timeout=6)
-        return ""
-
-    @on(StepRow.Chosen)
-    def chosen(self, message: StepRow.Chosen) -> None:
-        self.go_to(message.step_id)
-
-    def on_paste(self, event: events.Paste) -> None:
-        """A paste anywhere lands in the current step's paste box (when it has one)."""
-        self.current_pane().accept_paste(str(event.text))
-
-
-def build_app(*, project_dir: Path, state_dir: Path | None = None,
-              options: engine.Options | None = None, clock: Callable[[], float] = time.time,
-              demo: DemoContext | None = None, restart: bool = False,
-              browser: Callable[[str], bool] = open_in_browser,
-              notice: str | None = None) -> WizardApp:
-    if options is None:
-        options = engine.Options(project_dir=project_dir, environ=dict(os.environ))
-    elif options.project_dir is None:
-        options = replace(options, project_dir=project_dir)
-    return WizardApp(options=options, state_dir=state_dir, clock=clock, demo=demo,
-                     restart=restart, browser=browser, notice=notice)
-
-
-def run_app(project_dir: Path | None, restart: bool = False,
-            destinations: Destinations | None = None) -> int:
-    """The interactive wizard. With no project here or above, the demo runs instead.
-    ``destinations``: the hosts named on the command line for the keys."""
-    if project_dir is None:
-        from wizard.project import find_project_root
-
-        root, found = find_project_root(Path.cwd())
-        if not found:
-            from wizard.demo import run_demo
-
-            return run_demo(notice="No project (package.json or convex/) was found here or "
-                            "above, so this is the demo. Run the wizard in your app's folder, "
-                            "or pass --project DIR.")
-        project_dir = root
-    options = engine.Options(project_dir=project_dir, environ=dict(os.environ),
-                             destinations=destinations or Destinations())
-    return run_safely(build_app(project_dir=project_dir, options=options, restart=restart))
-
-
-def run_safely(app: WizardApp) -> int:
-    """Run the wizard until it exits. An unexpected error never ends it silently: status 1,
-    one line on stderr, the scrubbed details in a log file under the state folder."""
-    result: object = None
-    try:
-        result = app.run()
-    except Exception as exc:  # raised outside Textual's loop (starting or stopping it)
-        app.crash = app.crash or exc
-    if app.crash is None:
-        return result if isinstance(result, int) else 0
-    from wizard.crash import report_crash
-
-    # The demo's state folder is deleted when it exits; its log goes to the usual one.
-    log_dir = None if app.demo is not None else app.state_dir
-    sys.stderr.write(report_crash("the wizard", app.crash, log_dir, app.known_secrets()) + "\n")
-    return 1

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from wizard.demo import AUTH_CONFIG as AUTH_CONFIG_TS
-from wizard.local_clerk_api import LocalClerkAPI
-from wizard.local_convex import LocalConvex, oidc
-from wizard.local_issuer import LocalIssuer
+from wizard.demo.local_clerk_api import LocalClerkAPI
+from wizard.demo.local_convex import LocalConvex, oidc
+from wizard.demo.local_issuer import LocalIssuer
+from wizard.demo.project import AUTH_CONFIG as AUTH_CONFIG_TS
 
 NOW = 1_800_000_000
 """A fixed instant for every time-based rule (passed as --at / Options.at)."""

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tests.conftest import NOW
-from wizard.local_issuer import RSA2_KID, SMALL_RSA_KID, LocalIssuer, b64url
+from wizard.demo.local_issuer import RSA2_KID, SMALL_RSA_KID, LocalIssuer, b64url
 
 OK = (200, "")
 PARSE = (401, "InvalidAuthHeader")

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from wizard.auth_config import AuthConfig, Provider, parse_auth_config, read_auth_config
+from wizard.project.auth_config import AuthConfig, Provider, parse_auth_config, read_auth_config
 
 CONVEX_DOCS = """\
 import type { AuthConfig } from "convex/server";

@@ -14,11 +14,11 @@ from typing import Any
 import pytest
 
 from tests.conftest import NOW, SECRET_KEY, WEBHOOK_SECRET, MakeProject
-from wizard.catalog import CHECK_IDS
+from wizard.checks.catalog import CHECK_IDS
+from wizard.checks.token_checks import TOKEN_CHECK_IDS
 from wizard.cli import main
-from wizard.local_issuer import LocalIssuer
-from wizard.redaction import redact
-from wizard.verify import TOKEN_CHECK_IDS
+from wizard.demo.local_issuer import LocalIssuer
+from wizard.guards.redaction import redact
 
 SPEC_IDS = (
     "project.root", "env.publishable_key", "env.secret_exposure", "env.issuer",
@@ -70,8 +70,10 @@ def test_console_script_prints_the_spec_document(project: Path, issuer: LocalIss
                           env=clean_env(), timeout=60, check=False)
     assert done.returncode == 0, done.stdout + done.stderr
     document = json.loads(done.stdout)
-    # Every SPEC §4 key; "convex" is the --ask-convex extension (what the deployment said).
-    assert TOP_KEYS <= set(document) <= TOP_KEYS | {"convex"}
+    # Every SPEC §4 key; "convex" is the --ask-convex extension (what the deployment said),
+    # "lang" the language the titles, details and fixes are in.
+    assert TOP_KEYS <= set(document) <= TOP_KEYS | {"convex", "lang"}
+    assert document["lang"] == "en"
     assert document["ok"] is True
     assert document["project"] == str(project.resolve())
     assert (document["issuer"], document["issuer_source"]) == (
@@ -315,8 +317,9 @@ def test_no_color_is_respected(project: Path) -> None:
 
 def test_human_table_folds_checks_skipped_for_one_reason(project: Path,
                                                          issuer: LocalIssuer) -> None:
-    from wizard.engine import Options, run_checks
-    from wizard.render import render_human
+    from wizard.checks.options import Options
+    from wizard.output.render import render_human
+    from wizard.walkthrough.session import run_checks
 
     token = issuer.mint(issuer.session_claims(NOW))  # fails token.kind and token.aud
     text = render_human(run_checks(Options(project_dir=project, at=NOW), token))

@@ -17,24 +17,27 @@ import httpx
 import pytest
 
 from tests.conftest import SECRET_KEY, WEBHOOK_SECRET, MakeProject
-from wizard.clerk_api import (
+from wizard.checks.model import Check, Status
+from wizard.checks.options import Options
+from wizard.demo.local_clerk_api import PRESET_CLAIMS, LocalClerkAPI, jwt_template
+from wizard.demo.local_issuer import LocalIssuer
+from wizard.project.reader import read_project
+from wizard.project.sourced import Sourced
+from wizard.providers.clerk.api import (
     ClerkBackend,
     convex_template_body,
     resolve_api_url,
 )
-from wizard.clerk_checks import (
-    CLERK_CHECK_IDS,
+from wizard.providers.clerk.checks import (
     ClerkFindings,
     check_clerk,
     create_convex_template,
     find_secret_key,
 )
-from wizard.engine import Options, load, run_checks
-from wizard.key_hosts import CLERK_API_FLAG, Destinations, clerk_secret_key_credential
-from wizard.local_clerk_api import PRESET_CLAIMS, LocalClerkAPI, jwt_template
-from wizard.local_issuer import LocalIssuer
-from wizard.model import Check, Sourced, Status
-from wizard.project import read_project
+from wizard.providers.clerk.skipped import CLERK_CHECK_IDS
+from wizard.rules.jwt import AuthPath
+from wizard.services.keys import CLERK_API_FLAG, Destinations, clerk_secret_key_credential
+from wizard.walkthrough.session import load, run_checks
 
 ROOT = Path(__file__).resolve().parent.parent
 SECRETS = (SECRET_KEY, WEBHOOK_SECRET, SECRET_KEY[len("sk_test_"):])
@@ -53,7 +56,7 @@ def named_stand_in(app: Path) -> Destinations:
     return Destinations(clerk_api_url=found.value if found else None)
 
 
-def findings(app: Path, issuer: LocalIssuer, *, path: str | None = "template",
+def findings(app: Path, issuer: LocalIssuer, *, path: AuthPath | None = AuthPath.TEMPLATE,
              agreed: bool = True, timeout: float = 5.0) -> ClerkFindings:
     session = load(Options(project_dir=app))
     result = check_clerk(session.project, session.issuer, session.application_id.value, path,
@@ -200,16 +203,16 @@ def test_not_agreed_sends_nothing(app_dir: Path, issuer: LocalIssuer, api: Local
 
 
 @pytest.mark.parametrize(("path", "status", "reason_word"), [
-    ("template", "fail", "New template"), (None, "warn", "integration"),
-    ("integration", "warn", "integration")])
+    (AuthPath.TEMPLATE, "fail", "New template"), (None, "warn", "integration"),
+    (AuthPath.INTEGRATION, "warn", "integration")])
 def test_absent_template(app_dir: Path, issuer: LocalIssuer, api: LocalClerkAPI,
-                         path: str | None, status: str, reason_word: str) -> None:
+                         path: AuthPath | None, status: str, reason_word: str) -> None:
     api.scenario("absent")
     result = findings(app_dir, issuer, path=path)
     check = by_id(result.checks)["clerk.template"]
     assert check.status.value == status and reason_word in check.fix
     assert by_id(result.checks)["clerk.template_claims"].status is Status.SKIP
-    assert result.can_create_template is (path != "integration")
+    assert result.can_create_template is (path is not AuthPath.INTEGRATION)
 
 
 @pytest.mark.parametrize(("scenario", "name"), [
@@ -340,7 +343,7 @@ def test_process_environment_key_is_not_used(make_project: MakeProject, issuer: 
     app = make_project(issuer.url, publishable_key=issuer.publishable_key, secrets=False)
     session = load(Options(project_dir=app, environ={"CLERK_SECRET_KEY": SECRET_KEY,
                                                      "CLERK_API_URL": api.url}))
-    result = check_clerk(session.project, session.issuer, "convex", "template", agreed=True)
+    result = check_clerk(session.project, session.issuer, "convex", AuthPath.TEMPLATE, agreed=True)
     assert statuses(result) == dict.fromkeys(CLERK_CHECK_IDS, "skip")
     assert api.requests == []
 
@@ -390,7 +393,7 @@ def test_create_template_uses_the_application_id(app_dir: Path) -> None:
 # -- the engine and the CLI --------------------------------------------------------------------
 def test_run_checks_places_clerk_checks_and_skips_without_agreement(
         app_dir: Path, api: LocalClerkAPI) -> None:
-    verdict = run_checks(Options(project_dir=app_dir, path="template"))
+    verdict = run_checks(Options(project_dir=app_dir, path=AuthPath.TEMPLATE))
     ids = [c.id for c in verdict.checks]
     assert ids.index("env.secret_exposure") < ids.index("clerk.instance") < ids.index(
         "env.issuer")

@@ -11,14 +11,15 @@ from textual.widgets import Button, Static
 
 from screens.app import WizardApp
 from screens.dialogs.clerk_dialogs import CreateTemplateOffer, SecretKeyAgreement
-from screens.widgets.clerk_side import ClerkSidePanel, step_verdicts
+from screens.panels.clerk_side import ClerkSidePanel
 from tests.conftest import SECRET_KEY, WEBHOOK_SECRET
 from tests.ui_support import make_app, settle
-from wizard.clerk_api import convex_template_body
-from wizard.local_clerk_api import LocalClerkAPI
-from wizard.local_issuer import LocalIssuer
-from wizard.model import Status
-from wizard.progress import StepState
+from wizard.checks.model import Status
+from wizard.demo.local_clerk_api import LocalClerkAPI
+from wizard.demo.local_issuer import LocalIssuer
+from wizard.providers.clerk.api import convex_template_body
+from wizard.walkthrough.progress import StepState
+from wizard.walkthrough.walkthrough import step_verdicts
 
 SIZE = (120, 40)
 DASHBOARD_STEPS = ("open-dashboard", "create-template", "configure-claims", "save-template")
@@ -62,7 +63,7 @@ async def test_agreement_no_sends_nothing(app_dir: Path, tmp_path: Path,
         assert not isinstance(app.screen, SecretKeyAgreement)
         assert api.requests == []
         assert "nothing was sent" in str(app.query_one("#clerk-side-intro", Static).content)
-        assert all(app.progress.state_of(s) is StepState.PENDING for s in DASHBOARD_STEPS)
+        assert all(app.walkthrough.progress.state_of(s) is StepState.PENDING for s in DASHBOARD_STEPS)
 
 
 async def test_agreement_yes_verifies_the_dashboard_steps(app_dir: Path, tmp_path: Path,
@@ -75,7 +76,7 @@ async def test_agreement_yes_verifies_the_dashboard_steps(app_dir: Path, tmp_pat
         assert [r.path for r in api.requests] == ["/v1/domains", "/v1/jwt_templates"]
         assert all(r.authorized for r in api.requests)
         for step in DASHBOARD_STEPS:
-            assert app.progress.state_of(step) is StepState.VERIFIED, step
+            assert app.walkthrough.progress.state_of(step) is StepState.VERIFIED, step
         assert not isinstance(app.screen, CreateTemplateOffer)  # convex exists: no offer
         assert not app.query_one("#clerk-side-create", Button).display
         # a second check does not ask again
@@ -93,8 +94,8 @@ async def test_failing_template_marks_its_step_failing(app_dir: Path, tmp_path: 
     async with app.run_test(size=SIZE) as pilot:
         await ask_to_check(app, pilot)
         await answer(app, pilot, "clerk-agree-yes")
-        assert app.progress.state_of("configure-claims") is StepState.FAILING
-        assert app.progress.state_of("create-template") is StepState.VERIFIED
+        assert app.walkthrough.progress.state_of("configure-claims") is StepState.FAILING
+        assert app.walkthrough.progress.state_of("create-template") is StepState.VERIFIED
 
 
 async def test_offer_yes_creates_the_template(app_dir: Path, tmp_path: Path,
@@ -113,7 +114,7 @@ async def test_offer_yes_creates_the_template(app_dir: Path, tmp_path: Path,
         assert api.posted == [convex_template_body("convex")]
         assert [r.method for r in api.requests].count("POST") == 1
         for step in DASHBOARD_STEPS:
-            assert app.progress.state_of(step) is StepState.VERIFIED, step
+            assert app.walkthrough.progress.state_of(step) is StepState.VERIFIED, step
         assert_nothing_secret_written(state_dir, app)
 
 
@@ -131,7 +132,7 @@ async def test_offer_no_sends_nothing(app_dir: Path, tmp_path: Path,
         assert api.posted == [] and len(api.requests) == requests_before
         assert all(r.method == "GET" for r in api.requests)
         assert app.query_one("#clerk-side-create", Button).display  # the offer can be reopened
-        assert app.progress.state_of("create-template") is not StepState.VERIFIED
+        assert app.walkthrough.progress.state_of("create-template") is not StepState.VERIFIED
 
 
 async def test_without_a_secret_key_nothing_is_asked_or_sent(make_project: Any,
@@ -150,7 +151,7 @@ async def test_without_a_secret_key_nothing_is_asked_or_sent(make_project: Any,
 
 
 def test_step_verdicts_leave_skipped_and_warned_steps_alone() -> None:
-    from wizard.catalog import make, passed, skipped
+    from wizard.checks.catalog import make, passed, skipped
 
     checks = [passed("clerk.instance", "x"),
               make("clerk.template", Status.WARN, "no template", "optional", near=""),

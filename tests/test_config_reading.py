@@ -12,16 +12,19 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import NOW, MakeProject
-from wizard.clerk_keys import (
+from wizard.checks.model import Check, Status
+from wizard.checks.options import Options
+from wizard.demo.local_issuer import LocalIssuer
+from wizard.project.envfiles import read_env_files
+from wizard.project.issuer import Issuer
+from wizard.project.reader import read_convex_version
+from wizard.providers.clerk.keys import (
     InvalidPublishableKey,
     decode_publishable_key,
     encode_publishable_key,
 )
-from wizard.engine import Options, Session, load, run_checks
-from wizard.envfiles import read_env_files
-from wizard.local_issuer import LocalIssuer
-from wizard.model import Check, Status
-from wizard.project import read_convex_version
+from wizard.rules.jwt import AuthPath
+from wizard.walkthrough.session import Session, load, run_checks
 
 AUTH_READS = """export default {{
   providers: [{{ domain: process.env.{var}!, applicationID: "{app}" }}],
@@ -87,7 +90,7 @@ def test_issuer_source_follows_precedence(make_project: MakeProject, issuer: Loc
     (project / ".env.development").write_text(f"{VAR}=https://from-dev.clerk.accounts.dev\n")
     session = loaded(project)
     assert session.issuer is not None
-    assert session.issuer.value == "https://from-dev.clerk.accounts.dev"
+    assert session.issuer.raw == "https://from-dev.clerk.accounts.dev"
     assert session.issuer.source == f".env.development:{VAR}"
     session = loaded(project, environ={VAR: issuer.url})
     assert session.issuer is not None and session.issuer.source == f"environment:{VAR}"
@@ -136,10 +139,9 @@ def test_publishable_key_variable_order(make_project: MakeProject) -> None:
                            f"NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY={first}\n"
                            "VITE_CLERK_PUBLISHABLE_KEY=\n")
     session = loaded(project)
-    assert session.project.publishable_key is not None
-    assert session.project.publishable_key.source == ".env.local:NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY"
-    assert session.project.key is not None
-    assert session.project.key.frontend_api == "first-one-1.clerk.accounts.dev"
+    assert session.public_key is not None
+    assert session.public_key.found.source == ".env.local:NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY"
+    assert session.public_key.host == "first-one-1.clerk.accounts.dev"
 
 
 def test_invalid_publishable_key_check(make_project: MakeProject) -> None:
@@ -160,7 +162,7 @@ def test_missing_publishable_key_check(make_project: MakeProject) -> None:
 def test_issuer_option_wins(project: Path) -> None:
     session = loaded(project, issuer="https://cli-given.clerk.accounts.dev")
     assert session.issuer is not None
-    assert (session.issuer.value, session.issuer.source) == (
+    assert (session.issuer.raw, session.issuer.source) == (
         "https://cli-given.clerk.accounts.dev", "--issuer")
 
 
@@ -171,7 +173,7 @@ def test_variable_auth_config_reads_beats_usual_names(make_project: MakeProject)
                            "CLERK_FRONTEND_API_URL=https://read.clerk.accounts.dev\n")
     session = loaded(project)
     assert session.issuer is not None
-    assert session.issuer.value == "https://read.clerk.accounts.dev"
+    assert session.issuer.raw == "https://read.clerk.accounts.dev"
     assert session.issuer.source == ".env.local:CLERK_FRONTEND_API_URL"
     assert session.project.issuer_var == "CLERK_FRONTEND_API_URL"
 
@@ -196,7 +198,7 @@ def test_issuer_derived_from_publishable_key_is_marked(make_project: MakeProject
     project = make_project(None, publishable_key=key)
     session = loaded(project)
     assert session.issuer is not None
-    assert session.issuer.value == "https://verb-noun-00.clerk.accounts.dev"
+    assert session.issuer.raw == "https://verb-noun-00.clerk.accounts.dev"
     assert session.issuer.derived
     verdict = run_checks(Options(project_dir=project, at=NOW, offline=True))
     document = verdict.to_json()
@@ -217,7 +219,7 @@ def test_literal_domain_in_auth_config_is_the_issuer(make_project: MakeProject) 
     project = make_project("https://env.clerk.accounts.dev", auth_config=config)
     session = loaded(project)
     assert session.issuer is not None
-    assert session.issuer.value == "https://lit.clerk.accounts.dev"
+    assert session.issuer.raw == "https://lit.clerk.accounts.dev"
     assert session.issuer.source.startswith("convex/auth.config.ts:")
 
 
@@ -322,16 +324,16 @@ def test_no_convex_version_is_skipped(make_project: MakeProject) -> None:
 
 @pytest.mark.parametrize("version,path,status,words", [
     ("1.33.0", None, Status.WARN, "breaks the JWT-template"),
-    ("1.33.0", "template", Status.WARN, "breaks the JWT-template"),
-    ("1.33.0", "integration", Status.WARN, "1.42.2"),
+    ("1.33.0", AuthPath.TEMPLATE, Status.WARN, "breaks the JWT-template"),
+    ("1.33.0", AuthPath.INTEGRATION, Status.WARN, "1.42.2"),
     ("1.32.0", None, Status.WARN, "1.33.1"),
-    ("1.32.0", "template", Status.WARN, "1.42.2"),
+    ("1.32.0", AuthPath.TEMPLATE, Status.WARN, "1.42.2"),
     ("1.33.1", None, Status.WARN, "1.42.2"),
     ("1.42.1", None, Status.WARN, "1.42.2"),
     ("1.42.2", None, Status.PASS, ""),
     ("1.45.0", None, Status.PASS, ""),
 ])
-def test_known_bad_convex_versions(make_project: MakeProject, version: str, path: str | None,
+def test_known_bad_convex_versions(make_project: MakeProject, version: str, path: AuthPath | None,
                                    status: Status, words: str) -> None:
     project = make_project(None)
     write_json(project / "node_modules" / "convex" / "package.json", {"version": version})
@@ -397,7 +399,7 @@ def test_deployment_value_differs(project: Path, issuer: LocalIssuer, keys_file:
     assert f"npx convex env set {VAR} {issuer.url}" in check.fix
     # What Convex uses is the deployment's value, so the token is judged against it.
     assert verdict.session.issuer is not None
-    assert verdict.session.issuer.value == "https://other-app-7.clerk.accounts.dev"
+    assert verdict.session.issuer.raw == "https://other-app-7.clerk.accounts.dev"
     assert checks["token.iss"].status is Status.FAIL
     assert not verdict.ok
 
@@ -470,3 +472,32 @@ def test_issuer_with_query_fragment_or_credentials_fails(make_project: MakeProje
     assert check.status is Status.FAIL
     assert "npx convex env set CLERK_JWT_ISSUER_DOMAIN https://verb-noun-00.clerk.accounts.dev" \
         in check.fix
+
+
+@pytest.mark.parametrize(("raw", "stored", "fetch_url", "host"), [
+    ("https://verb-noun-00.clerk.accounts.dev", "https://verb-noun-00.clerk.accounts.dev",
+     "https://verb-noun-00.clerk.accounts.dev", "verb-noun-00.clerk.accounts.dev"),
+    (" https://Verb.clerk.accounts.dev/\n", "https:// https://Verb.clerk.accounts.dev/\n",
+     "https://Verb.clerk.accounts.dev/", "verb.clerk.accounts.dev"),
+    ("verb.clerk.accounts.dev", "https://verb.clerk.accounts.dev",
+     "https://verb.clerk.accounts.dev", "verb.clerk.accounts.dev"),
+    ('"https://q.clerk.accounts.dev"', 'https://"https://q.clerk.accounts.dev"',
+     'https://"https://q.clerk.accounts.dev"', "q.clerk.accounts.dev"),
+    ("http://127.0.0.1:8787", "http://127.0.0.1:8787", "http://127.0.0.1:8787",
+     "127.0.0.1:8787"),
+])
+def test_the_issuer_value_gives_each_shape_by_one_recipe(raw: str, stored: str, fetch_url: str,
+                                                         host: str) -> None:
+    """Convex stores the text as it is (a scheme added to a bare host); it is fetched without
+    the whitespace around it; its host is compared without quotes, in lower case."""
+    issuer = Issuer(raw, ".env.local:CLERK_JWT_ISSUER_DOMAIN")
+    assert (issuer.stored, issuer.fetch_url, issuer.host) == (stored, fetch_url, host)
+    assert issuer.shown == raw.strip()
+
+
+def test_a_saved_issuer_is_the_same_whitespace_and_trailing_slashes_aside() -> None:
+    issuer = Issuer("https://verb.clerk.accounts.dev/\n", "deployment:CLERK_JWT_ISSUER_DOMAIN")
+    assert issuer.same_as("https://verb.clerk.accounts.dev")
+    assert issuer.same_as("verb.clerk.accounts.dev")
+    assert not issuer.same_as("https://other.clerk.accounts.dev")
+    assert not issuer.same_as(None)

@@ -11,24 +11,23 @@ import httpx
 import pytest
 
 from tests.conftest import DEPLOY_KEY, NOW, SECRET_KEY, WEBHOOK_SECRET, MakeProject
+from wizard.checks.convex_checks import admin_url
+from wizard.checks.model import Check, Status
+from wizard.checks.options import Options
 from wizard.cli import main
-from wizard.convex_probe import (
-    ACCEPTED,
-    INCONCLUSIVE,
-    KEY_REFUSED,
-    LISTED,
-    NOT_SENT,
-    REJECTED,
+from wizard.demo.local_convex import LocalConvex, custom_jwt, oidc
+from wizard.demo.local_issuer import LocalIssuer
+from wizard.project.deployment_url import find_deploy_key, find_deployment_url
+from wizard.project.envfiles import read_env_files
+from wizard.project.sourced import Sourced
+from wizard.services.convex_probe import (
+    ListStatus,
+    ProbeStatus,
     list_auth_providers,
     probe_token,
 )
-from wizard.deployment_url import admin_url, find_deploy_key, find_deployment_url, url_problem
-from wizard.engine import Options, Verdict, run_checks
-from wizard.envfiles import read_env_files
-from wizard.key_hosts import Destinations, deploy_key_credential
-from wizard.local_convex import LocalConvex, custom_jwt, oidc
-from wizard.local_issuer import LocalIssuer
-from wizard.model import Check, Sourced, Status
+from wizard.services.keys import Destinations, deploy_key_credential, url_problem
+from wizard.walkthrough.session import Verdict, run_checks
 
 OTHER_KEY = "dev:happy-otter-123|eyJ2MiI6Im5vdFRoZVJpZ2h0S2V5QXRBbGwifQabc"
 
@@ -181,12 +180,12 @@ def test_no_provider_messages_follow_redaction(convex: LocalConvex,
 
 def test_probe_accepted(convex: LocalConvex, issuer: LocalIssuer) -> None:
     answer = probe_token(convex.url, good_token(issuer))
-    assert (answer.status, answer.http_status, answer.code) == (ACCEPTED, 200, None)
+    assert (answer.status, answer.http_status, answer.code) == (ProbeStatus.ACCEPTED, 200, None)
     assert convex.requests == [("POST", "/api/query", "Bearer")]
     convex.redact = True
-    assert probe_token(convex.url, good_token(issuer, key="ed25519")).status == ACCEPTED
+    assert probe_token(convex.url, good_token(issuer, key="ed25519")).status == ProbeStatus.ACCEPTED
     convex.function_404 = True  # a _system path never reaches the lookup
-    assert probe_token(convex.url, good_token(issuer)).status == ACCEPTED
+    assert probe_token(convex.url, good_token(issuer)).status == ProbeStatus.ACCEPTED
 
 
 @pytest.mark.parametrize(("case", "code"), [
@@ -211,7 +210,7 @@ def test_probe_rejected(convex: LocalConvex, issuer: LocalIssuer, case: str, cod
         "string_email_verified": lambda: good_token(issuer, email_verified="true"),
     }
     answer = probe_token(convex.url, tokens[case]())
-    assert (answer.status, answer.http_status, answer.code) == (REJECTED, 401, code)
+    assert (answer.status, answer.http_status, answer.code) == (ProbeStatus.REJECTED, 401, code)
 
 
 def test_probe_discovery_failure_is_a_rejection(convex: LocalConvex,
@@ -219,14 +218,14 @@ def test_probe_discovery_failure_is_a_rejection(convex: LocalConvex,
     issuer.fault = "discovery_404"
     answer = probe_token(convex.url, good_token(issuer))
     assert (answer.status, answer.http_status, answer.code) == (
-        REJECTED, 404, "AuthProviderDiscoveryFailed")
+        ProbeStatus.REJECTED, 404, "AuthProviderDiscoveryFailed")
 
 
 @pytest.mark.parametrize("fault", ["500", "html", "slow"])
 def test_probe_inconclusive(convex: LocalConvex, issuer: LocalIssuer, fault: str) -> None:
     convex.fault = fault
     answer = probe_token(convex.url, good_token(issuer), timeout=0.5)
-    assert answer.status == INCONCLUSIVE
+    assert answer.status == ProbeStatus.INCONCLUSIVE
     if fault == "500":
         assert (answer.http_status, answer.code) == (500, "InternalServerError")
     elif fault == "html":
@@ -237,7 +236,7 @@ def test_probe_inconclusive(convex: LocalConvex, issuer: LocalIssuer, fault: str
 
 def test_probe_never_sends_an_empty_header(convex: LocalConvex) -> None:
     for token in ("", "   ", "two words"):
-        assert probe_token(convex.url, token).status == NOT_SENT
+        assert probe_token(convex.url, token).status == ProbeStatus.NOT_SENT
     assert convex.requests == []
 
 
@@ -247,18 +246,18 @@ def test_token_goes_only_to_https_or_loopback(convex: LocalConvex, issuer: Local
     assert url_problem("http://127.0.0.1:3210") is None
     assert url_problem("https://happy-otter-123.convex.cloud/api") is not None
     answer = probe_token("http://example.com", good_token(issuer))
-    assert answer.status == NOT_SENT and "plain http" in answer.message
+    assert answer.status == ProbeStatus.NOT_SENT and "plain http" in answer.message
 
 
 def test_list_auth_providers(convex: LocalConvex, issuer: LocalIssuer) -> None:
     convex.providers.append(custom_jwt("https://auth.example.com", "https://auth.example.com/j"))
     named = Destinations(deployment_url=convex.url)
     answer = list_auth_providers(convex.url, deploy_key_credential(DEPLOY_KEY, "test", named))
-    assert answer.status == LISTED
+    assert answer.status == ListStatus.LISTED
     assert [p.kind for p in answer.providers] == ["oidc", "customJwt"]
     assert answer.providers[1].algorithm == "RS256"  # stored JSON-encoded, quotes removed
     refused = list_auth_providers(convex.url, deploy_key_credential(OTHER_KEY, "test", named))
-    assert (refused.status, refused.code) == (KEY_REFUSED, "BadAdminKey")
+    assert (refused.status, refused.code) == (ListStatus.KEY_REFUSED, "BadAdminKey")
 
 
 # -- the checks, through the engine -------------------------------------------------------------
@@ -537,8 +536,8 @@ async def test_ask_convex_action_in_the_wizard(make_project: MakeProject, issuer
                                                convex: LocalConvex, tmp_path: Path) -> None:
     from textual.widgets import Button, Static, TextArea
 
-    from screens.app import build_app
-    from wizard.progress import StepState
+    from screens.run import build_app
+    from wizard.walkthrough.progress import StepState
 
     root = write_project(make_project, issuer, convex)
     app = build_app(project_dir=root, state_dir=tmp_path / "state",
@@ -558,9 +557,9 @@ async def test_ask_convex_action_in_the_wizard(make_project: MakeProject, issuer
         await pilot.pause()
         await app.workers.wait_for_complete()
         await pilot.pause()
-        assert app.progress.convex_answer is not None
-        assert app.progress.convex_answer["code"] == "NoAuthProvider"
-        assert app.progress.state_of("user-sync") is StepState.FAILING
+        assert app.walkthrough.progress.convex_answer is not None
+        assert app.walkthrough.progress.convex_answer["code"] == "NoAuthProvider"
+        assert app.walkthrough.progress.state_of("user-sync") is StepState.FAILING
         app.query_one("#token-input", TextArea).text = good_token(issuer)
         app.go_to("user-sync")
         await pilot.pause()
@@ -570,9 +569,9 @@ async def test_ask_convex_action_in_the_wizard(make_project: MakeProject, issuer
         await pilot.pause()
         answer = str(app.query_one("#ask-convex-sync .ask-convex-answer", Static).content)
         assert "Convex accepts this token" in answer
-        assert app.progress.state_of("user-sync") is StepState.VERIFIED
-        assert app.progress.convex_answer["status"] == "accepted"
-        assert set(app.progress.convex_answer) >= {"status", "code", "message", "time"}
+        assert app.walkthrough.progress.state_of("user-sync") is StepState.VERIFIED
+        assert app.walkthrough.progress.convex_answer["status"] == "accepted"
+        assert set(app.walkthrough.progress.convex_answer) >= {"status", "code", "message", "time"}
         assert len(convex.requests) == 2
     saved = "".join(p.read_text() for p in (tmp_path / "state").rglob("*") if p.is_file())
     assert token not in saved and token.rsplit(".", 1)[1] not in saved

@@ -15,9 +15,11 @@ import pytest
 
 from tests.conftest import NOW, MakeProject
 from tests.rule_cases import CUSTOM_ISS, custom_template
-from wizard.engine import Options, Verdict, run_checks
-from wizard.local_issuer import LocalIssuer
-from wizard.model import Check, Status
+from wizard.checks.model import Check, Status
+from wizard.checks.options import Options
+from wizard.demo.local_issuer import LocalIssuer
+from wizard.rules.jwt import read_paste
+from wizard.walkthrough.session import Verdict, run_checks
 
 
 def config(*providers: dict[str, Any]) -> str:
@@ -178,7 +180,7 @@ def test_an_oidc_provider_without_application_id_takes_no_tokens(
 ])
 def test_a_scheme_less_domain_needs_a_real_top_level_domain(domain: str,
                                                             accepted: bool) -> None:
-    from wizard.convex_rules import domain_problem
+    from wizard.rules.convex import domain_problem
 
     assert (domain_problem(domain) is None) is accepted
 
@@ -196,20 +198,21 @@ def test_an_unknown_kid_says_how_long_convex_may_hold_the_old_keys(
 
 def test_a_recently_rotated_key_set_warns_that_convex_may_hold_the_previous_one(
         project: Path, issuer: LocalIssuer) -> None:
-    from wizard.engine import load
+    from wizard.walkthrough.session import load
 
     issuer.cache_control = "max-age=300"
     session = load(Options(project_dir=project, at=NOW, environ={}))
     session.fetch()
     issuer.published = ["ins_local_rsa1", "ins_local_rsa2", "ins_local_ed1"]
     session.fetch()
-    checks = {c.id: c for c in session.verify(issuer.mint(issuer.template_claims(NOW),
-                                                          key="rsa2")).checks}
+    rotated = read_paste(issuer.mint(issuer.template_claims(NOW), key="rsa2"))
+    checks = {c.id: c for c in session.verify(rotated).checks}
     assert checks["token.key"].status is Status.WARN
     assert "ins_local_rsa2" in checks["token.key"].detail
     assert "max-age=300" in checks["token.key"].fix
     # The key that was there before the change is fine.
-    checks = {c.id: c for c in session.verify(issuer.mint(issuer.template_claims(NOW))).checks}
+    before = read_paste(issuer.mint(issuer.template_claims(NOW)))
+    checks = {c.id: c for c in session.verify(before).checks}
     assert checks["token.key"].status is Status.PASS
 
 

@@ -13,11 +13,12 @@ import pytest
 from textual.widgets import Button, Static
 
 from screens.app import WizardApp
-from wizard.demo import SAMPLES, open_demo, run_demo
-from wizard.engine import load
-from wizard.model import Status
-from wizard.progress import StepState
-from wizard.verify import verify_token
+from screens.run import run_demo
+from wizard.checks.model import Status
+from wizard.demo.context import SAMPLES, open_demo
+from wizard.rules.jwt import read_paste
+from wizard.walkthrough.progress import StepState
+from wizard.walkthrough.session import load
 
 
 def refused(url: str) -> bool:
@@ -45,8 +46,8 @@ def test_the_demo_serves_its_stand_ins_and_shuts_them_all_down_on_exit() -> None
                 seen["project"] = demo.project_dir
                 answer = httpx.get(demo.issuer.url + "/.well-known/openid-configuration")
                 seen["status"] = answer.status_code
-                seen["verify-config"] = app.progress.state_of("verify-config")
-                seen["providers"] = {c.id: c.status for c in app.config_results}.get(
+                seen["verify-config"] = app.walkthrough.progress.state_of("verify-config")
+                seen["providers"] = {c.id: c.status for c in app.walkthrough.config_results}.get(
                     "convex.deployed_providers")
                 app.go_to("create-template")  # the Clerk side, against the demo Backend API
                 await pilot.pause()
@@ -54,18 +55,18 @@ def test_the_demo_serves_its_stand_ins_and_shuts_them_all_down_on_exit() -> None
                 await pilot.pause()
                 await pilot.click("#clerk-agree-yes")
                 await settle()
-                seen["open-dashboard"] = app.progress.state_of("open-dashboard")
+                seen["open-dashboard"] = app.walkthrough.progress.state_of("open-dashboard")
                 seen["clerk-requests"] = len(demo.clerk_api.requests)
                 app.go_to("check-token")
                 await pilot.pause()
                 await pilot.click("#sample-template")
                 await pilot.pause()
-                seen["check-token"] = app.progress.state_of("check-token")
+                seen["check-token"] = app.walkthrough.progress.state_of("check-token")
                 app.query_one("#ask-convex-token .ask-convex-button", Button).press()
                 await pilot.pause()
                 await settle()
-                seen["user-sync"] = app.progress.state_of("user-sync")
-                seen["convex"] = dict(app.progress.convex_answer or {})
+                seen["user-sync"] = app.walkthrough.progress.state_of("user-sync")
+                seen["convex"] = dict(app.walkthrough.progress.convex_answer or {})
                 app.go_to("project")  # panes are built on their first visit
                 await pilot.pause()
                 seen["facts"] = str(app.query_one("#project-facts", Static).content)
@@ -117,8 +118,7 @@ def test_each_sample_token_teaches_what_it_should(name: str) -> None:
         session = load(demo.options())
         session.fetch()
         now = 1_800_000_000.0
-        verdict = verify_token(demo.sample_token(name, now), session.token_context(), session.keys,
-                               now)
+        verdict = session.verify(read_paste(demo.sample_token(name, now)), now=now)
         assert verdict.verified is EXPECTED[name]
         if name in FAILING:
             failed = {c.id for c in verdict.checks if c.failed}

@@ -1,11 +1,11 @@
-"""wizard.diagnose: each message Convex or Clerk prints maps to its cause and step."""
+"""wizard.checks.diagnose: each message Convex or Clerk prints maps to its cause and step."""
 
 from __future__ import annotations
 
 import pytest
 
-from wizard.diagnose import diagnose
-from wizard.steps import STEP_IDS
+from wizard.checks.diagnose import diagnose
+from wizard.walkthrough.steps import STEP_IDS
 
 NON_REDACTED = (
     "No auth provider found matching the given token. Check that your JWT's issuer and "

@@ -14,11 +14,12 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from jwt.algorithms import ECAlgorithm
 
 from tests.conftest import NOW, MakeProject
-from wizard.engine import Options, Verdict, run_checks
-from wizard.http import MAX_REDIRECTS
-from wizard.issuer import fetch_issuer_keys
-from wizard.local_issuer import DISCOVERY_PATH, JWKS_PATH, MOVED_PATH, LocalIssuer
-from wizard.model import Check, Status
+from wizard.checks.model import Check, Status
+from wizard.checks.options import Options
+from wizard.demo.local_issuer import DISCOVERY_PATH, JWKS_PATH, MOVED_PATH, LocalIssuer
+from wizard.services.http import MAX_REDIRECTS
+from wizard.services.issuer_keys import fetch_issuer_keys
+from wizard.walkthrough.session import Verdict, run_checks
 
 
 def judge(project: Path, issuer: LocalIssuer, *, timeout: float = 5.0,

@@ -22,12 +22,12 @@ import pytest
 
 from tests.conftest import MakeProject
 from tests.test_check_cli import assert_usage_error, checks_by_id, clean_env, cli
-from wizard import auth_config
-from wizard.auth_config import parse_auth_config, read_auth_config
-from wizard.files import FileRefused, read_regular_file
-from wizard.progress import Progress, StepState
-from wizard.project import read_convex_version
-from wizard.state import STALE_TEMP_SECONDS, StateStore, merge_progress
+from wizard.guards.files import FileRefused, read_regular_file
+from wizard.project import auth_config
+from wizard.project.auth_config import parse_auth_config, read_auth_config
+from wizard.project.reader import read_convex_version
+from wizard.walkthrough.progress import Progress, StepState
+from wizard.walkthrough.state import STALE_TEMP_SECONDS, StateStore, merge_progress
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="FIFOs are POSIX")
 
@@ -146,7 +146,7 @@ def run_python(code: str) -> subprocess.CompletedProcess[str]:
 @pytest.mark.parametrize("kind", ["fifo", "symlink to /dev/zero"])
 def test_local_deployment_config_is_not_read_when_hostile(tmp_path: Path, kind: str) -> None:
     replace_with(tmp_path, ".convex/local/default/config.json", kind)
-    done = run_python("from pathlib import Path; from wizard.deployment_url import _local_port; "
+    done = run_python("from pathlib import Path; from wizard.project.deployment_url import _local_port; "
                       f"print(_local_port(Path({str(tmp_path)!r})))")
     assert done.returncode == 0 and done.stdout.strip() == "None", done.stderr
 
@@ -170,7 +170,7 @@ def test_token_file_that_is_a_pipe_points_at_stdin(project: Path, tmp_path: Path
 @pytest.mark.parametrize("kind", ["fifo", "symlink to /dev/zero", "200 MB sparse file"])
 def test_hostile_jwks_file_is_a_failed_key_set(tmp_path: Path, kind: str) -> None:
     path = replace_with(tmp_path, "jwks.json", kind)
-    done = run_python("from pathlib import Path; from wizard.issuer import load_jwks_file; "
+    done = run_python("from pathlib import Path; from wizard.services.issuer_keys import load_jwks_file; "
                       f"print(load_jwks_file(Path({str(path)!r}), 'https://i.example')"
                       ".jwks_problem.message)")
     assert done.returncode == 0, done.stderr
@@ -333,8 +333,8 @@ def test_a_killed_save_leaves_an_orphan_that_the_next_start_removes(store: State
     code = (
         "import os, sys, tempfile\n"
         "from pathlib import Path\n"
-        "from wizard.progress import Progress\n"
-        "from wizard.state import StateStore\n"
+        "from wizard.walkthrough.progress import Progress\n"
+        "from wizard.walkthrough.state import StateStore\n"
         f"store = StateStore(Path({str(store.project)!r}), Path({str(store.state_dir)!r}))\n"
         "def die(*args, **kwargs):\n"
         "    os.kill(os.getpid(), 9)\n"

@@ -24,23 +24,23 @@ from textual.widgets import Button, Static
 
 from screens.dialogs.clerk_dialogs import SecretKeyAgreement
 from screens.dialogs.deploy_key_dialog import DeployKeyAgreement
+from screens.panels.deploy_key_consent import DeployKeyConsent
 from screens.widgets.checks import CheckList
-from screens.widgets.deploy_key_consent import DeployKeyConsent
 from tests.conftest import DEPLOY_KEY, SECRET_KEY, MakeProject
 from tests.ui_support import make_app, settle
+from wizard.checks.model import Status
 from wizard.cli import main
-from wizard.http import new_client, request_capped
-from wizard.key_hosts import (
+from wizard.demo.local_convex import LocalConvex, oidc
+from wizard.demo.local_issuer import LocalIssuer
+from wizard.demo.local_server import LocalServer, QuietHandler
+from wizard.services.http import new_client, request_capped
+from wizard.services.keys import (
     CLERK_API_FLAG,
     Destinations,
     KeyWithheld,
     clerk_secret_key_credential,
     deploy_key_credential,
 )
-from wizard.local_convex import LocalConvex, oidc
-from wizard.local_issuer import LocalIssuer
-from wizard.local_server import LocalServer, QuietHandler
-from wizard.model import Status
 
 ROOT = Path(__file__).resolve().parent.parent
 SELF_HOSTED_KEY = "convex-self-hosted|01a2b3c4d5e6f708192a3b4c5d6e7f80"
@@ -288,7 +288,7 @@ def test_only_request_capped_puts_a_key_in_a_request() -> None:
     passes httpx an ``auth=`` (the loopback stand-ins read the header, on the server side),
     so no call site can send a key around the gate."""
     naming = set()
-    for path in sorted((ROOT / "wizard").glob("*.py")) + sorted((ROOT / "screens").rglob("*.py")):
+    for path in sorted((ROOT / "wizard").rglob("*.py")) + sorted((ROOT / "screens").rglob("*.py")):
         if path.name.startswith("local_"):
             continue
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
@@ -298,7 +298,7 @@ def test_only_request_capped_puts_a_key_in_a_request() -> None:
                 and any(keyword.arg == "auth" for keyword in node.keywords)
             if header or httpx_auth:
                 naming.add(path.relative_to(ROOT).as_posix())
-    assert naming == {"wizard/http.py"}
+    assert naming == {"wizard/services/http.py"}
 
 
 @pytest.mark.parametrize("url", [

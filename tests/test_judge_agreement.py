@@ -1,7 +1,7 @@
 """Two judges, one verdict: every rule case through the wizard and through the stand-in.
 
-The stand-in deployment (:mod:`wizard.local_convex`) judges with its own code
-(:mod:`wizard.local_judge`, joserfc, its own fetches) and never imports the wizard's rules;
+The stand-in deployment (:mod:`wizard.demo.local_convex`) judges with its own code
+(:mod:`wizard.demo.local_judge`, joserfc, its own fetches) and never imports the wizard's rules;
 the wizard judges the same token against the same providers and the same live local issuer.
 Each case must get the same answer from both (status and error code), the same route (the
 provider the token goes to), and the answer Convex's sources give (``Case.expect``).
@@ -20,15 +20,16 @@ import pytest
 
 from tests.conftest import NOW, MakeProject
 from tests.rule_cases import CUSTOM_CASES, CUSTOM_ISS, OIDC_CASES, Case, custom_template
-from wizard.engine import Options, run_checks
-from wizard.local_convex import LocalConvex, custom_jwt, oidc
-from wizard.local_issuer import LocalIssuer
+from wizard.checks.options import Options
+from wizard.demo.local_convex import LocalConvex, custom_jwt, oidc
+from wizard.demo.local_issuer import LocalIssuer
+from wizard.walkthrough.session import run_checks
 
-WIZARD = Path(__file__).resolve().parent.parent / "wizard"
+DEMO = Path(__file__).resolve().parent.parent / "wizard" / "demo"
 JUDGE_MODULES = ("local_judge.py", "local_convex.py")
-PRODUCT_RULES = {"wizard.convex_rules", "wizard.verify", "wizard.token", "wizard.issuer",
-                 "wizard.engine", "wizard.routing", "wizard.http", "wizard.catalog",
-                 "wizard.config_checks", "wizard.project", "wizard.auth_config", "jwt"}
+PRODUCT_RULES = {"wizard.rules.convex", "wizard.checks.token_checks", "wizard.rules.jwt", "wizard.services.issuer_keys",
+                 "wizard.walkthrough.session", "wizard.checks.routing", "wizard.services.http", "wizard.checks.catalog",
+                 "wizard.checks.config_checks", "wizard.project.reader", "wizard.project.auth_config", "jwt"}
 
 
 def auth_config(rows: list[dict[str, Any]]) -> str:
@@ -145,7 +146,7 @@ def _imports(path: Path) -> set[str]:
 
 @pytest.mark.parametrize("module", JUDGE_MODULES)
 def test_the_stand_in_judge_imports_none_of_the_wizard_rules(module: str) -> None:
-    imported = _imports(WIZARD / module)
+    imported = _imports(DEMO / module)
     assert not imported & PRODUCT_RULES, imported & PRODUCT_RULES
     assert {m for m in imported if m.startswith("wizard.")} <= {
-        "wizard.local_judge", "wizard.local_server"}
+        "wizard.demo.local_judge", "wizard.demo.local_server"}

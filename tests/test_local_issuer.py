@@ -1,4 +1,4 @@
-"""Tests for wizard.local_issuer: real HTTP on loopback, no mocks."""
+"""Tests for wizard.demo.local_issuer: real HTTP on loopback, no mocks."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ import jwt
 import pytest
 
 from tests.conftest import NOW
-from wizard.local_issuer import (
+from wizard.demo.local_issuer import (
     DISCOVERY_PATH,
     ED25519_KID,
     FAULTS,

@@ -15,13 +15,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import NOW
-from wizard.catalog import CHECK_IDS
-from wizard.clerk_keys import InvalidPublishableKey, decode_publishable_key
-from wizard.engine import Options, Session, load, run_checks
-from wizard.local_issuer import LocalIssuer
-from wizard.model import Status
-from wizard.token import normalize_pasted
-from wizard.verify import TOKEN_CHECK_IDS
+from wizard.checks.catalog import CHECK_IDS
+from wizard.checks.model import Status
+from wizard.checks.options import Options
+from wizard.checks.token_checks import TOKEN_CHECK_IDS
+from wizard.demo.local_issuer import LocalIssuer
+from wizard.providers.clerk.keys import InvalidPublishableKey, decode_publishable_key
+from wizard.rules.jwt import normalize_pasted, read_paste
+from wizard.walkthrough.session import Session, load, run_checks
 
 SETTINGS = settings(max_examples=150, deadline=None,
                     suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -73,7 +74,7 @@ def live_session(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Session]:
 
 
 def assert_token_checks(session: Session, text: str) -> None:
-    verdict = session.verify(text)
+    verdict = session.verify(read_paste(text))
     ids = [c.id for c in verdict.checks]
     assert ids == list(TOKEN_CHECK_IDS)
     for check in verdict.checks:

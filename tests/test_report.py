@@ -13,12 +13,10 @@ import pytest
 
 from tests.conftest import NOW, SECRET_KEY, WEBHOOK_SECRET, MakeProject
 from wizard import __version__, cli
-from wizard.catalog import CATALOG
-from wizard.clerk_keys import encode_publishable_key
-from wizard.engine import Options, Session, load
-from wizard.local_issuer import LocalIssuer
-from wizard.progress import Progress, StepState
-from wizard.report import (
+from wizard.checks.catalog import CATALOG
+from wizard.checks.options import Options
+from wizard.demo.local_issuer import LocalIssuer
+from wizard.output.report import (
     REPORT_FORMAT,
     build_report,
     md_cell,
@@ -26,8 +24,14 @@ from wizard.report import (
     render_markdown,
     write_report_file,
 )
-from wizard.state import STATE_DIR_ENV, StateStore
-from wizard.steps import STEP_IDS, STEPS
+from wizard.providers.clerk.keys import encode_publishable_key
+from wizard.rules.jwt import AuthPath, read_paste
+from wizard.services.convex_probe import ProbeStatus, probe_token
+from wizard.walkthrough.progress import Progress, StepState
+from wizard.walkthrough.session import Session, load
+from wizard.walkthrough.state import STATE_DIR_ENV, StateStore
+from wizard.walkthrough.steps import STEP_IDS, STEPS
+from wizard.walkthrough.walkthrough import Walkthrough
 
 FORBIDDEN_SECRETS = (SECRET_KEY, WEBHOOK_SECRET)
 
@@ -41,10 +45,10 @@ def state_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 def walk_through(session: Session, token: str, *, all_done: bool) -> tuple[Progress, str]:
     """Progress as the wizard leaves it after a token was pasted; returns it and the token."""
-    verdict = session.verify(token)
+    verdict = session.verify(read_paste(token))
     progress = Progress(started_at=NOW - 600, updated_at=NOW)
-    progress.path = "template"
-    progress.issuer = session.issuer.value if session.issuer else None
+    progress.path = AuthPath.TEMPLATE
+    progress.issuer = session.issuer.fetch_url if session.issuer else None
     progress.token = verdict.to_dict()
     progress.checks = [c.to_dict() for c in verdict.checks]
     for step in STEPS:
@@ -69,8 +73,8 @@ def verified(make_project: MakeProject, issuer: LocalIssuer) -> tuple[Path, str]
     session.fetch()
     token = issuer.mint(issuer.template_claims(NOW, lifetime=3600))
     progress, _ = walk_through(session, token, all_done=True)
-    assert session.verify(token).verified
-    store = StateStore(root, secrets=session.project.secret_values())
+    assert session.verify(read_paste(token)).verified
+    store = StateStore(root, secrets=session.secrets())
     assert store.save(progress) is None
     return root, token
 
@@ -84,7 +88,7 @@ def failing(make_project: MakeProject, issuer: LocalIssuer) -> tuple[Path, str]:
     token = issuer.mint(issuer.template_claims(NOW, aud=["convex", "other"],
                                                note=f"leaked {SECRET_KEY}"))
     progress, _ = walk_through(session, token, all_done=False)
-    assert not session.verify(token).verified
+    assert not session.verify(read_paste(token)).verified
     assert StateStore(root).save(progress) is None
     return root, token
 
@@ -180,9 +184,9 @@ def check_documented_shape(report: dict[str, Any]) -> None:
 
 
 def test_the_documented_shape_is_in_the_module_docstring() -> None:
-    import wizard.report
+    import wizard.output.report
 
-    doc = wizard.report.__doc__ or ""
+    doc = wizard.output.report.__doc__ or ""
     for key in SHAPE:
         assert f'"{key}"' in doc, key
 
@@ -434,6 +438,35 @@ def test_convex_answer_and_saved_clerk_checks_in_both_formats(
     for row in table_rows(markdown):
         assert len(row) in (2, 3, 5)
     for written in (tmp_path / "convex.json", tmp_path / "convex.md"):
+        assert_clean(written, token)
+
+
+@pytest.mark.parametrize("saved_by", ["this version", "0.1"])
+def test_a_probe_that_was_not_sent_shows_its_documented_status(
+        verified: tuple[Path, str], tmp_path: Path, saved_by: str) -> None:
+    """Convex was asked at a URL no token may go to: the walkthrough keeps that answer, and the
+    report names it as documented ("not_sent"), also when 0.1 wrote it as "not sent"."""
+    root, token = verified
+    walkthrough = Walkthrough(Options(project_dir=root, at=NOW), state_dir=None,
+                              clock=lambda: float(NOW))
+    walkthrough.start()
+    answer = probe_token("http://example.com", token)
+    assert answer.status is ProbeStatus.NOT_SENT
+    walkthrough.record_convex_answer(answer, None)
+    if saved_by == "0.1":
+        store = StateStore(root)
+        progress = store.load().progress
+        assert progress is not None and progress.convex_answer is not None
+        progress.convex_answer["status"] = "not sent"
+        assert store.save(progress) is None
+    report = run_report(root, "json", tmp_path / "probe.json")
+    assert isinstance(report, dict)
+    check_documented_shape(report)
+    assert report["convex"]["status"] == "not_sent"
+    markdown = run_report(root, "md", tmp_path / "probe.md")
+    assert isinstance(markdown, str) and "**➖ The token was not sent** (`http://example.com`" \
+        in markdown
+    for written in (tmp_path / "probe.json", tmp_path / "probe.md"):
         assert_clean(written, token)
 
 

@@ -15,11 +15,12 @@ from typing import Any
 import pytest
 
 from tests.conftest import NOW, MakeProject
-from wizard.catalog import CATALOG, make
-from wizard.engine import Options, Verdict, run_checks
-from wizard.local_issuer import ED25519_KID, RSA2_KID, RSA_KID, LocalIssuer, b64url
-from wizard.model import Check, Status
-from wizard.verify import TOKEN_CHECK_IDS
+from wizard.checks.catalog import CATALOG, make
+from wizard.checks.model import Check, Status
+from wizard.checks.options import Options
+from wizard.checks.token_checks import TOKEN_CHECK_IDS
+from wizard.demo.local_issuer import ED25519_KID, RSA2_KID, RSA_KID, LocalIssuer, b64url
+from wizard.walkthrough.session import Verdict, run_checks
 
 GOOD = (Status.PASS, Status.WARN)
 
@@ -541,7 +542,7 @@ def test_token_routes_by_audience_to_a_provider_with_another_application_id(
 
 def test_scheme_less_domain_gets_https_as_convex_stores_it(issuer: LocalIssuer) -> None:
     # Convex stores a scheme-less domain with https:// added (convex_spec.md §1.3).
-    from wizard.engine import load
+    from wizard.walkthrough.session import load
 
     session = load(Options(issuer="verb-noun-00.clerk.accounts.dev", offline=True))
     assert session.token_context().issuer == "https://verb-noun-00.clerk.accounts.dev"
@@ -551,7 +552,7 @@ def test_scheme_less_domain_gets_https_as_convex_stores_it(issuer: LocalIssuer) 
 def test_every_rule_names_the_source_line_it_follows() -> None:
     import inspect
 
-    from wizard import convex_rules
+    from wizard.rules import convex as convex_rules
 
     public = [name for name, value in vars(convex_rules).items()
               if not name.startswith("_") and inspect.isfunction(value)
@@ -568,7 +569,7 @@ def test_every_rule_names_the_source_line_it_follows() -> None:
 @pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-32", "utf-8-sig"])
 def test_parts_not_in_plain_utf8_are_refused(encoding: str) -> None:
     # Python's json.loads(bytes) would guess the encoding; RFC 7519 and Convex say UTF-8.
-    from wizard.token import decode_token
+    from wizard.rules.jwt import decode_token
 
     body = b64url(json.dumps({"iss": "https://x.dev", "sub": "u"}).encode(encoding))
     token = decode_token(f"{b64url(b'{}')}.{body}.c2ln")

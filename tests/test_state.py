@@ -15,10 +15,14 @@ from hypothesis import strategies as st
 
 from tests.conftest import SECRET_KEY, WEBHOOK_SECRET, MakeProject
 from wizard import cli
-from wizard.engine import Options, load
-from wizard.local_issuer import LocalIssuer
-from wizard.progress import Progress, StepState
-from wizard.state import (
+from wizard.checks.options import Options
+from wizard.demo.local_issuer import LocalIssuer
+from wizard.guards.redaction import scrub_data
+from wizard.rules.jwt import AuthPath
+from wizard.walkthrough.progress import Progress, StepState
+from wizard.walkthrough.resume import recheck_on_resume
+from wizard.walkthrough.session import load
+from wizard.walkthrough.state import (
     SAVE_FAILED,
     SCHEMA_VERSION,
     STATE_DIR_ENV,
@@ -26,10 +30,8 @@ from wizard.state import (
     StateStore,
     progress_from_dict,
     progress_to_dict,
-    recheck_on_resume,
-    scrub_data,
 )
-from wizard.steps import STEP_IDS
+from wizard.walkthrough.steps import STEP_IDS
 
 T0 = 1_800_000_000.0
 RAW_TOKEN = ("eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJ1c2VyXzEyMyIsImF1ZCI6ImNvbnZleCJ9"
@@ -41,7 +43,7 @@ def sample_progress() -> Progress:
     progress.set("project", StepState.VERIFIED, "read", at=T0 + 1)
     progress.set("open-dashboard", StepState.CONFIRMED, at=T0 + 2)
     progress.set("create-template", StepState.FAILING, "no template named convex", at=T0 + 3)
-    progress.path = "template"
+    progress.path = AuthPath.TEMPLATE
     progress.issuer = "https://example.clerk.accounts.dev"
     progress.checks = [{"id": "env.issuer", "status": "pass", "title": "Issuer",
                         "detail": "https://example.clerk.accounts.dev", "fix": "",

@@ -7,16 +7,19 @@ from pathlib import Path
 import pytest
 from textual.widgets import Button, Input, RadioButton, Static
 
-from screens.app import WizardApp, build_app
+from screens.app import WizardApp
+from screens.messages import PathChosen
+from screens.run import build_app
 from screens.widgets.checks import CheckRow
 from screens.widgets.copyable import Copyable
 from screens.widgets.expiry import ExpiryTicker
 from tests.conftest import NOW, SECRET_KEY, WEBHOOK_SECRET, MakeProject
 from tests.test_diagnose import CASES
 from tests.ui_support import make_app, paste_token, settle
-from wizard.engine import Options
-from wizard.local_issuer import LocalIssuer
-from wizard.progress import StepState
+from wizard.checks.options import Options
+from wizard.demo.local_issuer import LocalIssuer
+from wizard.rules.jwt import AuthPath
+from wizard.walkthrough.progress import StepState
 
 SIZE = (120, 40)
 
@@ -44,14 +47,14 @@ async def test_reads_the_project_and_fetches_the_keys(project: Path, tmp_path: P
         assert "process.env.CLERK_JWT_ISSUER_DOMAIN" in facts
         assert "1.45.0" in facts
         assert SECRET_KEY not in facts
-        assert app.progress.state_of("project") is StepState.VERIFIED
-        assert app.progress.state_of("verify-config") is StepState.VERIFIED
+        assert app.walkthrough.progress.state_of("project") is StepState.VERIFIED
+        assert app.walkthrough.progress.state_of("verify-config") is StepState.VERIFIED
         app.go_to("verify-config")
         await pilot.pause()
         keys = text_of(app, "#issuer-keys")
         assert "ins_local_rsa1" in keys and "RS256" in keys and "EdDSA" in keys
         assert rows(app, "issuer.jwks") and "-pass" in rows(app, "issuer.jwks")[0].classes
-        saved = {c["id"] for c in app.progress.checks}
+        saved = {c["id"] for c in app.walkthrough.progress.checks}
         assert {"env.issuer", "issuer.discovery", "issuer.jwks"} <= saved
 
 
@@ -62,16 +65,16 @@ async def test_a_good_token_is_done_by_verification(project: Path, tmp_path: Pat
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
         await paste_token(app, pilot, f'  "Bearer {token}" ')
-        assert app.progress.state_of("check-token") is StepState.VERIFIED
+        assert app.walkthrough.progress.state_of("check-token") is StepState.VERIFIED
         assert "Verified" in text_of(app, "#token-verdict")
         assert "Expires in 60 s" in text_of(app, "#token-expiry")
         claims = text_of(app, "#token-claims")
         assert '"aud": "convex"' in claims
         assert token.split(".")[2] not in claims
-        assert app.progress.token is not None and app.progress.token["kind"] == "template"
+        assert app.walkthrough.progress.token is not None and app.walkthrough.progress.token["kind"] == "template"
         # "d" never marks a verifiable step: it stays done by verification, not by word.
         await pilot.press("d")
-        assert app.progress.state_of("check-token") is StepState.VERIFIED
+        assert app.walkthrough.progress.state_of("check-token") is StepState.VERIFIED
     written = "".join(p.read_text() for p in (tmp_path / "state").rglob("*") if p.is_file())
     for secret in (token, token.split(".")[2], SECRET_KEY, WEBHOOK_SECRET):
         assert secret not in written
@@ -83,7 +86,7 @@ async def test_a_bad_token_keeps_the_step_open_and_shows_the_fix(
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
         await paste_token(app, pilot, issuer.mint(issuer.session_claims(NOW)))
-        assert app.progress.state_of("check-token") is StepState.FAILING
+        assert app.walkthrough.progress.state_of("check-token") is StepState.FAILING
         assert "Not accepted" in text_of(app, "#token-verdict")
         [kind_row] = rows(app, "token.kind")
         assert "-fail" in kind_row.classes
@@ -91,7 +94,7 @@ async def test_a_bad_token_keeps_the_step_open_and_shows_the_fix(
         assert "Convex integration" in fix and "skipCache: true" in fix
         [aud_row] = rows(app, "token.aud")
         assert "-fail" in aud_row.classes
-        assert app.progress.token is None
+        assert app.walkthrough.progress.token is None
 
 
 async def test_an_expired_token_says_how_to_get_a_fresh_one(
@@ -100,7 +103,7 @@ async def test_an_expired_token_says_how_to_get_a_fresh_one(
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
         await paste_token(app, pilot, issuer.mint(issuer.template_claims(NOW - 300)))
-        assert app.progress.state_of("check-token") is StepState.FAILING
+        assert app.walkthrough.progress.state_of("check-token") is StepState.FAILING
         expiry = text_of(app, "#token-expiry")
         assert "Expired 240 s ago" in expiry and "skipCache: true" in expiry
 
@@ -138,7 +141,7 @@ async def test_back_next_navigation_and_done_by_word(project: Path, tmp_path: Pa
         await pilot.press("o")
         assert opened == ["https://dashboard.clerk.com"]
         await pilot.press("d")
-        assert app.progress.state_of("open-dashboard") is StepState.CONFIRMED
+        assert app.walkthrough.progress.state_of("open-dashboard") is StepState.CONFIRMED
         assert app.current == "create-template"
         await pilot.click("#row-user-sync")
         assert app.current == "user-sync"
@@ -158,7 +161,7 @@ async def test_the_path_choice_changes_the_snippets(project: Path, tmp_path: Pat
         await pilot.pause()
         await pilot.click("#path-integration")
         await pilot.pause()
-        assert app.progress.path == "integration"
+        assert app.walkthrough.progress.path == "integration"
         for step in ("check-clerk", "configure-claims", "create-template"):
             app.go_to(step)  # built now, so the next choice updates them in place
             await pilot.pause()
@@ -167,7 +170,7 @@ async def test_the_path_choice_changes_the_snippets(project: Path, tmp_path: Pat
         assert app.query_one("#claims", Copyable).text == '{\n  "aud": "convex"\n}'
         await pilot.click("#path-template")
         await pilot.pause()
-        assert app.progress.path == "template"
+        assert app.walkthrough.progress.path == "template"
         snippet = app.query_one("#clerk-snippet", Copyable).text
         assert "getToken({ template: 'convex', skipCache: true })" in snippet
         claims = app.query_one("#claims", Copyable).text
@@ -226,7 +229,7 @@ async def test_the_ui_stays_responsive_during_a_slow_fetch(project: Path, tmp_pa
     app = make_app(project, tmp_path / "state")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        assert app.fetching
+        assert app.walkthrough.fetching
         await pilot.press("n", "n", "b")
         assert app.current == "create-template"
         app.go_to("verify-config")
@@ -236,11 +239,11 @@ async def test_the_ui_stays_responsive_during_a_slow_fetch(project: Path, tmp_pa
         await pilot.press("question_mark")
         assert app.screen.__class__.__name__ == "HelpDialog"
         await pilot.press("escape")
-        assert app.fetching  # all of the above happened while the issuer was still answering
+        assert app.walkthrough.fetching  # all of the above happened while the issuer was still answering
         issuer.fault = None
         await settle(app, pilot)
-        assert not app.fetching
-        assert app.progress.state_of("verify-config") is StepState.VERIFIED
+        assert not app.walkthrough.fetching
+        assert app.walkthrough.progress.state_of("verify-config") is StepState.VERIFIED
 
 
 async def test_a_broken_issuer_fails_verify_config_with_its_fix(
@@ -249,7 +252,7 @@ async def test_a_broken_issuer_fails_verify_config_with_its_fix(
     app = make_app(project, tmp_path / "state")
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
-        assert app.progress.state_of("verify-config") is StepState.FAILING
+        assert app.walkthrough.progress.state_of("verify-config") is StepState.FAILING
         app.go_to("verify-config")
         await pilot.pause()
         [row] = rows(app, "issuer.discovery")
@@ -259,7 +262,7 @@ async def test_a_broken_issuer_fails_verify_config_with_its_fix(
         issuer.fault = None
         await pilot.press("r")
         await settle(app, pilot)
-        assert app.progress.state_of("verify-config") is StepState.VERIFIED
+        assert app.walkthrough.progress.state_of("verify-config") is StepState.VERIFIED
 
 
 async def test_export_writes_a_report_without_secrets(project: Path, tmp_path: Path,
@@ -288,7 +291,8 @@ async def test_it_resumes_where_it_left_off(project: Path, tmp_path: Path) -> No
         await pilot.press("d")  # open-dashboard, by your word
         await pilot.press("d")
         assert app.current == "create-template"  # refused: no path chosen yet
-        app.set_path("integration")
+        app.post_message(PathChosen(AuthPath.INTEGRATION))
+        await pilot.pause()
         await pilot.press("d")
         assert app.current == "configure-claims"
         await pilot.press("q")
@@ -296,10 +300,10 @@ async def test_it_resumes_where_it_left_off(project: Path, tmp_path: Path) -> No
     async with again.run_test(size=SIZE) as pilot:
         await settle(again, pilot)
         assert again.current == "configure-claims"
-        assert again.progress.path == "integration"
-        assert again.progress.state_of("open-dashboard") is StepState.CONFIRMED
+        assert again.walkthrough.progress.path == "integration"
+        assert again.walkthrough.progress.state_of("open-dashboard") is StepState.CONFIRMED
     fresh = make_app(project, state, restart=True)
     async with fresh.run_test(size=SIZE) as pilot:
         await settle(fresh, pilot)
         assert fresh.current == "open-dashboard"
-        assert fresh.progress.state_of("create-template") is StepState.PENDING
+        assert fresh.walkthrough.progress.state_of("create-template") is StepState.PENDING

@@ -9,10 +9,11 @@ import pytest
 from textual.command import CommandList, CommandPalette
 from textual.widgets import TextArea
 
-from screens.app import SCREENSHOT_REFUSED, build_app
+from screens.run import build_app
+from screens.safe_app import SCREENSHOT_REFUSED
 from tests.conftest import NOW
-from wizard.engine import Options
-from wizard.local_issuer import LocalIssuer
+from wizard.checks.options import Options
+from wizard.demo.local_issuer import LocalIssuer
 
 SIZE = (120, 40)
 
@@ -41,7 +42,7 @@ async def test_no_screenshot_is_written_while_a_token_is_on_screen(
         await pilot.pause()
         app.query_one("#token-input", TextArea).text = token
         await pilot.pause()
-        assert app.progress.state_of("check-token").value == "verified"
+        assert app.walkthrough.progress.state_of("check-token").value == "verified"
 
         titles = [command.title for command in app.get_system_commands(app.screen)]
         assert "Screenshot" not in titles

@@ -15,11 +15,14 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input, TextArea
 
-from screens.app import WizardApp, build_app
-from screens.check_token import CheckTokenPane
+from screens.app import WizardApp
+from screens.messages import PathChosen, TokenPasted
+from screens.panes.check_token import CheckTokenPane
+from screens.run import build_app
 from tests.conftest import NOW, SECRET_KEY, WEBHOOK_SECRET, MakeProject
-from wizard.engine import Options
-from wizard.local_issuer import LocalIssuer
+from wizard.checks.options import Options
+from wizard.demo.local_issuer import LocalIssuer
+from wizard.rules.jwt import AuthPath
 
 SHOWN_PORT = "48123"  # the port the stored SVGs show, whatever port the issuer got
 SIZE = (120, 40)
@@ -89,7 +92,7 @@ def token(issuer: LocalIssuer, **kwargs: Any) -> Callable[[WizardApp], None]:
         # Straight to the checks: a token, even a test one, must not end up in an SVG file.
         pane = app.pane("check-token")
         assert isinstance(pane, CheckTokenPane)
-        pane.check_text(issuer.mint(claims))
+        app.post_message(TokenPasted(issuer.mint(claims)))
 
     return paste
 
@@ -115,7 +118,8 @@ def test_check_token_failing(snap_app: WizardApp, fixed_issuer: LocalIssuer,
 
 def test_integration_path_chosen(snap_app: WizardApp, snap_compare: Snap) -> None:
     assert snap_compare(snap_app, terminal_size=SIZE,
-                        run_before=go("check-clerk", lambda app: app.set_path("integration")))
+                        run_before=go("check-clerk",
+                                      lambda app: app.post_message(PathChosen(AuthPath.INTEGRATION))))
 
 
 def test_troubleshooting_diagnosis(snap_app: WizardApp, snap_compare: Snap) -> None:

@@ -11,27 +11,31 @@ from typing import Any
 import pytest
 from textual.widgets import Button, Static, TextArea
 
-from screens.app import WizardApp, build_app
+from screens.app import WizardApp
+from screens.messages import PathChosen, TokenPasted
+from screens.run import build_app
 from screens.widgets.checks import CheckList
 from screens.widgets.copyable import Copyable
 from tests.conftest import DEPLOY_KEY, NOW, SECRET_KEY, WEBHOOK_SECRET, MakeProject
 from tests.ui_support import make_app, settle
 from wizard import cli
-from wizard.engine import Options, load
-from wizard.key_hosts import Destinations
-from wizard.local_clerk_api import LocalClerkAPI
-from wizard.local_convex import LocalConvex, oidc
-from wizard.local_issuer import LocalIssuer
-from wizard.model import Status
-from wizard.progress import StepState
-from wizard.report import (
+from wizard.checks.model import Status
+from wizard.checks.options import Options
+from wizard.demo.local_clerk_api import LocalClerkAPI
+from wizard.demo.local_convex import LocalConvex, oidc
+from wizard.demo.local_issuer import LocalIssuer
+from wizard.output.report import (
     ACCEPTED_PROBE_NOTE,
     build_report,
     export_markdown,
     render_json,
     render_markdown,
 )
-from wizard.state import STATE_DIR_ENV
+from wizard.rules.jwt import AuthPath, read_paste
+from wizard.services.keys import Destinations
+from wizard.walkthrough.progress import StepState
+from wizard.walkthrough.session import load
+from wizard.walkthrough.state import STATE_DIR_ENV
 
 SIZE = (120, 40)
 
@@ -75,11 +79,11 @@ async def test_verify_config_shows_the_deployed_providers(
         app.go_to("verify-config")
         await pilot.pause()
         assert shown_ids(app)["convex.deployed_providers"] is Status.PASS
-        assert app.progress.state_of("verify-config") is StepState.VERIFIED
+        assert app.walkthrough.progress.state_of("verify-config") is StepState.VERIFIED
         # the key alone went to the deployment; no token, no other request
         assert convex.requests == [("POST", "/api/query", "Convex")]
         screen = app.export_screenshot()
-    saved = {c["id"]: c["status"] for c in app.progress.checks}
+    saved = {c["id"]: c["status"] for c in app.walkthrough.progress.checks}
     assert saved["convex.deployed_providers"] == "pass"
     for text in (screen, saved_text(state_dir)):
         assert DEPLOY_KEY not in text and DEPLOY_KEY.split("|")[1] not in text
@@ -97,15 +101,15 @@ async def test_providers_never_pushed_make_the_step_fail_with_the_fix(
         app.go_to("verify-config")
         await pilot.pause()
         assert shown_ids(app)["convex.deployed_providers"] is Status.FAIL
-        assert app.progress.state_of("verify-config") is StepState.FAILING
-        assert "convex.deployed_providers" in app.progress.steps["verify-config"].note
+        assert app.walkthrough.progress.state_of("verify-config") is StepState.FAILING
+        assert "convex.deployed_providers" in app.walkthrough.progress.steps["verify-config"].note
         assert "npx convex dev" in app.query_one("#config-fixes", Copyable).text
         # pushed meanwhile: a re-run asks again and the step passes
         convex.providers = [oidc(issuer.url)]
         await pilot.press("r")
         await settle(app, pilot)
         assert shown_ids(app)["convex.deployed_providers"] is Status.PASS
-        assert app.progress.state_of("verify-config") is StepState.VERIFIED
+        assert app.walkthrough.progress.state_of("verify-config") is StepState.VERIFIED
         assert len(convex.requests) == 2
 
 
@@ -119,7 +123,7 @@ async def test_without_a_deploy_key_nothing_is_sent_and_the_check_says_why(
         app.go_to("verify-config")
         await pilot.pause()
         assert shown_ids(app)["convex.deployed_providers"] is Status.SKIP
-        assert app.progress.state_of("verify-config") is StepState.VERIFIED
+        assert app.walkthrough.progress.state_of("verify-config") is StepState.VERIFIED
     assert convex.requests == []
 
 
@@ -142,15 +146,16 @@ async def test_a_wizard_walk_reaches_the_report(
             await settle(app, pilot)
             app.go_to("create-template")
             await pilot.pause()
-            app.set_path("template")
+            app.post_message(PathChosen(AuthPath.TEMPLATE))
+            await pilot.pause()
             app.query_one("#clerk-side-check", Button).press()
             await pilot.pause()
             await pilot.click("#clerk-agree-yes")
             await settle(app, pilot)
-            assert app.progress.state_of("open-dashboard") is StepState.VERIFIED
+            assert app.walkthrough.progress.state_of("open-dashboard") is StepState.VERIFIED
             app.go_to("open-dashboard")
             await pilot.press("d")  # "your word" must not replace a verification
-            assert app.progress.state_of("open-dashboard") is StepState.VERIFIED
+            assert app.walkthrough.progress.state_of("open-dashboard") is StepState.VERIFIED
             app.go_to("check-token")
             await pilot.pause()
             app.query_one("#token-input", TextArea).text = token
@@ -158,12 +163,12 @@ async def test_a_wizard_walk_reaches_the_report(
             app.query_one("#ask-convex-token .ask-convex-button", Button).press()
             await pilot.pause()
             await settle(app, pilot)
-            assert app.progress.state_of("user-sync") is StepState.VERIFIED
+            assert app.walkthrough.progress.state_of("user-sync") is StepState.VERIFIED
             shown = str(app.query_one("#ask-convex-token .ask-convex-answer", Static).content)
             assert "not permitted" in shown and ACCEPTED_PROBE_NOTE in shown
-            report = build_report(app.session, app.progress, generated_at=NOW)
+            report = build_report(app.walkthrough.session, app.walkthrough.progress, generated_at=NOW)
 
-    saved = {c["id"]: c["status"] for c in app.progress.checks}
+    saved = {c["id"]: c["status"] for c in app.walkthrough.progress.checks}
     for check_id in ("clerk.instance", "clerk.template", "token.signature",
                      "convex.deployed_providers", "convex.accepts_token"):
         assert saved[check_id] == "pass", check_id
@@ -224,9 +229,9 @@ def test_session_verify_judges_at_the_given_instant(project: Path, issuer: Local
     session = load(Options(project_dir=project, environ={}, at=NOW))
     session.fetch()
     token = issuer.mint(issuer.template_claims(NOW))
-    assert session.verify(token).verified  # Options.at
-    assert session.verify(token, now=NOW + 30).verified
-    late = session.verify(token, now=NOW + 3600)
+    assert session.verify(read_paste(token)).verified  # Options.at
+    assert session.verify(read_paste(token), now=NOW + 30).verified
+    late = session.verify(read_paste(token), now=NOW + 3600)
     assert not late.verified
     assert {c.id: c.status for c in late.checks}["token.exp"] is Status.FAIL
 
@@ -239,6 +244,9 @@ async def test_the_wizard_judges_a_token_by_its_own_clock(project: Path, issuer:
                     clock=lambda: float(NOW + 3600), browser=lambda url: False)
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
-        verdict = app.verify(issuer.mint(issuer.template_claims(NOW)))
+        app.post_message(TokenPasted(issuer.mint(issuer.template_claims(NOW))))
+        await pilot.pause()
+        verdict = app.walkthrough.token_verdict
+        assert verdict is not None
         assert {c.id: c.status for c in verdict.checks}["token.exp"] is Status.FAIL
-        assert app.progress.state_of("check-token") is StepState.FAILING
+        assert app.walkthrough.progress.state_of("check-token") is StepState.FAILING

@@ -7,10 +7,11 @@ from typing import Any
 
 from textual.widgets import TextArea
 
-from screens.app import WizardApp, build_app
+from screens.app import WizardApp
+from screens.run import build_app
 from tests.conftest import NOW
-from wizard.engine import Options
-from wizard.key_hosts import Destinations
+from wizard.checks.options import Options
+from wizard.services.keys import Destinations
 
 
 def make_app(project: Path, state_dir: Path, **kwargs: Any) -> WizardApp:

@@ -2,7 +2,7 @@
 
 Heavy modules (Textual, the UI) are imported only on the interactive paths, so ``check`` and
 ``report`` start fast. Whatever a command prints goes through a guarded stdout and stderr
-(``wizard.safe_text``): no control character from data reaches the terminal, and a usage error
+(``wizard.guards.safe_text``): no control character from data reaches the terminal, and a usage error
 never repeats a token or a key that was typed.
 """
 
@@ -17,12 +17,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 from wizard import __version__
-from wizard.files import FileRefused, read_regular_file, refuse_special, why_unread
-from wizard.redaction import scrub_usage
-from wizard.safe_text import guarded_output, json_text, one_line
+from wizard.guards.files import FileRefused, read_regular_file, refuse_special, why_unread
+from wizard.guards.redaction import scrub_usage
+from wizard.guards.safe_text import guarded_output, json_text, one_line
+from wizard.text.messages import N_, _
 
 if TYPE_CHECKING:
-    from wizard.key_hosts import Destinations
+    from wizard.rules.jwt import DecodedToken
+    from wizard.services.keys import Destinations
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 PROG = "convex-auth-wizard"
@@ -35,16 +37,16 @@ class UsageError(Exception):
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
-        raise UsageError(f"{message} (see {self.prog} --help)")
+        raise UsageError(_("{message} (see {prog} --help)", message=message, prog=self.prog))
 
 
 def _positive_float(text: str) -> float:
     try:
         value = float(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+        raise argparse.ArgumentTypeError(_("not a number: {text!r}", text=text)) from None
     if not 0 < value < math.inf:
-        raise argparse.ArgumentTypeError(f"must be positive: {text!r}")
+        raise argparse.ArgumentTypeError(_("must be positive: {text!r}", text=text))
     return value
 
 
@@ -54,12 +56,13 @@ def _unix_seconds(text: str) -> float:
     except ValueError:
         value = math.nan
     if not math.isfinite(value) or not 0 <= value <= 253_402_300_799:
-        raise argparse.ArgumentTypeError(f"not Unix seconds: {text!r}")
+        raise argparse.ArgumentTypeError(_("not Unix seconds: {text!r}", text=text))
     return value
 
 
 def _deployment_url(text: str) -> str:
-    from wizard.deployment_url import clean_url, url_problem
+    from wizard.project.deployment_url import clean_url
+    from wizard.services.keys import url_problem
 
     url = clean_url(text)
     problem = url_problem(url)
@@ -69,7 +72,7 @@ def _deployment_url(text: str) -> str:
 
 
 def _clerk_api_url(text: str) -> str:
-    from wizard.clerk_api import resolve_api_url
+    from wizard.providers.clerk.api import resolve_api_url
 
     _base, problem = resolve_api_url(text)
     if problem is not None:
@@ -77,25 +80,25 @@ def _clerk_api_url(text: str) -> str:
     return text.strip().rstrip("/")
 
 
-_PROJECT_HELP = "the app folder (default: the nearest folder with package.json or convex/)"
-_DEPLOYMENT_URL_HELP = ("the Convex deployment to ask (default: the project's CONVEX_URL, "
+_PROJECT_HELP = N_("the app folder (default: the nearest folder with package.json or convex/)")
+_DEPLOYMENT_URL_HELP = (N_("the Convex deployment to ask (default: the project's CONVEX_URL, "
                         "VITE_CONVEX_URL … or CONVEX_DEPLOYMENT); naming it here is what lets "
-                        "a deploy key go to a host other than the deployment the key names")
-_CLERK_API_URL_HELP = ("Clerk's Backend API root (default https://api.clerk.com); naming it "
+                        "a deploy key go to a host other than the deployment the key names"))
+_CLERK_API_URL_HELP = (N_("Clerk's Backend API root (default https://api.clerk.com); naming it "
                        "here is the only way the secret key goes anywhere else (a "
-                       "CLERK_API_URL in the environment or a .env file never is)")
+                       "CLERK_API_URL in the environment or a .env file never is)"))
 
 
 def _add_destinations(parser: argparse.ArgumentParser, prefix: str = "") -> None:
     # A subcommand's own dest, as for --project: its default would overwrite the main one.
     parser.add_argument("--deployment-url", type=_deployment_url, metavar="URL",
-                        dest=prefix + "deployment_url", help=_DEPLOYMENT_URL_HELP)
+                        dest=prefix + "deployment_url", help=_(_DEPLOYMENT_URL_HELP))
     parser.add_argument("--clerk-api-url", type=_clerk_api_url, metavar="URL",
-                        dest=prefix + "clerk_api_url", help=_CLERK_API_URL_HELP)
+                        dest=prefix + "clerk_api_url", help=_(_CLERK_API_URL_HELP))
 
 
 def _destinations(args: argparse.Namespace) -> Destinations:
-    from wizard.key_hosts import Destinations
+    from wizard.services.keys import Destinations
 
     return Destinations(
         deployment_url=getattr(args, "sub_deployment_url", None) or args.deployment_url,
@@ -103,76 +106,76 @@ def _destinations(args: argparse.Namespace) -> Destinations:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog=PROG, description="Get a Clerk + Convex auth setup verified end to "
+    parser = _Parser(prog=PROG, description=_("Get a Clerk + Convex auth setup verified end to "
                      "end: reads your project, fetches the issuer's live keys and judges a "
-                     "token exactly as the Convex backend would.")
+                     "token exactly as the Convex backend would."))
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
-    parser.add_argument("--project", type=Path, metavar="DIR", help=_PROJECT_HELP)
+    parser.add_argument("--project", type=Path, metavar="DIR", help=_(_PROJECT_HELP))
     parser.add_argument("--restart", action="store_true",
-                        help="start the wizard over (the old progress is kept as a backup)")
+                        help=_("start the wizard over (the old progress is kept as a backup)"))
     _add_destinations(parser)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     check = sub.add_parser(
-        "check", help="run every check headless (for scripts and CI)",
-        description="Read the project, fetch the issuer's discovery document and keys, and "
-        "judge a token by the rules the Convex backend applies.",
-        epilog="exit status: 0 nothing failed (and the token, if given, was fully verified); "
+        "check", help=_("run every check headless (for scripts and CI)"),
+        description=_("Read the project, fetch the issuer's discovery document and keys, and "
+        "judge a token by the rules the Convex backend applies."),
+        epilog=_("exit status: 0 nothing failed (and the token, if given, was fully verified); "
         "1 a check failed (network failures included); 2 usage error. Keys go only where "
         "they belong: the Clerk secret key to https://api.clerk.com, a deploy key to the "
         "deployment it names; another host only with --clerk-api-url / --deployment-url. "
-        "Example: pbpaste | convex-auth-wizard check --token -")
+        "Example: pbpaste | convex-auth-wizard check --token -"))
     check.add_argument("--project", type=Path, metavar="DIR", dest="sub_project",
-                       help=_PROJECT_HELP)
+                       help=_(_PROJECT_HELP))
     group = check.add_mutually_exclusive_group()
-    group.add_argument("--token", metavar="T", help="the token to verify ('-' reads stdin)")
-    group.add_argument("--token-file", type=Path, metavar="F", help="read the token from F")
-    check.add_argument("--issuer", metavar="URL", help="the issuer to check against")
-    check.add_argument("--application-id", metavar="ID", help="the expected aud (default: "
-                       "auth.config's applicationID, else convex)")
+    group.add_argument("--token", metavar="T", help=_("the token to verify ('-' reads stdin)"))
+    group.add_argument("--token-file", type=Path, metavar="F", help=_("read the token from F"))
+    check.add_argument("--issuer", metavar="URL", help=_("the issuer to check against"))
+    check.add_argument("--application-id", metavar="ID", help=_("the expected aud (default: "
+                       "auth.config's applicationID, else convex)"))
     check.add_argument("--jwks", type=Path, metavar="FILE",
-                       help="use this key set instead of fetching (skips discovery)")
+                       help=_("use this key set instead of fetching (skips discovery)"))
     check.add_argument("--at", type=_unix_seconds, metavar="UNIX_SECONDS",
-                       help="evaluate time-based rules at this instant")
+                       help=_("evaluate time-based rules at this instant"))
     check.add_argument("--offline", action="store_true",
-                       help="no network call and no subprocess")
+                       help=_("no network call and no subprocess"))
     check.add_argument("--timeout", type=_positive_float, default=10.0, metavar="SECONDS",
-                       help="deadline for each whole request: connecting, the answer and "
-                       "every redirect (default 10)")
+                       help=_("deadline for each whole request: connecting, the answer and "
+                       "every redirect (default 10)"))
     check.add_argument("--ask-convex", action="store_true",
-                       help="also send the token to the project's Convex deployment and report "
-                       "whether it accepts it; without it the token is never sent")
+                       help=_("also send the token to the project's Convex deployment and report "
+                       "whether it accepts it; without it the token is never sent"))
     check.add_argument("--deploy-key-env", metavar="NAME",
-                       help="the variable holding the Convex deploy key (default "
+                       help=_("the variable holding the Convex deploy key (default "
                        "CONVEX_DEPLOY_KEY); the key is used to list the deployed auth "
-                       "providers and is never shown")
-    check.add_argument("--json", action="store_true", help="print one JSON document")
+                       "providers and is never shown"))
+    check.add_argument("--json", action="store_true", help=_("print one JSON document"))
     check.add_argument("--use-secret-key", action="store_true",
-                       help="read the Clerk instance (domains, JWT templates) with "
-                       "CLERK_SECRET_KEY from the .env files; without it nothing is sent")
+                       help=_("read the Clerk instance (domains, JWT templates) with "
+                       "CLERK_SECRET_KEY from the .env files; without it nothing is sent"))
     _add_destinations(check, prefix="sub_")
 
-    report = sub.add_parser("report", help="write the setup report (Markdown or JSON)")
+    report = sub.add_parser("report", help=_("write the setup report (Markdown or JSON)"))
     report.add_argument("--project", type=Path, metavar="DIR", dest="sub_project",
-                        help=_PROJECT_HELP)
+                        help=_(_PROJECT_HELP))
     report.add_argument("--format", choices=("md", "json"), default="md")
     report.add_argument("--output", type=Path, metavar="FILE",
-                        help="write to FILE instead of standard output")
+                        help=_("write to FILE instead of standard output"))
     report.add_argument("--offline", action="store_true",
-                        help="no network call and no subprocess: the issuer is not fetched "
-                        "and npx convex env get is not run (the report says so)")
+                        help=_("no network call and no subprocess: the issuer is not fetched "
+                        "and npx convex env get is not run (the report says so)"))
 
-    sub.add_parser("demo", help="the wizard on a built-in local issuer and a demo project")
-    reset = sub.add_parser("reset", help="forget saved progress for a project")
+    sub.add_parser("demo", help=_("the wizard on a built-in local issuer and a demo project"))
+    reset = sub.add_parser("reset", help=_("forget saved progress for a project"))
     reset.add_argument("--project", type=Path, metavar="DIR", dest="sub_project",
-                       help=_PROJECT_HELP)
+                       help=_(_PROJECT_HELP))
     return parser
 
 
 def _project_dir(args: argparse.Namespace) -> Path | None:
     chosen: Path | None = getattr(args, "sub_project", None) or args.project
     if chosen is not None and not chosen.is_dir():
-        raise UsageError(f"--project {chosen}: no such folder")
+        raise UsageError(_("--project {folder}: no such folder", folder=chosen))
     return chosen
 
 
@@ -180,16 +183,16 @@ def _unread_option_file(option: str, path: Path, exc: OSError) -> str:
     return f"{option} {path} {why_unread(exc)}"
 
 
-def read_token_argument(args: argparse.Namespace) -> str | None:
-    """The token text from ``--token``, ``--token-file`` or stdin, normalised (SPEC §2)."""
-    from wizard.token import normalize_pasted
+def read_token_argument(args: argparse.Namespace) -> DecodedToken | None:
+    """The token from ``--token``, ``--token-file`` or stdin, read once (SPEC §2)."""
+    from wizard.rules.jwt import read_paste
 
     if args.token_file is not None:
         try:  # the cap as for stdin: token.format reports a token that fills it
             raw = read_regular_file(args.token_file, _MAX_TOKEN_INPUT, head=True)
         except OSError as exc:
             raise UsageError(_unread_option_file("--token-file", args.token_file, exc)
-                             + (" (to pipe the token in, use --token -)"
+                             + (_(" (to pipe the token in, use --token -)")
                                 if isinstance(exc, FileRefused) else "")) from None
         text = raw.decode("utf-8", errors="replace")
     elif args.token == "-":
@@ -198,18 +201,19 @@ def read_token_argument(args: argparse.Namespace) -> str | None:
         text = args.token
     else:
         return None
-    token = normalize_pasted(text)
-    if not token:
-        raise UsageError("the token is empty")
+    token = read_paste(text)
+    if not token.raw:
+        raise UsageError(_("the token is empty"))
     return token
 
 
 def run_check(args: argparse.Namespace) -> int:
     if not args.offline and args.jwks is None:
-        from wizard.tls import prewarm
+        from wizard.services.tls import prewarm
 
         prewarm()  # the CA bundle loads in a thread while the checks are imported
-    from wizard.engine import Options, run_checks
+    from wizard.checks.options import Options
+    from wizard.walkthrough.session import run_checks
 
     if args.jwks is not None:
         try:
@@ -226,39 +230,39 @@ def run_check(args: argparse.Namespace) -> int:
     )
     verdict = run_checks(options, token)
     if args.json:
-        from wizard.redaction import scrub_data
+        from wizard.guards.redaction import scrub_data
 
-        document = scrub_data(verdict.to_json(), verdict.secrets())
+        document = scrub_data(verdict.to_json(), verdict.session.secrets())
         sys.stdout.write(verdict.scrub(json_text(document)) + "\n")
     else:
-        from wizard.render import write_human
+        from wizard.output.render import write_human
 
         write_human(verdict, sys.stdout)
     return EXIT_OK if verdict.ok else EXIT_FAILED
 
 
 def run_report(args: argparse.Namespace) -> int:
-    from wizard.report import write_report_command
+    from wizard.output.report import write_report_command
 
     return write_report_command(_project_dir(args), args.format, args.output,
                                 offline=args.offline)
 
 
 def run_reset(args: argparse.Namespace) -> int:
-    from wizard.state import reset_command
+    from wizard.walkthrough.state import reset_command
 
     return reset_command(_project_dir(args))
 
 
 def run_wizard(args: argparse.Namespace) -> int:
-    from screens.app import run_app
+    from screens.run import run_app
 
     return run_app(project_dir=_project_dir(args), restart=args.restart,
                    destinations=_destinations(args))
 
 
 def run_demo(args: argparse.Namespace) -> int:
-    from wizard.demo import run_demo as start_demo
+    from screens.run import run_demo as start_demo
 
     return start_demo()
 
@@ -280,12 +284,12 @@ def _run(argv: Sequence[str] | None) -> int:
         sys.stderr.write(f"{PROG}: error: {one_line(scrub_usage(str(exc)))}\n")
         return EXIT_USAGE
     except KeyboardInterrupt:
-        sys.stderr.write(f"{PROG}: interrupted\n")
+        sys.stderr.write(f"{PROG}: " + _("interrupted") + "\n")
         return 130
     except BrokenPipeError:
         return EXIT_FAILED
     except Exception as exc:  # the last line of defence: one line, never a traceback
-        from wizard.crash import report_crash
+        from wizard.output.crash import report_crash
 
-        sys.stderr.write(report_crash("the command", exc) + "\n")
+        sys.stderr.write(report_crash(_("the command"), exc) + "\n")
         return EXIT_FAILED

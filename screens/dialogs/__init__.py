@@ -1,0 +1,1 @@
+"""Modal questions asked before anything is sent, and the help."""

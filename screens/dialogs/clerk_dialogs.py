@@ -12,6 +12,7 @@ from textual.widgets import Button
 
 from screens.dialogs.question import QUESTION_CSS, Question
 from screens.widgets.safe_static import SafeStatic, styled
+from wizard.text.messages import _
 
 
 class SecretKeyAgreement(Question):
@@ -29,27 +30,27 @@ class SecretKeyAgreement(Question):
         self.api_source, self.foreign = api_source, foreign
 
     def compose(self) -> ComposeResult:
-        text = styled(
+        text = styled(_(
             "The wizard can verify the dashboard steps itself by asking Clerk's Backend API "
             "about your instance, with [b]CLERK_SECRET_KEY[/] from $source ($redacted).\n\n"
             "It will send two read-only requests to $url:\n"
             "  GET /domains        which Frontend API host the key belongs to\n"
             "  GET /jwt_templates  whether a template named convex exists, and how it is set\n\n"
             "Nothing in Clerk is changed (creating a template is asked separately). The key is "
-            "sent only there, and is never shown, saved or written to the report.",
+            "sent only there, and is never shown, saved or written to the report."),
             source=self.source, redacted=self.redacted, url=self.api_url)
         with Vertical():
-            yield SafeStatic("Use your Clerk secret key?", classes="dialog-title")
+            yield SafeStatic(_("Use your Clerk secret key?"), classes="dialog-title")
             if self.foreign:
-                yield SafeStatic(styled(
+                yield SafeStatic(styled(_(
                     "[b]$url is not Clerk's API[/] (https://api.clerk.com): $api_source names "
                     "it. Answer yes only if you trust that host with your secret key; the yes "
-                    "holds for this host until you quit.", url=self.api_url,
+                    "holds for this host until you quit."), url=self.api_url,
                     api_source=self.api_source), id="clerk-agree-foreign", classes="warning")
             yield SafeStatic(text, id="clerk-agree-text")
             with Horizontal():
-                yield Button("Yes, use the secret key", id=self.yes_id, variant="warning")
-                yield Button("No (esc)", id=self.no_id, variant="primary")
+                yield Button(_("Yes, use the secret key"), id=self.yes_id, variant="warning")
+                yield Button(_("No (esc)"), id=self.no_id, variant="primary")
 
 
 class CreateTemplateOffer(Question):
@@ -69,14 +70,14 @@ class CreateTemplateOffer(Question):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield SafeStatic("Create the JWT template convex?", classes="dialog-title")
-            yield SafeStatic(styled(
+            yield SafeStatic(_("Create the JWT template convex?"), classes="dialog-title")
+            yield SafeStatic(styled(_(
                 "Your Clerk instance ($instance) has no template named exactly convex. The "
                 "wizard can create it with Clerk's Convex preset. This is exactly what will be "
-                "sent:\n\n[b]POST $url[/]", instance=self.instance, url=self.url))
+                "sent:\n\n[b]POST $url[/]"), instance=self.instance, url=self.url))
             with VerticalScroll():
                 yield SafeStatic(self.body_text, id="clerk-offer-body")
-            yield SafeStatic("No existing template is changed or deleted.", classes="muted")
+            yield SafeStatic(_("No existing template is changed or deleted."), classes="muted")
             with Horizontal():
-                yield Button("Create it", id=self.yes_id, variant="warning")
-                yield Button("No, don't create (esc)", id=self.no_id, variant="primary")
+                yield Button(_("Create it"), id=self.yes_id, variant="warning")
+                yield Button(_("No, don't create (esc)"), id=self.no_id, variant="primary")

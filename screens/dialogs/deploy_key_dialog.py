@@ -9,6 +9,7 @@ from textual.widgets import Button
 
 from screens.dialogs.question import QUESTION_CSS, Question
 from screens.widgets.safe_static import SafeStatic, styled
+from wizard.text.messages import _
 
 
 class DeployKeyAgreement(Question):
@@ -26,17 +27,17 @@ class DeployKeyAgreement(Question):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield SafeStatic(styled("Send the deploy key to [b]$origin[/]?",
+            yield SafeStatic(styled(_("Send the deploy key to [b]$origin[/]?"),
                                              origin=self.origin), classes="dialog-title")
-            yield SafeStatic(styled(
+            yield SafeStatic(styled(_(
                 "The deploy key from $key_source would go to [b]$origin[/], the deployment URL "
                 "from $url_source, in one request (POST $url/api/query, the system function "
                 "that lists the deployment's auth providers; nothing is changed).\n\n"
                 "It was kept back because $why. A deploy key can read and change everything on "
                 "its deployment: answer yes only if $origin is your own deployment. The yes "
-                "holds for this host until you quit and is never saved.",
+                "holds for this host until you quit and is never saved."),
                 key_source=self.key_source, origin=self.origin, url_source=self.url_source,
                 url=self.url, why=self.why), id="deploy-key-agree-text")
             with Horizontal():
-                yield Button("Yes, send it there", id=self.yes_id, variant="warning")
-                yield Button("No (esc)", id=self.no_id, variant="primary")
+                yield Button(_("Yes, send it there"), id=self.yes_id, variant="warning")
+                yield Button(_("No (esc)"), id=self.no_id, variant="primary")

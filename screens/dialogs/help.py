@@ -11,8 +11,9 @@ from textual.screen import ModalScreen
 from textual.widgets import Button
 
 from screens.widgets.safe_static import SafeStatic, styled
+from wizard.text.messages import N_, _
 
-HELP_TEXT = """[b]Keys[/]
+HELP_TEXT = N_("""[b]Keys[/]
   n / ctrl+n   next step          b / ctrl+b   previous step
   d            done (dashboard steps, by your word)
   r            re-read the project and fetch the issuer again
@@ -28,17 +29,17 @@ HELP_TEXT = """[b]Keys[/]
 
 Steps the wizard can check (project, configuration, token) are only marked done when
 they pass. Pasted tokens stay in memory and are never written anywhere.
-Paste with your terminal's paste (ctrl+shift+v / cmd+v); tab moves between fields."""
+Paste with your terminal's paste (ctrl+shift+v / cmd+v); tab moves between fields.""")
 
 
 class HelpDialog(ModalScreen[None]):
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,q,question_mark,f1", "dismiss_help", "Close")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,q,question_mark,f1", "dismiss_help", _("Close"))]
 
     def compose(self) -> ComposeResult:
         with Vertical(id="help-box"):
-            yield SafeStatic("convex-auth-wizard — help", classes="step-title")
-            yield SafeStatic(styled(HELP_TEXT))
-            yield Button("Close (esc)", id="help-close", variant="primary")
+            yield SafeStatic(_("convex-auth-wizard — help"), classes="step-title")
+            yield SafeStatic(styled(_(HELP_TEXT)))
+            yield Button(_("Close (esc)"), id="help-close", variant="primary")
 
     def on_button_pressed(self) -> None:
         self.close()

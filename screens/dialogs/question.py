@@ -9,6 +9,8 @@ from textual.binding import Binding, BindingType
 from textual.screen import ModalScreen
 from textual.widgets import Button
 
+from wizard.text.messages import _
+
 QUESTION_CSS = """
 {name} {{
     align: center middle;
@@ -44,7 +46,7 @@ QUESTION_CSS = """
 
 
 class Question(ModalScreen[bool]):
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "answer_no", "No")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "answer_no", _("No"))]
     yes_id: ClassVar[str]
     no_id: ClassVar[str]
 

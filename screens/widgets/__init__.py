@@ -1,0 +1,1 @@
+"""Building blocks of the panes: safe text, check rows, the step list, copyable code."""

@@ -8,15 +8,9 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 
 from screens.widgets.safe_static import SafeStatic, styled
-from wizard.model import Check, Status
-from wizard.safe_text import MAX_DETAIL, clip
-
-STATUS_MARKS: dict[Status, str] = {
-    Status.PASS: "[green]✔ pass[/]",
-    Status.FAIL: "[red]✖ fail[/]",
-    Status.WARN: "[yellow]▲ warn[/]",
-    Status.SKIP: "[dim]– skip[/]",
-}
+from wizard.checks.model import LOOKS, Check, Status
+from wizard.guards.safe_text import MAX_DETAIL, clip
+from wizard.text.messages import _
 
 
 class CheckRow(Vertical):
@@ -33,12 +27,14 @@ class CheckRow(Vertical):
 
     def compose(self) -> ComposeResult:
         check = self.check
-        yield SafeStatic(styled(f"{STATUS_MARKS[check.status]}  [b]$title[/]  [dim]$id[/]",
+        look = LOOKS[check.status]
+        mark = f"[{look.colour}]{look.screen} $word[/]"
+        yield SafeStatic(styled(f"{mark}  [b]$title[/]  [dim]$id[/]", word=_(look.word),
                                 title=check.title, id=check.id), classes="check-title")
         if check.detail:
             yield SafeStatic(self._short(check.detail), classes="check-detail")
         if check.fix and check.status in (Status.FAIL, Status.WARN):
-            yield SafeStatic(styled("[b]Fix:[/] $fix", fix=self._short(check.fix)),
+            yield SafeStatic(styled(_("[b]Fix:[/] $fix"), fix=self._short(check.fix)),
                              classes="check-fix")
 
 

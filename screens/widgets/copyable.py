@@ -11,14 +11,15 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Button
 
 from screens.widgets.safe_static import SafeStatic
-from wizard.safe_text import visible
+from wizard.guards.safe_text import visible
+from wizard.text.messages import _
 
 
 class Copyable(Vertical):
-    def __init__(self, text: str, *, label: str = "Copy", id: str | None = None) -> None:
+    def __init__(self, text: str, *, label: str | None = None, id: str | None = None) -> None:
         super().__init__(id=id, classes="copyable")
         self.text = visible(text)
-        self.label = label
+        self.label = label or _("Copy")
 
     def compose(self) -> ComposeResult:
         with Horizontal(classes="copy-bar"):
@@ -33,4 +34,4 @@ class Copyable(Vertical):
     def copy(self, event: Button.Pressed) -> None:
         event.stop()
         self.app.copy_to_clipboard(self.text)
-        self.app.notify("Copied to the clipboard.", timeout=2)
+        self.app.notify(_("Copied to the clipboard."), timeout=2)

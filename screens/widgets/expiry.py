@@ -6,7 +6,8 @@ import math
 from collections.abc import Callable
 
 from screens.widgets.safe_static import SafeStatic, styled
-from wizard.step_texts import FRESH_TOKEN_ADVICE
+from wizard.text.messages import _
+from wizard.text.steps import FRESH_TOKEN_ADVICE
 
 
 class ExpiryTicker(SafeStatic):
@@ -36,7 +37,8 @@ class ExpiryTicker(SafeStatic):
         if left is None:
             self.update("")
         elif left > 0:
-            self.update(styled(f"[b]Expires in {left} s[/] (Convex allows no leeway)."))
+            self.update(styled(_("[b]Expires in $left s[/] (Convex allows no leeway)."),
+                               left=left))
         else:
-            self.update(styled(f"[b]Expired {-left} s ago.[/] $advice\nRun: $snippet",
-                               advice=FRESH_TOKEN_ADVICE, snippet=self.snippet()))
+            self.update(styled(_("[b]Expired $ago s ago.[/] $advice\nRun: $snippet"), ago=-left,
+                               advice=_(FRESH_TOKEN_ADVICE), snippet=self.snippet()))

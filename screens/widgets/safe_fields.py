@@ -12,7 +12,7 @@ from rich.segment import Segment
 from textual.strip import Strip
 from textual.widgets import Input, TextArea
 
-from wizard.safe_text import has_unsafe, without_unsafe
+from wizard.guards.safe_text import has_unsafe, without_unsafe
 
 
 def drawable(strip: Strip) -> Strip:

@@ -16,9 +16,12 @@ from __future__ import annotations
 from textual.content import Content
 from textual.widgets import Static
 
-from wizard.safe_text import visible
+from wizard.guards.safe_text import visible
+from wizard.text.messages import Joined, Message
 
-Shown = str | Content
+Shown = str | Content | Message | Joined
+"""What a SafeStatic shows: data (a ``str``, literally), styled text, or a message (in the
+current language)."""
 
 
 def literal(text: object) -> Content:
@@ -35,7 +38,9 @@ def styled(template: str, /, **values: object) -> Content:
 
 
 def _content(shown: Shown) -> Content:
-    return shown if isinstance(shown, Content) else literal(shown)
+    if isinstance(shown, Content):
+        return shown
+    return literal(shown if isinstance(shown, str) else shown.render())
 
 
 class SafeStatic(Static):

@@ -7,34 +7,18 @@ from collections.abc import Iterable
 from textual import events
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.message import Message
 
+from screens.messages import StepChosen
 from screens.widgets.safe_static import SafeStatic, styled
-from wizard.progress import Progress, StepState
-from wizard.steps import STEPS
+from wizard.text.messages import _
+from wizard.walkthrough.progress import STATE_LOOKS, Progress, StepState
+from wizard.walkthrough.steps import STEPS
 
 SUMMARY_ID = "summary"
-STATE_SYMBOLS: dict[StepState, str] = {
-    StepState.PENDING: "○",
-    StepState.VERIFIED: "✔",
-    StepState.CONFIRMED: "✓",
-    StepState.FAILING: "✖",
-}
-STATE_LABELS: dict[StepState, str] = {
-    StepState.PENDING: "pending",
-    StepState.VERIFIED: "done by verification",
-    StepState.CONFIRMED: "done by your word",
-    StepState.FAILING: "failing",
-}
 
 
 class StepRow(SafeStatic):
     """One clickable line: state symbol, number and title."""
-
-    class Chosen(Message):
-        def __init__(self, step_id: str) -> None:
-            super().__init__()
-            self.step_id = step_id
 
     def __init__(self, step_id: str, number: str, title: str) -> None:
         super().__init__(id=f"row-{step_id}", classes="step-row")
@@ -44,15 +28,15 @@ class StepRow(SafeStatic):
         self.set_state(None)
 
     def set_state(self, state: StepState | None) -> None:
-        symbol = STATE_SYMBOLS[state] if state is not None else "≡"
+        symbol = STATE_LOOKS[state].symbol if state is not None else "≡"
         for known in StepState:
             self.set_class(state is known, f"-{known.value}")
         self.update(f"{symbol} {self.number:>2} {self.title_text}")
-        self.tooltip = STATE_LABELS[state] if state is not None else "the summary"
+        self.tooltip = _(STATE_LOOKS[state].label) if state is not None else _("the summary")
 
     def on_click(self, event: events.Click) -> None:
         event.stop()
-        self.post_message(self.Chosen(self.step_id))
+        self.post_message(StepChosen(self.step_id))
 
 
 class StepList(Vertical):
@@ -68,16 +52,16 @@ class StepList(Vertical):
         self.initial_current = current
 
     def compose(self) -> ComposeResult:
-        yield SafeStatic("Steps", classes="panel-title")
-        rows = [StepRow(step.id, str(number), step.title)
+        yield SafeStatic(_("Steps"), classes="panel-title")
+        rows = [StepRow(step.id, str(number), _(step.title))
                 for number, step in enumerate(STEPS, start=1)]
-        rows.append(StepRow(SUMMARY_ID, "", "Summary"))
+        rows.append(StepRow(SUMMARY_ID, "", _("Summary")))
         if self.initial is not None:
             self._show_rows(rows, self.initial, self.initial_current)
         yield from rows
         yield SafeStatic(
-            styled("[green]✔[/] verified  [$accent]✓[/] your word\n[red]✖[/] failing   "
-                   "[dim]○[/] pending"),
+            styled(_("[green]✔[/] verified  [$accent]✓[/] your word\n[red]✖[/] failing   "
+                     "[dim]○[/] pending")),
             id="legend",
         )
 

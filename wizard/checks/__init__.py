@@ -1,0 +1,1 @@
+"""The checks and their catalog: what is compared, what it means, what to do about it."""

@@ -1,0 +1,1 @@
+"""What leaves the program: the check table, the report, the crash line."""

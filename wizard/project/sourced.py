@@ -1,0 +1,14 @@
+"""A configuration value and where it came from."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Sourced:
+    """A configuration value and where it came from (``.env.local:NAME``, ``--issuer`` …)."""
+
+    value: str
+    source: str
+    derived: bool = False

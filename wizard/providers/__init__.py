@@ -1,0 +1,1 @@
+"""Identity providers behind one small interface (Clerk is the one there is)."""

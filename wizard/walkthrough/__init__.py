@@ -1,0 +1,1 @@
+"""The walkthrough: the steps, the session, the progress and the state file."""
