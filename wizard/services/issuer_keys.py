@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import time
 from dataclasses import dataclass, field
 from enum import Enum
@@ -135,9 +136,27 @@ def _int(value: str) -> int:
     return int.from_bytes(base64.urlsafe_b64decode(value + "=" * (-len(value) % 4)), "big")
 
 
+_KEY_MEMBERS = ("kty", "crv", "n", "e", "x", "y")
+
+
 def load_public_key(jwk: dict[str, Any], alg: str) -> tuple[Any, str]:
     """A ``cryptography`` public key from the JWK for ``alg``, checked as Convex checks it,
-    or None and the reason it cannot verify."""
+    or None and the reason it cannot verify. Loading an RSA key costs as much as checking a
+    signature, so the same key (the members that make it) is loaded once per process."""
+    members = tuple(jwk.get(name) for name in _KEY_MEMBERS)
+    if all(value is None or isinstance(value, str) for value in members):
+        return _load_cached(alg, members)
+    return _load_public_key(jwk, alg)
+
+
+@functools.lru_cache(maxsize=64)
+def _load_cached(alg: str, members: tuple[Any, ...]) -> tuple[Any, str]:
+    jwk = {name: value for name, value in zip(_KEY_MEMBERS, members, strict=True)
+           if value is not None}
+    return _load_public_key(jwk, alg)
+
+
+def _load_public_key(jwk: dict[str, Any], alg: str) -> tuple[Any, str]:
     from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
 
     try:
