@@ -145,7 +145,11 @@ class _Workspace:
 # --- env.secret_exposure ----------------------------------------------------------------------
 
 def _secret_exposure(ws: _Workspace) -> None:
-    for rel in ws.project.env.files_read:  # a .env folder (a virtualenv) is no env file
+    env = ws.project.env
+    if not any(is_browser_exposed(name) and looks_secret(found.value)
+               for name, found in env.file_values.items()):
+        return
+    for rel in env.files_read:  # a .env folder (a virtualenv) is no env file
         with ws.blocking(SECRET_EXPOSURE):
             data = ws.read(rel)
             exposed = [] if data is None else [
