@@ -231,8 +231,19 @@ def test_only_one_of_two_choices_is_applied(root: Path, state: Path) -> None:
     write_project(root, {"convex/auth.config.ts": READS_VAR, "convex/auth.config.js": READS_VAR})
     report = apply(root, plan(root, only={"convex.auth_config"}), state)
     assert [(o.applied, o.refusal) for o in report.outcomes] == [
-        (True, None), (False, Refusal.OTHER_CHOICE_APPLIED)]
+        (True, None), (False, Refusal.ONE_CHOICE_ONLY)]
     assert (root / "convex" / "auth.config.ts").exists()
+
+
+def test_when_the_first_choice_is_refused_the_other_is_not_applied(root: Path,
+                                                                    state: Path) -> None:
+    write_project(root, {"convex/auth.config.ts": READS_VAR, "convex/auth.config.js": READS_VAR})
+    fixes = plan(root, only={"convex.auth_config"})
+    (root / "convex" / "auth.config.js").chmod(0o444)
+    report = apply(root, fixes, state)
+    assert [o.refusal for o in report.outcomes] == [Refusal.READ_ONLY, Refusal.ONE_CHOICE_ONLY]
+    assert (root / "convex" / "auth.config.ts").exists()
+    assert (root / "convex" / "auth.config.js").exists()
 
 
 # --- a secret in a browser-exposed variable ---------------------------------------------------

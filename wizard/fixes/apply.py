@@ -135,16 +135,16 @@ def apply_fixes(root: Path, plans: Iterable[FixPlan], *, offline: bool,
     outcomes: list[Outcome] = []
     for plan in plans:
         try:
-            if plan.choice is not None and plan.check_id in chosen:
-                raise Refused(Refusal.OTHER_CHOICE_APPLIED)
+            if plan.choice is not None:
+                if plan.check_id in chosen:
+                    raise Refused(Refusal.ONE_CHOICE_ONLY)
+                chosen.add(plan.check_id)
             if plan.command is not None and offline:
                 raise Refused(Refusal.OFFLINE)
             _apply_edits(plan, root, log)
         except Refused as refused:
             outcomes.append(Outcome(plan, False, refused.reason, refused.values))
             continue
-        if plan.choice is not None:
-            chosen.add(plan.check_id)
         result = None
         if plan.command is not None:
             result = run_convex(plan.command, root, timeout=timeout)

@@ -94,16 +94,17 @@ def _split(binding: Binding, at: int) -> _Span:
 
 
 def encode_value(value: str, quote: str) -> str:
-    """``value`` written in the file's own quoting where that quoting holds it as is (in
-    python-dotenv, npm dotenv and Next's loader alike), else double-quoted."""
-    awkward = any(char in value for char in "\\\n\r$")  # ``$``: Next expands variables
-    if quote == "" and _PLAIN_VALUE.fullmatch(value):
-        return value
-    if quote == "'" and not awkward and "'" not in value:
-        return f"'{value}'"
-    if awkward or '"' in value:
+    """``value`` in the file's own quoting where that quoting holds it as is (in python-dotenv,
+    npm dotenv and Next's loader alike), else unquoted, else double-quoted."""
+    if any(char in value for char in "\n\r$"):  # ``$``: Next's loader expands variables
         raise Refused(Refusal.VALUE_NOT_WRITABLE)
-    return f'"{value}"'
+    held = {"'": "'" not in value and "\\" not in value,
+            '"': '"' not in value and "\\" not in value,
+            "": bool(_PLAIN_VALUE.fullmatch(value))}
+    for style in (quote, "", '"'):
+        if held[style]:
+            return f"{style}{value}{style}"
+    raise Refused(Refusal.VALUE_NOT_WRITABLE)
 
 
 class EnvText:

@@ -63,9 +63,6 @@ def refuse_unwritable(target: Path, rel: str) -> None:
     try:
         if target.exists() and _read_only(target):
             raise Refused(Refusal.READ_ONLY, path=rel)
-        if not folder.is_dir():
-            raise Refused(Refusal.NO_CONVEX_FOLDER if rel.startswith("convex/")
-                          else Refusal.UNREADABLE, path=rel)
         if _read_only(folder):
             raise Refused(Refusal.READ_ONLY_FOLDER, path=rel)
     except OSError as exc:

@@ -63,7 +63,8 @@ class Refusal(str, Enum):
     NO_CONVEX_CLI = "no_convex_cli"
     DEPLOYMENT_NOT_READ = "deployment_not_read"
     OFFLINE = "offline"
-    OTHER_CHOICE_APPLIED = "other_choice_applied"
+    ONE_CHOICE_ONLY = "one_choice_only"
+    """Alternatives of one check were given: only the first is tried."""
     COMMAND_FAILED = "command_failed"
     COMMAND_TIMED_OUT = "command_timed_out"
     COMMAND_NOT_STARTED = "command_not_started"
@@ -179,10 +180,6 @@ class Refused(Exception):
 class FixSet:
     plans: tuple[FixPlan, ...] = ()
     blocked: tuple[Blocked, ...] = ()
-
-    @property
-    def changes_anything(self) -> bool:
-        return bool(self.plans)
 
     def to_dict(self) -> dict[str, Any]:
         return {"plans": [p.to_dict() for p in self.plans],
