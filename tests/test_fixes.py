@@ -29,6 +29,7 @@ from tests.fix_support import (
     written_text,
 )
 from wizard.fixes import FixReason, Refusal, apply_fixes, undo_last
+from wizard.fixes import apply as apply_module
 from wizard.fixes.model import FileEdit, FixPlan
 from wizard.local_issuer import LocalIssuer
 from wizard.project import read_project
@@ -283,6 +284,7 @@ def test_backups_hold_the_original_bytes_privately_outside_the_project(
     assert backup.stat().st_mode & 0o777 == 0o600
     assert backup.parent.stat().st_mode & 0o777 == 0o700
     assert report.manifest is not None and report.manifest.parent == backup.parent.parent
+    assert report.manifest.stat().st_mode & 0o777 == 0o600
     assert set(snapshot(root)) == set(before)  # no backup or temp file left in the project
 
 
@@ -512,6 +514,54 @@ def test_a_plan_outside_the_project_is_refused(root: Path, tmp_path: Path, state
                          offline=True, state_dir=state)
     assert [o.refusal for o in report.outcomes] == [Refusal.OUTSIDE_PROJECT]
     assert not (tmp_path / "escape.env").exists()
+
+
+def test_a_failed_write_keeps_the_file_and_undo_still_works(
+        root: Path, state: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write_project(root, {".env.local": EXPOSED, "convex/auth.config.ts": READS_VAR})
+    before = snapshot(root)
+    fixes = plan(root, only={"env.secret_exposure", "env.issuer"})
+    real = apply_module.write_atomically
+    writes: list[Path] = []
+
+    def full_disk(target: Path, data: bytes, mode: int | None) -> None:
+        writes.append(target)
+        if len(writes) == 2:
+            raise OSError(28, "No space left on device")
+        real(target, data, mode)
+
+    monkeypatch.setattr(apply_module, "write_atomically", full_disk)
+    report = apply(root, fixes, state)
+    assert [(o.applied, o.refusal) for o in report.outcomes] == [
+        (True, None), (False, Refusal.WRITE_FAILED), (False, Refusal.CHANGED_SINCE_PLAN)]
+    assert report.outcomes[1].values == {"path": ".env.local", "why": "No space left on device"}
+    assert (root / ".env.local").read_bytes() == fixes.plans[0].edits[0].new
+    monkeypatch.undo()
+    undone = undo_last(root, state_dir=state)
+    assert undone.ok, undone.to_dict()
+    assert snapshot(root) == before
+
+
+def test_a_plan_of_two_files_is_applied_whole_or_not_at_all(
+        root: Path, state: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write_project(root, {".env": b"A=1\n", ".env.local": b"B=2\n"})
+    before = snapshot(root)
+    edits = (FileEdit(".env", b"A=1\n", b"A=10\n", ""),
+             FileEdit(".env.local", b"B=2\n", b"B=20\n", ""))
+    real = apply_module.write_atomically
+
+    def second_fails(target: Path, data: bytes, mode: int | None) -> None:
+        if target.name == ".env.local":
+            raise OSError(5, "Input/output error")
+        real(target, data, mode)
+
+    monkeypatch.setattr(apply_module, "write_atomically", second_fails)
+    report = apply_fixes(root, [FixPlan("env.issuer", FixReason.ISSUER_CLEANED, edits=edits)],
+                         offline=True, state_dir=state)
+    assert [o.refusal for o in report.outcomes] == [Refusal.WRITE_FAILED]
+    assert snapshot(root) == before
+    monkeypatch.undo()
+    assert undo_last(root, state_dir=state).ok and snapshot(root) == before
 
 
 # --- undo -------------------------------------------------------------------------------------

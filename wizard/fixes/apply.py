@@ -106,21 +106,24 @@ def _write(ready: _Ready, data: bytes | None) -> None:
 
 def _apply_edits(plan: FixPlan, root: Path, log: RunLog) -> None:
     prepared = [_prepare(root, edit) for edit in plan.edits]
-    done: list[_Ready] = []
+    done: list[tuple[_Ready, str | None]] = []
     fix = f"{plan.check_id}:{plan.reason.value}"
     try:
         for ready in prepared:
-            log.before_change(ready.edit.path, ready.edit.old, ready.mode, ready.edit.new, fix)
+            previous = log.before_change(ready.edit.path, ready.edit.old, ready.mode,
+                                         ready.edit.new, fix)
             try:
                 _write(ready, ready.edit.new)
             except OSError as exc:
+                log.revert(ready.edit.path, previous)
                 raise Refused(Refusal.WRITE_FAILED, path=ready.edit.path,
                               why=exc.strerror or str(exc)) from None
-            done.append(ready)
+            done.append((ready, previous))
     except Refused:
-        for undone in reversed(done):  # a plan is applied whole or not at all
-            with contextlib.suppress(OSError):  # its backup and manifest still hold it
-                _write(undone, undone.edit.old)
+        for ready, previous in reversed(done):  # a plan is applied whole or not at all
+            with contextlib.suppress(OSError):  # if not, its backup and manifest hold it
+                _write(ready, ready.edit.old)
+                log.revert(ready.edit.path, previous)
         raise
 
 

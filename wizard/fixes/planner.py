@@ -164,9 +164,12 @@ def _move_secret(ws: _Workspace, rel: str, key: str) -> None:
     env = EnvText(ws.read(rel) or b"")
     value = env.values()[key]
     target = server_name(key)
-    elsewhere = ws.project.env.file_values.get(target)
     values = {"file": rel, "name": key, "to": target}
-    if not target or (elsewhere is not None and elsewhere.value != value):
+    if not target:
+        raise Refused(Refusal.NOT_LOCATED, **values)
+    elsewhere = ws.project.env.file_values.get(target)
+    held = (env.values().get(target), elsewhere.value if elsewhere else None)
+    if any(other is not None and other != value for other in held):
         raise Refused(Refusal.SERVER_NAME_TAKEN, **values)
     if target in env.values():
         env.remove(key)

@@ -15,7 +15,6 @@ import contextlib
 import json
 import os
 import re
-import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,7 +22,7 @@ from typing import Any
 
 from wizard import __version__
 from wizard.files import read_regular_file
-from wizard.fixes.guard import fsync_folder
+from wizard.fixes.guard import write_atomically
 from wizard.fixes.model import Refusal, Refused, sha256
 from wizard.state import StateStore
 
@@ -104,10 +103,11 @@ class RunLog:
         return [(f.path, self.folder / f.backup) for f in self.manifest.files if f.backup]
 
     def before_change(self, rel: str, current: bytes | None, mode: int | None,
-                      after: bytes | None, fix: str) -> None:
+                      after: bytes | None, fix: str) -> str | None:
         """Keep the file's first bytes (once per run) and record what it will be, before
-        the change is made."""
+        the change is made; returns the hash it had, for :meth:`revert`."""
         record = self._by_path.get(rel)
+        previous = None if current is None else sha256(current)
         try:
             if record is None:
                 backup = None
@@ -124,6 +124,14 @@ class RunLog:
         except OSError as exc:
             raise Refused(Refusal.BACKUP_FAILED, path=rel, why=exc.strerror or str(exc)) \
                 from None
+        return previous
+
+    def revert(self, rel: str, previous: str | None) -> None:
+        """The change recorded last for ``rel`` was not made (or was taken back)."""
+        record = self._by_path[rel]
+        record.after = previous
+        record.fixes.pop()
+        self.save()
 
     def command(self, record: CommandRecord) -> None:
         self.manifest.commands.append(record)
@@ -146,18 +154,7 @@ class RunLog:
 def save_manifest(folder: Path, manifest: Manifest) -> None:
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     text = json.dumps(manifest.to_dict(), indent=2) + "\n"
-    fd, tmp = tempfile.mkstemp(prefix=f".{MANIFEST}.", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, folder / MANIFEST)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-    fsync_folder(folder)
+    write_atomically(folder / MANIFEST, text.encode("utf-8"), 0o600)
 
 
 # --- reading a manifest back (it is a file on disk: checked, never trusted) -------------------
