@@ -564,6 +564,16 @@ def test_a_plan_of_two_files_is_applied_whole_or_not_at_all(
     assert undo_last(root, state_dir=state).ok and snapshot(root) == before
 
 
+def test_no_backup_no_change(root: Path, tmp_path: Path) -> None:
+    env = broken_env(root)
+    blocked_state = tmp_path / "state-is-a-file"
+    blocked_state.write_text("not a folder")
+    report = apply(root, plan(root), blocked_state)
+    assert [(o.applied, o.refusal) for o in report.outcomes] == [
+        (False, Refusal.BACKUP_FAILED)]
+    assert (root / ".env.local").read_bytes() == env
+
+
 # --- undo -------------------------------------------------------------------------------------
 
 def test_undo_refuses_a_file_changed_after_the_fix_and_restores_nothing(

@@ -115,7 +115,8 @@ def _apply_edits(plan: FixPlan, root: Path, log: RunLog) -> None:
             try:
                 _write(ready, ready.edit.new)
             except OSError as exc:
-                log.revert(ready.edit.path, previous)
+                with contextlib.suppress(OSError):  # the file was not changed: undo skips it
+                    log.revert(ready.edit.path, previous)
                 raise Refused(Refusal.WRITE_FAILED, path=ready.edit.path,
                               why=exc.strerror or str(exc)) from None
             done.append((ready, previous))

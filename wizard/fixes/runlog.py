@@ -114,24 +114,28 @@ class RunLog:
                 if current is not None:
                     backup = f"files/{len(self.manifest.files)}"
                     self._write_private(self.folder / backup, current)
-                record = FileRecord(rel, None if current is None else sha256(current), None,
-                                    mode, backup)
+                record = FileRecord(rel, previous, previous, mode, backup)
                 self._by_path[rel] = record
                 self.manifest.files.append(record)
             record.after = None if after is None else sha256(after)
             record.fixes.append(fix)
-            self.save()
+            try:
+                self.save()
+            except OSError:
+                self.revert(rel, previous, save=False)
+                raise
         except OSError as exc:
             raise Refused(Refusal.BACKUP_FAILED, path=rel, why=exc.strerror or str(exc)) \
                 from None
         return previous
 
-    def revert(self, rel: str, previous: str | None) -> None:
+    def revert(self, rel: str, previous: str | None, *, save: bool = True) -> None:
         """The change recorded last for ``rel`` was not made (or was taken back)."""
         record = self._by_path[rel]
         record.after = previous
         record.fixes.pop()
-        self.save()
+        if save:
+            self.save()
 
     def command(self, record: CommandRecord) -> None:
         self.manifest.commands.append(record)
