@@ -6,6 +6,7 @@ outside the project, offline commands; and no secret in any diff, manifest or li
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 
 import pytest
@@ -394,6 +395,27 @@ def test_a_refused_env_set_is_reported_with_its_stderr(deployed: tuple[Path, Pat
     assert (outcome.applied, outcome.refusal) == (False, Refusal.COMMAND_FAILED)
     assert outcome.command is not None and outcome.command.exit_status == 1
     assert "would make the auth config invalid" in outcome.command.stderr
+
+
+def test_a_hanging_cli_is_stopped_at_the_deadline(deployed: tuple[Path, Path],
+                                                  state: Path) -> None:
+    root, log = deployed
+    (log.parent / "convex-hangs").touch()
+    started = time.monotonic()
+    report = apply_fixes(root, plan(root, prod=True).plans, offline=False, state_dir=state,
+                         timeout=1.0)
+    assert time.monotonic() - started < 10
+    [outcome] = report.outcomes
+    assert (outcome.applied, outcome.refusal) == (False, Refusal.COMMAND_TIMED_OUT)
+    assert outcome.command is not None and outcome.command.exit_status is None
+
+
+def test_a_cli_that_cannot_run_is_reported(deployed: tuple[Path, Path], state: Path) -> None:
+    root, log = deployed
+    fixes = plan(root, prod=True)
+    (log.parent / "convex").chmod(0o644)
+    [outcome] = apply(root, fixes, state, offline=False).outcomes
+    assert (outcome.applied, outcome.refusal) == (False, Refusal.COMMAND_NOT_STARTED)
 
 
 def test_no_cli_is_blocked(root: Path) -> None:
