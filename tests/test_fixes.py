@@ -129,8 +129,9 @@ def test_issuer_set_in_the_process_environment_is_blocked(root: Path) -> None:
         ("env.issuer_matches_key", Refusal.SET_IN_ENVIRONMENT)]
 
 
-def test_no_key_and_no_issuer_is_blocked(root: Path) -> None:
-    write_project(root, {".env.local": b"# nothing yet\n", "convex/auth.config.ts": READS_VAR})
+@pytest.mark.parametrize("env", [b"# nothing yet\n", f"{VAR}=not a url\n".encode()])
+def test_no_key_and_no_usable_issuer_is_blocked(root: Path, env: bytes) -> None:
+    write_project(root, {".env.local": env, "convex/auth.config.ts": READS_VAR})
     fixes = plan(root, only={"env.issuer"})
     assert [(b.check_id, b.reason) for b in fixes.blocked] == [
         ("env.issuer", Refusal.NO_PUBLISHABLE_KEY)]

@@ -194,11 +194,11 @@ def _issuer_env(ws: _Workspace) -> None:
     intended = intended_issuer(project, now)
     if not now:
         reason, check_id = FixReason.ISSUER_ADDED, ISSUER
-    elif intended is None or now == intended.value:
+    elif intended is not None and now == intended.value:
         return
-    elif intended.derived:
+    elif intended is not None and intended.derived:
         reason, check_id = FixReason.ISSUER_DERIVED, ISSUER_MATCHES_KEY
-    else:
+    else:  # nothing to clean it into, without a key, is blocked below
         reason, check_id = FixReason.ISSUER_CLEANED, ISSUER
     with ws.blocking(check_id):
         if intended is None:
@@ -233,7 +233,7 @@ def _auth_config(ws: _Workspace, path: str, keep: str | None, application_id: st
                 raise Refused(Refusal.NO_CONVEX_FOLDER, path=rel)
             new = new_auth_config(path, project.issuer_var, application_id)
             ws.add(FixPlan(AUTH_CONFIG, FixReason.AUTH_CONFIG_CREATED,
-                           {"path": rel, "auth_path": path, "var": project.issuer_var},
+                           {"path": rel, "for_path": path, "var": project.issuer_var},
                            (ws.edit(rel, new),)))
         return
     rel = auth.display_path(project.root)
