@@ -670,10 +670,25 @@ class PairAt:
 _LINE_BREAK = re.compile(rb"\r\n|\r|\n")
 
 
+def _pair_at(source: _Source, pair: Node, breaks: list[int]) -> PairAt | None:
+    key, value = pair.child_by_field_name("key"), pair.child_by_field_name("value")
+    name = source.key(key) if key is not None else None
+    if key is None or value is None or pair.parent is None or not name:
+        return None
+    fragments = key.named_children
+    inner = fragments[0] if key.type == "string" and len(fragments) == 1 \
+        and fragments[0].type == "string_fragment" else key
+    return PairAt(key=name, meant=_misspelling_of(name), name_start=inner.start_byte,
+                  name_end=inner.end_byte, value=source.literal(value),
+                  value_start=value.start_byte, value_end=value.end_byte,
+                  object_start=pair.parent.start_byte,
+                  object_line=bisect.bisect_right(breaks, pair.parent.start_byte) + 1)
+
+
 def object_pairs(text: str) -> tuple[PairAt, ...]:
     """Every ``key: value`` pair of every object literal in ``text``, in source order; ()
-    when the text is too large or too slow to parse. Lines are counted as :func:`parse_auth_config`
-    counts them (``\\r\\n``, ``\\r`` and ``\\n`` each end one)."""
+    when the text is too large or too slow to parse. Lines are counted as
+    :func:`parse_auth_config` counts them (CRLF, CR and LF each end one)."""
     if len(text) > MAX_AUTH_CONFIG_BYTES:
         return ()
     try:
@@ -685,20 +700,9 @@ def object_pairs(text: str) -> tuple[PairAt, ...]:
     cursor = root.walk()
     while True:
         node = cursor.node
-        parent = node.parent if node is not None else None
-        key = node.child_by_field_name("key") if node is not None else None
-        value = node.child_by_field_name("value") if node is not None else None
-        if node is not None and node.type == "pair" and parent is not None \
-                and key is not None and value is not None and (name := source.key(key)):
-            fragments = key.named_children
-            inner = fragments[0] if key.type == "string" and len(fragments) == 1 \
-                and fragments[0].type == "string_fragment" else key
-            found.append(PairAt(
-                key=name, meant=_misspelling_of(name), name_start=inner.start_byte,
-                name_end=inner.end_byte, value=source.literal(value),
-                value_start=value.start_byte, value_end=value.end_byte,
-                object_start=parent.start_byte,
-                object_line=bisect.bisect_right(breaks, parent.start_byte) + 1))
+        if node is not None and node.type == "pair" \
+                and (pair := _pair_at(source, node, breaks)) is not None:
+            found.append(pair)
         if cursor.goto_first_child():
             continue
         while not cursor.goto_next_sibling():
