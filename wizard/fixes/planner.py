@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import re
-from collections.abc import Collection, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -97,7 +97,10 @@ def server_name(name: str) -> str:
 
 
 @dataclass
-class _Workspace:
+class Workspace:
+    """What a family of plans works on: the project, its files as the plans before leave
+    them (:meth:`read`), and the plans and blocked fixes made so far."""
+
     project: Project
     key: KeyFacts
     only: Collection[str] | None
@@ -147,7 +150,7 @@ class _Workspace:
 
 # --- env.secret_exposure ----------------------------------------------------------------------
 
-def _secret_exposure(ws: _Workspace) -> None:
+def _secret_exposure(ws: Workspace) -> None:
     env = ws.project.env
     if not any(is_browser_exposed(name) and looks_secret(found.value)
                for name, found in env.file_values.items()):
@@ -163,7 +166,7 @@ def _secret_exposure(ws: _Workspace) -> None:
                     _move_secret(ws, rel, key)
 
 
-def _move_secret(ws: _Workspace, rel: str, key: str) -> None:
+def _move_secret(ws: Workspace, rel: str, key: str) -> None:
     env = EnvText(ws.read(rel) or b"")
     value = env.values()[key]
     target = server_name(key)
@@ -185,7 +188,7 @@ def _move_secret(ws: _Workspace, rel: str, key: str) -> None:
 
 # --- env.issuer / env.issuer_matches_key ------------------------------------------------------
 
-def _issuer_env(ws: _Workspace) -> None:
+def _issuer_env(ws: Workspace) -> None:
     project = ws.project
     provider = project.oidc_provider
     if provider is not None and provider.domain is not None and provider.domain_env is None:
@@ -222,7 +225,7 @@ def _issuer_env(ws: _Workspace) -> None:
 
 # --- convex.auth_config -----------------------------------------------------------------------
 
-def _auth_config(ws: _Workspace, path: str, keep: str | None, application_id: str) -> None:
+def _auth_config(ws: Workspace, path: str, keep: str | None, application_id: str) -> None:
     project, auth = ws.project, ws.project.auth
     if auth.both_present:
         with ws.blocking(AUTH_CONFIG):
@@ -250,7 +253,7 @@ def _auth_config(ws: _Workspace, path: str, keep: str | None, application_id: st
         _literal_domain(ws, rel)
 
 
-def _auth_now(ws: _Workspace, rel: str) -> tuple[bytes, AuthConfig]:
+def _auth_now(ws: Workspace, rel: str) -> tuple[bytes, AuthConfig]:
     """The auth config as the fixes before this one leave it."""
     data = ws.read(rel)
     if data is None:
@@ -258,7 +261,7 @@ def _auth_now(ws: _Workspace, rel: str) -> tuple[bytes, AuthConfig]:
     return data, parse_auth_config(AuthText(data).text)
 
 
-def _literal_domain(ws: _Workspace, rel: str) -> None:
+def _literal_domain(ws: Workspace, rel: str) -> None:
     data, now = _auth_now(ws, rel)
     provider = next((p for p in now.providers if p.kind == "oidc"), None)
     if provider is None or provider.domain is None or provider.domain_env is not None:
@@ -275,7 +278,7 @@ def _literal_domain(ws: _Workspace, rel: str) -> None:
                         "value": intended.value}, (ws.edit(rel, new),)))
 
 
-def _keep_one(ws: _Workspace, keep: str | None) -> None:
+def _keep_one(ws: Workspace, keep: str | None) -> None:
     for kept, aside in (("ts", "js"), ("js", "ts")):
         if keep in (None, kept):
             rel = f"convex/auth.config.{aside}"
@@ -287,7 +290,7 @@ def _keep_one(ws: _Workspace, keep: str | None) -> None:
 
 # --- convex.deployment_env --------------------------------------------------------------------
 
-def _deployment_env(ws: _Workspace, deployment: DeploymentValue | None, prod: bool) -> None:
+def _deployment_env(ws: Workspace, deployment: DeploymentValue | None, prod: bool) -> None:
     project = ws.project
     if not project.issuer_var_declared or (deployment is None and not prod):
         return
@@ -312,7 +315,63 @@ def _deployment_env(ws: _Workspace, deployment: DeploymentValue | None, prod: bo
                     "deployment": "prod" if prod else "dev"}, command=command))
 
 
-def plan_fixes(project: Project, *, key: KeyFacts = NO_KEY, deployment: DeploymentValue | None = None,
+@dataclass(frozen=True)
+class PlanFamily:
+    """Plans for some checks: ``plan`` adds them to the workspace with :meth:`Workspace.add`
+    (built from :meth:`Workspace.edit`), inside :meth:`Workspace.blocking` for what cannot
+    be fixed here."""
+
+    checks: tuple[str, ...]
+    plan: Callable[[Workspace, PlanRequest], None]
+
+
+@dataclass(frozen=True)
+class PlanRequest:
+    """What the caller of :func:`plan_fixes` asked for, as every family sees it."""
+
+    deployment: DeploymentValue | None = None
+    path: str = "integration"
+    keep: str | None = None
+    prod: bool = False
+    application_id: str = "convex"
+
+
+_FAMILIES: list[PlanFamily] = []
+
+
+def register_family(*checks: str) -> Callable[[FamilyPlanner], FamilyPlanner]:
+    """Register a family of plans for ``checks`` (decorator). Families plan in the order
+    they were registered, after the engine's own, so a family's edits of a file start from
+    the bytes the earlier ones leave. A module of families is registered by importing it
+    (``wizard/fixes/__init__.py`` imports each)."""
+    def register(planner: FamilyPlanner) -> FamilyPlanner:
+        _FAMILIES.append(PlanFamily(checks, planner))
+        return planner
+    return register
+
+
+FamilyPlanner = Callable[[Workspace, PlanRequest], None]
+
+
+def fixable_checks() -> tuple[str, ...]:
+    """Every check a fix exists for: the engine's and the registered families'."""
+    return tuple(dict.fromkeys(c for family in _FAMILIES for c in family.checks))
+
+
+register_family(SECRET_EXPOSURE)(lambda ws, _: _secret_exposure(ws))
+register_family(ISSUER, ISSUER_MATCHES_KEY)(lambda ws, _: _issuer_env(ws))
+register_family(AUTH_CONFIG, ISSUER, ISSUER_MATCHES_KEY)(
+    lambda ws, asked: _auth_config(ws, asked.path, asked.keep, asked.application_id))
+
+
+@register_family(DEPLOYMENT_ENV)
+def _deployment_family(ws: Workspace, asked: PlanRequest) -> None:
+    with ws.blocking(DEPLOYMENT_ENV):
+        _deployment_env(ws, asked.deployment, asked.prod)
+
+
+def plan_fixes(project: Project, *, key: KeyFacts = NO_KEY,
+               deployment: DeploymentValue | None = None,
                path: str = "integration", keep: str | None = None, prod: bool = False,
                application_id: str = "convex",
                only: Collection[str] | None = None) -> FixSet:
@@ -322,17 +381,13 @@ def plan_fixes(project: Project, *, key: KeyFacts = NO_KEY, deployment: Deployme
     for; ``keep``: ``"ts"``/``"js"`` when both auth configs exist (None: both choices are
     offered, as alternatives); ``only``: check ids to fix; ``key``: what the identity
     provider's public key says (and the secrets no diff may show)."""
-    ws = _Workspace(project, key, only)
-    if ws.wants(SECRET_EXPOSURE):
-        _secret_exposure(ws)
-    if ws.wants(ISSUER, ISSUER_MATCHES_KEY):
-        _issuer_env(ws)
-    if ws.wants(AUTH_CONFIG, ISSUER, ISSUER_MATCHES_KEY):
-        _auth_config(ws, path, keep, application_id)
-    if ws.wants(DEPLOYMENT_ENV):
-        with ws.blocking(DEPLOYMENT_ENV):
-            _deployment_env(ws, deployment, prod)
+    ws = Workspace(project, key, only)
+    asked = PlanRequest(deployment, path, keep, prod, application_id)
+    for family in _FAMILIES:
+        if ws.wants(*family.checks):
+            family.plan(ws, asked)
     return FixSet(tuple(ws.plans), tuple(ws.blocked))
 
 
-__all__ = ["FIXABLE_CHECKS", "Intended", "intended_issuer", "plan_fixes", "server_name"]
+__all__ = ["FIXABLE_CHECKS", "Intended", "PlanFamily", "PlanRequest", "Workspace",
+           "fixable_checks", "intended_issuer", "plan_fixes", "register_family", "server_name"]
