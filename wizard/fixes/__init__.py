@@ -50,6 +50,7 @@ __all__ = [
     "Outcome",
     "PlanRequest",
     "Refusal",
+    "Refused",
     "UndoReport",
     "Workspace",
     "apply_fixes",
