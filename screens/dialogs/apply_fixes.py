@@ -1,0 +1,92 @@
+"""The wizard's Apply: the same diffs and commands ``convex-auth-wizard fix`` prints, applied
+only on an explicit yes; then what was done, its backups, and an offer to undo it."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import Button
+
+from screens.dialogs.question import QUESTION_CSS, Question
+from screens.widgets.safe_static import SafeStatic
+from wizard.fixes import ApplyReport, FixSet
+from wizard.output.fix_text import describe, refusal
+from wizard.text.messages import _
+
+
+def plan_text(fixes: FixSet) -> str:
+    """Each fix, its notes, and its diff or command; then what cannot be fixed here."""
+    parts: list[str] = []
+    for plan in fixes.plans:
+        parts += [f"{plan.check_id}: {m.render()}" for m in describe(plan)]
+        parts += [edit.diff.rstrip("\n") for edit in plan.edits]
+        if plan.command is not None:
+            parts.append("$ " + " ".join(plan.command.shown))
+        parts.append("")
+    for blocked in fixes.blocked:
+        parts.append(f"{blocked.check_id}: {refusal(blocked.reason, blocked.values).render()}")
+    return "\n".join(parts).rstrip("\n")
+
+
+def report_text(report: ApplyReport) -> str:
+    lines: list[str] = []
+    for outcome in report.outcomes:
+        what = describe(outcome.plan)[0].render()
+        if outcome.applied:
+            lines.append(_("Applied {check}: {what}", check=outcome.plan.check_id, what=what))
+        else:
+            why = refusal(outcome.refusal, outcome.values).render() if outcome.refusal else ""
+            lines.append(_("Not applied {check}: {why}", check=outcome.plan.check_id, why=why))
+    if report.backups:
+        lines.append(_("Backups (fix --undo puts them back):"))
+        lines += [f"  {path} → {backup}" for path, backup in report.backups]
+    return "\n".join(lines)
+
+
+class ApplyFixesDialog(Question):
+    """Shows exactly what would be written or run; only the yes button applies it."""
+
+    DEFAULT_CSS = QUESTION_CSS.format(name="ApplyFixesDialog")
+    yes_id = "fix-apply"
+    no_id = "fix-cancel"
+
+    def __init__(self, fixes: FixSet, secrets: list[str]) -> None:
+        super().__init__()
+        self.fixes, self.secrets = fixes, secrets
+
+    def compose(self) -> ComposeResult:
+        from wizard.guards.redaction import scrub
+
+        with Vertical():
+            yield SafeStatic(_("Apply these fixes?"), classes="dialog-title")
+            yield SafeStatic(_("Every changed file is backed up beside the saved progress; "
+                               "a file changed since this diff is not written."),
+                             classes="muted")
+            with VerticalScroll():
+                yield SafeStatic(scrub(plan_text(self.fixes), self.secrets), id="fix-diff")
+            with Horizontal():
+                if self.fixes.plans:
+                    yield Button(_("Apply"), id=self.yes_id, variant="warning")
+                yield Button(_("Cancel (esc)"), id=self.no_id, variant="primary")
+
+
+class FixesAppliedDialog(Question):
+    """What was applied and where the backups are; the yes button undoes the run."""
+
+    DEFAULT_CSS = QUESTION_CSS.format(name="FixesAppliedDialog")
+    yes_id = "fix-undo"
+    no_id = "fix-close"
+
+    def __init__(self, report: ApplyReport) -> None:
+        super().__init__()
+        self.report = report
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield SafeStatic(_("Fixes applied"), classes="dialog-title")
+            with VerticalScroll():
+                yield SafeStatic(report_text(self.report), id="fix-report")
+            with Horizontal():
+                if self.report.run_id is not None:
+                    yield Button(_("Undo"), id=self.yes_id, variant="warning")
+                yield Button(_("Close (esc)"), id=self.no_id, variant="primary")
