@@ -21,6 +21,7 @@ from tests.fix_support import (
     write_project,
 )
 from wizard.cli import main
+from wizard.demo.local_clerk_api import LocalClerkAPI
 from wizard.demo.local_issuer import LocalIssuer
 from wizard.guards.state_dir import STATE_DIR_ENV
 
@@ -181,3 +182,30 @@ def test_the_deployment_fix_runs_the_projects_cli_and_prod_only_when_asked(
     assert sets(log)[-1] == ["env", "set", VAR, issuer.url, "--prod"]
     status, out = fix(capsys, root, "--undo")
     assert "Not undone (a deployment is not a file)" in out
+
+
+def test_the_clerk_template_is_created_through_the_fix_path_only_when_agreed(
+        capsys: pytest.CaptureFixture[str], tmp_path: Path, state: Path,
+        issuer: LocalIssuer, api: LocalClerkAPI) -> None:
+    api.scenario("absent")
+    env = (f"VITE_CLERK_PUBLISHABLE_KEY={issuer.publishable_key}\n{VAR}={issuer.url}\n"
+           f"CLERK_SECRET_KEY={SECRET_KEY}\n")
+    root = write_project(tmp_path / "template", {".env.local": env.encode(),
+                                                 "convex/auth.config.ts": READS_VAR})
+    status, out = fix(capsys, root, "--only", "clerk.template")
+    assert status == 0 and api.requests == []  # not agreed: the key is never sent
+
+    agreed = ("--use-secret-key", "--clerk-api-url", api.url)
+    status, out = fix(capsys, root, *agreed)
+    assert status == 1, out
+    assert f"POST {api.url}" in out and "/jwt_templates\n" in out and '"name": "convex"' in out
+    assert api.posted == []
+    only = ("--only", "clerk.template")
+    status, out = fix(capsys, root, *agreed, *only, "--yes")
+    assert status == 0, out
+    assert [body["name"] for body in api.posted] == ["convex"]
+    assert "Applied clerk.template" in out
+    assert all(r.authorized for r in api.requests)
+    status, out = fix(capsys, root, *agreed, *only, "--yes")
+    assert status == 0 and len(api.posted) == 1  # nothing left to create
+    scan_for_secrets(state)

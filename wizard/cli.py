@@ -185,6 +185,10 @@ def build_parser() -> argparse.ArgumentParser:
     fix.add_argument("--offline", action="store_true",
                      help=_("no network call and no subprocess (no deployment fix)"))
     fix.add_argument("--json", action="store_true", help=_("print one JSON document"))
+    fix.add_argument("--use-secret-key", action="store_true",
+                     help=_("read the Clerk instance with CLERK_SECRET_KEY and offer to create "
+                     "the JWT template convex; without it nothing is sent"))
+    _add_destinations(fix, prefix="sub_")
 
     sub.add_parser("demo", help=_("the wizard on a built-in local issuer and a demo project"))
     reset = sub.add_parser("reset", help=_("forget saved progress for a project"))
@@ -271,7 +275,8 @@ def run_fix(args: argparse.Namespace) -> int:
         raise UsageError(_("no automatic fix exists for {ids}",
                            ids=", ".join(unknown_checks(args.only))))
     options = Options(project_dir=_project_dir(args), offline=args.offline,
-                      environ=dict(os.environ))
+                      environ=dict(os.environ), use_secret_key=args.use_secret_key,
+                      destinations=_destinations(args))
     return fix_command(FixRequest(options, yes=args.yes, only=args.only, prod=args.prod,
                                   keep=args.keep, undo=args.undo, json=args.json))
 

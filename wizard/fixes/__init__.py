@@ -25,6 +25,7 @@ from wizard.fixes.model import (
     KeyFacts,
     Refusal,
     Refused,
+    RemoteFix,
 )
 from wizard.fixes.planner import (
     FIXABLE_CHECKS,
@@ -51,6 +52,7 @@ __all__ = [
     "PlanRequest",
     "Refusal",
     "Refused",
+    "RemoteFix",
     "UndoReport",
     "Workspace",
     "apply_fixes",

@@ -13,7 +13,7 @@ from __future__ import annotations
 import contextlib
 import os
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,7 +26,7 @@ from wizard.fixes.guard import (
     resolve_inside,
     write_file,
 )
-from wizard.fixes.model import FileEdit, FixPlan, Refusal, Refused, sha256
+from wizard.fixes.model import FileEdit, FixPlan, Refusal, Refused, RemoteFix, sha256
 from wizard.fixes.runlog import (
     MANIFEST,
     CommandRecord,
@@ -129,10 +129,12 @@ def _apply_edits(plan: FixPlan, root: Path, log: RunLog) -> None:
 
 
 def apply_fixes(root: Path, plans: Iterable[FixPlan], *, offline: bool,
-                state_dir: Path | None = None, timeout: float = CLI_TIMEOUT) -> ApplyReport:
+                state_dir: Path | None = None, timeout: float = CLI_TIMEOUT,
+                send: Callable[[RemoteFix], str | None] | None = None) -> ApplyReport:
     """Apply ``plans`` in order (as :func:`wizard.fixes.plan_fixes` made them: a later plan
     on the same file starts from the bytes an earlier one leaves). A refused plan changes
-    nothing; the others still apply. Commands are refused when ``offline``."""
+    nothing; the others still apply. Commands and requests are refused when ``offline``; a
+    request is made by ``send`` (None when done, else why not), refused without it."""
     root = absolute_project_path(root)
     log = RunLog(root, state_dir if state_dir is not None else default_state_dir())
     chosen: set[str] = set()
@@ -143,8 +145,10 @@ def apply_fixes(root: Path, plans: Iterable[FixPlan], *, offline: bool,
                 if plan.check_id in chosen:
                     raise Refused(Refusal.ONE_CHOICE_ONLY)
                 chosen.add(plan.check_id)
-            if plan.command is not None and offline:
+            if (plan.command is not None or plan.remote is not None) and offline:
                 raise Refused(Refusal.OFFLINE)
+            if plan.remote is not None and send is None:
+                raise Refused(Refusal.NOT_AGREED)
             _apply_edits(plan, root, log)
         except Refused as refused:
             outcomes.append(Outcome(plan, False, refused.reason, refused.values))
@@ -153,6 +157,12 @@ def apply_fixes(root: Path, plans: Iterable[FixPlan], *, offline: bool,
         if plan.command is not None:
             result = run_convex(plan.command, root, timeout=timeout)
             log.command(CommandRecord(plan.check_id, list(plan.command.shown),
+                                      result.exit_status))
+        if plan.remote is not None and send is not None:
+            problem = send(plan.remote)
+            result = CommandResult(0 if problem is None else None, problem or "",
+                                   None if problem is None else Refusal.COMMAND_FAILED)
+            log.command(CommandRecord(plan.check_id, list(plan.remote.shown),
                                       result.exit_status))
         outcomes.append(Outcome(plan, result is None or result.refusal is None,
                                 result.refusal if result else None, command=result))

@@ -37,6 +37,8 @@ class FixReason(str, Enum):
     SECRET_COPY_REMOVED = "secret_copy_removed"
     """The server-only name already held the same secret: the exposed copy removed."""
     DEPLOYMENT_ENV_SET = "deployment_env_set"
+    TEMPLATE_CREATED = "template_created"
+    """The identity provider's JWT template created through its API."""
 
 
 class Refusal(str, Enum):
@@ -65,6 +67,8 @@ class Refusal(str, Enum):
     OFFLINE = "offline"
     ONE_CHOICE_ONLY = "one_choice_only"
     """Alternatives of one check were given: only the first is tried."""
+    NOT_AGREED = "not_agreed"
+    """A change through a provider's API, without the user's agreement to use its key."""
     COMMAND_FAILED = "command_failed"
     COMMAND_TIMED_OUT = "command_timed_out"
     COMMAND_NOT_STARTED = "command_not_started"
@@ -129,6 +133,20 @@ class CommandFix:
 
 
 @dataclass(frozen=True)
+class RemoteFix:
+    """A change made through a service's API (the identity provider's JWT template): shown as
+    the request it sends; sent by the caller's ``send`` (the engine holds no key)."""
+
+    method: str
+    url: str
+    body: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def shown(self) -> tuple[str, ...]:
+        return (self.method, self.url)
+
+
+@dataclass(frozen=True)
 class FixPlan:
     """The fix for one failure: file edits, or one command."""
 
@@ -138,6 +156,7 @@ class FixPlan:
     """What fills the reason's message (file, variable, key, value shown); never a secret."""
     edits: tuple[FileEdit, ...] = ()
     command: CommandFix | None = None
+    remote: RemoteFix | None = None
     must_roll: bool = False
     """A secret was exposed to the browser: moving it is not enough, it must be rolled."""
     choice: str | None = None
@@ -149,6 +168,9 @@ class FixPlan:
             "check_id": self.check_id, "reason": self.reason.value, "values": dict(self.values),
             "edits": [{"path": e.path, "action": e.action, "diff": e.diff} for e in self.edits],
             "command": list(self.command.shown) if self.command else None,
+            "request": None if self.remote is None else {
+                "method": self.remote.method, "url": self.remote.url,
+                "body": dict(self.remote.body)},
             "must_roll": self.must_roll, "choice": self.choice,
         }
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import re
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -374,18 +374,22 @@ def plan_fixes(project: Project, *, key: KeyFacts = NO_KEY,
                deployment: DeploymentValue | None = None,
                path: str = "integration", keep: str | None = None, prod: bool = False,
                application_id: str = "convex",
-               only: Collection[str] | None = None) -> FixSet:
+               only: Collection[str] | None = None,
+               remote: Sequence[FixPlan] = ()) -> FixSet:
     """Every fix the project needs, as plans (in the order they are to be applied) and
     blocked fixes. ``deployment``: the issuer variable as read from the deployment the fix
     would set (``--prod`` when ``prod``); ``path``: the auth path a new auth.config is written
     for; ``keep``: ``"ts"``/``"js"`` when both auth configs exist (None: both choices are
     offered, as alternatives); ``only``: check ids to fix; ``key``: what the identity
-    provider's public key says (and the secrets no diff may show)."""
+    provider's public key says (and the secrets no diff may show); ``remote``: plans of
+    changes through a provider's API the caller made (they come last)."""
     ws = Workspace(project, key, only)
     asked = PlanRequest(deployment, path, keep, prod, application_id)
     for family in _FAMILIES:
         if ws.wants(*family.checks):
             family.plan(ws, asked)
+    for plan in remote:
+        ws.add(plan)
     return FixSet(tuple(ws.plans), tuple(ws.blocked))
 
 

@@ -13,18 +13,20 @@ what the provider's public key says reaches it here, from the session, as
 from __future__ import annotations
 
 import sys
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
-from wizard.checks.model import Status
+from wizard.checks.model import Check, Status
 from wizard.checks.options import Options
 from wizard.fixes import (
     ApplyReport,
     FixPlan,
+    FixReason,
     FixSet,
     KeyFacts,
+    RemoteFix,
     UndoReport,
     apply_fixes,
     fixable_checks,
@@ -74,17 +76,48 @@ def key_facts(session: Session) -> KeyFacts:
                     secrets=tuple(session.secrets()))
 
 
+TEMPLATE_REASONS = ("missing", "near_miss", "optional")
+"""Why the template check fails or warns when creating the template is its fix (as the
+wizard's offer: any path but Clerk's Convex integration, which needs no template)."""
+
+
+def template_plan(verdict_checks: Sequence[Check], session: Session) -> FixPlan | None:
+    """Creating the provider's JWT template, when its check found none (the check ran only
+    when the user agreed to use the secret key)."""
+    provider = session.provider
+    check = next((c for c in verdict_checks if c.id == provider.template_check), None)
+    if check is None or (not check.failed and check.status is not Status.WARN) \
+            or check.reason not in TEMPLATE_REASONS:
+        return None
+    url, body = provider.template_request(session)
+    return FixPlan(check.id, FixReason.TEMPLATE_CREATED, {"url": url, "name": str(body["name"])},
+                   remote=RemoteFix("POST", url, body))
+
+
+def send_for(session: Session) -> Callable[[RemoteFix], str | None] | None:
+    """What sends a provider's request: only when the user agreed to use its key."""
+    if not session.options.use_secret_key:
+        return None
+    return lambda _request: session.provider.create_template(session)
+
+
 def plan_for(session: Session, *, only: Collection[str] | None = None, prod: bool = False,
-             keep: str | None = None) -> FixSet:
-    """The fixes of the session's project, as the wizard and ``fix`` both offer them."""
+             keep: str | None = None, checks: Sequence[Check] = ()) -> FixSet:
+    """The fixes of the session's project, as the wizard and ``fix`` both offer them;
+    ``checks``: the verdict's, for the fixes made through the provider's API."""
+    template = template_plan(checks, session)
+    path = session.options.path.value if session.options.path else "integration"
     return plan_fixes(session.project, key=key_facts(session), deployment=session.deployment,
-                      path=session.options.path.value if session.options.path else "integration", keep=keep, prod=prod,
-                      application_id=session.application_id.value, only=only)
+                      path=path, keep=keep, prod=prod,
+                      application_id=session.application_id.value, only=only,
+                      remote=() if template is None else (template,))
 
 
 def unknown_checks(only: Collection[str]) -> list[str]:
     """The ids in ``only`` no fix exists for (a usage error)."""
-    known = fixable_checks()
+    from wizard.providers.registry import DEFAULT_PROVIDER, provider_named
+
+    known = (*fixable_checks(), provider_named(DEFAULT_PROVIDER).template_check)
     return [check for check in only if check not in known]
 
 
@@ -97,6 +130,9 @@ def _write_plan(out: _Out, plan: FixPlan) -> None:
         out.line(edit.diff.rstrip("\n"), indent="  ")
     if plan.command is not None:
         out.line("$ " + " ".join(plan.command.shown), indent="  ")
+    if plan.remote is not None:
+        out.line(" ".join(plan.remote.shown), indent="  ")
+        out.line(json_text(dict(plan.remote.body)), indent="  ")
 
 
 def _to_apply(fixes: FixSet, keep: str | None) -> tuple[list[FixPlan], list[FixPlan]]:
@@ -173,12 +209,13 @@ def run_fix(request: FixRequest, stream: TextIO | None = None) -> int:
     verdict = run_checks(request.options)
     session = verdict.session
     out.secrets = session.secrets()
-    fixes = plan_for(session, only=request.only, prod=request.prod, keep=request.keep)
+    fixes = plan_for(session, only=request.only, prod=request.prod, keep=request.keep,
+                     checks=verdict.checks)
     if not request.yes:
         return _dry_run(request, fixes, out)
     plans, unchosen = _to_apply(fixes, request.keep)
     report = apply_fixes(session.project.root, plans, offline=request.options.offline,
-                         state_dir=request.state_dir)
+                         state_dir=request.state_dir, send=send_for(session))
     after = run_checks(request.options)
     failing = _still_failing(after, plans)
     ok = report.all_applied and not fixes.blocked and not unchosen and not failing

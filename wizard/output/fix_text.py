@@ -26,6 +26,8 @@ REASONS: dict[FixReason, str] = {
     FixReason.SECRET_COPY_REMOVED: N_("Remove the browser-exposed copy {name} from {file}: {to} "
                                       "already holds the same secret"),
     FixReason.DEPLOYMENT_ENV_SET: N_("Set {var} to {value} on the {deployment} deployment"),
+    FixReason.TEMPLATE_CREATED: N_("Create the JWT template {name} with Clerk's Convex preset "
+                                   "(this request, nothing else is changed)"),
 }
 
 DERIVED = N_("the value is derived from {derived_from}, marked so in the file")
@@ -64,6 +66,8 @@ REFUSALS: dict[Refusal, str] = {
     Refusal.OFFLINE: N_("Offline: the command was not run"),
     Refusal.ONE_CHOICE_ONLY: N_("Only one alternative of a fix is applied: pass --keep to "
                                 "choose"),
+    Refusal.NOT_AGREED: N_("Not sent: the secret key is used only with --use-secret-key (or "
+                           "your yes in the wizard)"),
     Refusal.COMMAND_FAILED: N_("The command failed"),
     Refusal.COMMAND_TIMED_OUT: N_("The command did not finish in time"),
     Refusal.COMMAND_NOT_STARTED: N_("The command could not be started"),
