@@ -10,37 +10,14 @@ from textual.widgets import Button
 from screens.dialogs.question import QUESTION_CSS, Question
 from screens.widgets.safe_static import SafeStatic
 from wizard.fixes import ApplyReport, FixSet
-from wizard.output.fix_text import describe, refusal
+from wizard.output.fix_text import blocked_lines, plan_lines, report_lines
 from wizard.text.messages import _
 
 
 def plan_text(fixes: FixSet) -> str:
-    """Each fix, its notes, and its diff or command; then what cannot be fixed here."""
-    parts: list[str] = []
-    for plan in fixes.plans:
-        parts += [f"{plan.check_id}: {m.render()}" for m in describe(plan)]
-        parts += [edit.diff.rstrip("\n") for edit in plan.edits]
-        if plan.command is not None:
-            parts.append("$ " + " ".join(plan.command.shown))
-        parts.append("")
-    for blocked in fixes.blocked:
-        parts.append(f"{blocked.check_id}: {refusal(blocked.reason, blocked.values).render()}")
-    return "\n".join(parts).rstrip("\n")
-
-
-def report_text(report: ApplyReport) -> str:
-    lines: list[str] = []
-    for outcome in report.outcomes:
-        what = describe(outcome.plan)[0].render()
-        if outcome.applied:
-            lines.append(_("Applied {check}: {what}", check=outcome.plan.check_id, what=what))
-        else:
-            why = refusal(outcome.refusal, outcome.values).render() if outcome.refusal else ""
-            lines.append(_("Not applied {check}: {why}", check=outcome.plan.check_id, why=why))
-    if report.backups:
-        lines.append(_("Backups (fix --undo puts them back):"))
-        lines += [f"  {path} → {backup}" for path, backup in report.backups]
-    return "\n".join(lines)
+    """Each fix with its diff or command, as ``fix`` prints them; then what cannot be fixed."""
+    lines = [line for plan in fixes.plans for line in (*plan_lines(plan), "")]
+    return "\n".join([*lines, *blocked_lines(fixes)]).rstrip("\n")
 
 
 class ApplyFixesDialog(Question):
@@ -85,7 +62,7 @@ class FixesAppliedDialog(Question):
         with Vertical():
             yield SafeStatic(_("Fixes applied"), classes="dialog-title")
             with VerticalScroll():
-                yield SafeStatic(report_text(self.report), id="fix-report")
+                yield SafeStatic("\n".join(report_lines(self.report)), id="fix-report")
             with Horizontal():
                 if self.report.run_id is not None:
                     yield Button(_("Undo"), id=self.yes_id, variant="warning")

@@ -16,7 +16,6 @@ from __future__ import annotations
 import contextlib
 import os
 import stat
-import tempfile
 from pathlib import Path
 
 _OPEN_FLAGS = (os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
@@ -116,6 +115,8 @@ def write_atomically(target: Path, data: bytes, mode: int, *, temp_suffix: str =
     same folder (``.<name>.<random><temp_suffix>``), fsync, rename over ``target``, fsync of
     the folder. A symlink at ``target`` is replaced, not followed: resolve it first to write
     through it. On failure the temporary file is removed and the error raised."""
+    import tempfile  # only writers need it; every command reads files through this module
+
     folder = target.parent if str(target.parent) else Path(".")
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=temp_suffix, dir=folder)
     try:

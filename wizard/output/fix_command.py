@@ -21,7 +21,6 @@ from typing import Any, TextIO
 from wizard.checks.model import Check, Status
 from wizard.checks.options import Options
 from wizard.fixes import (
-    ApplyReport,
     FixPlan,
     FixReason,
     FixSet,
@@ -35,7 +34,13 @@ from wizard.fixes import (
 )
 from wizard.guards.redaction import scrub, scrub_data
 from wizard.guards.safe_text import json_text, visible, write_styled
-from wizard.output.fix_text import describe, refusal
+from wizard.output.fix_text import (
+    blocked_lines,
+    describe,
+    plan_lines,
+    refusal,
+    report_lines,
+)
 from wizard.text.messages import N_, Message, _
 from wizard.walkthrough.session import Session, Verdict, load, run_checks
 
@@ -121,20 +126,6 @@ def unknown_checks(only: Collection[str]) -> list[str]:
     return [check for check in only if check not in known]
 
 
-def _write_plan(out: _Out, plan: FixPlan) -> None:
-    first, *notes = describe(plan)
-    out.line(f"{plan.check_id}: {first.render()}")
-    for note in notes:
-        out.line(note.render(), indent="  ")
-    for edit in plan.edits:
-        out.line(edit.diff.rstrip("\n"), indent="  ")
-    if plan.command is not None:
-        out.line("$ " + " ".join(plan.command.shown), indent="  ")
-    if plan.remote is not None:
-        out.line(" ".join(plan.remote.shown), indent="  ")
-        out.line(json_text(dict(plan.remote.body)), indent="  ")
-
-
 def _to_apply(fixes: FixSet, keep: str | None) -> tuple[list[FixPlan], list[FixPlan]]:
     """(plans to apply, alternatives left for want of ``--keep``)."""
     if keep is not None:
@@ -183,22 +174,6 @@ def _write_undo(out: _Out, undone: UndoReport) -> None:
                    command=" ".join(argv)))
 
 
-def _write_report(out: _Out, report: ApplyReport) -> None:
-    for outcome in report.outcomes:
-        first = describe(outcome.plan)[0].render()
-        if outcome.applied:
-            out.line(_("Applied {check}: {what}", check=outcome.plan.check_id, what=first))
-        else:
-            why = refusal(outcome.refusal, outcome.values).render() if outcome.refusal else ""
-            out.line(_("Not applied {check}: {why}", check=outcome.plan.check_id, why=why))
-        if outcome.command is not None and outcome.command.stderr:
-            out.line(outcome.command.stderr, indent="  ")
-    if report.backups:
-        out.line(_("Backups (fix --undo puts them back):"))
-        for path, backup in report.backups:
-            out.line(f"{path} → {backup}", indent="  ")
-
-
 def run_fix(request: FixRequest, stream: TextIO | None = None) -> int:
     """``fix``: plan (and print) the fixes; apply them with ``yes``; or undo the last run."""
     out = _Out(stream or sys.stdout)
@@ -224,8 +199,8 @@ def run_fix(request: FixRequest, stream: TextIO | None = None) -> int:
                     "after": after.to_json()}
         out.stream.write(json_text(scrub_data(document, out.secrets)) + "\n")
         return EXIT_OK if ok else EXIT_FAILED
-    _write_report(out, report)
-    _write_blocked(out, fixes)
+    for line in [*report_lines(report), *blocked_lines(fixes)]:
+        out.line(line)
     if unchosen:
         out.line(Message(KEEP_NEEDED).render())
     out.line()
@@ -236,14 +211,6 @@ def run_fix(request: FixRequest, stream: TextIO | None = None) -> int:
     return EXIT_OK if ok else EXIT_FAILED
 
 
-def _write_blocked(out: _Out, fixes: FixSet) -> None:
-    if fixes.blocked:
-        out.line(_("Not fixable here:"))
-    for blocked in fixes.blocked:
-        out.line(f"{blocked.check_id}: {refusal(blocked.reason, blocked.values).render()}",
-                 indent="  ")
-
-
 def _dry_run(request: FixRequest, fixes: FixSet, out: _Out) -> int:
     status = EXIT_FAILED if fixes.plans else EXIT_OK
     if request.json:
@@ -251,9 +218,11 @@ def _dry_run(request: FixRequest, fixes: FixSet, out: _Out) -> int:
         out.stream.write(json_text(scrub_data(document, out.secrets)) + "\n")
         return status
     for plan in fixes.plans:
-        _write_plan(out, plan)
+        for line in plan_lines(plan):
+            out.line(line)
         out.line()
-    _write_blocked(out, fixes)
+    for line in blocked_lines(fixes):
+        out.line(line)
     if fixes.plans:
         out.line(_("{count} fix(es) shown. Nothing was changed: run fix --yes to apply them.",
                    count=len(fixes.plans)))

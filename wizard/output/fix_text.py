@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from wizard.fixes import FixPlan, FixReason, Refusal
-from wizard.text.messages import N_, Message
+from wizard.fixes import ApplyReport, FixPlan, FixReason, FixSet, Refusal
+from wizard.guards.safe_text import json_text
+from wizard.text.messages import N_, Message, _
 
 REASONS: dict[FixReason, str] = {
     FixReason.ISSUER_ADDED: N_("Write {var}={value} into {file}"),
@@ -97,3 +98,48 @@ def describe(plan: FixPlan) -> list[Message]:
 def refusal(reason: Refusal, values: Mapping[str, str]) -> Message:
     why = values.get("why")
     return Message(REFUSALS[reason], **{**values, "why": f"({why})" if why else ""})
+
+
+def _indented(text: str, indent: str = "  ") -> list[str]:
+    return [indent + line for line in text.split("\n")]
+
+
+def plan_lines(plan: FixPlan) -> list[str]:
+    """What ``fix`` prints and the wizard's dialog shows for one plan: what it does, its
+    notes, and its diff, command or request."""
+    first, *notes = describe(plan)
+    lines = [f"{plan.check_id}: {first.render()}"]
+    lines += [line for note in notes for line in _indented(note.render())]
+    lines += [line for edit in plan.edits for line in _indented(edit.diff.rstrip("\n"))]
+    if plan.command is not None:
+        lines += _indented("$ " + " ".join(plan.command.shown))
+    if plan.remote is not None:
+        lines += _indented(" ".join(plan.remote.shown))
+        lines += _indented(json_text(dict(plan.remote.body)))
+    return lines
+
+
+def blocked_lines(fixes: FixSet) -> list[str]:
+    if not fixes.blocked:
+        return []
+    return [_("Not fixable here:"), *(
+        f"  {b.check_id}: {refusal(b.reason, b.values).render()}" for b in fixes.blocked)]
+
+
+def report_lines(report: ApplyReport) -> list[str]:
+    """What was applied, what was not and why, and where the backups are."""
+    lines: list[str] = []
+    for outcome in report.outcomes:
+        check = outcome.plan.check_id
+        if outcome.applied:
+            lines.append(_("Applied {check}: {what}", check=check,
+                           what=describe(outcome.plan)[0].render()))
+        else:
+            why = refusal(outcome.refusal, outcome.values).render() if outcome.refusal else ""
+            lines.append(_("Not applied {check}: {why}", check=check, why=why))
+        if outcome.command is not None and outcome.command.stderr:
+            lines += _indented(outcome.command.stderr)
+    if report.backups:
+        lines.append(_("Backups (fix --undo puts them back):"))
+        lines += [f"  {path} → {backup}" for path, backup in report.backups]
+    return lines
