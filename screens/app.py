@@ -46,8 +46,9 @@ from wizard.walkthrough.steps import STEP_IDS, step_by_id
 from wizard.walkthrough.walkthrough import Change, Notice, Walkthrough
 
 if TYPE_CHECKING:
+    from screens.dialogs.apply_fixes import ApplyFixesDialog
     from wizard.demo.context import DemoContext
-    from wizard.fixes import FixSet
+    from wizard.fixes import FixPlan
 
 FIRST_FRAME_WAIT = 2.0  # the fetch waits at most this long for the first frame to be drawn
 
@@ -211,22 +212,21 @@ class WizardApp(SafeApp):
         from wizard.output.fix_command import plan_for
 
         session = self.walkthrough.session
-        fixes = plan_for(session, only=message.check_ids)
-        self.push_screen(ApplyFixesDialog(fixes, session.secrets()),
-                         partial(self._fixes_answered, fixes))
+        dialog = ApplyFixesDialog(plan_for(session, only=message.check_ids), session.secrets())
+        self.push_screen(dialog, partial(self._fixes_answered, dialog))
 
-    def _fixes_answered(self, fixes: FixSet, yes: bool | None) -> None:
+    def _fixes_answered(self, dialog: ApplyFixesDialog, yes: bool | None) -> None:
         if yes:
-            self.apply_worker(fixes)
+            self.apply_worker(dialog.chosen)
 
     @work(thread=True, exclusive=True, group="fixes", exit_on_error=False)
-    def apply_worker(self, fixes: FixSet) -> None:
+    def apply_worker(self, plans: list[FixPlan]) -> None:
         # A deployment fix runs the project's Convex CLI (seconds): never on the UI's thread.
         from wizard.fixes import apply_fixes
 
         session = self.walkthrough.session
         self.post_message(FixesApplied(apply_fixes(
-            session.project.root, fixes.plans, offline=session.options.offline,
+            session.project.root, plans, offline=session.options.offline,
             state_dir=self.walkthrough.state_dir)))
 
     @on(FixesApplied)

@@ -68,3 +68,32 @@ async def test_apply_shows_the_diff_applies_on_yes_and_undoes(tmp_path: Path,
     for path in state.rglob("*"):
         if path.is_file() and path.parent.name != "files":
             assert SECRET_KEY.encode() not in path.read_bytes(), path
+
+
+async def test_both_auth_configs_ask_which_to_keep(tmp_path: Path, issuer: LocalIssuer) -> None:
+    root = project(tmp_path, issuer)
+    (root / "convex/auth.config.ts").write_bytes(READS_VAR)
+    js = READS_VAR.replace(b"import type { AuthConfig } from \"convex/server\";\n\n", b"") \
+        .replace(b" satisfies AuthConfig", b"")
+    (root / "convex/auth.config.js").write_bytes(js)
+    before = snapshot(root)
+    app = make_app(root, tmp_path / "state")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        app.go_to("verify-config")
+        await pilot.pause()
+        button = app.query_one("#config-apply-fixes", ApplyFixesButton)
+        button.scroll_visible(animate=False)
+        await pilot.pause()
+        await pilot.click("#config-apply-fixes")
+        await pilot.pause()
+        assert isinstance(app.screen, ApplyFixesDialog)
+        assert not app.screen.query("#fix-apply")  # a choice is needed, not a plain yes
+        await pilot.click("#fix-keep-js")
+        await settle(app, pilot)
+        assert isinstance(app.screen, FixesAppliedDialog)
+        assert not (root / "convex/auth.config.ts").exists()
+        assert (root / "convex/auth.config.js").read_bytes() == js
+        await pilot.click("#fix-undo")
+        await settle(app, pilot)
+        assert snapshot(root) == before

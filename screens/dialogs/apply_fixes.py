@@ -9,7 +9,7 @@ from textual.widgets import Button
 
 from screens.dialogs.question import QUESTION_CSS, Question
 from screens.widgets.safe_static import SafeStatic
-from wizard.fixes import ApplyReport, FixSet
+from wizard.fixes import ApplyReport, FixPlan, FixSet
 from wizard.output.fix_text import blocked_lines, plan_lines, report_lines
 from wizard.text.messages import _
 
@@ -30,6 +30,23 @@ class ApplyFixesDialog(Question):
     def __init__(self, fixes: FixSet, secrets: list[str]) -> None:
         super().__init__()
         self.fixes, self.secrets = fixes, secrets
+        self.keep: str | None = None
+        """The alternative chosen (both auth configs: which one stays), when there are any."""
+        self.choices = {p.choice: p.values.get("kept", p.choice) for p in fixes.plans
+                        if p.choice is not None}
+
+    @property
+    def chosen(self) -> list[FixPlan]:
+        """The plans to apply: all but the alternatives not chosen."""
+        return [p for p in self.fixes.plans if p.choice is None or p.choice == self.keep]
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        choice = (event.button.id or "").removeprefix("fix-keep-")
+        if choice in self.choices:
+            self.keep = choice
+            self.answer(True)
+        else:
+            super().on_button_pressed(event)
 
     def compose(self) -> ComposeResult:
         from wizard.guards.redaction import scrub
@@ -42,7 +59,10 @@ class ApplyFixesDialog(Question):
             with VerticalScroll():
                 yield SafeStatic(scrub(plan_text(self.fixes), self.secrets), id="fix-diff")
             with Horizontal():
-                if self.fixes.plans:
+                for choice, kept in self.choices.items():
+                    yield Button(_("Keep {path} and apply", path=kept), id=f"fix-keep-{choice}",
+                                 variant="warning")
+                if self.fixes.plans and not self.choices:
                     yield Button(_("Apply"), id=self.yes_id, variant="warning")
                 yield Button(_("Cancel (esc)"), id=self.no_id, variant="primary")
 
