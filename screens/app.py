@@ -28,6 +28,8 @@ from screens.messages import (
     ConvexAnswered,
     ConvexAsked,
     FetchDone,
+    FixesApplied,
+    FixesRequested,
     HostAgreed,
     LineDiagnosed,
     PathChosen,
@@ -44,7 +46,9 @@ from wizard.walkthrough.steps import STEP_IDS, step_by_id
 from wizard.walkthrough.walkthrough import Change, Notice, Walkthrough
 
 if TYPE_CHECKING:
+    from screens.dialogs.apply_fixes import ApplyFixesDialog
     from wizard.demo.context import DemoContext
+    from wizard.fixes import FixPlan
 
 FIRST_FRAME_WAIT = 2.0  # the fetch waits at most this long for the first frame to be drawn
 
@@ -201,6 +205,53 @@ class WizardApp(SafeApp):
             self.start_fetch()  # the providers are read again, now from that host
         else:
             self.walkthrough.agree_clerk_api(message.url)
+
+    @on(FixesRequested)
+    def fixes_requested(self, message: FixesRequested) -> None:
+        from screens.dialogs.apply_fixes import ApplyFixesDialog
+        from wizard.output.fix_command import plan_for
+
+        session = self.walkthrough.session
+        dialog = ApplyFixesDialog(plan_for(session, only=message.check_ids), session.secrets())
+        self.push_screen(dialog, partial(self._fixes_answered, dialog))
+
+    def _fixes_answered(self, dialog: ApplyFixesDialog, yes: bool | None) -> None:
+        if yes:
+            self.apply_worker(dialog.chosen)
+
+    @work(thread=True, exclusive=True, group="fixes", exit_on_error=False)
+    def apply_worker(self, plans: list[FixPlan]) -> None:
+        # A deployment fix runs the project's Convex CLI (seconds): never on the UI's thread.
+        from wizard.fixes import apply_fixes
+
+        session = self.walkthrough.session
+        self.post_message(FixesApplied(apply_fixes(
+            session.project.root, plans, offline=session.options.offline,
+            state_dir=self.walkthrough.state_dir)))
+
+    @on(FixesApplied)
+    def fixes_applied(self, message: FixesApplied) -> None:
+        from screens.dialogs.apply_fixes import FixesAppliedDialog
+
+        self.action_rerun()
+        self.push_screen(FixesAppliedDialog(message.report), self._undo_answered)
+
+    def _undo_answered(self, yes: bool | None) -> None:
+        if not yes:
+            return
+        from wizard.fixes import undo_last
+        from wizard.output.fix_text import refusal
+
+        undone = undo_last(self.walkthrough.session.project.root,
+                           state_dir=self.walkthrough.state_dir)
+        if undone.ok:
+            self.notify(_("Undone: {count} file(s) restored to their exact bytes",
+                          count=len(undone.restored)), timeout=6)
+        else:
+            why = [refusal(undone.refusal, {"run": undone.run_id or ""})] if undone.refusal \
+                else [refusal(reason, {"path": path}) for path, reason in undone.refused]
+            self.notify(" ".join(m.render() for m in why), severity="error", timeout=10)
+        self.action_rerun()
 
     def on_paste(self, event: events.Paste) -> None:
         """A paste anywhere lands in the current step's paste box (when it has one)."""

@@ -13,6 +13,7 @@ from wizard.walkthrough.walkthrough import Fetched
 
 if TYPE_CHECKING:
     from wizard.checks.token_checks import TokenVerdict
+    from wizard.fixes import ApplyReport
     from wizard.providers.clerk.checks import ClerkFindings
     from wizard.services.convex_probe import ConvexAnswer
 
@@ -88,3 +89,19 @@ class HostAgreed(Message):
     def __init__(self, key: Literal["deploy-key", "clerk-secret-key"], url: str) -> None:
         super().__init__()
         self.key, self.url = key, url
+
+
+class FixesRequested(Message):
+    """"Apply fixes" was pressed on a step: the app shows the fixes of ``check_ids``."""
+
+    def __init__(self, check_ids: tuple[str, ...]) -> None:
+        super().__init__()
+        self.check_ids = check_ids
+
+
+class FixesApplied(Message):
+    """The apply worker is done (the app's own message)."""
+
+    def __init__(self, report: ApplyReport) -> None:
+        super().__init__()
+        self.report = report

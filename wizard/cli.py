@@ -165,6 +165,31 @@ def build_parser() -> argparse.ArgumentParser:
                         help=_("no network call and no subprocess: the issuer is not fetched "
                         "and npx convex env get is not run (the report says so)"))
 
+    fix = sub.add_parser(
+        "fix", help=_("show the fixes for failed checks as diffs; apply them with --yes"),
+        epilog=_("exit status: without --yes, 1 when a fix would change something, else 0; "
+        "with --yes, 0 when every fix was applied and its check passes, else 1; with --undo, "
+        "0 when the last run was undone; 2 usage error. Backups of every changed file are "
+        "kept beside the saved progress, never in the project."))
+    fix.add_argument("--project", type=Path, metavar="DIR", dest="sub_project",
+                     help=_(_PROJECT_HELP))
+    fix.add_argument("--yes", action="store_true", help=_("apply the fixes shown"))
+    fix.add_argument("--only", nargs="+", action="extend", metavar="CHECK_ID",
+                     help=_("fix only these checks"))
+    fix.add_argument("--prod", action="store_true",
+                     help=_("set the issuer variable on the production deployment"))
+    fix.add_argument("--keep", choices=("ts", "js"),
+                     help=_("with both auth configs: the one to keep"))
+    fix.add_argument("--undo", action="store_true",
+                     help=_("restore the exact bytes of the files the last fix --yes changed"))
+    fix.add_argument("--offline", action="store_true",
+                     help=_("no network call and no subprocess (no deployment fix)"))
+    fix.add_argument("--json", action="store_true", help=_("print one JSON document"))
+    fix.add_argument("--use-secret-key", action="store_true",
+                     help=_("read the Clerk instance with CLERK_SECRET_KEY and offer to create "
+                     "the JWT template convex; without it nothing is sent"))
+    _add_destinations(fix, prefix="sub_")
+
     sub.add_parser("demo", help=_("the wizard on a built-in local issuer and a demo project"))
     reset = sub.add_parser("reset", help=_("forget saved progress for a project"))
     reset.add_argument("--project", type=Path, metavar="DIR", dest="sub_project",
@@ -241,6 +266,21 @@ def run_check(args: argparse.Namespace) -> int:
     return EXIT_OK if verdict.ok else EXIT_FAILED
 
 
+def run_fix(args: argparse.Namespace) -> int:
+    from wizard.checks.options import Options
+    from wizard.output.fix_command import FixRequest, unknown_checks
+    from wizard.output.fix_command import run_fix as fix_command
+
+    if args.only and unknown_checks(args.only):
+        raise UsageError(_("no automatic fix exists for {ids}",
+                           ids=", ".join(unknown_checks(args.only))))
+    options = Options(project_dir=_project_dir(args), offline=args.offline,
+                      environ=dict(os.environ), use_secret_key=args.use_secret_key,
+                      destinations=_destinations(args))
+    return fix_command(FixRequest(options, yes=args.yes, only=args.only, prod=args.prod,
+                                  keep=args.keep, undo=args.undo, json=args.json))
+
+
 def run_report(args: argparse.Namespace) -> int:
     from wizard.output.report import write_report_command
 
@@ -267,7 +307,7 @@ def run_demo(args: argparse.Namespace) -> int:
     return start_demo()
 
 
-_COMMANDS = {"check": run_check, "report": run_report, "reset": run_reset, "demo": run_demo}
+_COMMANDS = {"check": run_check, "fix": run_fix, "report": run_report, "reset": run_reset, "demo": run_demo}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -7,6 +7,7 @@ from textual.content import Content
 
 from screens.host import display_path, home_prefix
 from screens.panes.base import StepPane
+from screens.widgets.apply_button import ApplyFixesButton
 from screens.widgets.checks import CheckList
 from screens.widgets.safe_static import SafeStatic, styled
 from wizard.text.messages import _
@@ -23,6 +24,7 @@ class ProjectPane(StepPane):
         yield SafeStatic("", id="project-facts", classes="facts")
         yield SafeStatic(_("Checks"), classes="section-title")
         yield CheckList(id="project-checks", shorten=home_prefix())
+        yield ApplyFixesButton(id="project-apply-fixes")
 
     def facts(self) -> list[Content]:
         session = self.walkthrough.session
@@ -91,4 +93,5 @@ class ProjectPane(StepPane):
             return
         self.query_one("#project-facts", SafeStatic).update(Content("\n").join(self.facts()))
         self.query_one("#project-checks", CheckList).show(self.walkthrough.project_results)
+        self.query_one(ApplyFixesButton).show_for(self.walkthrough.project_results)
 

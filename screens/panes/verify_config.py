@@ -10,6 +10,7 @@ from textual.widgets import Button, LoadingIndicator
 from screens.host import display_path, home_prefix
 from screens.panels.deploy_key_consent import DeployKeyConsent
 from screens.panes.base import StepPane
+from screens.widgets.apply_button import ApplyFixesButton
 from screens.widgets.checks import CheckList
 from screens.widgets.copyable import Copyable
 from screens.widgets.safe_static import SafeStatic, Shown, styled
@@ -30,6 +31,7 @@ class VerifyConfigPane(StepPane):
         yield SafeStatic(_("Fixes to copy"), id="fixes-title", classes="section-title")
         yield Copyable("", label=_("Copy fixes"), id="config-fixes")
         with Horizontal(classes="buttons"):
+            yield ApplyFixesButton(id="config-apply-fixes")
             yield Button(_("Re-run checks (r)"), id="rerun-button", variant="primary",
                          action="app.rerun")
 
@@ -64,6 +66,7 @@ class VerifyConfigPane(StepPane):
         self.query_one("#issuer-keys", SafeStatic).update(text)
         checks = [] if fetching else walkthrough.config_results
         self.query_one("#config-checks", CheckList).show(checks)
+        self.query_one(ApplyFixesButton).show_for(checks)
         self.query_one(DeployKeyConsent).refresh_view()
         fixes = "\n".join(c.fix for c in checks if c.failed and c.fix)
         self.query_one("#fixes-title").display = bool(fixes)

@@ -83,5 +83,16 @@ class IdentityProvider(Protocol):
     def api_checks(self, session: SessionFacts, path: AuthPath | None) -> list[Check]:
         """Its checks through its own API (skipped ones when the user did not agree)."""
 
+    @property
+    def template_check(self) -> str:
+        """The id of its check that a JWT template exists (fixed by creating it)."""
+
+    def template_request(self, session: SessionFacts) -> tuple[str, dict[str, Any]]:
+        """The URL and body of the request that creates that template."""
+
+    def create_template(self, session: SessionFacts) -> str | None:
+        """Send it (only after the user saw it and said yes, and agreed to use the key):
+        None when created, else why not, in one line."""
+
     def secret_values(self, env: EnvFiles) -> list[str]:
         """Every value of ``env`` that is one of its secrets (no output may show them)."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from wizard.checks.model import Check
 from wizard.checks.options import SessionFacts
 from wizard.guards.redaction import looks_secret
@@ -74,6 +76,25 @@ class ClerkProvider:
         from wizard.providers.clerk.checks import for_session
 
         return for_session(session, path)
+
+    @property
+    def template_check(self) -> str:
+        return "clerk.template"
+
+    def template_request(self, session: SessionFacts) -> tuple[str, dict[str, Any]]:
+        from wizard.providers.clerk.api import convex_template_body, resolve_api_url
+        from wizard.providers.clerk.checks import api_root
+
+        base = resolve_api_url(api_root(session.project, session.options.destinations).value)[0]
+        return base + "/jwt_templates", convex_template_body(session.application_id.value)
+
+    def create_template(self, session: SessionFacts) -> str | None:
+        from wizard.providers.clerk.checks import create_convex_template, describe_problem
+
+        created = create_convex_template(
+            session.project, session.application_id.value,
+            destinations=session.options.destinations, timeout=session.options.timeout)
+        return None if created.problem is None else describe_problem(created.problem)
 
     def secret_values(self, env: EnvFiles) -> list[str]:
         """Every secret key and webhook secret the project holds (``sk_…``, ``whsec_…``)."""
