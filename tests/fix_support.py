@@ -144,9 +144,9 @@ def calls(log: Path) -> list[list[str]]:
 
 
 def written_text(folder: Path) -> str:
-    """Everything under ``folder`` but backups, as text (to scan for secrets)."""
+    """Everything under ``folder``, backups included, as text (to scan for secrets)."""
     parts = []
     for path in sorted(folder.rglob("*")):
-        if path.is_file() and path.parent.name != "files":
+        if path.is_file():
             parts.append(path.read_text(encoding="utf-8", errors="replace"))
     return "\n".join(parts)

@@ -271,13 +271,17 @@ def test_an_exposed_secret_moves_to_the_server_name_and_is_never_shown(
         assert secret not in shown
 
 
-def test_backups_hold_the_original_bytes_privately_outside_the_project(
+def test_backups_keep_the_bytes_but_no_secret_privately_outside_the_project(
         root: Path, state: Path) -> None:
     write_project(root, {".env.local": EXPOSED})
     before = snapshot(root)
     report = apply(root, plan(root, only={"env.secret_exposure"}), state)
     [(path, backup)] = report.backups
-    assert path == ".env.local" and backup.read_bytes() == EXPOSED
+    kept = backup.read_bytes()
+    assert path == ".env.local" and SECRET_KEY.encode() not in kept
+    assert WEBHOOK_SECRET.encode() not in kept and SECRET_KEY[8:].encode() not in kept
+    assert kept.replace(b"\x00caw-secret-0\x00", SECRET_KEY.encode()).replace(
+        b"\x00caw-secret-1\x00", WEBHOOK_SECRET.encode()) == EXPOSED
     assert backup.is_relative_to(state) and not backup.is_relative_to(root)
     assert backup.stat().st_mode & 0o777 == 0o600
     assert backup.parent.stat().st_mode & 0o777 == 0o700
@@ -294,6 +298,21 @@ def test_a_secret_already_under_the_server_name_loses_only_its_exposed_copy(
                                    only={"env.secret_exposure"})
     assert [p.reason for p in fixes.plans] == [FixReason.SECRET_COPY_REMOVED]
     assert applied[".env.local"][0] == f"CLERK_SECRET_KEY={SECRET_KEY}\nA=1\n".encode()
+
+
+def test_undo_puts_back_only_the_secret_the_manifest_names(root: Path, state: Path) -> None:
+    """The backup has a marker where the secret was; undo takes the value back from the file
+    by its hash. When no value in the file has that hash, nothing is undone and it says why."""
+    write_project(root, {".env.local": EXPOSED})
+    report = apply(root, plan(root, only={"env.secret_exposure"}), state)
+    assert report.manifest is not None
+    moved = (root / ".env.local").read_bytes()
+    manifest = json.loads(report.manifest.read_text())
+    manifest["files"][0]["secrets"][0] = "0" * 64
+    report.manifest.write_text(json.dumps(manifest))
+    undone = undo_last(root, state_dir=state)
+    assert undone.refused == ((".env.local", Refusal.SECRET_GONE),)
+    assert (root / ".env.local").read_bytes() == moved
 
 
 def test_a_different_secret_under_the_server_name_is_blocked(root: Path) -> None:

@@ -37,6 +37,7 @@ from wizard.fixes.runlog import (
     save_manifest,
 )
 from wizard.fixes.runner import CommandResult, run_convex
+from wizard.fixes.secret_backup import unmask_secrets
 from wizard.guards.files import fsync_folder
 from wizard.guards.state_dir import absolute_project_path, default_state_dir
 from wizard.services.convex_cli import CLI_TIMEOUT
@@ -207,8 +208,13 @@ def _restorable(root: Path, run: Path, record: FileRecord) -> tuple[Path, bytes 
         raise Refused(Refusal.CHANGED_SINCE_FIX, path=record.path)
     original = None
     if record.backup is not None:
-        original = read_current(run / record.backup, record.path)
-        if original is None or sha256(original) != record.before:
+        kept = read_current(run / record.backup, record.path)
+        if kept is None:
+            raise Refused(Refusal.BACKUP_MISSING, path=record.path)
+        original = unmask_secrets(kept, record.secrets, current)
+        if original is None:
+            raise Refused(Refusal.SECRET_GONE, path=record.path)
+        if sha256(original) != record.before:
             raise Refused(Refusal.BACKUP_MISSING, path=record.path)
     refuse_unwritable(target, record.path)
     return target, original

@@ -79,6 +79,7 @@ class Refusal(str, Enum):
     MANIFEST_UNUSABLE = "manifest_unusable"
     CHANGED_SINCE_FIX = "changed_since_fix"
     BACKUP_MISSING = "backup_missing"
+    SECRET_GONE = "secret_gone"
 
 
 def sha256(data: bytes) -> str:

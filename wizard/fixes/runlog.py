@@ -1,10 +1,11 @@
 """Backups and the run manifest, kept beside the wizard's state, never in the repository.
 
 One run of ``fix`` is one folder, ``<state dir>/fixes/<project key>/<run id>/``: ``files/<n>``
-hold the exact bytes each file had before the run (mode 0600, in folders of mode 0700: a
-``.env`` backup holds what the ``.env`` held, secrets included, by design), and
+hold the bytes each file had before the run, each secret value replaced by a marker
+(:mod:`wizard.fixes.secret_backup`; mode 0600, in folders of mode 0700), and
 ``manifest.json`` lists, for each file, its path in the project, the hash of its bytes
-before and after the run, its mode and its backup; for each command, what was run (a secret
+before and after the run, its mode, its backup and the hash of each secret value the backup
+leaves out; for each command, what was run (a secret
 value redacted) and its exit status. The manifest never holds a value from a file. It is
 written before each change is made, so a run cut short can still be undone.
 """
@@ -22,6 +23,7 @@ from typing import Any
 
 from wizard import __version__
 from wizard.fixes.model import Refusal, Refused, sha256
+from wizard.fixes.secret_backup import mask_secrets
 from wizard.guards.files import read_regular_file, write_atomically
 from wizard.guards.state_dir import project_key
 
@@ -53,10 +55,13 @@ class FileRecord:
     backup: str | None
     fixes: list[str] = field(default_factory=list)
     """``check_id:reason`` of each fix that changed the file."""
+    secrets: list[str] = field(default_factory=list)
+    """sha256 of each secret value the backup leaves out, in the order of its markers."""
 
     def to_dict(self) -> dict[str, Any]:
         return {"path": self.path, "before": self.before, "after": self.after,
-                "mode": self.mode, "backup": self.backup, "fixes": self.fixes}
+                "mode": self.mode, "backup": self.backup, "fixes": self.fixes,
+                "secrets": self.secrets}
 
 
 @dataclass
@@ -109,11 +114,13 @@ class RunLog:
         previous = None if current is None else sha256(current)
         try:
             if record is None:
-                backup = None
+                backup: str | None = None
+                hashes: list[str] = []
                 if current is not None:
                     backup = f"files/{len(self.manifest.files)}"
-                    self._write_private(self.folder / backup, current)
-                record = FileRecord(rel, previous, previous, mode, backup)
+                    kept, hashes = mask_secrets(current)
+                    self._write_private(self.folder / backup, kept)
+                record = FileRecord(rel, previous, previous, mode, backup, secrets=hashes)
                 self._by_path[rel] = record
                 self.manifest.files.append(record)
             record.after = None if after is None else sha256(after)
@@ -171,13 +178,16 @@ def _file_record(raw: object) -> FileRecord:
         raise ValueError("file entry")
     path, before, after = raw.get("path"), raw.get("before"), raw.get("after")
     mode, backup, fixes = raw.get("mode"), raw.get("backup"), raw.get("fixes", [])
+    secrets = raw.get("secrets", [])
     if not isinstance(path, str) or not path or path.startswith("/") \
             or not all(_optional(v, str) for v in (before, after, backup)) \
             or not _optional(mode, int) or not isinstance(fixes, list) \
+            or not isinstance(secrets, list) or not all(isinstance(h, str) for h in secrets) \
             or (backup is not None and not _BACKUP_NAME.fullmatch(backup)) \
             or (before is None) != (backup is None):
         raise ValueError("file entry")
-    return FileRecord(path, before, after, mode, backup, [str(f) for f in fixes])
+    return FileRecord(path, before, after, mode, backup, [str(f) for f in fixes],
+                      list(secrets))
 
 
 def _command_record(raw: object) -> CommandRecord:

@@ -54,6 +54,21 @@ _OPAQUE_RE = re.compile(r"[A-Za-z0-9_+=-]{32,}")
 VALUE_REMOVED = "[value removed]"
 
 
+def secret_values(text: str) -> list[tuple[int, int]]:
+    """Where each secret value sits in ``text`` (a Clerk secret key, a webhook secret, a
+    deploy key, a token): the spans a copy of the text must never keep."""
+    spans = [m.span() for pattern in (_SECRET_RE, _DEPLOY_KEY_RE, _JWT_RE)
+             for m in pattern.finditer(text)]
+    spans.sort()
+    merged: list[tuple[int, int]] = []
+    for start, end in spans:
+        if merged and start < merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
 def scrub_usage(text: str) -> str:
     """:func:`scrub`, and also whatever in a usage error could be (part of) a token or a key:
     the message says which option was wrong, never what was typed for it."""
