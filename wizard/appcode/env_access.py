@@ -54,6 +54,8 @@ _RULES: dict[str, _Rule] = {
 }
 _PUBLIC_PREFIXES = ("VITE_", "NEXT_PUBLIC_", "EXPO_PUBLIC_", "PUBLIC_", "REACT_APP_")
 _PRIVATE_MODULES = ("$env/static/private", "$app/env/private")
+_MEMBER_ACCESSORS = ("process.env", "import.meta.env")
+"""Accessors a one-token edit can swap; a SvelteKit module needs an import instead."""
 
 
 def _handed_to_clients(facts: FileFacts) -> list[tuple[int, int]]:
@@ -136,7 +138,8 @@ def _judge(ctx: AppContext, facts: FileFacts, read: EnvRead, rule: _Rule | None,
                                                "$app/env/private", "$env/dynamic/private"))
     if not accessor_ok and rule is not None:
         expected = rule.accessors[0]
-        edit = _accessor_edit(facts, read, expected) if name.startswith(rule.prefix) else None
+        edit = (_accessor_edit(facts, read, expected)
+                if name.startswith(rule.prefix) and expected in _MEMBER_ACCESSORS else None)
         found.append(finding(ENV, "fail", "wrong_accessor", facts, node, edit=edit, name=name,
                              used=read.accessor, expected=expected, prefix=rule.prefix,
                              framework=ctx.framework.name))

@@ -37,15 +37,14 @@ _WRAPPING_EXPRESSIONS = frozenset({"call_expression", "arguments", "parenthesize
 
 @functools.lru_cache(maxsize=2)
 def _query(grammar: Grammar) -> Query:
-    """The candidates of one file. Names are filtered in Python, not with ``#eq?``-style
+    """The candidates of one file (the TypeScript grammar has no JSX). Names are filtered in Python, not with ``#eq?``-style
     predicates: those read the node text through the tree's source, which a tree parsed from a
     read callback (the only way to give the parse a deadline) does not keep."""
     from tree_sitter import Query
 
-    query: Query = Query(language(grammar), """
+    jsx = "(jsx_opening_element) @jsx (jsx_self_closing_element) @jsx" if grammar == "tsx" else ""
+    query: Query = Query(language(grammar), jsx + """
 (import_statement) @import
-(jsx_opening_element) @jsx
-(jsx_self_closing_element) @jsx
 (member_expression object: [(identifier) (meta_property)] @base
   property: (property_identifier) @env) @envobj
 (call_expression function: [(identifier) @callee

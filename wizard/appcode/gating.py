@@ -101,4 +101,4 @@ def check_auth_gating(ctx: AppContext) -> list[Finding]:
                                      gate_at=where(gate.facts, gate.jsx.tag),
                                      component=component.name or ""))
                 break
-    return found or [finding(GATING, "pass", "convex_gates", hooks=str(len(hooks)))]
+    return found or [finding(GATING, "pass", "no_clerk_gate", hooks=str(len(hooks)))]
