@@ -22,6 +22,7 @@ from __future__ import annotations
 import os
 import re
 import stat
+from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -45,6 +46,9 @@ _GITIGNORE_BYTES = 256 * 1024
 
 _MENTIONS = re.compile(rb"(?i)convex|clerk")
 """A file that names neither cannot hold anything the checks look at, so it is not parsed."""
+_Folder = tuple[str, str, int | None, bool]
+"""A folder to walk: its path, its relative name, how deep below it to go (None: no bound),
+and whether only files importing a Convex or Clerk client count."""
 _CLIENT_IMPORT = re.compile(
     rb"""['"](?:convex/(?:react|nextjs|browser)|@clerk/|convex-(?:svelte|vue|nuxt)"""
     rb"""|svelte-clerk|vue-clerk)""")
@@ -136,25 +140,28 @@ class _Walk:
             return False
         return True
 
-    def walk(self, path: str, rel: str, depth: int | None, only_clients: bool) -> None:
-        """Read the source files under ``path``; ``depth`` None means no depth bound."""
-        for entry, entry_rel in self.entries(path, rel):
-            name = entry.name
-            try:
-                is_dir = entry.is_dir()
-            except OSError:
-                continue
-            if is_dir:
-                if (name.startswith(".") or name in SKIPPED_FOLDERS
-                        or (depth is not None and depth <= 0)
-                        or self.ignored(entry_rel, folder=True)
-                        or not self.follow(entry, entry_rel)):
+    def walk(self, queue: deque[_Folder]) -> None:
+        """Read the source files under the queued folders, breadth first: a folder's own
+        files before any of its subfolders', so a bound reached in a deep tree costs the
+        deepest files, never ``src/main.tsx``."""
+        while queue:
+            path, rel, depth, only_clients = queue.popleft()
+            for entry, entry_rel in self.entries(path, rel):
+                name = entry.name
+                try:
+                    is_dir = entry.is_dir()
+                except OSError:
                     continue
-                self.walk(entry.path, entry_rel, None if depth is None else depth - 1,
-                          only_clients)
-            elif (_is_source(name) and not self.ignored(entry_rel, folder=False)
-                  and self.follow(entry, entry_rel)):
-                self.read(entry, entry_rel, only_clients)
+                if is_dir:
+                    if not (name.startswith(".") or name in SKIPPED_FOLDERS
+                            or (depth is not None and depth <= 0)
+                            or self.ignored(entry_rel, folder=True)
+                            or not self.follow(entry, entry_rel)):
+                        queue.append((entry.path, entry_rel,
+                                      None if depth is None else depth - 1, only_clients))
+                elif (_is_source(name) and not self.ignored(entry_rel, folder=False)
+                      and self.follow(entry, entry_rel)):
+                    self.read(entry, entry_rel, only_clients)
 
     def read(self, entry: os.DirEntry[str], rel: str, only_clients: bool) -> None:
         self.scan.files_seen += 1
@@ -198,7 +205,7 @@ def discover_sources(root: Path, limits: Limits, scan: SourceScan) -> list[Sourc
     Every file seen is counted in ``scan``; those skipped are recorded there with the reason."""
     walk = _Walk(root, limits, scan)
     top = walk.root
-    roots: set[str] = set()
+    queue: deque[_Folder] = deque()
     for name in SOURCE_ROOTS:
         path = os.path.join(top, name)
         if not os.path.isdir(path) or walk.ignored(name, folder=True):
@@ -206,13 +213,11 @@ def discover_sources(root: Path, limits: Limits, scan: SourceScan) -> list[Sourc
         if os.path.islink(path) and not _inside(os.path.realpath(path), top):
             walk.skip(name, "symlink_outside")
             continue
-        roots.add(name)
-        walk.walk(path, name, None, only_clients=False)
+        queue.append((path, name, None, False))
+    walk.walk(queue)
     shallow = limits.shallow_depth
     for entry, rel in walk.entries(top, ""):
         name = entry.name
-        if name in roots:
-            continue
         try:
             is_dir = entry.is_dir()
         except OSError:
@@ -221,7 +226,8 @@ def discover_sources(root: Path, limits: Limits, scan: SourceScan) -> list[Sourc
             if (shallow > 0 and not name.startswith(".") and name not in SKIPPED_FOLDERS
                     and name not in SOURCE_ROOTS and not walk.ignored(rel, folder=True)
                     and walk.follow(entry, rel)):
-                walk.walk(entry.path, rel, shallow - 1, only_clients=True)
+                queue.append((entry.path, rel, shallow - 1, True))
         elif _is_source(name) and not walk.ignored(rel, folder=False) and walk.follow(entry, rel):
             walk.read(entry, rel, only_clients=True)
+    walk.walk(queue)
     return walk.found
