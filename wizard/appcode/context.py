@@ -139,25 +139,39 @@ class TokenRequest:
     """``getToken`` imported straight from a Clerk React package: it throws on a server."""
 
 
-def _template(facts: FileFacts, call: Node) -> str | None:
+def argument(call: Node, index: int) -> Node | None:
+    """The call's (or ``new`` expression's) argument at ``index``, if there is one."""
     arguments = call.child_by_field_name("arguments")
-    first = arguments.named_children[0] if arguments is not None and \
-        arguments.named_children else None
-    if first is None:
-        return ""
-    if first.type != "object":
-        return None
-    for pair in first.named_children:
+    given = arguments.named_children if arguments is not None else []
+    return given[index] if index < len(given) else None
+
+
+def property_value(facts: FileFacts, literal: Node, key: str) -> Node | None:
+    """The value of ``key`` in an object literal (the identifier itself for ``{ key }``)."""
+    for pair in literal.named_children:
         if pair.type == "pair":
-            key = pair.child_by_field_name("key")
-            value = pair.child_by_field_name("value")
-            if key is not None and facts.text(key).strip("'\"") == "template":
-                if value is not None and value.type == "string":
-                    return facts.text(value)[1:-1]
-                return None
-        elif pair.type == "shorthand_property_identifier" and facts.text(pair) == "template":
-            return None
-    return ""
+            named = pair.child_by_field_name("key")
+            if named is not None and facts.text(named).strip("'\"") == key:
+                return pair.child_by_field_name("value")
+        elif pair.type == "shorthand_property_identifier" and facts.text(pair) == key:
+            return pair
+    return None
+
+
+def has_spread(literal: Node) -> bool:
+    return any(child.type == "spread_element" for child in literal.named_children)
+
+
+def _template(facts: FileFacts, call: Node) -> str | None:
+    options = argument(call, 0)
+    if options is None:
+        return ""
+    if options.type != "object":
+        return None
+    value = property_value(facts, options, "template")
+    if value is None:
+        return None if has_spread(options) else ""
+    return facts.text(value)[1:-1] if value.type == "string" else None
 
 
 def _within(node: Node, outer: Node) -> bool:

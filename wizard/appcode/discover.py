@@ -105,7 +105,7 @@ class _Walk:
         self.scan = scan
         self.ignore = load_gitignore(Path(self.root))
         self.folders = 0
-        self.seen_dirs: set[str] = set()
+        self.seen_dirs: set[tuple[int, int]] = set()
         self.found: list[SourceFile] = []
 
     def skip(self, rel: str, reason: str) -> None:
@@ -119,10 +119,15 @@ class _Walk:
         if self.folders >= self.limits.max_folders:
             self.skip(rel or ".", "folder_limit")
             return
-        real = os.path.realpath(path)
-        if real in self.seen_dirs:  # a symlink loop or a second link to one folder
+        try:
+            info = os.stat(path)
+        except OSError:
+            self.skip(rel or ".", "unreadable")
             return
-        self.seen_dirs.add(real)
+        identity = (info.st_dev, info.st_ino)
+        if identity in self.seen_dirs:  # a symlink loop or a second link to one folder
+            return
+        self.seen_dirs.add(identity)
         self.folders += 1
         try:
             with os.scandir(path) as listing:

@@ -23,7 +23,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from wizard.appcode.context import VITE_FAMILY, AppContext, Side, finding
+from wizard.appcode.context import VITE_FAMILY, AppContext, Side, argument, finding
 from wizard.appcode.facts import CONSTRUCTORS, EnvRead, FileFacts
 from wizard.appcode.model import Edit, Finding
 
@@ -64,10 +64,9 @@ def _handed_to_clients(facts: FileFacts) -> list[tuple[int, int]]:
     targets = [node for name, node in facts.news if name in CONSTRUCTORS]
     targets += [call.node for call in facts.calls if call.name == "setupConvex"]
     for node in targets:
-        arguments = node.child_by_field_name("arguments")
-        if arguments is not None and arguments.named_children:
-            ranges.append((arguments.named_children[0].start_byte,
-                           arguments.named_children[0].end_byte))
+        first = argument(node, 0)
+        if first is not None:
+            ranges.append((first.start_byte, first.end_byte))
     for jsx in facts.jsx:
         attribute = jsx.attribute("publishableKey")
         if attribute is not None and attribute.value is not None:

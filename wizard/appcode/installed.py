@@ -133,6 +133,17 @@ def _is_real_dir(path: Path) -> bool:
     return path.is_dir() and not path.is_symlink()
 
 
+def _real_subfolders(folder: Path) -> list[str]:
+    """Names of the folder's subfolders that are not symlinks nor hidden, in name order
+    (``DirEntry`` answers from the listing itself, without a stat per entry)."""
+    try:
+        with os.scandir(folder) as listing:
+            return sorted(entry.name for entry in listing if not entry.name.startswith(".")
+                          and entry.is_dir(follow_symlinks=False))
+    except OSError:
+        return []
+
+
 def _workspace_folders(root: Path) -> list[str]:
     """Workspace package folders named by ``package.json`` ``workspaces`` (``dir/*`` globs)."""
     manifest = read_json(root, "package.json")
@@ -148,12 +159,9 @@ def _workspace_folders(root: Path) -> list[str]:
         base = pattern.rstrip("/")
         if base.endswith(("/*", "/**")):
             parent = base.rsplit("/", 1)[0]
-            try:
-                names = sorted(os.listdir(root / parent))[:MAX_NODE_MODULES]
-            except OSError:
-                continue
-            folders += [f"{parent}/{n}" for n in names if not n.startswith(".")
-                        and _is_real_dir(root / parent / n)]
+            if inside(root, parent) is not None:
+                folders += [f"{parent}/{name}" for name in
+                            _real_subfolders(root / parent)[:MAX_NODE_MODULES]]
         elif "*" not in base and _is_real_dir(root / base):
             folders.append(base)
     return folders
@@ -175,35 +183,24 @@ class _CopySearch:
 
     def node_modules(self, rel: str, depth: int) -> None:
         """``rel`` is a ``node_modules`` folder: its convex, then its packages' own."""
-        if self.visited >= MAX_NODE_MODULES or not _is_real_dir(self.root / rel):
+        if (self.visited >= MAX_NODE_MODULES or not _is_real_dir(self.root / rel)
+                or inside(self.root, rel) is None):
             return
         self.visited += 1
         self.add(f"{rel}/convex")
         if depth <= 0:
             return
-        try:
-            names = sorted(os.listdir(self.root / rel))
-        except OSError:
-            return
-        for name in names:
-            if name.startswith("."):
-                continue
-            if name.startswith("@"):
-                try:
-                    scoped = sorted(os.listdir(self.root / rel / name))
-                except OSError:
-                    continue
-                packages = [f"{name}/{s}" for s in scoped]
-            else:
-                packages = [name]
+        for name in _real_subfolders(self.root / rel):
+            packages = ([f"{name}/{scoped}" for scoped in _real_subfolders(self.root / rel / name)]
+                        if name.startswith("@") else [name])
             for package in packages:
                 nested = f"{rel}/{package}/node_modules"
-                if _is_real_dir(self.root / rel / package) and os.path.isdir(self.root / nested):
+                if os.path.isdir(self.root / nested):
                     self.node_modules(nested, depth - 1)
 
     def pnpm_store(self) -> None:
         store = self.root / "node_modules" / ".pnpm"
-        if not _is_real_dir(store):
+        if not _is_real_dir(store) or inside(self.root, "node_modules/.pnpm") is None:
             return
         try:
             names = sorted(os.listdir(store))

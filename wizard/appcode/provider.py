@@ -16,6 +16,7 @@ from __future__ import annotations
 from wizard.appcode.context import (
     REACT_FAMILY,
     AppContext,
+    argument,
     clerk_package,
     excerpt,
     finding,
@@ -164,9 +165,7 @@ def _set_auth_findings(ctx: AppContext) -> list[Finding]:
         return [finding(PROVIDER, "fail", "auth_never_set", None, None,
                         clients=", ".join(ctx.framework.convex_clients))]
     for facts, call in sites:
-        arguments = call.node.child_by_field_name("arguments")
-        first = arguments.named_children[0] if arguments is not None and \
-            arguments.named_children else None
+        first = argument(call.node, 0)
         if first is None:
             continue
         if first.type not in _FUNCTION_NODES and first.type != "identifier":

@@ -21,9 +21,12 @@ from typing import TYPE_CHECKING
 from wizard.appcode.context import (
     AppContext,
     TokenRequest,
+    argument,
     excerpt,
     finding,
+    has_spread,
     judge_template,
+    property_value,
     token_requests,
     where,
 )
@@ -60,31 +63,22 @@ def _judge_requests(ctx: AppContext, facts: FileFacts, site: Node, call: str) ->
 
 
 def _token_option(facts: FileFacts, options: Node) -> Node | None:
-    """The ``token`` value of an options object literal; the object itself when it is not a
-    literal (it may hold a token: not judged)."""
+    """The ``token`` value of an options object literal; the options themselves when they
+    are not a literal or a spread may hold the token (then it is not judged)."""
     if options.type != "object":
         return options
-    for pair in options.named_children:
-        if pair.type == "pair":
-            key = pair.child_by_field_name("key")
-            if key is not None and facts.text(key).strip("'\"") == "token":
-                return pair.child_by_field_name("value")
-        elif pair.type == "shorthand_property_identifier" and facts.text(pair) == "token":
-            return pair
-        elif pair.type == "spread_element":
-            return options
-    return None
+    value = property_value(facts, options, "token")
+    return options if value is None and has_spread(options) else value
 
 
 def _server_calls(ctx: AppContext) -> list[Finding]:
     found: list[Finding] = []
     for facts, call in ctx.calls(SERVER_CALLS, ("convex/nextjs",)):
-        arguments = call.node.child_by_field_name("arguments")
-        args = arguments.named_children if arguments is not None else []
-        token = _token_option(facts, args[2]) if len(args) >= 3 else None
+        options = argument(call.node, 2)
+        token = _token_option(facts, options) if options is not None else None
         if token is None:
             found.append(finding(SERVER, "warn", "no_token", facts, call.node, call=call.name))
-        elif token is not args[2]:
+        elif token is not options:
             found += _judge_requests(ctx, facts, token, call.name)
     return found
 
@@ -113,10 +107,9 @@ def _http_clients(ctx: AppContext) -> list[Finding]:
             named = declarator.child_by_field_name("name")
             if named is not None and _module_level(node):
                 shared[facts.text(named)] = node
-                arguments = node.child_by_field_name("arguments")
-                if arguments is not None and len(arguments.named_children) >= 2 and \
-                        b"auth" in facts.parsed.data[arguments.named_children[1].start_byte:
-                                                     arguments.named_children[1].end_byte]:
+                options = argument(node, 1)
+                if options is not None and options.type == "object" and \
+                        property_value(facts, options, "auth") is not None:
                     found.append(finding(SERVER, "fail", "shared_client_token", facts, node,
                                          client=facts.text(named), created_at=where(facts, node)))
         for call in facts.calls:
@@ -130,9 +123,9 @@ def _http_clients(ctx: AppContext) -> list[Finding]:
                 continue
             if not _is_http_client(facts, receiver):
                 continue
-            arguments = call.node.child_by_field_name("arguments")
-            if arguments is not None and arguments.named_children:
-                found += _judge_requests(ctx, facts, arguments.named_children[0], "setAuth")
+            token = argument(call.node, 0)
+            if token is not None:
+                found += _judge_requests(ctx, facts, token, "setAuth")
     return found
 
 

@@ -21,11 +21,12 @@ The rule (the same for provider nesting and for auth gating), followed at most
 
 from __future__ import annotations
 
+import functools
 import posixpath
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
-from wizard.appcode.facts import Component, FileFacts, Jsx
+from wizard.appcode.facts import Component, FileFacts, Import, Jsx
 
 if TYPE_CHECKING:
     from tree_sitter import Node
@@ -98,16 +99,23 @@ class SourceTree:
         if component.name is not None:
             sites += [(facts, jsx.element) for jsx in facts.jsx
                       if jsx.name == component.name and not _within(jsx.tag, component.node)]
-        for other in self.files:
-            if other is facts:
-                continue
-            locals_ = {imp.local for imp in other.imports.values()
-                       if (imp.name == component.name
-                           or (imp.name == "default" and component.default_export))
-                       and self.module_file(other.rel, imp.module) is facts}
-            if locals_:
-                sites += [(other, jsx.element) for jsx in other.jsx if jsx.name in locals_]
+        for other, imported in self.importers.get(facts.rel, ()):
+            if other is not facts and (imported.name == component.name or (
+                    imported.name == "default" and component.default_export)):
+                sites += [(other, jsx.element) for jsx in other.jsx
+                          if jsx.name == imported.local]
         return sites
+
+    @functools.cached_property
+    def importers(self) -> dict[str, list[tuple[FileFacts, Import]]]:
+        """For each parsed file, the parsed files importing it and what they import."""
+        index: dict[str, list[tuple[FileFacts, Import]]] = {}
+        for other in self.files:
+            for imported in other.imports.values():
+                target = self.module_file(other.rel, imported.module)
+                if target is not None:
+                    index.setdefault(target.rel, []).append((other, imported))
+        return index
 
     # -- file-system routers ----------------------------------------------------------------
     def _route(self, rel: str) -> tuple[str, str, bool] | None:
