@@ -194,26 +194,31 @@ export default function App() {
 
 
 def app_source(root: Path, components: int) -> Path:
-    """A Vite + React + Clerk + Convex ``src/`` with ``components`` extra components, most of
-    them calling Convex hooks (generated once per root)."""
-    done = root / "src" / ".generated"
-    if done.exists():
-        return root
+    """A Vite + React + Clerk + Convex app: ``package.json`` dependencies, the variables in
+    ``.env.local`` and ``src/main.tsx`` (rewritten each call, as ``write_app`` may have just
+    replaced them), and ``components`` extra components, most calling Convex hooks (generated
+    once per root)."""
     folder = root / "src" / "components"
     folder.mkdir(parents=True, exist_ok=True)
     package = json.loads((root / "package.json").read_text()) \
         if (root / "package.json").exists() else {"name": root.name, "private": True}
-    package.setdefault("dependencies", {}).update({
-        "convex": "^1.51.0", "@clerk/clerk-react": "^5.61.0", "react": "^19.0.0",
-        "vite": "^8.4.1"})
+    dependencies = package.setdefault("dependencies", {})
+    for name, version in (("convex", "^1.51.0"), ("@clerk/clerk-react", "^5.61.0"),
+                          ("react", "^19.0.0"), ("vite", "^8.4.1")):
+        dependencies.setdefault(name, version)
     (root / "package.json").write_text(json.dumps(package))
     env = root / ".env.local"
     lines = env.read_text() if env.exists() else ""
-    if "VITE_CLERK_PUBLISHABLE_KEY=" not in lines:
-        lines += "VITE_CLERK_PUBLISHABLE_KEY=pk_test_Y2xlcmsuZXhhbXBsZS5jb20k\n"
-    env.write_text(lines + "VITE_CONVEX_URL=https://happy-otter-123.convex.cloud\n")
+    for line in ("VITE_CLERK_PUBLISHABLE_KEY=pk_test_Y2xlcmsuZXhhbXBsZS5jb20k",
+                 "VITE_CONVEX_URL=https://happy-otter-123.convex.cloud"):
+        if line.split("=")[0] + "=" not in lines:
+            lines += line + "\n"
+    env.write_text(lines)
     (root / "src" / "main.tsx").write_text(_MAIN)
     (root / "src" / "App.tsx").write_text(_APP)
+    done = root / "src" / ".generated"
+    if done.exists():
+        return root
     for index in range(components):
         if index % 4 == 3:
             text = _PLAIN_COMPONENT.format(index=index)

@@ -477,11 +477,17 @@ export async function getAuthToken() {
                                                               "lib/auth.ts")
 
 
-def test_token_not_from_clerk(tmp_path: Path) -> None:
+def test_token_not_from_clerk_never_carries_the_literal(tmp_path: Path) -> None:
+    """A token pasted into the code is a secret in the source: the finding shows the
+    expression with the literal elided, never the token."""
+    token = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ1c2VyXzEyMyJ9.c2lnbmF0dXJlLXNpZ25hdHVyZQ"
     root = write_app(tmp_path, "next", replace={"app/page.tsx": (
-        "{ token: await getAuthToken() }", '{ token: "hard-coded" }')})
-    finding = only(read_app_code(root), "app.server_token")
+        "{ token: await getAuthToken() }", f'{{ token: `${{"{token}"}}` || "sk_test_abc" }}')})
+    result = read_app_code(root)
+    finding = only(result, "app.server_token")
     assert (finding.status, finding.reason) == ("warn", "token_not_from_clerk")
+    assert finding.values["written"] == '"…" || "…"'
+    assert token not in repr(result) and "sk_test_abc" not in repr(result)
 
 
 def test_module_level_http_client_given_a_request_token(tmp_path: Path) -> None:

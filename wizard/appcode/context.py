@@ -25,6 +25,7 @@ _NEXT_SERVER_FILE = re.compile(
 _SERVER_MODULES = ("@clerk/nextjs/server", "convex/nextjs", "server-only", "next/headers")
 _TRACE_DEPTH = 4
 _EXCERPT = 80
+_ELIDED = '"…"'.encode()
 
 
 def clerk_package(module: str) -> str | None:
@@ -121,7 +122,24 @@ def where(facts: FileFacts, node: Node) -> str:
 
 
 def excerpt(facts: FileFacts, node: Node) -> str:
-    text = " ".join(facts.text(node).split())
+    """The code of ``node`` on one line, shortened, every string literal shown as ``"…"``: a
+    literal in a token expression may be a real token or key, which no finding may carry."""
+    data = facts.parsed.data
+    parts: list[bytes] = []
+    at = node.start_byte
+    stack = [node]
+    literals: list[Node] = []
+    while stack:
+        current = stack.pop()
+        if current.type in ("string", "template_string"):
+            literals.append(current)
+        else:
+            stack.extend(current.named_children)
+    for literal in sorted(literals, key=lambda n: n.start_byte):
+        parts += [data[at:literal.start_byte], _ELIDED]
+        at = literal.end_byte
+    parts.append(data[at:node.end_byte])
+    text = " ".join(b"".join(parts).decode("utf-8", "replace").split())
     return text if len(text) <= _EXCERPT else text[: _EXCERPT - 1] + "…"
 
 

@@ -5,7 +5,8 @@ Where the reader looks:
 - the conventional source folders (:data:`SOURCE_ROOTS`: ``src/``, ``app/`` — also Expo
   Router's —, ``pages/``, ``components/``, ``lib/``), to any depth;
 - everywhere else at most :attr:`Limits.shallow_depth` folders down (the project root's own
-  files included), keeping only files that import ``convex/react*``, ``convex/nextjs``,
+  files included; a monorepo's workspace package folders excluded), keeping only files that
+  import ``convex/react*``, ``convex/nextjs``,
   ``convex/browser``, ``@clerk/*`` or a Convex client for Svelte/Vue: a ``providers/`` folder
   or a root ``middleware.ts`` is found, a monorepo's thousands of package files are not read.
 
@@ -204,10 +205,13 @@ class _Walk:
             self.found.append(SourceFile(rel, data))
 
 
-def discover_sources(root: Path, limits: Limits, scan: SourceScan) -> list[SourceFile]:
+def discover_sources(root: Path, limits: Limits, scan: SourceScan,
+                     other_packages: frozenset[str] = frozenset()) -> list[SourceFile]:
     """The project's source files that can matter to the checks, read within ``limits``.
 
-    Every file seen is counted in ``scan``; those skipped are recorded there with the reason."""
+    ``other_packages`` are folders (relative) holding other workspace packages: their code is
+    not this app's, and the shallow search does not enter them. Every file seen is counted in
+    ``scan``; those skipped are recorded there with the reason."""
     walk = _Walk(root, limits, scan)
     top = walk.root
     queue: deque[_Folder] = deque()
@@ -229,7 +233,8 @@ def discover_sources(root: Path, limits: Limits, scan: SourceScan) -> list[Sourc
             continue
         if is_dir:
             if (shallow > 0 and not name.startswith(".") and name not in SKIPPED_FOLDERS
-                    and name not in SOURCE_ROOTS and not walk.ignored(rel, folder=True)
+                    and name not in SOURCE_ROOTS and rel not in other_packages
+                    and not walk.ignored(rel, folder=True)
                     and walk.follow(entry, rel)):
                 queue.append((entry.path, rel, shallow - 1, True))
         elif _is_source(name) and not walk.ignored(rel, folder=False) and walk.follow(entry, rel):

@@ -52,6 +52,28 @@ def read_json(root: Path, rel: str, limit: int = _MANIFEST_BYTES) -> object:
         return None
 
 
+def workspace_patterns(root: Path) -> list[tuple[str, bool]]:
+    """The root ``package.json`` ``workspaces`` as ``(folder, True)`` for ``folder/*`` (its
+    subfolders are the packages) or ``(folder, False)`` for a package named outright; other
+    globs, absolute paths, negations and ``..`` are left out."""
+    manifest = read_json(root, "package.json")
+    patterns: object = manifest.get("workspaces") if isinstance(manifest, dict) else None
+    if isinstance(patterns, dict):
+        patterns = patterns.get("packages")
+    found: list[tuple[str, bool]] = []
+    for pattern in patterns[:64] if isinstance(patterns, list) else []:
+        if not isinstance(pattern, str) or pattern.startswith(("/", "!")) or ".." in pattern:
+            continue
+        base = pattern.rstrip("/")
+        if base.endswith(("/*", "/**")):
+            base = base.rsplit("/", 1)[0]
+            if "*" not in base:
+                found.append((base, True))
+        elif "*" not in base and base:
+            found.append((base, False))
+    return found
+
+
 def dependencies(manifest: object) -> dict[str, str]:
     """Every dependency named in a ``package.json`` (runtime, dev and peer), with its range."""
     found: dict[str, str] = {}

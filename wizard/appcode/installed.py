@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from wizard.appcode.framework import inside, read_json
+from wizard.appcode.framework import inside, read_json, workspace_patterns
 from wizard.appcode.syntax import ParseTimeout, parse
 from wizard.files import read_regular_file
 
@@ -133,7 +133,7 @@ def _is_real_dir(path: Path) -> bool:
     return path.is_dir() and not path.is_symlink()
 
 
-def _real_subfolders(folder: Path) -> list[str]:
+def _real_subfolders(folder: str | Path) -> list[str]:
     """Names of the folder's subfolders that are not symlinks nor hidden, in name order
     (``DirEntry`` answers from the listing itself, without a stat per entry)."""
     try:
@@ -145,25 +145,15 @@ def _real_subfolders(folder: Path) -> list[str]:
 
 
 def _workspace_folders(root: Path) -> list[str]:
-    """Workspace package folders named by ``package.json`` ``workspaces`` (``dir/*`` globs)."""
-    manifest = read_json(root, "package.json")
-    patterns: object = manifest.get("workspaces") if isinstance(manifest, dict) else None
-    if isinstance(patterns, dict):
-        patterns = patterns.get("packages")
+    """Workspace package folders named by ``package.json`` ``workspaces``."""
     folders: list[str] = []
-    if not isinstance(patterns, list):
-        return folders
-    for pattern in patterns[:64]:
-        if not isinstance(pattern, str) or pattern.startswith(("/", "!")) or ".." in pattern:
-            continue
-        base = pattern.rstrip("/")
-        if base.endswith(("/*", "/**")):
-            parent = base.rsplit("/", 1)[0]
-            if inside(root, parent) is not None:
-                folders += [f"{parent}/{name}" for name in
-                            _real_subfolders(root / parent)[:MAX_NODE_MODULES]]
-        elif "*" not in base and _is_real_dir(root / base):
-            folders.append(base)
+    for base, members in workspace_patterns(root):
+        if not members:
+            if _is_real_dir(root / base):
+                folders.append(base)
+        elif inside(root, base) is not None:
+            folders += [f"{base}/{name}" for name in
+                        _real_subfolders(root / base)[:MAX_NODE_MODULES]]
     return folders
 
 
@@ -183,20 +173,21 @@ class _CopySearch:
 
     def node_modules(self, rel: str, depth: int) -> None:
         """``rel`` is a ``node_modules`` folder: its convex, then its packages' own."""
-        if (self.visited >= MAX_NODE_MODULES or not _is_real_dir(self.root / rel)
-                or inside(self.root, rel) is None):
+        folder = os.path.join(self.root, rel)
+        if (self.visited >= MAX_NODE_MODULES or not os.path.isdir(folder)
+                or os.path.islink(folder) or inside(self.root, rel) is None):
             return
         self.visited += 1
         self.add(f"{rel}/convex")
         if depth <= 0:
             return
-        for name in _real_subfolders(self.root / rel):
-            packages = ([f"{name}/{scoped}" for scoped in _real_subfolders(self.root / rel / name)]
+        for name in _real_subfolders(folder):
+            packages = ([f"{name}/{scoped}" for scoped in
+                         _real_subfolders(os.path.join(folder, name))]
                         if name.startswith("@") else [name])
-            for package in packages:
-                nested = f"{rel}/{package}/node_modules"
-                if os.path.isdir(self.root / nested):
-                    self.node_modules(nested, depth - 1)
+            for package in packages:  # string paths: a big node_modules makes this the hot loop
+                if os.path.isdir(os.path.join(folder, package, "node_modules")):
+                    self.node_modules(f"{rel}/{package}/node_modules", depth - 1)
 
     def pnpm_store(self) -> None:
         store = self.root / "node_modules" / ".pnpm"

@@ -10,7 +10,7 @@ from wizard.appcode.context import AppContext, finding
 from wizard.appcode.discover import SKIPPED_LISTED, Limits, discover_sources
 from wizard.appcode.env_access import check_env_access
 from wizard.appcode.facts import FileFacts, extract
-from wizard.appcode.framework import detect_framework
+from wizard.appcode.framework import detect_framework, workspace_patterns
 from wizard.appcode.gating import check_auth_gating
 from wizard.appcode.installed import convex_copies, provider_props
 from wizard.appcode.model import AppCode, Finding, ParseProblem, SourceScan, TokenPath
@@ -70,7 +70,8 @@ def read_app_code(root: Path, *, token_path: TokenPath | None = None,
     limits = limits or Limits()
     scan = SourceScan()
     framework = detect_framework(root)
-    sources = discover_sources(root, limits, scan)
+    other_packages = frozenset(base for base, _members in workspace_patterns(root))
+    sources = discover_sources(root, limits, scan, other_packages)
     files = _parse_all([(s.rel, s.data) for s in sources], limits, scan)
     tree = SourceTree(files, frozenset(scan.paths_seen))
     props, source = (provider_props(root)
