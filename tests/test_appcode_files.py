@@ -211,3 +211,19 @@ def test_the_main_file_alone_is_enough(tmp_path: Path) -> None:
         "useAuth={useAuth}", "useAuth={useAuth()}")})
     (root / "src" / "App.tsx").unlink()
     assert only(read_app_code(root), "app.provider").reason == "use_auth_called"
+
+
+def test_workspace_packages_are_other_packages(tmp_path: Path) -> None:
+    """At a monorepo root, ``packages/*`` hold other packages: the shallow search does not
+    walk them (the app's own folders still are)."""
+    root = write_app(tmp_path, "vite", extra={
+        "package.json": '{"workspaces": ["packages/*", "tools"], "dependencies": {"vite": "8",'
+                        ' "react": "19", "convex": "1", "@clerk/clerk-react": "5"}}',
+        "packages/ui/Provider.tsx": MISTAKE,
+        "tools/Provider.tsx": MISTAKE,
+        "providers/Provider.tsx": MISTAKE})
+    with paths_touched() as touched:
+        result = read_app_code(root)
+    # listing packages/ itself is the copies search finding the members' node_modules
+    assert not [p for p in touched if "/packages/" in p or p.endswith("/tools")]
+    assert {f.file for f in problems(result)} == {"providers/Provider.tsx"}
