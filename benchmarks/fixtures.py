@@ -163,7 +163,7 @@ export function Layout{index}({{ children, aside }}: {{ children: ReactNode; asi
 }}
 """
 
-_MAIN = """\
+VITE_MAIN = """\
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { ClerkProvider, useAuth } from "@clerk/clerk-react";
@@ -214,7 +214,7 @@ def app_source(root: Path, components: int) -> Path:
         if line.split("=")[0] + "=" not in lines:
             lines += line + "\n"
     env.write_text(lines)
-    (root / "src" / "main.tsx").write_text(_MAIN)
+    (root / "src" / "main.tsx").write_text(VITE_MAIN)
     (root / "src" / "App.tsx").write_text(_APP)
     done = root / "src" / ".generated"
     if done.exists():

@@ -6,28 +6,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from benchmarks.fixtures import VITE_MAIN
 from wizard.appcode import AppCode, Edit, Finding
-
-VITE_MAIN = """\
-import { StrictMode } from "react";
-import { createRoot } from "react-dom/client";
-import { ClerkProvider, useAuth } from "@clerk/clerk-react";
-import { ConvexProviderWithClerk } from "convex/react-clerk";
-import { ConvexReactClient } from "convex/react";
-import App from "./App";
-
-const convex = new ConvexReactClient(import.meta.env.VITE_CONVEX_URL as string);
-
-createRoot(document.getElementById("root")!).render(
-  <StrictMode>
-    <ClerkProvider publishableKey={import.meta.env.VITE_CLERK_PUBLISHABLE_KEY}>
-      <ConvexProviderWithClerk client={convex} useAuth={useAuth}>
-        <App />
-      </ConvexProviderWithClerk>
-    </ClerkProvider>
-  </StrictMode>,
-);
-"""
 
 VITE_APP = """\
 import { SignInButton, UserButton } from "@clerk/clerk-react";

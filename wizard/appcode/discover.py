@@ -84,6 +84,13 @@ def _is_source(name: str) -> bool:
             and not name.endswith(_DECLARATION_SUFFIXES))
 
 
+def _is_dir(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_dir()
+    except OSError:  # gone since the listing
+        return False
+
+
 def _inside(path: str, root: str) -> bool:
     return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
 
@@ -153,21 +160,22 @@ class _Walk:
         while queue:
             path, rel, depth, only_clients = queue.popleft()
             for entry, entry_rel in self.entries(path, rel):
-                name = entry.name
-                try:
-                    is_dir = entry.is_dir()
-                except OSError:
-                    continue
-                if is_dir:
-                    if not (name.startswith(".") or name in SKIPPED_FOLDERS
-                            or (depth is not None and depth <= 0)
-                            or self.ignored(entry_rel, folder=True)
-                            or not self.follow(entry, entry_rel)):
+                if _is_dir(entry):
+                    if self.enterable(entry, entry_rel, depth):
                         queue.append((entry.path, entry_rel,
                                       None if depth is None else depth - 1, only_clients))
-                elif (_is_source(name) and not self.ignored(entry_rel, folder=False)
-                      and self.follow(entry, entry_rel)):
+                elif self.readable(entry, entry_rel):
                     self.read(entry, entry_rel, only_clients)
+
+    def enterable(self, entry: os.DirEntry[str], rel: str, depth: int | None) -> bool:
+        name = entry.name
+        return not (name.startswith(".") or name in SKIPPED_FOLDERS
+                    or (depth is not None and depth <= 0)
+                    or self.ignored(rel, folder=True) or not self.follow(entry, rel))
+
+    def readable(self, entry: os.DirEntry[str], rel: str) -> bool:
+        return (_is_source(entry.name) and not self.ignored(rel, folder=False)
+                and self.follow(entry, rel))
 
     def read(self, entry: os.DirEntry[str], rel: str, only_clients: bool) -> None:
         self.scan.files_seen += 1
@@ -224,20 +232,12 @@ def discover_sources(root: Path, limits: Limits, scan: SourceScan,
             continue
         queue.append((path, name, None, False))
     walk.walk(queue)
-    shallow = limits.shallow_depth
     for entry, rel in walk.entries(top, ""):
-        name = entry.name
-        try:
-            is_dir = entry.is_dir()
-        except OSError:
-            continue
-        if is_dir:
-            if (shallow > 0 and not name.startswith(".") and name not in SKIPPED_FOLDERS
-                    and name not in SOURCE_ROOTS and rel not in other_packages
-                    and not walk.ignored(rel, folder=True)
-                    and walk.follow(entry, rel)):
-                queue.append((entry.path, rel, shallow - 1, True))
-        elif _is_source(name) and not walk.ignored(rel, folder=False) and walk.follow(entry, rel):
+        if _is_dir(entry):
+            if (entry.name not in SOURCE_ROOTS and rel not in other_packages
+                    and walk.enterable(entry, rel, limits.shallow_depth)):
+                queue.append((entry.path, rel, limits.shallow_depth - 1, True))
+        elif walk.readable(entry, rel):
             walk.read(entry, rel, only_clients=True)
     walk.walk(queue)
     return walk.found
