@@ -642,3 +642,59 @@ def test_garbage_and_binary_sources_never_raise(tmp_path: Path) -> None:
     result = read_app_code(root)
     assert result.status("app.provider") == "pass"
     assert "src/garbage.tsx" in {p.file for p in result.scan.parse_problems}
+
+
+def test_a_hand_written_use_auth_is_a_warning(tmp_path: Path) -> None:
+    root = write_app(tmp_path, "vite", replace={"src/main.tsx": (
+        "useAuth={useAuth}", "useAuth={useAuthFromClerk}")}, extra={
+        "src/auth.ts": 'import { useAuth } from "@clerk/clerk-react";\n'
+                       "export const useAuthFromClerk = () => useAuth();\n"})
+    main = root / "src/main.tsx"
+    main.write_text(main.read_text().replace(
+        'import App from "./App";', 'import App from "./App";\nimport { useAuthFromClerk } from "./auth";'))
+    finding = only(read_app_code(root), "app.provider")
+    assert (finding.status, finding.reason, finding.values) == (
+        "warn", "use_auth_not_from_clerk", {"written": "useAuthFromClerk", "imported_from": "./auth"})
+
+
+def test_use_auth_given_a_string(tmp_path: Path) -> None:
+    root = write_app(tmp_path, "vite", replace={"src/main.tsx": (
+        "useAuth={useAuth}", 'useAuth="useAuth"')})
+    assert only(read_app_code(root), "app.provider").reason == "use_auth_not_a_hook"
+
+
+def test_convex_provider_with_auth_is_a_custom_adapter(tmp_path: Path) -> None:
+    root = write_app(tmp_path, "vite", replace={"src/main.tsx": (
+        '<ConvexProviderWithClerk client={convex} useAuth={useAuth}>\n        <App />\n'
+        '      </ConvexProviderWithClerk>',
+        '<ConvexProviderWithAuth client={convex} useAuth={useAuthFromClerk}>\n        <App />\n'
+        '      </ConvexProviderWithAuth>')})
+    main = root / "src/main.tsx"
+    main.write_text(main.read_text().replace(
+        'import { ConvexReactClient } from "convex/react";',
+        'import { ConvexProviderWithAuth, ConvexReactClient } from "convex/react";'))
+    result = read_app_code(root)
+    assert problems(result) == []
+    finding = result.for_check("app.provider")[0]
+    assert (finding.reason, finding.line) == (
+        "custom_auth_provider", line_of(root, "src/main.tsx", "<ConvexProviderWithAuth"))
+
+
+def test_clerk_without_any_convex_provider(tmp_path: Path) -> None:
+    root = write_app(tmp_path, "vite", extra={"src/main.tsx": 'import { ClerkProvider } from "@clerk/clerk-react";\n'})
+    finding = only(read_app_code(root), "app.provider")
+    assert (finding.status, finding.reason, finding.values["files_parsed"]) == (
+        "warn", "no_convex_provider", "2")
+
+
+def test_tanstack_server_function_may_read_process_env(tmp_path: Path) -> None:
+    root = write_app(tmp_path, "tanstack", extra={"src/server/convex.ts": """\
+import { createServerFn } from "@tanstack/react-start";
+import { ConvexHttpClient } from "convex/browser";
+
+export const list = createServerFn().handler(async () => {
+  const client = new ConvexHttpClient(process.env.VITE_CONVEX_URL!);
+  return client.query("tasks:list" as any, {});
+});
+"""})
+    assert problems(read_app_code(root)) == []

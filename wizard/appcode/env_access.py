@@ -54,6 +54,9 @@ _RULES: dict[str, _Rule] = {
 }
 _PUBLIC_PREFIXES = ("VITE_", "NEXT_PUBLIC_", "EXPO_PUBLIC_", "PUBLIC_", "REACT_APP_")
 _PRIVATE_MODULES = ("$env/static/private", "$app/env/private")
+_SERVER_ACCESSORS = ("process.env", *_PRIVATE_MODULES)
+"""What code that may run on the server can read anything through (``import.meta.env`` in
+Next.js or Expo is undefined everywhere, so it is never among them)."""
 _MEMBER_ACCESSORS = ("process.env", "import.meta.env")
 """Accessors a one-token edit can swap; a SvelteKit module needs an import instead."""
 
@@ -133,8 +136,7 @@ def _judge(ctx: AppContext, facts: FileFacts, read: EnvRead, rule: _Rule | None,
         return [finding(ENV, "fail", "private_in_browser", facts, node, name=name,
                         used=read.accessor)]
     accessor_ok = rule is None or read.accessor in rule.accessors or (
-        side == "server" and read.accessor in ("process.env", "$env/static/private",
-                                               "$app/env/private", "$env/dynamic/private"))
+        side != "client" and read.accessor in _SERVER_ACCESSORS)
     if not accessor_ok and rule is not None:
         expected = rule.accessors[0]
         edit = (_accessor_edit(facts, read, expected)
