@@ -3,9 +3,12 @@ and each mistake, made alone, is found once, at its exact file and line."""
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tests.appcode_apps import APPS, apply_edit, line_of, only, problems, write_app
 from wizard.appcode import CHECK_IDS, read_app_code
@@ -698,3 +701,27 @@ export const list = createServerFn().handler(async () => {
 });
 """})
     assert problems(read_app_code(root)) == []
+
+
+_TOKENS = ["<", ">", "/>", "</", "{", "}", "(", ")", "=", ";", ",", ".", '"', "'", "`", "\n",
+           "import", "from", "export", "default", "function", "const", "await", "new",
+           '"convex/react"', '"@clerk/clerk-react"', '"convex/nextjs"', "ConvexProviderWithClerk",
+           "ClerkProvider", "useAuth", "useQuery", "SignedIn", "Authenticated", "process.env",
+           "import.meta.env", "VITE_CONVEX_URL", "getToken", "setAuth", "fetchQuery",
+           "ConvexHttpClient", "children", "{children}", "template", '"use client"', "é", "\x00"]
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.sampled_from(_TOKENS), max_size=120), st.sampled_from(
+    ["src/main.tsx", "src/a.ts", "src/b.jsx", "src/c.svelte", "app/layout.tsx"]))
+def test_any_token_soup_is_read_without_raising(tokens: list[str], rel: str) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        root = write_app(Path(folder), "next")
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(" ".join(tokens) if not rel.endswith(".svelte")
+                        else "<script>" + " ".join(tokens) + "</script>")
+        result = read_app_code(root, token_path="template")
+        assert {f.check_id for f in result.findings} == set(CHECK_IDS)
+        assert all(f.status in ("pass", "fail", "warn", "skip") for f in result.findings)
+        assert all(f.line is None or f.line >= 1 for f in result.findings)
