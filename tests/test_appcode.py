@@ -271,6 +271,7 @@ def test_the_guides_jwt_template_name_prop_and_its_edit(tmp_path: Path) -> None:
     assert finding.values == {"prop": "jwtTemplateName", "known_props": "children, client, useAuth",
                               "props_source": "default"}
     assert finding.edit is not None and finding.edit.expected == ' jwtTemplateName="convex"'
+    assert result.edits() == [finding.edit]
     apply_edit(root, finding.edit)
     assert "useAuth={useAuth}>" in (root / "src/main.tsx").read_text()
     assert problems(read_app_code(root)) == []
@@ -384,6 +385,16 @@ def test_sveltekit_process_env_in_a_component(tmp_path: Path) -> None:
         "wrong_accessor", "$env/static/public",
         line_of(root, "src/routes/+layout.svelte", "process.env"))
     assert finding.edit is None
+
+
+def test_sveltekit_3_suggests_its_own_accessor(tmp_path: Path) -> None:
+    root = write_app(tmp_path, "sveltekit", replace={
+        "src/routes/+layout.svelte": ("setupConvex(PUBLIC_CONVEX_URL);",
+                                      "setupConvex(process.env.PUBLIC_CONVEX_URL);"),
+        "package.json": ('"@sveltejs/kit": "^2.50.0"', '"@sveltejs/kit": "^3.2.0"')})
+    result = read_app_code(root)
+    assert result.framework.major == 3
+    assert only(result, "app.env_access").values["expected"] == "$app/env/public"
 
 
 def test_sveltekit_3_app_env_public_needs_no_prefix(tmp_path: Path) -> None:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from wizard.appcode.facts import Call, FileFacts, Jsx
@@ -37,7 +36,6 @@ def clerk_package(module: str) -> str | None:
 
 @dataclass
 class AppContext:
-    root: Path
     framework: Framework
     tree: SourceTree
     env: EnvFiles

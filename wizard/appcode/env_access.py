@@ -138,7 +138,8 @@ def _judge(ctx: AppContext, facts: FileFacts, read: EnvRead, rule: _Rule | None,
     accessor_ok = rule is None or read.accessor in rule.accessors or (
         side != "client" and read.accessor in _SERVER_ACCESSORS)
     if not accessor_ok and rule is not None:
-        expected = rule.accessors[0]
+        expected = ("$app/env/public" if ctx.framework.name == "sveltekit"
+                    and (ctx.framework.major or 0) >= 3 else rule.accessors[0])
         edit = (_accessor_edit(facts, read, expected)
                 if name.startswith(rule.prefix) and expected in _MEMBER_ACCESSORS else None)
         found.append(finding(ENV, "fail", "wrong_accessor", facts, node, edit=edit, name=name,

@@ -79,8 +79,7 @@ def _nesting(ctx: AppContext, facts: FileFacts, jsx: Jsx,
     return [], inside
 
 
-def _use_auth(ctx: AppContext, facts: FileFacts, jsx: Jsx,
-              provider: tuple[FileFacts, Jsx] | None,
+def _use_auth(facts: FileFacts, jsx: Jsx, provider: tuple[FileFacts, Jsx] | None,
               clerk_sites: list[tuple[FileFacts, Jsx]]) -> list[Finding]:
     attribute = jsx.attribute("useAuth")
     if attribute is None:
@@ -134,8 +133,7 @@ def _use_client(ctx: AppContext, facts: FileFacts, jsx: Jsx) -> list[Finding]:
     return [finding(PROVIDER, "fail", "missing_use_client", facts, jsx.tag, edit=edit)]
 
 
-def _props(ctx: AppContext, facts: FileFacts, jsx: Jsx, known: tuple[str, ...],
-           source: str) -> list[Finding]:
+def _props(facts: FileFacts, jsx: Jsx, known: tuple[str, ...], source: str) -> list[Finding]:
     found: list[Finding] = []
     data = facts.parsed.data
     for attribute in jsx.attributes:
@@ -210,9 +208,9 @@ def check_provider(ctx: AppContext) -> list[Finding]:
     for facts, jsx in with_clerk:
         nesting, clerk_provider = _nesting(ctx, facts, jsx, clerk_sites)
         provider += nesting
-        provider += _use_auth(ctx, facts, jsx, clerk_provider, clerk_sites)
+        provider += _use_auth(facts, jsx, clerk_provider, clerk_sites)
         provider += _use_client(ctx, facts, jsx)
-        props += _props(ctx, facts, jsx, known, source)
+        props += _props(facts, jsx, known, source)
     first_facts, first_jsx = with_clerk[0]
     if not provider:
         provider.append(finding(PROVIDER, "pass", "wired", first_facts, first_jsx.tag))

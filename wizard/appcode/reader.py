@@ -77,7 +77,7 @@ def read_app_code(root: Path, *, token_path: TokenPath | None = None,
     props, source = (provider_props(root)
                      if any(f.imports_from(("convex/react-clerk",)) for f in files)
                      else ((), ""))
-    ctx = AppContext(root, framework, tree, read_env_files(root, environ), token_path, scan,
+    ctx = AppContext(framework, tree, read_env_files(root, environ), token_path, scan,
                      props, source)
     findings = (check_provider(ctx) + check_env_access(ctx) + check_server_token(ctx)
                 + check_auth_gating(ctx) + check_convex_copies(root))
