@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 from benchmarks.fixtures import VITE_MAIN
-from wizard.appcode import AppCode, Edit, Finding
+from wizard.appcode import REASONS, AppCode, Edit, Finding
 
 VITE_APP = """\
 import { SignInButton, UserButton } from "@clerk/clerk-react";
@@ -280,6 +280,9 @@ def line_of(root: Path, rel: str, needle: str) -> int:
 
 
 def problems(result: AppCode) -> list[Finding]:
+    """The failing and warning findings (every finding's reason checked to be catalogued)."""
+    for finding in result.findings:
+        assert finding.reason in REASONS[finding.check_id], finding
     return [f for f in result.findings if f.status in ("fail", "warn")]
 
 

@@ -735,4 +735,5 @@ def test_any_token_soup_is_read_without_raising(tokens: list[str], rel: str) -> 
         result = read_app_code(root, token_path="template")
         assert {f.check_id for f in result.findings} == set(CHECK_IDS)
         assert all(f.status in ("pass", "fail", "warn", "skip") for f in result.findings)
+        problems(result)  # every reason is a catalogued one
         assert all(f.line is None or f.line >= 1 for f in result.findings)

@@ -5,7 +5,8 @@ Public API::
     read_app_code(root, token_path=None, environ=None, limits=None) -> AppCode
     AppCode.findings: list[Finding]      # check_id, status, reason, file, line, values, edit
     AppCode.status(check_id), .for_check(check_id), .edits(), .framework, .scan
-    Finding, Edit, Framework, SourceScan, Skipped, ParseProblem, Limits, CHECK_IDS
+    Finding, Edit, Framework, SourceScan, Skipped, ParseProblem, Limits, CHECK_IDS,
+    REASONS (check id -> its closed set of reasons)
 
 Findings are data, not sentences: the message catalog words them. The package parses with
 tree-sitter and executes nothing; it reads only regular files inside the project.
@@ -14,6 +15,7 @@ tree-sitter and executes nothing; it reads only regular files inside the project
 from wizard.appcode.discover import Limits
 from wizard.appcode.model import (
     CHECK_IDS,
+    REASONS,
     AppCode,
     Edit,
     Finding,
@@ -26,5 +28,5 @@ from wizard.appcode.model import (
 )
 from wizard.appcode.reader import read_app_code
 
-__all__ = ["CHECK_IDS", "AppCode", "Edit", "Finding", "FindingStatus", "Framework", "Limits",
+__all__ = ["CHECK_IDS", "REASONS", "AppCode", "Edit", "Finding", "FindingStatus", "Framework", "Limits",
            "ParseProblem", "Skipped", "SourceScan", "TokenPath", "read_app_code"]

@@ -19,6 +19,31 @@ CHECK_IDS: tuple[str, ...] = ("app.provider", "app.provider_props", "app.env_acc
                               "app.server_token", "app.auth_gating", "app.convex_copies")
 """The checks in the order they are reported."""
 
+REASONS: dict[str, frozenset[str]] = {
+    "app.provider": frozenset({
+        "wired", "custom_auth_provider", "token_fetcher_wired", "no_clerk",
+        "plain_convex_provider", "no_convex_provider", "outside_clerk_provider",
+        "nesting_unknown", "no_clerk_provider", "missing_use_auth", "use_auth_not_a_hook",
+        "use_auth_called", "use_auth_not_from_clerk", "use_auth_package_mismatch",
+        "use_auth_package_differs", "missing_use_client", "auth_never_set",
+        "token_not_a_function", "wrong_template", "template_missing", "template_not_needed"}),
+    "app.provider_props": frozenset({
+        "known_props_only", "no_clerk", "not_react", "no_convex_provider_with_clerk",
+        "unknown_prop", "missing_prop"}),
+    "app.env_access": frozenset({
+        "read_correctly", "no_reads", "wrong_accessor", "missing_prefix", "not_inlined",
+        "not_in_env_files", "private_in_browser"}),
+    "app.server_token": frozenset({
+        "fresh_token", "no_server_calls", "no_token", "token_not_from_clerk",
+        "browser_get_token", "wrong_template", "template_missing", "template_not_needed",
+        "shared_client_token"}),
+    "app.auth_gating": frozenset({
+        "no_clerk_gate", "no_convex_hooks", "no_clerk", "clerk_component_gate",
+        "clerk_hook_gate"}),
+    "app.convex_copies": frozenset({"one_copy", "not_installed", "several_copies"}),
+}
+"""Every reason each check can give: the closed sets the message catalog words."""
+
 _SEVERITY: dict[str, int] = {"skip": 0, "pass": 1, "warn": 2, "fail": 3}
 
 
