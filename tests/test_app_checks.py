@@ -142,3 +142,13 @@ def test_the_app_code_step_is_judged_from_the_code(tmp_path: Path) -> None:
     walkthrough.start()
     walkthrough.visit("app-code")
     assert walkthrough.progress.steps["app-code"].state is StepState.VERIFIED
+
+
+def test_the_report_has_the_apps_code_section(tmp_path: Path, state: Path,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    root = guide_app(tmp_path / "app")
+    main(["report", "--project", str(root), "--offline"])
+    out = capsys.readouterr().out
+    section = out[out.index("## The app's code"):out.index("## Last verified token")]
+    assert "ConvexProviderWithClerk has no prop jwtTemplateName" in section
+    assert section.count("- ❌") == 3
