@@ -38,15 +38,24 @@ def subprocess_env() -> dict[str, str]:
 
 
 def write_app(root: Path, issuer_url: str, publishable_key: str) -> Path:
-    """A Vite + Convex app: .env.local with the key and issuer, convex/auth.config.ts."""
+    """A Vite + Convex app: .env.local with the key and issuer, convex/auth.config.ts, and
+    its entry file (so ``check`` reads the app's code as it would in a real app)."""
     (root / "convex").mkdir(parents=True, exist_ok=True)
+    (root / "src").mkdir(parents=True, exist_ok=True)
     package = root / "package.json"
     if not package.exists():
         package.write_text(json.dumps({"name": root.name, "private": True,
-                                       "dependencies": {"convex": "^1.45.0"}}))
+                                       "dependencies": {"convex": "^1.45.0",
+                                                        "@clerk/clerk-react": "^5.61.0",
+                                                        "react": "^19.0.0"},
+                                       "devDependencies": {"vite": "^8.4.1"}}))
+    main = root / "src" / "main.tsx"
+    if not main.exists():
+        main.write_text(VITE_MAIN)
     (root / "convex" / "auth.config.ts").write_text(AUTH_CONFIG_TS)
     (root / ".env.local").write_text(f"VITE_CLERK_PUBLISHABLE_KEY={publishable_key}\n"
-                                     f"CLERK_JWT_ISSUER_DOMAIN={issuer_url}\n")
+                                     f"CLERK_JWT_ISSUER_DOMAIN={issuer_url}\n"
+                                     "VITE_CONVEX_URL=https://happy-otter-123.convex.cloud\n")
     return root
 
 
