@@ -38,15 +38,24 @@ def subprocess_env() -> dict[str, str]:
 
 
 def write_app(root: Path, issuer_url: str, publishable_key: str) -> Path:
-    """A Vite + Convex app: .env.local with the key and issuer, convex/auth.config.ts."""
+    """A Vite + Convex app: .env.local with the key and issuer, convex/auth.config.ts, and
+    its entry file (so ``check`` reads the app's code as it would in a real app)."""
     (root / "convex").mkdir(parents=True, exist_ok=True)
+    (root / "src").mkdir(parents=True, exist_ok=True)
     package = root / "package.json"
     if not package.exists():
         package.write_text(json.dumps({"name": root.name, "private": True,
-                                       "dependencies": {"convex": "^1.45.0"}}))
+                                       "dependencies": {"convex": "^1.45.0",
+                                                        "@clerk/clerk-react": "^5.61.0",
+                                                        "react": "^19.0.0"},
+                                       "devDependencies": {"vite": "^8.4.1"}}))
+    main = root / "src" / "main.tsx"
+    if not main.exists():
+        main.write_text(VITE_MAIN)
     (root / "convex" / "auth.config.ts").write_text(AUTH_CONFIG_TS)
     (root / ".env.local").write_text(f"VITE_CLERK_PUBLISHABLE_KEY={publishable_key}\n"
-                                     f"CLERK_JWT_ISSUER_DOMAIN={issuer_url}\n")
+                                     f"CLERK_JWT_ISSUER_DOMAIN={issuer_url}\n"
+                                     "VITE_CONVEX_URL=https://happy-otter-123.convex.cloud\n")
     return root
 
 
@@ -118,3 +127,116 @@ def jose_version() -> str:
         return str(package.get("version", "?"))
     except (OSError, ValueError):
         return "?"
+
+
+_COMPONENT = """\
+import {{ useState }} from "react";
+import {{ {hook} }} from "convex/react";
+import {{ api }} from "../../convex/_generated/api";
+import type {{ Doc, Id }} from "../../convex/_generated/dataModel";
+
+type Props = {{ title: string; ownerId: Id<"users">; compact?: boolean }};
+
+export function Widget{index}({{ title, ownerId, compact = false }}: Props) {{
+  const [open, setOpen] = useState<boolean>(false);
+  const items = {call};
+  const visible = (items ?? []).filter((item: Doc<"tasks">) => item.owner === ownerId);
+  return (
+    <section className={{compact ? "compact" : "card"}} aria-expanded={{open}}>
+      <header onClick={{() => setOpen(!open)}}>
+        <h2>{{title}}</h2>
+        <span>{{visible.length}} items</span>
+      </header>
+      {{open && (
+        <ul>
+          {{visible.map((item) => (
+            <li key={{item._id}}>{{item.text}}</li>
+          ))}}
+        </ul>
+      )}}
+    </section>
+  );
+}}
+"""
+
+_PLAIN_COMPONENT = """\
+import {{ type ReactNode }} from "react";
+
+export function Layout{index}({{ children, aside }}: {{ children: ReactNode; aside?: ReactNode }}) {{
+  return (
+    <div className="layout">
+      <main>{{children}}</main>
+      {{aside ? <aside>{{aside}}</aside> : null}}
+    </div>
+  );
+}}
+"""
+
+VITE_MAIN = """\
+import { StrictMode } from "react";
+import { createRoot } from "react-dom/client";
+import { ClerkProvider, useAuth } from "@clerk/clerk-react";
+import { ConvexProviderWithClerk } from "convex/react-clerk";
+import { ConvexReactClient } from "convex/react";
+import App from "./App";
+
+const convex = new ConvexReactClient(import.meta.env.VITE_CONVEX_URL as string);
+
+createRoot(document.getElementById("root")!).render(
+  <StrictMode>
+    <ClerkProvider publishableKey={import.meta.env.VITE_CLERK_PUBLISHABLE_KEY}>
+      <ConvexProviderWithClerk client={convex} useAuth={useAuth}>
+        <App />
+      </ConvexProviderWithClerk>
+    </ClerkProvider>
+  </StrictMode>,
+);
+"""
+
+_APP = """\
+import { Authenticated } from "convex/react";
+
+export default function App() {
+  return <Authenticated><p>signed in</p></Authenticated>;
+}
+"""
+
+
+def app_source(root: Path, components: int) -> Path:
+    """A Vite + React + Clerk + Convex app: ``package.json`` dependencies, the variables in
+    ``.env.local`` and ``src/main.tsx`` (rewritten each call, as ``write_app`` may have just
+    replaced them), and ``components`` extra components, most calling Convex hooks (generated
+    once per root)."""
+    folder = root / "src" / "components"
+    folder.mkdir(parents=True, exist_ok=True)
+    package = json.loads((root / "package.json").read_text()) \
+        if (root / "package.json").exists() else {"name": root.name, "private": True}
+    dependencies = package.setdefault("dependencies", {})
+    for name, version in (("convex", "^1.51.0"), ("@clerk/clerk-react", "^5.61.0"),
+                          ("react", "^19.0.0"), ("vite", "^8.4.1")):
+        dependencies.setdefault(name, version)
+    (root / "package.json").write_text(json.dumps(package))
+    env = root / ".env.local"
+    lines = env.read_text() if env.exists() else ""
+    for line in ("VITE_CLERK_PUBLISHABLE_KEY=pk_test_Y2xlcmsuZXhhbXBsZS5jb20k",
+                 "VITE_CONVEX_URL=https://happy-otter-123.convex.cloud"):
+        if line.split("=")[0] + "=" not in lines:
+            lines += line + "\n"
+    env.write_text(lines)
+    (root / "src" / "main.tsx").write_text(VITE_MAIN)
+    (root / "src" / "App.tsx").write_text(_APP)
+    done = root / "src" / ".generated"
+    if done.exists():
+        return root
+    for index in range(components):
+        if index % 4 == 3:
+            text = _PLAIN_COMPONENT.format(index=index)
+        else:
+            hook, call = (("useQuery", "useQuery(api.tasks.list, { ownerId })") if index % 2
+                          else ("usePaginatedQuery",
+                                "usePaginatedQuery(api.tasks.page, {}, { initialNumItems: 10 })"
+                                ".results"))
+            text = _COMPONENT.format(index=index, hook=hook, call=call)
+        (folder / f"Widget{index:04d}.tsx").write_text(text)
+    done.write_text("ok\n")
+    return root

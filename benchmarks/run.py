@@ -11,6 +11,7 @@ not judged), 1 when one crashed; with ``--strict``, also 1 when a target is not 
 from __future__ import annotations
 
 import argparse
+import functools
 import math
 import platform
 import statistics
@@ -209,10 +210,52 @@ def bench_monorepo(ctx: Context) -> list[Row]:
     return [row]
 
 
+# -- 5. the app-code reader (issue 17) -------------------------------------------------------
+def bench_appcode(ctx: Context) -> list[Row]:
+    """The reader alone, in a fresh interpreter each run (as ``check`` will run it), on a tiny
+    app, on a ``src/`` of 300 components, and at the root of the big monorepo (which also
+    holds the tiny app's two files)."""
+    packages, per_package = (40, 40) if ctx.quick else (300, 60)
+    monorepo = fixtures.monorepo(packages, per_package)
+    fixtures.write_app(monorepo, ctx.issuer.url, ctx.issuer.publishable_key)
+    projects = {"monorepo": fixtures.app_source(monorepo, 0),
+                "tiny": fixtures.app_source(fixtures.WORK / "appcode-tiny", 0),
+                "components": fixtures.app_source(fixtures.WORK / "appcode-300", 300)}
+    in_process: dict[str, list[float]] = {name: [] for name in projects}
+
+    def reader(name: str) -> float:
+        command = [sys.executable, str(fixtures.HERE / "appcode_reader.py"), str(projects[name])]
+        elapsed, out = timed_run(command, projects[name], ctx.env)
+        in_process[name].append(float(out.strip().splitlines()[-1]))
+        return elapsed
+
+    contenders: dict[str, Callable[[], float]] = {
+        name: functools.partial(reader, name) for name in projects}
+    node, why = fixtures.node_peer(timeout=20 if ctx.quick else 180)
+    if node is not None:
+        contenders["node"] = lambda: timed_run([*node, ctx.issuer.url, ctx.token], ctx.app,
+                                               ctx.env)[0]
+    medians = alternate(contenders, ctx.reps)
+    alone = {name: statistics.median(values) for name, values in in_process.items()}
+    mono = Row("app-code reader in a big monorepo vs a tiny app", "monorepo", "tiny", 1.2)
+    mono.a_ms, mono.b_ms = medians["monorepo"], medians["tiny"]
+    mono.note = (f"fresh process each; reader alone {fmt_ms(alone['monorepo'])} vs "
+                 f"{fmt_ms(alone['tiny'])}; {fixtures.count_files(monorepo):,} files")
+    peer = Row("app-code reader on 300 components vs Node jose", "reader", "node+jose", 1.0)
+    peer.a_ms = medians["components"]
+    peer.note = f"fresh process; reader alone {fmt_ms(alone['components'])} (300 components)"
+    if node is None:
+        peer.skipped = why
+    else:
+        peer.b_ms = medians["node"]
+    return [mono, peer]
+
+
 BENCHMARKS: list[tuple[str, Callable[[Context], list[Row]]]] = [
     ("check vs peers", bench_check),
     ("paste-to-verdict", bench_verdict),
     ("monorepo", bench_monorepo),
+    ("app-code reader", bench_appcode),
     ("wizard start-up", bench_startup),
 ]
 

@@ -95,7 +95,7 @@ def test_console_script_prints_the_spec_document(project: Path, issuer: LocalIss
     assert all(ids.count(i) == 1 for i in SPEC_IDS), ids
     assert set(ids) <= set(CHECK_IDS)
     steps = {"project", "verify-config", "check-token", "create-template", "save-template",
-             "open-dashboard", "configure-claims", "check-clerk", "user-sync"}
+             "open-dashboard", "configure-claims", "check-clerk", "user-sync", "app-code"}
     for check in document["checks"]:
         assert set(check) == CHECK_KEYS
         assert check["status"] in ("pass", "fail", "warn", "skip")

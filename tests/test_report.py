@@ -220,7 +220,7 @@ def test_report_of_a_verified_project(verified: tuple[Path, str], tmp_path: Path
     check_documented_shape(report)
     summary = report["summary"]
     assert summary["ok"] is True and summary["checks"]["fail"] == 0
-    assert summary["line"].startswith("Setup verified: 9 of 9 steps done (3 by verification, "
+    assert summary["line"].startswith("Setup verified: 10 of 10 steps done (4 by verification, "
                                       "6 by your word)")
     assert report["tool"] == {"name": "convex-auth-wizard", "version": __version__}
     assert report["project"]["root"] == str(root.resolve())
@@ -244,7 +244,7 @@ def test_report_of_a_verified_project(verified: tuple[Path, str], tmp_path: Path
     assert isinstance(markdown, str)
     lines = markdown.splitlines()
     assert lines[0] == "# Clerk + Convex setup report"
-    assert lines[2].startswith("**✅ Setup verified: 9 of 9 steps done")
+    assert lines[2].startswith("**✅ Setup verified: 10 of 10 steps done")
     for heading in ("## Project", "## Auth config providers", "## Steps", "## Checks",
                     "## Last verified token"):
         assert heading in lines
@@ -275,7 +275,7 @@ def test_report_of_a_project_with_failures(failing: tuple[Path, str], tmp_path: 
     assert mismatch["status"] == "fail" and mismatch["fix"] and "other-app-12" in \
         mismatch["detail"]
     assert by_id["token.aud"]["status"] == "fail" and by_id["token.aud"]["origin"] == "saved"
-    assert summary["line"].startswith("Not verified yet: 2 of 9 steps done (1 by verification, "
+    assert summary["line"].startswith("Not verified yet: 2 of 10 steps done (1 by verification, "
                                       "1 by your word), 1 failing; ")
     assert "First to fix: env.issuer_matches_key" in summary["line"]
     assert summary["checks"]["fail"] == sum(c["status"] == "fail" for c in report["checks"])
@@ -286,7 +286,7 @@ def test_report_of_a_project_with_failures(failing: tuple[Path, str], tmp_path: 
 
     markdown = run_report(root, "md", tmp_path / "bad.md")
     assert isinstance(markdown, str)
-    assert markdown.splitlines()[2].startswith("**❌ Not verified yet: 2 of 9 steps done")
+    assert markdown.splitlines()[2].startswith("**❌ Not verified yet: 2 of 10 steps done")
     assert "| ❌ fail | env.issuer_matches_key | verify-config |" in markdown
     assert "| ❌ fail | token.aud (saved) | check-token |" in markdown
     assert "| Check a real token (Verification 2) | ❌ failing | — |" in markdown

@@ -337,6 +337,131 @@ _SPECS: tuple[CheckSpec, ...] = (
         },
     ),
     CheckSpec(
+        "app.provider", "app-code", N_("Convex provider wired to Clerk"),
+        N_("ConvexProviderWithClerk (or a client's setAuth) gets Clerk's useAuth from the same "
+        "package as ClerkProvider, inside it"),
+        {
+            "plain_convex_provider": N_("At {where} replace ConvexProvider with "
+            "ConvexProviderWithClerk from convex/react-clerk, inside ClerkProvider, and pass it "
+            "useAuth={{useAuth}} from the Clerk package ClerkProvider comes from."),
+            "no_convex_provider": N_("Wrap the app in ConvexProviderWithClerk (from "
+            "convex/react-clerk) inside ClerkProvider. If it is in a file the wizard skipped "
+            "({files_skipped}), check that file yourself."),
+            "outside_clerk_provider": N_("Move ConvexProviderWithClerk ({where}) inside "
+            "ClerkProvider ({clerk_providers}): it calls useAuth, which works only under "
+            "ClerkProvider."),
+            "nesting_unknown": N_("Make sure ConvexProviderWithClerk ({where}) is rendered inside "
+            "ClerkProvider ({clerk_providers}); the wizard could not follow the components "
+            "between them."),
+            "no_clerk_provider": N_("Render ClerkProvider around ConvexProviderWithClerk "
+            "({where}). If it is in a file the wizard skipped ({files_skipped}), check it "
+            "there."),
+            "missing_use_auth": N_("Pass useAuth={{useAuth}} to ConvexProviderWithClerk at "
+            "{where}, with useAuth imported from the Clerk package ClerkProvider comes from."),
+            "use_auth_not_a_hook": N_("At {where} pass Clerk's hook itself: useAuth={{useAuth}}, "
+            "imported from your Clerk package, not {written}."),
+            "use_auth_called": N_("At {where} pass the hook without calling it: "
+            "useAuth={{useAuth}}, not {written}."),
+            "use_auth_not_from_clerk": N_("At {where} import useAuth from the Clerk package "
+            "ClerkProvider comes from, not from {imported_from}, unless that module only "
+            "re-exports Clerk's own hook."),
+            "use_auth_package_mismatch": N_("At {where} import useAuth from "
+            "{clerk_provider_package}, the package of ClerkProvider: a useAuth from "
+            "{use_auth_package} reads another context and never sees the signed-in user."),
+            "use_auth_package_differs": N_("At {where} import useAuth from "
+            "{clerk_provider_package} as well: {use_auth_package} shares its context today, but "
+            "one package for both is what Clerk documents."),
+            "missing_use_client": N_("Add \"use client\" as the first line of {file}: "
+            "ConvexProviderWithClerk uses hooks, which run only in client components."),
+            "auth_never_set": N_("Call setAuth on {clients} with a function that returns Clerk's "
+            "token (getToken from Clerk, with the convex template on the template path), or use "
+            "ConvexProviderWithClerk."),
+            "token_not_a_function": N_("At {where} pass {call} a function that fetches a fresh "
+            "token from Clerk, not {written}: a token given once expires within a minute."),
+            "wrong_template": N_("At {where} ask for the template named convex: getToken({{ "
+            "template: \"convex\" }}). Convex verifies the token that template makes."),
+            "template_missing": N_("At {where} pass {{ template: \"convex\" }} to getToken: on "
+            "the JWT-template path the session token has no aud, so Convex rejects it."),
+            "template_not_needed": N_("At {where} call getToken() without a template: with "
+            "Clerk's Convex integration the session token already carries aud (keep the "
+            "template only if you chose the template path)."),
+        },
+    ),
+    CheckSpec(
+        "app.provider_props", "app-code", N_("ConvexProviderWithClerk props"),
+        N_("only props the installed convex package declares, and the client"),
+        {
+            "unknown_prop": N_("Remove {prop} from ConvexProviderWithClerk at {where}: the "
+            "component has no such prop ({known_props}), so it does nothing. The token comes "
+            "from useAuth; the template is named convex in Clerk."),
+            "missing_prop": N_("Pass {prop}={{convex}} (your ConvexReactClient) to "
+            "ConvexProviderWithClerk at {where}."),
+        },
+    ),
+    CheckSpec(
+        "app.env_access", "app-code", N_("Convex URL and publishable key in the code"),
+        N_("read through the framework's accessor and prefix, and set in the .env files"),
+        {
+            "wrong_accessor": N_("At {where} read {name} through {expected} instead of {used}: "
+            "in a {framework} app {used} is undefined in the browser."),
+            "missing_prefix": N_("Rename {name} to {suggested} in the code ({where}) and in your "
+            ".env files: {framework} gives the browser only variables that start with "
+            "{prefix}."),
+            "not_inlined": N_("At {where} read the variable by its full name, not as {form}: "
+            "{framework} fills in only that form at build time."),
+            "not_in_env_files": N_("Add {name}=… to .env.local (read: {files_read}), or set it in "
+            "your host's environment."),
+            "private_in_browser": N_("Do not read {name} in browser code ({where}): it is a "
+            "server-only value. Read the public variable (the Convex URL, the publishable key) "
+            "instead."),
+        },
+    ),
+    CheckSpec(
+        "app.server_token", "app-code", N_("Server-side token"),
+        N_("server-side Convex calls get a fresh token from Clerk's server helper, with the "
+        "template of the project's path"),
+        {
+            "no_token": N_("If the call needs the user, pass {{ token }} to {call} at {where}, "
+            "with the token from Clerk's server helper (in Next.js: (await auth()).getToken(...))."),
+            "token_not_from_clerk": N_("At {where} get the token for {call} from Clerk's server "
+            "helper on each request (in Next.js: (await auth()).getToken(...))."),
+            "browser_get_token": N_("At {where} get the token from Clerk's server helper (auth() "
+            "from your Clerk package's server entry), not from browser code ({used_at})."),
+            "shared_client_token": N_("Create {client} inside the request handler, or pass the "
+            "token with each call, instead of once at {created_at}: a token lives a minute and "
+            "belongs to one user."),
+            "wrong_template": N_("At {where} ask for the template named convex: getToken({{ "
+            "template: \"convex\" }}). Convex verifies the token that template makes."),
+            "template_missing": N_("At {where} pass {{ template: \"convex\" }} to getToken: on "
+            "the JWT-template path the session token has no aud, so Convex rejects it."),
+            "template_not_needed": N_("At {where} call getToken() without a template: with "
+            "Clerk's Convex integration the session token already carries aud (keep the "
+            "template only if you chose the template path)."),
+        },
+    ),
+    CheckSpec(
+        "app.auth_gating", "app-code", N_("Queries wait for Convex's auth"),
+        N_("components that call Convex hooks are gated by Convex's <Authenticated> or "
+        "useConvexAuth(), not by Clerk alone (warn)"),
+        {
+            "clerk_component_gate": N_("Gate {component} with Convex's <Authenticated> instead of "
+            "Clerk's {gate} ({gate_at}): Clerk can say signed in before Convex has the token, so "
+            "{hook} runs as no user."),
+            "clerk_hook_gate": N_("In {component} use useConvexAuth().isAuthenticated instead of "
+            "Clerk's {gate} ({gate_at}) to decide when {hook} runs: Clerk can say signed in "
+            "before Convex has the token."),
+        },
+    ),
+    CheckSpec(
+        "app.convex_copies", "app-code", N_("One copy of convex"),
+        N_("one convex package under node_modules (warn)"),
+        {
+            "several_copies": N_("Make the app use one copy of convex ({layout}): run npm dedupe, "
+            "or give every package the same convex version: two copies of convex/react have two "
+            "provider contexts, and hooks find no client."),
+        },
+    ),
+    CheckSpec(
         "token.format", "check-token", N_("Token format"),
         N_("three unpadded base64url JSON parts that Convex's parsers read, with the right claim "
         "types"),

@@ -39,6 +39,11 @@ class FixReason(str, Enum):
     DEPLOYMENT_ENV_SET = "deployment_env_set"
     TEMPLATE_CREATED = "template_created"
     """The identity provider's JWT template created through its API."""
+    APP_ACCESSOR_REPLACED = "app_accessor_replaced"
+    """The app's code read a variable through the wrong accessor for its framework."""
+    APP_PROP_REMOVED = "app_prop_removed"
+    """A prop ConvexProviderWithClerk does not have (the guide's jwtTemplateName) removed."""
+    APP_USE_CLIENT_ADDED = "app_use_client_added"
 
 
 class Refusal(str, Enum):

@@ -16,6 +16,11 @@ REASONS: dict[FixReason, str] = {
                                  "publishable key's instance"),
     FixReason.ISSUER_CLEANED: N_("Write {var} in {file} as {value} (no quotes, whitespace, "
                                  "path or trailing slash)"),
+    FixReason.APP_ACCESSOR_REPLACED: N_("Read {name} through {expected} instead of {used} in "
+                                        "{file}:{line}"),
+    FixReason.APP_PROP_REMOVED: N_("Remove the prop {prop} from ConvexProviderWithClerk in "
+                                   "{file}:{line}"),
+    FixReason.APP_USE_CLIENT_ADDED: N_("Add \"use client\" as the first line of {file}"),
     FixReason.KEY_RENAMED: N_("Rename {key} to {to} in {path}"),
     FixReason.DOMAIN_REPLACED: N_("Set the domain at {path}:{line} to {value}"),
     FixReason.AUTH_CONFIG_CREATED: N_("Create {path} for the {for_path} path, reading "

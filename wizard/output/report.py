@@ -140,7 +140,8 @@ def _checks(session: Session, progress: Progress | None) -> list[dict[str, str]]
     from wizard.checks.token_checks import not_given_checks
 
     path = progress.path if progress else None
-    live: list[Check] = session.project_checks() + session.config_checks(path)
+    live: list[Check] = (session.project_checks() + session.config_checks(path)
+                         + session.app_checks(path))
     rows = [dict(c.to_dict(), origin="live") for c in live]
     seen = {row["id"] for row in rows}
     saved = [c for c in (progress.checks if progress else [])
@@ -382,6 +383,14 @@ def render_markdown(report: dict[str, Any]) -> str:
          _("{id} (saved)", id=c["id"]) if c["origin"] == "saved" else c["id"], c["step"],
          c["detail"], c["fix"] or "")
         for c in report["checks"]])
+    app = [c for c in report["checks"] if c["step"] == "app-code" and c["status"] in
+           ("fail", "warn")]
+    lines += [_("## The app's code"), ""]
+    if app:
+        lines += [f"- {_status_icon(c['status'])} **{md_cell(c['title'])}**: {md_cell(c['detail'])}"
+                  f" {_('Fix:')} {md_cell(c['fix'])}" for c in app] + [""]
+    else:
+        lines += [_("The app's code was read (never run): no app.* check fails or warns."), ""]
     token = report["token"]
     lines += [_("## Last verified token"), ""]
     if token is None:

@@ -85,6 +85,17 @@ _TEXTS: dict[str, StepText] = {
         done_when=N_("Done by verification: every env.*, convex.* and issuer.* check passes and "
         "the live JWKS is fetched. Press r to run the checks again."),
     ),
+    "app-code": StepText(
+        what=N_("Let the wizard read your app's own code (never run it): how the Convex provider "
+        "is wired to Clerk, the props it gets, how the Convex URL and publishable key are read, "
+        "and how server-side calls get their token."),
+        why=N_("A token Convex would accept is only half of it: if ConvexProviderWithClerk sits "
+        "outside ClerkProvider, gets useAuth from another Clerk package, or the URL is read the "
+        "wrong way for your framework, Convex never sees the user. The guide's jwtTemplateName "
+        "prop never existed."),
+        done_when=N_("Done by verification: no app.* check fails (warnings are shown, not "
+        "blocking). Press r to read the code again."),
+    ),
     "check-clerk": StepText(
         what=N_("Start your app, sign in, open the browser console (F12) and run the snippet "
         "below. It shows that Clerk is loaded, who is signed in, and the token Convex gets."),

@@ -35,4 +35,8 @@ def recheck_on_resume(progress: Progress, session: Session) -> list[str]:
     failed = [c for c in session.config_checks(progress.path) if c.failed]
     if failed:
         demote("verify-config", f"{failed[0].id}: {failed[0].detail}")
+    if progress.state_of("app-code") is StepState.VERIFIED:
+        failed = [c for c in session.app_checks(progress.path) if c.failed]
+        if failed:
+            demote("app-code", f"{failed[0].id}: {failed[0].detail}")
     return messages

@@ -133,6 +133,12 @@ class Session:
         checks += issuer_checks(self.keys, var, reason)
         return checks
 
+    def app_checks(self, path: AuthPath | None = None) -> list[Check]:
+        """The ``app.*`` checks: the app's own code, read (never run) from the project."""
+        from wizard.checks.app_checks import app_checks
+
+        return app_checks(self.project.root, path or self.options.path, self.options.environ)
+
     def fetch(self) -> None:
         """The slow part: the deployment's variable (subprocess) and the issuer's keys."""
         from wizard.services.convex_cli import EnvLookup, get_deployment_env
@@ -263,7 +269,8 @@ def run_checks(options: Options, pasted: DecodedToken | str | None = None) -> Ve
         if path is None and token.kind is not None:
             path = token.kind.path
     provider_checks = session.provider.api_checks(session, path)
-    checks = session.project_checks() + provider_checks + session.config_checks(path)
+    checks = (session.project_checks() + provider_checks + session.config_checks(path)
+              + session.app_checks(path))
     if token is not None:
         checks += token.checks
     else:

@@ -25,6 +25,8 @@ STEPS: tuple[Step, ...] = (
     Step("configure-claims", N_("Set the claims"), N_("Step 3"), verifiable=False),
     Step("save-template", N_("Save in Clerk"), N_("Step 4"), verifiable=False),
     Step("verify-config", N_("Verify env, auth.config and issuer"), N_("Step 5 + notes"), verifiable=True),
+    Step("app-code", N_("Check the app's code"), N_("Notes: the template name"),
+         verifiable=True),
     Step("check-clerk", N_("Check Clerk in the browser"), N_("Verification 1"), verifiable=False),
     Step("check-token", N_("Check a real token"), N_("Verification 2"), verifiable=True),
     Step("user-sync", N_("See your user in Convex"), N_("Verification 3"), verifiable=False),

@@ -108,6 +108,7 @@ class Walkthrough:
         self.fetch_error: str | None = None
         self.project_results: list[Check] = []
         self.config_results: list[Check] = []
+        self.app_results: list[Check] = []
         self.providers_result: Check | None = None
         """``convex.deployed_providers``, asked once per fetch."""
         self.token_verdict: TokenVerdict | None = None
@@ -151,8 +152,11 @@ class Walkthrough:
         self.session = load(self.session.options)
         if self.store is not None:
             self.store.secrets = self.session.secrets()
-        return self.judge_project() | Change(views=EVERY_VIEW,
-                                             notices=(Notice(_("Checking again…"), timeout=2),))
+        change = self.judge_project()
+        if self.app_results:
+            change |= self.judge_app_code()
+        return change | Change(views=EVERY_VIEW,
+                               notices=(Notice(_("Checking again…"), timeout=2),))
 
     # -- the project and the configuration ------------------------------------------------
     def judge_project(self) -> Change:
@@ -176,6 +180,8 @@ class Walkthrough:
         fetch is running), so a resumed "done" never outlives a changed project."""
         if step_id == "verify-config" and not self.fetching:
             return self.judge_config()
+        if step_id == "app-code":
+            return self.judge_app_code()
         return Change()
 
     def begin_fetch(self) -> Change:
@@ -231,6 +237,27 @@ class Walkthrough:
                 self._remember_issuer()
                 self._set("verify-config", StepState.VERIFIED,
                           _("{count} signing key(s) fetched", count=len(keys.keys)))
+        return self._saved(Change(step, step))
+
+    def judge_app_code(self) -> Change:
+        """``app-code``: verified when the app's code was read and no app.* check fails
+        (warnings do not block); failing with the checks that fail."""
+        step = frozenset({"app-code"})
+        try:
+            checks = self.session.app_checks(self.progress.path)
+        except Exception as exc:  # an engine bug must show as a failing step, never a crash
+            self._set("app-code", StepState.FAILING, _("internal error: {error}", error=exc))
+            return self._saved(Change(step, step, (internal_error(N_("the app-code checks"),
+                                                                  exc),)))
+        self.app_results = checks
+        self._remember(checks)
+        failed = [c for c in checks if c.failed]
+        if failed:
+            self._set("app-code", StepState.FAILING, ", ".join(c.id for c in failed))
+        elif all(c.status is Status.SKIP for c in checks):
+            self._set("app-code", StepState.PENDING, _("no app code was found to check"))
+        else:
+            self._set("app-code", StepState.VERIFIED, _("the app's code was read: no check fails"))
         return self._saved(Change(step, step))
 
     # -- evidence -------------------------------------------------------------------------
