@@ -160,6 +160,7 @@ async def test_the_path_choice_changes_the_snippets(project: Path, tmp_path: Pat
         await settle(app, pilot)
         app.go_to("create-template")
         await pilot.pause()
+        await pilot.pause()  # built on this first visit: laid out and focused before the click
         await pilot.click("#path-integration")
         await pilot.pause()
         assert app.walkthrough.progress.path == "integration"
@@ -179,8 +180,14 @@ async def test_the_path_choice_changes_the_snippets(project: Path, tmp_path: Pat
         assert app.query_one("#path-template", RadioButton).value
         app.go_to("configure-claims")
         await pilot.pause()
+        await pilot.pause()
         assert "{{org.slug}}" in text_of(app, "#guide-warning")
         await pilot.click("#claims .copy-hint")
+        await pilot.pause()
+        assert app.clipboard == claims
+        app.copy_to_clipboard("")
+        app.query_one("#claims", Copyable).focus()
+        await pilot.press("c")
         assert app.clipboard == claims
 
 
