@@ -20,6 +20,7 @@ from wizard import __version__
 from wizard.guards.files import FileRefused, read_regular_file, refuse_special, why_unread
 from wizard.guards.redaction import scrub_usage
 from wizard.guards.safe_text import guarded_output, json_text, one_line
+from wizard.output.completion import SHELLS, answer_completion, completion_script
 from wizard.text.messages import N_, _
 
 if TYPE_CHECKING:
@@ -176,7 +177,11 @@ def build_parser() -> argparse.ArgumentParser:
                        "CLERK_SECRET_KEY from the .env files; without it nothing is sent"))
     _add_destinations(check, prefix="sub_")
 
-    report = sub.add_parser("report", help=_("write the setup report (Markdown or JSON)"))
+    report = sub.add_parser(
+        "report", help=_("write the setup report (Markdown or JSON)"),
+        description=_("Write what the wizard knows about the project's auth setup: every "
+                      "check, each step's state and what to change. No token, signature or "
+                      "secret is ever written."))
     report.add_argument("--project", type=Path, metavar="DIR", dest="sub_project",
                         help=_(_PROJECT_HELP))
     report.add_argument("--format", choices=("md", "json"), default="md")
@@ -186,8 +191,20 @@ def build_parser() -> argparse.ArgumentParser:
                         help=_("no network call and no subprocess: the issuer is not fetched "
                         "and npx convex env get is not run (the report says so)"))
 
-    sub.add_parser("demo", help=_("the wizard on a built-in local issuer and a demo project"))
-    reset = sub.add_parser("reset", help=_("forget saved progress for a project"))
+    sub.add_parser("demo", help=_("the wizard on a built-in local issuer and a demo project"),
+                   description=_("Open the wizard on a demo project with a local issuer, "
+                                 "deployment and Clerk API, all on this machine and all gone "
+                                 "when it quits: the whole flow, no Clerk account needed."))
+    completion = sub.add_parser(
+        "completion", help=_("print the shell completion script (bash, zsh or fish)"),
+        description=_("Print the script that makes the shell complete this program's "
+                      "commands and options."),
+        epilog=_('setup, once: bash: eval "$(convex-auth-wizard completion bash)" in '
+                 '~/.bashrc; zsh: the same with zsh in ~/.zshrc; fish: convex-auth-wizard '
+                 'completion fish | source in ~/.config/fish/config.fish'))
+    completion.add_argument("shell", choices=SHELLS)
+    reset = sub.add_parser("reset", help=_("forget saved progress for a project"),
+                           description=_("Forget the wizard's saved progress for a project."))
     reset.add_argument("--project", type=Path, metavar="DIR", dest="sub_project",
                        help=_(_PROJECT_HELP))
     return parser
@@ -287,7 +304,13 @@ def run_demo(args: argparse.Namespace) -> int:
     return start_demo()
 
 
-_COMMANDS = {"check": run_check, "report": run_report, "reset": run_reset, "demo": run_demo}
+def run_completion(args: argparse.Namespace) -> int:
+    sys.stdout.write(completion_script(PROG, args.shell))
+    return EXIT_OK
+
+
+_COMMANDS = {"check": run_check, "report": run_report, "reset": run_reset, "demo": run_demo,
+             "completion": run_completion}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -297,7 +320,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _run(argv: Sequence[str] | None) -> int:
     try:
-        args = build_parser().parse_args(argv)
+        parser = build_parser()
+        answer_completion(parser)
+        args = parser.parse_args(argv)
         if args.no_color:  # read by Textual when the app is built
             os.environ["NO_COLOR"] = "1"
         handler = _COMMANDS.get(args.command or "", run_wizard)
