@@ -28,7 +28,7 @@ KEYS: list[Binding] = [  # the key bar shows them in this order, as many as fit
 
 EXTRA_KEYS: list[Binding] = [  # the widgets' own keys, listed in the help
     Binding("tab,shift+tab", "focus", _("Move between the step's controls")),
-    Binding("enter,space", "press", _("Press the focused button, choose the focused option")),
+    Binding("enter,space", "press", _("Press the focused button or option")),
     Binding("enter,c", "copy", _("Copy the focused code block")),
     Binding("left,right,home,end", "scroll_x", _("Scroll a code block sideways")),
     Binding("ctrl+u", "clear", _("Empty the token field")),

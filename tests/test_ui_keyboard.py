@@ -33,7 +33,7 @@ WIDE = (120, 40)
 # the app): each key, and what it is expected to do.
 DEMO_WALK: tuple[tuple[str, str], ...] = (
     ("d", "open-dashboard done by your word; on to create-template (the path choice has focus)"),
-    ("enter", "the highlighted path (a JWT template named convex) is chosen"),
+    ("enter", "the highlighted path (Clerk's Convex integration, listed first) is chosen"),
     ("d", "create-template done; on to configure-claims"),
     ("d", "configure-claims done; on to save-template"),
     ("d", "save-template done; on to verify-config (verified by the wizard)"),

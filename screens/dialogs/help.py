@@ -24,7 +24,7 @@ Steps the wizard can check (project, configuration, token) are only marked done 
 they pass. Pasted tokens stay in memory and are never written anywhere.
 Paste with your terminal's paste (ctrl+shift+v / cmd+v); a paste replaces the token.""")
 
-KEY_COLUMN = 18
+ARROWS = {"left": "←", "right": "→", "up": "↑", "down": "↓", "question_mark": "?"}
 
 
 def keys_table() -> str:
@@ -32,9 +32,10 @@ def keys_table() -> str:
     rows: dict[str, tuple[list[str], str]] = {}
     for binding in (*KEYS, *EXTRA_KEYS):
         keys, _description = rows.setdefault(binding.action, ([], binding.description))
-        keys += [key.replace("question_mark", "?") for key in binding.key.split(",")]
-    return "\n".join(f"  {' / '.join(keys):<{KEY_COLUMN}}{description}"
-                     for keys, description in rows.values())
+        keys += [ARROWS.get(key, key) for key in binding.key.split(",")]
+    shown = [(" / ".join(keys), description) for keys, description in rows.values()]
+    width = max(len(keys) for keys, _description in shown) + 2
+    return "\n".join(f"  {keys:<{width}}{description}" for keys, description in shown)
 
 
 class HelpDialog(ModalScreen[None]):
