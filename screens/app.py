@@ -19,7 +19,8 @@ from textual.app import ComposeResult, SystemCommand
 from textual.binding import BindingType
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import ContentSwitcher, Input, TextArea
+from textual.widget import Widget
+from textual.widgets import ContentSwitcher
 
 from screens.host import display_path
 from screens.keys import COMMANDS, KEYS
@@ -49,6 +50,14 @@ if TYPE_CHECKING:
     from wizard.demo.context import DemoContext
 
 FIRST_FRAME_WAIT = 2.0  # the fetch waits at most this long for the first frame to be drawn
+
+
+def is_text_field(widget: Widget) -> bool:
+    """A field that takes letters as text (so the one-letter keys do not act while it has the
+    focus). Imported here, not at the top: the first frame needs no text field."""
+    from textual.widgets import Input, TextArea
+
+    return isinstance(widget, (Input, TextArea))
 
 
 class WizardApp(SafeApp):
@@ -176,7 +185,7 @@ class WizardApp(SafeApp):
         if pane is None:
             return
         first = next((widget for widget in pane.query("*")
-                      if widget.focusable and not isinstance(widget, (TextArea, Input))), None)
+                      if widget.focusable and not is_text_field(widget)), None)
         self.screen.set_focus(first)
 
     # -- the slow part ------------------------------------------------------------------------
@@ -263,7 +272,7 @@ class WizardApp(SafeApp):
 
     def action_leave_field(self) -> None:
         """Escape leaves a text field, so the one-letter keys work again."""
-        if isinstance(self.focused, (TextArea, Input)):
+        if self.focused is not None and is_text_field(self.focused):
             self.focus_step()
 
     def action_steps(self) -> None:
@@ -273,6 +282,8 @@ class WizardApp(SafeApp):
     def action_copy_or_quit(self) -> None:
         """ctrl+c copies the selected text when there is some, and quits otherwise (what a
         terminal user expects; Textual would only tell how to quit)."""
+        from textual.widgets import Input, TextArea
+
         focused = self.focused
         selected = (focused.selected_text if isinstance(focused, (TextArea, Input)) else
                     self.screen.get_selected_text())

@@ -11,7 +11,6 @@ import os
 import signal
 import sys
 import time
-import webbrowser
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import replace
@@ -33,6 +32,8 @@ def open_in_browser(url: str) -> bool:
         os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
     if headless_linux:
         return False
+    import webbrowser  # only when a browser is asked for (it is slow to import)
+
     try:
         return bool(webbrowser.open(url))
     except webbrowser.Error:
