@@ -89,7 +89,7 @@ class WizardApp(SafeApp):
         started = self.walkthrough.start(self.restart)
         self.start_notices = [Notice(self.start_notice)] if self.start_notice else []
         self.start_notices += started.notices
-        self.current = self.walkthrough.progress.first_open_step()
+        self.current = self.walkthrough.progress.resume_step()
         root = self.walkthrough.session.project.root
         place = _("demo project") if self.demo else display_path(str(root))
         title_bar = TitleBar(self.title, place, id="title-bar")

@@ -248,3 +248,19 @@ async def test_offline_without_keys_says_the_signature_was_not_checked(
 ])
 def test_the_project_path_is_shortened_in_the_middle(text: str, width: int, shown: str) -> None:
     assert middle_ellipsis(text, width) == shown
+
+
+async def test_a_resume_opens_the_step_where_the_user_stopped(project: Path,
+                                                              tmp_path: Path) -> None:
+    first = make_app(project, tmp_path / "state")
+    async with first.run_test(size=SMALL) as pilot:
+        await settle(first, pilot)
+        first.go_to("check-clerk")  # verify-config, before it, is not done: not the first open
+        await pilot.pause()
+        assert first.walkthrough.progress.first_open_step() != "check-clerk"
+    again = make_app(project, tmp_path / "state")
+    async with again.run_test(size=SMALL, notifications=True) as pilot:
+        await settle(again, pilot)
+        assert again.current == "check-clerk"
+        shown = " ".join(str(n.message) for n in again._notifications)
+        assert "you stopped at Check Clerk in the browser" in shown
