@@ -56,4 +56,7 @@ class Copyable(ScrollableContainer, can_focus=True):
 
     def action_copy(self) -> None:
         self.app.copy_to_clipboard(self.text)
-        self.app.notify(_("Copied to the clipboard."), timeout=2)
+        # OSC 52 gets no answer, so whether a clipboard was reached cannot be known here.
+        self.app.notify(_("Sent to your terminal's clipboard (OSC 52). If nothing was copied, "
+                          "your terminal does not allow it: select the text with shift and the "
+                          "mouse instead."), timeout=5)
