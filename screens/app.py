@@ -253,6 +253,13 @@ class WizardApp(SafeApp):
         self.current_pane().accept_paste(str(event.text))
 
     # -- actions ----------------------------------------------------------------------------
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """``d`` is shown (and acts) only where the user's word counts: never on a step the
+        wizard verifies itself, nor on the summary."""
+        if action == "done":
+            return self.current in STEP_IDS and not step_by_id(self.current).verifiable
+        return True
+
     def action_next_step(self) -> None:
         index = ORDER.index(self.current)
         if index + 1 < len(ORDER):

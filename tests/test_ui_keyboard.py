@@ -264,3 +264,17 @@ async def test_a_resume_opens_the_step_where_the_user_stopped(project: Path,
         assert again.current == "check-clerk"
         shown = " ".join(str(n.message) for n in again._notifications)
         assert "you stopped at Check Clerk in the browser" in shown
+
+
+async def test_done_is_offered_only_where_your_word_counts(project: Path,
+                                                           tmp_path: Path) -> None:
+    app = make_app(project, tmp_path / "state")
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(app, pilot)
+        for step, offered in (("open-dashboard", True), ("verify-config", False),
+                              ("check-token", False), ("summary", False)):
+            app.go_to(step)
+            await pilot.pause()
+            app.screen.set_focus(None)
+            await pilot.pause()
+            assert ("d Done" in screen_lines(app)[-1]) is offered, step
