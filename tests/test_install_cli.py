@@ -49,7 +49,9 @@ def test_the_shell_gets_completions() -> None:
 
 
 def test_no_color_reaches_the_ui(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.delenv("NO_COLOR", raising=False)
+    # Set, then removed: the monkeypatch then restores the environment after main() set it.
+    monkeypatch.setenv("NO_COLOR", "")
+    monkeypatch.delenv("NO_COLOR")
     missing = tmp_path / "missing.json"
     # --jwks is refused before the wizard starts, after --no-color took effect.
     assert main(["--no-color", "--jwks", str(missing)]) == 2
