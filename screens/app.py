@@ -186,7 +186,10 @@ class WizardApp(SafeApp):
             return
         first = next((widget for widget in pane.query("*")
                       if widget.focusable and not is_text_field(widget)), None)
-        self.screen.set_focus(first)
+        # Scrolled into view at once: an animated scroll would move the step under the mouse.
+        self.screen.set_focus(first, scroll_visible=False)
+        if first is not None:
+            first.scroll_visible(animate=False)
 
     # -- the slow part ------------------------------------------------------------------------
     def start_fetch(self) -> None:
