@@ -19,7 +19,8 @@ from textual.app import ComposeResult, SystemCommand
 from textual.binding import BindingType
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import ContentSwitcher, Footer, Header
+from textual.widget import Widget
+from textual.widgets import ContentSwitcher
 
 from screens.host import display_path
 from screens.keys import COMMANDS, KEYS
@@ -39,7 +40,9 @@ from screens.messages import (
 from screens.panes import ORDER, new_pane
 from screens.panes.base import StepPane
 from screens.safe_app import SafeApp
-from screens.widgets.step_list import SUMMARY_ID, StepList
+from screens.widgets.key_bar import KeyBar
+from screens.widgets.step_rail import SUMMARY_ID, StepRail
+from screens.widgets.title_bar import TitleBar
 from wizard.rules.jwt import read_paste
 from wizard.text.messages import _
 from wizard.walkthrough.steps import STEP_IDS, step_by_id
@@ -53,11 +56,23 @@ if TYPE_CHECKING:
 FIRST_FRAME_WAIT = 2.0  # the fetch waits at most this long for the first frame to be drawn
 
 
+def is_text_field(widget: Widget) -> bool:
+    """A field that takes letters as text (so the one-letter keys do not act while it has the
+    focus). Imported here, not at the top: the first frame needs no text field."""
+    from textual.widgets import Input, TextArea
+
+    return isinstance(widget, (Input, TextArea))
+
+
 class WizardApp(SafeApp):
     CSS_PATH = "app.tcss"
     TITLE = "convex-auth-wizard"
-    AUTO_FOCUS = None
-    BINDINGS: ClassVar[list[BindingType]] = KEYS
+    AUTO_FOCUS = None  # each step focuses its own first control when it is entered
+    BINDINGS: ClassVar[list[BindingType]] = [*KEYS]
+    # Below 100 columns the step rail folds to numbers and symbols; dialogs use the height.
+    # (Textual declares these as instance attributes, so they cannot be ClassVar here.)
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]  # noqa: RUF012
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]  # noqa: RUF012
 
     def __init__(self, *, walkthrough: Walkthrough, demo: DemoContext | None, restart: bool,
                  browser: Callable[[str], bool], notice: str | None = None) -> None:
@@ -78,18 +93,36 @@ class WizardApp(SafeApp):
         started = self.walkthrough.start(self.restart)
         self.start_notices = [Notice(self.start_notice)] if self.start_notice else []
         self.start_notices += started.notices
-        self.current = self.walkthrough.progress.first_open_step()
+        self.current = self.walkthrough.progress.resume_step()
         root = self.walkthrough.session.project.root
-        self.sub_title = _("demo project") if self.demo else display_path(str(root))
-        yield Header(icon="◆")
+        place = _("demo project") if self.demo else display_path(str(root))
+        title_bar = TitleBar(self.title, place, id="title-bar")
+        options = self.walkthrough.session.options
+        title_bar.badges = tuple(badge for badge, on in (
+            (_("demo"), self.demo is not None), (_("offline"), options.offline),
+            (_("keys: {file}", file=options.jwks_file.name if options.jwks_file else ""),
+             options.jwks_file is not None)) if on)
+        yield title_bar
         with Horizontal(id="main"):
-            yield StepList(self.walkthrough.progress, self.current, id="steps")
+            yield StepRail(self.walkthrough.progress, self.current, id="steps")
             with ContentSwitcher(id="content", initial=self.current):
                 yield new_pane(self.current)
-        yield Footer()
+        yield KeyBar(id="key-bar")
+
+    def get_default_screen(self) -> Screen[Any]:
+        # The breakpoint classes are set before the first layout, so the first Resize changes
+        # nothing and the first frame is styled once.
+        screen = super().get_default_screen()
+        width, height = self.size
+        screen.set_class(width < 100, "-narrow")
+        screen.set_class(width >= 100, "-wide")
+        screen.set_class(height < 30, "-short")
+        screen.set_class(height >= 30, "-tall")
+        return screen
 
     def on_mount(self) -> None:
         self.apply(self.walkthrough.visit(self.current))
+        self.call_after_refresh(self.focus_step)
         # Toasts and the fetch wait for the first frame (the fetch at most FIRST_FRAME_WAIT).
         self.call_after_refresh(self._after_first_frame)
         self.start_fetch()
@@ -128,7 +161,7 @@ class WizardApp(SafeApp):
         return pane
 
     def refresh_steps(self) -> None:
-        self.query_one(StepList).show(self.walkthrough.progress, self.current)
+        self.query_one(StepRail).show(self.walkthrough.progress, self.current)
         self.apply(Change(views=frozenset({SUMMARY_ID})))
 
     def go_to(self, step_id: str) -> None:
@@ -145,6 +178,22 @@ class WizardApp(SafeApp):
         self.refresh_steps()
         pane.scroll_home(animate=False)
         self.apply(self.walkthrough.visit(step_id))
+        self.call_after_refresh(self.focus_step)
+
+    def focus_step(self) -> None:
+        """Focus the current step's first control that is not a text field, so Enter and
+        Space act on it at once and the one-letter keys keep working."""
+        if self.query_one(StepRail).drawer:
+            return
+        pane = self.pane(self.current)
+        if pane is None:
+            return
+        first = next((widget for widget in pane.query("*")
+                      if widget.focusable and not is_text_field(widget)), None)
+        # Scrolled into view at once: an animated scroll would move the step under the mouse.
+        self.screen.set_focus(first, scroll_visible=False)
+        if first is not None:
+            first.scroll_visible(animate=False)
 
     # -- the slow part ------------------------------------------------------------------------
     def start_fetch(self) -> None:
@@ -258,6 +307,13 @@ class WizardApp(SafeApp):
         self.current_pane().accept_paste(str(event.text))
 
     # -- actions ----------------------------------------------------------------------------
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """``d`` is shown (and acts) only where the user's word counts: never on a step the
+        wizard verifies itself, nor on the summary."""
+        if action == "done":
+            return self.current in STEP_IDS and not step_by_id(self.current).verifiable
+        return True
+
     def action_next_step(self) -> None:
         index = ORDER.index(self.current)
         if index + 1 < len(ORDER):
@@ -277,7 +333,25 @@ class WizardApp(SafeApp):
 
     def action_leave_field(self) -> None:
         """Escape leaves a text field, so the one-letter keys work again."""
-        self.screen.set_focus(None)
+        if self.focused is not None and is_text_field(self.focused):
+            self.focus_step()
+
+    def action_steps(self) -> None:
+        """``s``: open (narrow) or fold (wide) the step rail."""
+        self.query_one(StepRail).toggle()
+
+    def action_copy_or_quit(self) -> None:
+        """ctrl+c copies the selected text when there is some, and quits otherwise (what a
+        terminal user expects; Textual would only tell how to quit)."""
+        from textual.widgets import Input, TextArea
+
+        focused = self.focused
+        selected = (focused.selected_text if isinstance(focused, (TextArea, Input)) else
+                    self.screen.get_selected_text())
+        if selected:
+            self.copy_to_clipboard(selected)
+            return
+        self.exit()
 
     def action_done(self) -> None:
         if self.current == SUMMARY_ID:

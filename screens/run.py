@@ -11,7 +11,6 @@ import os
 import signal
 import sys
 import time
-import webbrowser
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import replace
@@ -20,7 +19,6 @@ from typing import TYPE_CHECKING, Any
 
 from screens.app import WizardApp
 from wizard.checks.options import Options
-from wizard.services.keys import Destinations
 from wizard.text.messages import _
 from wizard.walkthrough.walkthrough import Walkthrough
 
@@ -34,6 +32,8 @@ def open_in_browser(url: str) -> bool:
         os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
     if headless_linux:
         return False
+    import webbrowser  # only when a browser is asked for (it is slow to import)
+
     try:
         return bool(webbrowser.open(url))
     except webbrowser.Error:
@@ -55,9 +55,10 @@ def build_app(*, project_dir: Path, state_dir: Path | None = None,
 
 
 def run_app(project_dir: Path | None, restart: bool = False,
-            destinations: Destinations | None = None) -> int:
+            options: Options | None = None) -> int:
     """The interactive wizard. With no project here or above, the demo runs instead.
-    ``destinations``: the hosts named on the command line for the keys."""
+    ``options``: what the command line said (the hosts named for the keys, --offline,
+    --jwks, --issuer, --application-id)."""
     if project_dir is None:
         from wizard.project.reader import find_project_root
 
@@ -67,8 +68,7 @@ def run_app(project_dir: Path | None, restart: bool = False,
                                      "above, so this is the demo. Run the wizard in your "
                                      "app's folder, or pass --project DIR."))
         project_dir = root
-    options = Options(project_dir=project_dir, environ=dict(os.environ),
-                      destinations=destinations or Destinations())
+    options = replace(options or Options(environ=dict(os.environ)), project_dir=project_dir)
     return run_safely(build_app(project_dir=project_dir, options=options, restart=restart))
 
 

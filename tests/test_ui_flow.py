@@ -13,6 +13,7 @@ from screens.run import build_app
 from screens.widgets.checks import CheckRow
 from screens.widgets.copyable import Copyable
 from screens.widgets.expiry import ExpiryTicker
+from screens.widgets.step_rail import ROW_IDS
 from tests.conftest import NOW, SECRET_KEY, WEBHOOK_SECRET, MakeProject
 from tests.test_diagnose import CASES
 from tests.ui_support import make_app, paste_token, settle
@@ -143,7 +144,7 @@ async def test_back_next_navigation_and_done_by_word(project: Path, tmp_path: Pa
         await pilot.press("d")
         assert app.walkthrough.progress.state_of("open-dashboard") is StepState.CONFIRMED
         assert app.current == "create-template"
-        await pilot.click("#row-user-sync")
+        await pilot.click("#steps", offset=(3, 1 + ROW_IDS.index("user-sync")))
         assert app.current == "user-sync"
         await pilot.press("n")
         assert app.current == "summary"
@@ -159,6 +160,7 @@ async def test_the_path_choice_changes_the_snippets(project: Path, tmp_path: Pat
         await settle(app, pilot)
         app.go_to("create-template")
         await pilot.pause()
+        await pilot.pause()  # built on this first visit: laid out and focused before the click
         await pilot.click("#path-integration")
         await pilot.pause()
         assert app.walkthrough.progress.path == "integration"
@@ -178,8 +180,14 @@ async def test_the_path_choice_changes_the_snippets(project: Path, tmp_path: Pat
         assert app.query_one("#path-template", RadioButton).value
         app.go_to("configure-claims")
         await pilot.pause()
+        await pilot.pause()
         assert "{{org.slug}}" in text_of(app, "#guide-warning")
-        await pilot.click("#claims .copy-button")
+        await pilot.click("#claims .copy-hint")
+        await pilot.pause()
+        assert app.clipboard == claims
+        app.copy_to_clipboard("")
+        app.query_one("#claims", Copyable).focus()
+        await pilot.press("c")
         assert app.clipboard == claims
 
 

@@ -13,19 +13,23 @@ from typing import Any
 
 import pytest
 from textual.pilot import Pilot
+from textual.screen import Screen
 from textual.widgets import Input, TextArea
 
 from screens.app import WizardApp
+from screens.dialogs.clerk_dialogs import CreateTemplateOffer, SecretKeyAgreement
+from screens.dialogs.deploy_key_dialog import DeployKeyAgreement
 from screens.messages import PathChosen, TokenPasted
 from screens.panes.check_token import CheckTokenPane
 from screens.run import build_app
 from tests.conftest import NOW, SECRET_KEY, WEBHOOK_SECRET, MakeProject
 from wizard.checks.options import Options
 from wizard.demo.local_issuer import LocalIssuer
+from wizard.demo.project import MAIN_TSX
 from wizard.rules.jwt import AuthPath
 
 SHOWN_PORT = "48123"  # the port the stored SVGs show, whatever port the issuer got
-SIZE = (120, 40)
+SIZES = {"80x24": (80, 24), "120x40": (120, 40)}  # the smallest supported terminal, and a roomy one
 Snap = Callable[..., bool]
 
 
@@ -43,11 +47,21 @@ def show_port(svg: str, issuer: LocalIssuer) -> str:
     return svg.replace(issuer.host, f"{address}:{SHOWN_PORT}")
 
 
+@pytest.fixture(params=list(SIZES))
+def size(request: pytest.FixtureRequest) -> tuple[int, int]:
+    """Every picture is taken at 80×24 and at 120×40."""
+    return SIZES[request.param]
+
+
 @pytest.fixture
 def snap_app(fixed_issuer: LocalIssuer, make_project: MakeProject, tmp_path: Path,
              monkeypatch: pytest.MonkeyPatch) -> WizardApp:
     monkeypatch.setenv("HOME", str(tmp_path))
     root = make_project(fixed_issuer.url, publishable_key=fixed_issuer.publishable_key)
+    # The app's code, with the guide's prop that never existed, for the app-code step.
+    (root / "src").mkdir()
+    (root / "src" / "main.tsx").write_text(MAIN_TSX.replace(
+        "useAuth={useAuth}>", 'useAuth={useAuth} jwtTemplateName="convex">'))
     app = build_app(project_dir=root, state_dir=tmp_path / "state",
                     options=Options(project_dir=root, environ={}),
                     clock=lambda: float(NOW), browser=lambda url: False)
@@ -99,34 +113,37 @@ def token(issuer: LocalIssuer, **kwargs: Any) -> Callable[[WizardApp], None]:
 
 @pytest.mark.parametrize("step", ["project", "open-dashboard", "create-template",
                                   "configure-claims", "save-template", "verify-config",
-                                  "check-clerk", "user-sync", "summary"])
-def test_screen(step: str, snap_app: WizardApp, snap_compare: Snap) -> None:
-    assert snap_compare(snap_app, terminal_size=SIZE, run_before=go(step))
+                                  "app-code", "check-clerk", "user-sync", "summary"])
+def test_screen(step: str, snap_app: WizardApp, size: tuple[int, int],
+                snap_compare: Snap) -> None:
+    assert snap_compare(snap_app, terminal_size=size, run_before=go(step))
 
 
 def test_check_token_verified(snap_app: WizardApp, fixed_issuer: LocalIssuer,
-                              snap_compare: Snap) -> None:
-    assert snap_compare(snap_app, terminal_size=SIZE,
+                              size: tuple[int, int], snap_compare: Snap) -> None:
+    assert snap_compare(snap_app, terminal_size=size,
                         run_before=go("check-token", token(fixed_issuer)))
 
 
 def test_check_token_failing(snap_app: WizardApp, fixed_issuer: LocalIssuer,
-                             snap_compare: Snap) -> None:
-    assert snap_compare(snap_app, terminal_size=SIZE,
+                             size: tuple[int, int], snap_compare: Snap) -> None:
+    assert snap_compare(snap_app, terminal_size=size,
                         run_before=go("check-token", token(fixed_issuer, aud="other")))
 
 
-def test_integration_path_chosen(snap_app: WizardApp, snap_compare: Snap) -> None:
-    assert snap_compare(snap_app, terminal_size=SIZE,
+def test_integration_path_chosen(snap_app: WizardApp, size: tuple[int, int],
+                                 snap_compare: Snap) -> None:
+    assert snap_compare(snap_app, terminal_size=size,
                         run_before=go("check-clerk",
                                       lambda app: app.post_message(PathChosen(AuthPath.INTEGRATION))))
 
 
-def test_troubleshooting_diagnosis(snap_app: WizardApp, snap_compare: Snap) -> None:
+def test_troubleshooting_diagnosis(snap_app: WizardApp, size: tuple[int, int],
+                                  snap_compare: Snap) -> None:
     def paste(app: WizardApp) -> None:
         app.query_one("#log-line", Input).value = "No auth provider found matching the given token"
 
-    assert snap_compare(snap_app, terminal_size=SIZE, run_before=go("user-sync", paste))
+    assert snap_compare(snap_app, terminal_size=size, run_before=go("user-sync", paste))
 
 
 def test_the_shown_port_replaces_only_the_issuer_port(fixed_issuer: LocalIssuer) -> None:
@@ -144,6 +161,38 @@ def test_no_token_in_any_snapshot() -> None:
         assert SECRET_KEY not in text and WEBHOOK_SECRET not in text, svg.name
 
 
-def test_help_dialog(snap_app: WizardApp, snap_compare: Snap) -> None:
-    assert snap_compare(snap_app, terminal_size=SIZE,
+def test_help_dialog(snap_app: WizardApp, size: tuple[int, int], snap_compare: Snap) -> None:
+    assert snap_compare(snap_app, terminal_size=size,
                         run_before=go("open-dashboard", lambda app: app.action_help()))
+
+
+def test_step_rail_opened(snap_app: WizardApp, size: tuple[int, int], snap_compare: Snap) -> None:
+    """``s``: at 80 columns the rail opens over the step; at 120 it folds to numbers."""
+    assert snap_compare(snap_app, terminal_size=size,
+                        run_before=go("verify-config", lambda app: app.action_steps()))
+
+
+DIALOGS: dict[str, Callable[[], Screen[bool]]] = {
+    "secret-key": lambda: SecretKeyAgreement(
+        redacted="sk_test_…(never shown)", source=".env.local", api_url="https://api.clerk.com",
+        api_source="the default", foreign=False),
+    "create-template": lambda: CreateTemplateOffer(
+        url="https://api.clerk.com/v1/jwt_templates", instance="quiet-ox-46",
+        body={"name": "convex", "claims": {"aud": "convex", "name": "{{user.full_name}}",
+                                            "email": "{{user.primary_email_address}}"},
+              "lifetime": 60, "allowed_clock_skew": 5}),
+    "deploy-key": lambda: DeployKeyAgreement(
+        origin="https://happy-otter-123.convex.cloud",
+        url="https://happy-otter-123.convex.cloud", url_source=".env.local:CONVEX_URL",
+        key_source="the environment (CONVEX_DEPLOY_KEY)",
+        why="the key names another deployment"),
+}
+
+
+@pytest.mark.parametrize("dialog", list(DIALOGS))
+def test_dialog(dialog: str, snap_app: WizardApp, size: tuple[int, int],
+                snap_compare: Snap) -> None:
+    """Every question fits: the buttons are visible and the safe one has the focus."""
+    assert snap_compare(snap_app, terminal_size=size,
+                        run_before=go("check-clerk",
+                                      lambda app: app.push_screen(DIALOGS[dialog]())))

@@ -20,6 +20,7 @@ from wizard import __version__
 from wizard.guards.files import FileRefused, read_regular_file, refuse_special, why_unread
 from wizard.guards.redaction import scrub_usage
 from wizard.guards.safe_text import guarded_output, json_text, one_line
+from wizard.output.completion import SHELLS, answer_completion, completion_script
 from wizard.text.messages import N_, _
 
 if TYPE_CHECKING:
@@ -105,15 +106,42 @@ def _destinations(args: argparse.Namespace) -> Destinations:
         clerk_api_url=getattr(args, "sub_clerk_api_url", None) or args.clerk_api_url)
 
 
+def _add_key_options(parser: argparse.ArgumentParser, prefix: str = "") -> None:
+    """Where the issuer and its keys come from: the same options for ``check`` and the wizard
+    (``prefix`` keeps the wizard's apart from the subcommand's in the parsed arguments)."""
+    parser.add_argument("--issuer", metavar="URL", dest=f"{prefix}issuer",
+                        help=_("the issuer to check against"))
+    parser.add_argument("--application-id", metavar="ID", dest=f"{prefix}application_id",
+                        help=_("the expected aud (default: auth.config's applicationID, "
+                               "else convex)"))
+    parser.add_argument("--jwks", type=Path, metavar="FILE", dest=f"{prefix}jwks",
+                        help=_("use this key set instead of fetching (skips discovery)"))
+    parser.add_argument("--offline", action="store_true", dest=f"{prefix}offline",
+                        help=_("no network call and no subprocess"))
+
+
+def _jwks_file(path: Path | None) -> Path | None:
+    """``--jwks FILE``, refused here when it cannot be read as a file."""
+    if path is not None:
+        try:
+            refuse_special(os.stat(path).st_mode)
+        except OSError as exc:
+            raise UsageError(_unread_option_file("--jwks", path, exc)) from None
+    return path
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog=PROG, description=_("Get a Clerk + Convex auth setup verified end to "
                      "end: reads your project, fetches the issuer's live keys and judges a "
                      "token exactly as the Convex backend would."))
-    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    parser.add_argument("-V", "--version", action="version", version=f"{PROG} {__version__}")
+    parser.add_argument("--no-color", action="store_true",
+                        help=_("no colours (as when NO_COLOR is set)"))
     parser.add_argument("--project", type=Path, metavar="DIR", help=_(_PROJECT_HELP))
     parser.add_argument("--restart", action="store_true",
                         help=_("start the wizard over (the old progress is kept as a backup)"))
     _add_destinations(parser)
+    _add_key_options(parser, prefix="wizard_")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     check = sub.add_parser(
@@ -130,15 +158,9 @@ def build_parser() -> argparse.ArgumentParser:
     group = check.add_mutually_exclusive_group()
     group.add_argument("--token", metavar="T", help=_("the token to verify ('-' reads stdin)"))
     group.add_argument("--token-file", type=Path, metavar="F", help=_("read the token from F"))
-    check.add_argument("--issuer", metavar="URL", help=_("the issuer to check against"))
-    check.add_argument("--application-id", metavar="ID", help=_("the expected aud (default: "
-                       "auth.config's applicationID, else convex)"))
-    check.add_argument("--jwks", type=Path, metavar="FILE",
-                       help=_("use this key set instead of fetching (skips discovery)"))
+    _add_key_options(check)
     check.add_argument("--at", type=_unix_seconds, metavar="UNIX_SECONDS",
                        help=_("evaluate time-based rules at this instant"))
-    check.add_argument("--offline", action="store_true",
-                       help=_("no network call and no subprocess"))
     check.add_argument("--timeout", type=_positive_float, default=10.0, metavar="SECONDS",
                        help=_("deadline for each whole request: connecting, the answer and "
                        "every redirect (default 10)"))
@@ -155,7 +177,11 @@ def build_parser() -> argparse.ArgumentParser:
                        "CLERK_SECRET_KEY from the .env files; without it nothing is sent"))
     _add_destinations(check, prefix="sub_")
 
-    report = sub.add_parser("report", help=_("write the setup report (Markdown or JSON)"))
+    report = sub.add_parser(
+        "report", help=_("write the setup report (Markdown or JSON)"),
+        description=_("Write what the wizard knows about the project's auth setup: every "
+                      "check, each step's state and what to change. No token, signature or "
+                      "secret is ever written."))
     report.add_argument("--project", type=Path, metavar="DIR", dest="sub_project",
                         help=_(_PROJECT_HELP))
     report.add_argument("--format", choices=("md", "json"), default="md")
@@ -167,6 +193,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     fix = sub.add_parser(
         "fix", help=_("show the fixes for failed checks as diffs; apply them with --yes"),
+        description=_("Show the change each failed check needs, as a diff, a command or a "
+                      "request; with --yes apply them, keeping backups; --undo puts them back."),
         epilog=_("exit status: without --yes, 1 when a fix would change something, else 0; "
         "with --yes, 0 when every fix was applied and its check passes, else 1; with --undo, "
         "0 when the last run was undone; 2 usage error. Backups of every changed file are "
@@ -190,8 +218,20 @@ def build_parser() -> argparse.ArgumentParser:
                      "the JWT template convex; without it nothing is sent"))
     _add_destinations(fix, prefix="sub_")
 
-    sub.add_parser("demo", help=_("the wizard on a built-in local issuer and a demo project"))
-    reset = sub.add_parser("reset", help=_("forget saved progress for a project"))
+    sub.add_parser("demo", help=_("the wizard on a built-in local issuer and a demo project"),
+                   description=_("Open the wizard on a demo project with a local issuer, "
+                                 "deployment and Clerk API, all on this machine and all gone "
+                                 "when it quits: the whole flow, no Clerk account needed."))
+    completion = sub.add_parser(
+        "completion", help=_("print the shell completion script (bash, zsh or fish)"),
+        description=_("Print the script that makes the shell complete this program's "
+                      "commands and options."),
+        epilog=_('setup, once: bash: eval "$(convex-auth-wizard completion bash)" in '
+                 '~/.bashrc; zsh: the same with zsh in ~/.zshrc; fish: convex-auth-wizard '
+                 'completion fish | source in ~/.config/fish/config.fish'))
+    completion.add_argument("shell", choices=SHELLS)
+    reset = sub.add_parser("reset", help=_("forget saved progress for a project"),
+                           description=_("Forget the wizard's saved progress for a project."))
     reset.add_argument("--project", type=Path, metavar="DIR", dest="sub_project",
                        help=_(_PROJECT_HELP))
     return parser
@@ -240,11 +280,7 @@ def run_check(args: argparse.Namespace) -> int:
     from wizard.checks.options import Options
     from wizard.walkthrough.session import run_checks
 
-    if args.jwks is not None:
-        try:
-            refuse_special(os.stat(args.jwks).st_mode)
-        except OSError as exc:
-            raise UsageError(_unread_option_file("--jwks", args.jwks, exc)) from None
+    _jwks_file(args.jwks)
     token = read_token_argument(args)
     options = Options(
         project_dir=_project_dir(args), issuer=args.issuer, application_id=args.application_id,
@@ -296,9 +332,12 @@ def run_reset(args: argparse.Namespace) -> int:
 
 def run_wizard(args: argparse.Namespace) -> int:
     from screens.run import run_app
+    from wizard.checks.options import Options
 
-    return run_app(project_dir=_project_dir(args), restart=args.restart,
-                   destinations=_destinations(args))
+    options = Options(issuer=args.wizard_issuer, application_id=args.wizard_application_id,
+                      jwks_file=_jwks_file(args.wizard_jwks), offline=args.wizard_offline,
+                      environ=dict(os.environ), destinations=_destinations(args))
+    return run_app(project_dir=_project_dir(args), restart=args.restart, options=options)
 
 
 def run_demo(args: argparse.Namespace) -> int:
@@ -307,7 +346,14 @@ def run_demo(args: argparse.Namespace) -> int:
     return start_demo()
 
 
-_COMMANDS = {"check": run_check, "fix": run_fix, "report": run_report, "reset": run_reset, "demo": run_demo}
+def run_completion(args: argparse.Namespace) -> int:
+    sys.stdout.write(completion_script(PROG, args.shell))
+    return EXIT_OK
+
+
+_COMMANDS = {"check": run_check, "fix": run_fix, "report": run_report, "reset": run_reset,
+             "demo": run_demo,
+             "completion": run_completion}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -317,7 +363,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _run(argv: Sequence[str] | None) -> int:
     try:
-        args = build_parser().parse_args(argv)
+        parser = build_parser()
+        answer_completion(parser)
+        args = parser.parse_args(argv)
+        if args.no_color:  # read by Textual when the app is built
+            os.environ["NO_COLOR"] = "1"
         handler = _COMMANDS.get(args.command or "", run_wizard)
         return handler(args)
     except UsageError as exc:

@@ -7,7 +7,7 @@ import json
 from typing import Any
 
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button
 
 from screens.dialogs.question import QUESTION_CSS, Question
@@ -39,7 +39,10 @@ class SecretKeyAgreement(Question):
             "Nothing in Clerk is changed (creating a template is asked separately). The key is "
             "sent only there, and is never shown, saved or written to the report."),
             source=self.source, redacted=self.redacted, url=self.api_url)
-        with Vertical():
+        with VerticalScroll():
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(_("Yes, use the secret key"), id=self.yes_id)
+                yield Button(_("No (esc)"), id=self.no_id)
             yield SafeStatic(_("Use your Clerk secret key?"), classes="dialog-title")
             if self.foreign:
                 yield SafeStatic(styled(_(
@@ -48,9 +51,6 @@ class SecretKeyAgreement(Question):
                     "holds for this host until you quit."), url=self.api_url,
                     api_source=self.api_source), id="clerk-agree-foreign", classes="warning")
             yield SafeStatic(text, id="clerk-agree-text")
-            with Horizontal():
-                yield Button(_("Yes, use the secret key"), id=self.yes_id, variant="warning")
-                yield Button(_("No (esc)"), id=self.no_id, variant="primary")
 
 
 class CreateTemplateOffer(Question):
@@ -69,7 +69,10 @@ class CreateTemplateOffer(Question):
         return json.dumps(self.body, indent=2, ensure_ascii=False)
 
     def compose(self) -> ComposeResult:
-        with Vertical():
+        with VerticalScroll():
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(_("Create it"), id=self.yes_id)
+                yield Button(_("No, don't create (esc)"), id=self.no_id)
             yield SafeStatic(_("Create the JWT template convex?"), classes="dialog-title")
             yield SafeStatic(styled(_(
                 "Your Clerk instance ($instance) has no template named exactly convex. The "
@@ -78,6 +81,3 @@ class CreateTemplateOffer(Question):
             with VerticalScroll():
                 yield SafeStatic(self.body_text, id="clerk-offer-body")
             yield SafeStatic(_("No existing template is changed or deleted."), classes="muted")
-            with Horizontal():
-                yield Button(_("Create it"), id=self.yes_id, variant="warning")
-                yield Button(_("No, don't create (esc)"), id=self.no_id, variant="primary")

@@ -4,7 +4,7 @@ where its URL and the key came from, and what the one request does."""
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button
 
 from screens.dialogs.question import QUESTION_CSS, Question
@@ -26,7 +26,10 @@ class DeployKeyAgreement(Question):
         self.key_source, self.why = key_source, why
 
     def compose(self) -> ComposeResult:
-        with Vertical():
+        with VerticalScroll():
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(_("Yes, send it there"), id=self.yes_id)
+                yield Button(_("No (esc)"), id=self.no_id)
             yield SafeStatic(styled(_("Send the deploy key to [b]$origin[/]?"),
                                              origin=self.origin), classes="dialog-title")
             yield SafeStatic(styled(_(
@@ -38,6 +41,3 @@ class DeployKeyAgreement(Question):
                 "holds for this host until you quit and is never saved."),
                 key_source=self.key_source, origin=self.origin, url_source=self.url_source,
                 url=self.url, why=self.why), id="deploy-key-agree-text")
-            with Horizontal():
-                yield Button(_("Yes, send it there"), id=self.yes_id, variant="warning")
-                yield Button(_("No (esc)"), id=self.no_id, variant="primary")

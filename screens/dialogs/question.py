@@ -15,46 +15,66 @@ QUESTION_CSS = """
 {name} {{
     align: center middle;
 }}
-{name} > Vertical {{
-    width: 90;
-    max-width: 100%;
+{name} > VerticalScroll {{
+    width: 100%;
+    max-width: 90;
     height: auto;
-    max-height: 90%;
-    padding: 1 2;
+    max-height: 100%;
+    padding: 0 1;
     border: thick $warning;
     background: $surface;
+}}
+{name}.-tall > VerticalScroll {{
+    max-height: 90%;
+    padding: 1 2;
 }}
 {name} .dialog-title {{
     text-style: bold;
     margin-bottom: 1;
 }}
-{name} VerticalScroll {{
+{name} VerticalScroll VerticalScroll {{
     height: auto;
-    max-height: 20;
+    max-height: 12;
     border: round $primary;
     padding: 0 1;
     margin: 1 0;
 }}
-{name} Horizontal {{
+{name} .dialog-buttons {{
+    dock: bottom;
     height: auto;
-    margin-top: 1;
+    padding-top: 1;
+    background: $surface;
 }}
 {name} Button {{
     margin-right: 2;
 }}
 """
+"""Every question fits 80×24: its buttons are docked at the bottom (composed first) and the
+body above them scrolls."""
 
 
 class Question(ModalScreen[bool]):
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "answer_no", _("No"))]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,n", "answer_no", _("No")),
+        Binding("y", "answer_yes", _("Yes")),
+        Binding("left", "app.focus_previous", show=False),
+        Binding("right", "app.focus_next", show=False),
+    ]
     yes_id: ClassVar[str]
     no_id: ClassVar[str]
+
+    def on_mount(self) -> None:
+        # The safe answer has the focus: Enter right away never sends anything.
+        self.query_one(f"#{self.no_id}").focus()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         self.answer(event.button.id == self.yes_id)
 
     def action_answer_no(self) -> None:
         self.answer(False)
+
+    def action_answer_yes(self) -> None:
+        self.answer(True)
 
     def answer(self, yes: bool) -> None:
         # A click and a key can arrive together; only the first one answers (a second would

@@ -54,16 +54,21 @@ class AskConvex(Vertical):
                     "Convex itself accepts it; nothing is sent until you press it.",
                     url=url.value, source=url.source) if url else NO_URL.render())
         self.query_one(".ask-convex-target", SafeStatic).update(target)
-        self.query_one(".ask-convex-button", Button).disabled = url is None or self.asking
         saved = walkthrough.progress.convex_answer
         if saved and not self.asking:
             self._show_saved(saved)
 
     @on(Button.Pressed, ".ask-convex-button")
     def ask(self, event: Button.Pressed) -> None:
+        # Never disabled (Tab would skip it, and the focus would be lost while it asks): a
+        # press while it asks is ignored, and one with no deployment says why.
         event.stop()
+        if self.asking:
+            return
+        if deployment_target(host(self).walkthrough.session) is None:
+            self.query_one(".ask-convex-answer", SafeStatic).update(NO_URL.render())
+            return
         self.asking = True
-        event.button.disabled = True
         self.post_message(ConvexAsked(self.token_source(), self.start))
 
     def start(self, token: DecodedToken, verdict: TokenVerdict | None) -> None:
@@ -87,7 +92,6 @@ class AskConvex(Vertical):
 
     def _not_asked(self, why: Message | None = None) -> None:
         self.asking = False
-        self.query_one(".ask-convex-button", Button).disabled = False
         self.query_one(".ask-convex-answer", SafeStatic).update(
             _("Not asked: {why}", why=why) if why else
             _("Paste a token first (step Check a real token)."))

@@ -9,7 +9,7 @@ from __future__ import annotations
 import importlib
 
 from screens.panes.base import StepPane
-from screens.widgets.step_list import SUMMARY_ID
+from screens.widgets.step_rail import SUMMARY_ID
 from wizard.walkthrough.steps import STEP_IDS
 
 ORDER: tuple[str, ...] = (*STEP_IDS, SUMMARY_ID)

@@ -35,19 +35,18 @@ class StepPane(VerticalScroll):
         return self.host.walkthrough
 
     def compose(self) -> ComposeResult:
+        # The controls come right after a short heading, so they are above the fold at 80×24;
+        # why the step matters and when it is done come last.
         step = step_by_id(self.step_id)
         text = text_for(self.step_id)
         number = STEP_IDS.index(self.step_id) + 1
-        kicker = (_("STEP {number} OF {count} · guide {guide}", number=number,
-                    count=len(STEP_IDS), guide=_(step.guide)) if step.guide != "—" else
-                  _("STEP {number} OF {count}", number=number, count=len(STEP_IDS)))
-        yield SafeStatic(kicker, classes="step-kicker")
-        yield SafeStatic(_(step.title), classes="step-title")
-        yield SafeStatic(_(text.what), classes="step-what")
-        yield SafeStatic(styled(_("[b]Why:[/] $why"), why=_(text.why)), classes="step-why")
+        yield SafeStatic(styled(_("[b]$number/$count · $title[/]\n$what"), number=number,
+                                count=len(STEP_IDS), title=_(step.title), what=_(text.what)),
+                         classes="step-header")
         yield from self.compose_body()
-        yield SafeStatic(styled(_("[b]Done when:[/] $done"), done=_(text.done_when)),
-                         classes="step-done-when")
+        yield SafeStatic(styled(_("[b]Why:[/] $why\n\n[b]Done when:[/] $done"),
+                                why=_(text.why), done=_(text.done_when)),
+                         classes="step-notes")
 
     def compose_body(self) -> ComposeResult:
         yield from ()

@@ -16,9 +16,10 @@ from screens.panes.base import StepPane
 from screens.widgets.checks import CheckList
 from screens.widgets.copyable import Copyable
 from screens.widgets.expiry import ExpiryTicker
-from screens.widgets.safe_fields import SafeTextArea
 from screens.widgets.safe_static import SafeStatic, styled
+from screens.widgets.token_field import TokenField
 from wizard.text.messages import _
+from wizard.walkthrough.keys_status import keys_status
 
 
 class CheckTokenPane(StepPane):
@@ -35,9 +36,11 @@ class CheckTokenPane(StepPane):
                 for name, label in demo.sample_labels():
                     yield Button(_(label), id=f"sample-{name}", classes="sample-button",
                                  compact=True)
-        yield SafeStatic(_("Paste the token here (it stays in memory, never saved):"),
-                         classes="section-title")
-        yield SafeTextArea(id="token-input", soft_wrap=True, show_line_numbers=False)
+        with Horizontal(classes="token-bar"):
+            yield SafeStatic(_("Paste the token here (it stays in memory, never saved):"),
+                             classes="section-title")
+            yield Button(_("Clear (ctrl+u)"), id="token-clear", compact=True)
+        yield TokenField(id="token-input", soft_wrap=True, show_line_numbers=False)
         yield SafeStatic("", id="token-verdict", classes="verdict")
         yield ExpiryTicker(walkthrough.clock, self.walkthrough.token_line, id="token-expiry")
         yield CheckList(id="token-checks", shorten=home_prefix())
@@ -55,10 +58,11 @@ class CheckTokenPane(StepPane):
         return self.query_one("#token-input", TextArea).text
 
     def accept_paste(self, text: str) -> None:
-        area = self.query_one("#token-input", TextArea)
-        if area.has_focus:
-            return  # the TextArea inserts it itself
-        area.text = text
+        self.query_one(TokenField).replace_all(text)
+
+    @on(Button.Pressed, "#token-clear")
+    def clear(self) -> None:
+        self.query_one(TokenField).action_clear_token()
 
     @on(TextArea.Changed, "#token-input")
     def changed(self) -> None:
@@ -93,8 +97,16 @@ class CheckTokenPane(StepPane):
             waiting = self.walkthrough.fetching and self.walkthrough.session.keys is None
             extra = _(" (the issuer's keys are still being fetched; it is re-checked when "
                       "they arrive)") if waiting else ""
-            headline.update(styled(_("[b]✖ Not accepted[/]: $failed check(s) fail — "
-                                     "$kind.$extra"), failed=failed, kind=kind, extra=extra))
+            if failed or waiting:
+                headline.update(styled(_("[b]✖ Not accepted[/]: $failed check(s) fail — "
+                                         "$kind.$extra"), failed=failed, kind=kind,
+                                       extra=extra))
+            else:  # nothing failed, but without keys the signature was not checked
+                session = self.walkthrough.session
+                why = keys_status(session.options, session.keys,
+                                  session.issuer.shown if session.issuer else None)
+                headline.update(styled(_("[b]✖ Not verified[/]: the signature could not be "
+                                         "checked — $why"), why=why.render()))
             headline.set_classes("verdict -bad")
         exp = verdict.claims.get("exp")
         ticker.set_exp(float(exp) if isinstance(exp, (int, float)) else None)

@@ -7,7 +7,7 @@ from textual.content import Content
 
 from screens.panes.base import StepPane
 from screens.widgets.safe_static import SafeStatic, literal, styled
-from screens.widgets.step_list import SUMMARY_ID
+from screens.widgets.step_rail import SUMMARY_ID
 from wizard.text.messages import _
 from wizard.text.steps import PATH_LABELS
 from wizard.walkthrough.progress import STATE_LOOKS, StepState
@@ -18,8 +18,8 @@ class SummaryPane(StepPane):
     step_id = SUMMARY_ID
 
     def compose(self) -> ComposeResult:
-        yield SafeStatic(_("SUMMARY"), classes="step-kicker")
-        yield SafeStatic(_("Where your setup stands"), classes="step-title")
+        yield SafeStatic(styled(_("[b]Summary · where your setup stands[/]")),
+                         classes="step-header")
         yield SafeStatic("", id="summary-verdict", classes="verdict")
         yield SafeStatic("", id="summary-table", classes="facts")
         yield SafeStatic(_("Press e to write convex-auth-report.md into the project (no token, "

@@ -15,6 +15,7 @@ from screens.widgets.checks import CheckList
 from screens.widgets.copyable import Copyable
 from screens.widgets.safe_static import SafeStatic, Shown, styled
 from wizard.text.messages import _
+from wizard.walkthrough.keys_status import keys_status
 
 
 class VerifyConfigPane(StepPane):
@@ -50,7 +51,9 @@ class VerifyConfigPane(StepPane):
         elif walkthrough.fetch_error:
             status = styled(_("[red]The fetch failed: $error[/]"), error=walkthrough.fetch_error)
         else:
-            status = _("Fetched from {issuer}.", issuer=issuer_text)
+            session = walkthrough.session
+            status = keys_status(session.options, session.keys,
+                                 issuer.shown if issuer else None).render()
         self.query_one("#fetch-status", SafeStatic).update(status)
         keys = walkthrough.session.keys
         text: Shown

@@ -67,6 +67,8 @@ class Progress:
     issuer configured now, and a change sends those steps back to failing."""
     started_at: float = field(default_factory=time.time)
     updated_at: float = field(default_factory=time.time)
+    current_step: str | None = None
+    """The step the user last opened: a resume opens it again."""
 
     def set(self, step_id: str, state: StepState, note: str = "",
             at: float | None = None) -> None:
@@ -79,6 +81,12 @@ class Progress:
     def state_of(self, step_id: str) -> StepState:
         entry = self.steps.get(step_id)
         return entry.state if entry else StepState.PENDING
+
+    def resume_step(self) -> str:
+        """Where a resumed wizard opens: the step the user stopped at, else the first open."""
+        if self.current_step in STEP_IDS:
+            return self.current_step
+        return self.first_open_step()
 
     def first_open_step(self) -> str:
         for step_id in STEP_IDS:

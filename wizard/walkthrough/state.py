@@ -14,7 +14,8 @@ The file lives at ``<state dir>/projects/<sha256 of the project's absolute path>
                   "token": {"kind": "template", "header": {...}, "claims": {...},
                             "expires_in": 42} | null,
                   "convex_answer": {...} | null, "issuer": "https://..." | null,
-                  "started_at": 1800000000.0, "updated_at": 1800000000.0}}
+                  "started_at": 1800000000.0, "updated_at": 1800000000.0,
+                  "current_step": "check-token" | null}}
 
 Bad files never stop the wizard: anything unreadable, truncated, mistyped or from a newer
 version is moved aside to ``<file>.corrupt-<timestamp>`` once, the user gets one line saying
@@ -82,6 +83,7 @@ def progress_to_dict(progress: Progress) -> dict[str, Any]:
         "issuer": progress.issuer,
         "started_at": progress.started_at,
         "updated_at": progress.updated_at,
+        "current_step": progress.current_step,
     }
 
 
@@ -163,6 +165,9 @@ def progress_from_dict(data: object) -> Progress:
         issuer=issuer,
         started_at=_time(data, "started_at", optional=False) or 0.0,
         updated_at=_time(data, "updated_at", optional=False) or 0.0,
+        # An unknown or malformed step (an older version's, a hand edit) only loses the place.
+        current_step=current if isinstance(current := data.get("current_step"), str)
+        and current in STEP_IDS else None,
     )
 
 
@@ -221,6 +226,7 @@ def merge_progress(ours: Progress, theirs: Progress) -> None:
     ours.token = newer.token or older.token
     ours.convex_answer = newer.convex_answer or older.convex_answer
     ours.issuer = newer.issuer or older.issuer
+    ours.current_step = newer.current_step or older.current_step
     ours.started_at = min(ours.started_at, theirs.started_at)
     ours.updated_at = max(ours.updated_at, theirs.updated_at)
 
@@ -229,7 +235,7 @@ def resume_notice(progress: Progress) -> str:
     when = _when(progress.updated_at)
     if all(progress.state_of(step_id).done for step_id in STEP_IDS):
         return _("Resumed: every step was done on {when}", when=when)
-    title = _(step_by_id(progress.first_open_step()).title)
+    title = _(step_by_id(progress.resume_step()).title)
     return _("Resumed: you stopped at {title} on {when}", title=title, when=when)
 
 

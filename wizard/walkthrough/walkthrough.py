@@ -178,11 +178,15 @@ class Walkthrough:
     def visit(self, step_id: str) -> Change:
         """The user opened a step. verify-config is re-judged from what is known now (unless a
         fetch is running), so a resumed "done" never outlives a changed project."""
+        change = Change()
+        if step_id in STEP_IDS and self.progress.current_step != step_id:
+            self.progress.current_step = step_id  # a resume opens it again
+            change = self._saved(change)
         if step_id == "verify-config" and not self.fetching:
-            return self.judge_config()
+            return change | self.judge_config()
         if step_id == "app-code":
-            return self.judge_app_code()
-        return Change()
+            return change | self.judge_app_code()
+        return change
 
     def begin_fetch(self) -> Change:
         self.fetching = True
