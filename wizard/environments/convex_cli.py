@@ -93,9 +93,15 @@ class CliAnswer:
     deploy_key: str = NO_KEY  # kept | ignored | none
     deploy_key_source: str | None = None
     flags_ignored: bool = False
-    """The CLI said it ignored ``--prod`` for a deploy key: the answer is another deployment's."""
+    """The CLI said it ignored ``--prod`` and used the deploy key's deployment instead."""
     names: tuple[str, ...] = ()
     values: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def wrong_deployment(self) -> bool:
+        """The answer is another deployment's: ``--prod`` gave way to a key that is not
+        production's. (With production's own key the CLI warns too, and reads production.)"""
+        return self.flags_ignored and self.deploy_key != KEPT
 
     def to_dict(self) -> dict[str, Any]:
         return {"command": ["npx", "convex", *self.args], "status": self.status,

@@ -7,9 +7,10 @@ Vite and Next.js both read ``.env``, ``.env.local``, ``.env.<mode>`` and ``.env.
 variables win over every file; ``vercel pull --environment=<target>`` keeps a copy of them in
 ``.vercel/.env.<target>.local``, the only place a repository can show them.
 
-A preview is a production-mode build on the host, which sees only committed files: the
-``.local`` files are normally git-ignored, so a preview reads the host's preview variables,
-then ``.env.production`` and ``.env`` (an inference from the same sources).
+A preview is a production-mode build on the host, so it also reads a committed
+``.env.production`` or ``.env``; but its Clerk key is meant to be a development one (Clerk's
+production keys do not work on the host's preview domain), set in the host's preview
+variables. So only those variables say what a preview gets; files say nothing about it.
 
 Each file has a scope: ``hosting`` (the host's variables for that environment),
 ``environment`` (read by that environment's builds only) or ``shared`` (read by other
@@ -45,8 +46,7 @@ def framework(root: Path) -> str:
 def files_for(environment: Environment, kind: str) -> tuple[tuple[str, str], ...]:
     """(file, scope) pairs read by ``environment``'s build, the winning file first."""
     if environment is Environment.PREVIEW:
-        return ((hosting_file(environment), HOSTING), (".env.production", SHARED),
-                (".env", SHARED))
+        return ((hosting_file(environment), HOSTING),)
     mode = environment.value
     own_local, own = (f".env.{mode}.local", OWN), (f".env.{mode}", OWN)
     local, generic = (".env.local", SHARED), (".env", SHARED)

@@ -96,7 +96,7 @@ def _cli_skip(check_id: str, row: Row, answer: CliAnswer) -> Finding | None:
                        {**values, "message": answer.message, "cause": answer.reason or None})
     if answer.status not in (FOUND, MISSING):
         return Finding(check_id, row.environment, Status.SKIP, answer.reason, values)
-    if answer.flags_ignored:
+    if answer.wrong_deployment:
         return Finding(check_id, row.environment, Status.WARN, "wrong_deployment",
                        {**values, "deployment": answer.deployment, "type": answer.notice,
                         "key_source": answer.deploy_key_source})

@@ -71,7 +71,7 @@ class Row:
     @property
     def issuer_value(self) -> str | None:
         """The value the deployment really holds, when the CLI answered for it."""
-        if self.issuer.status != FOUND or self.issuer.flags_ignored:
+        if self.issuer.status != FOUND or self.issuer.wrong_deployment:
             return None
         return self.issuer.value
 
