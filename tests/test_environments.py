@@ -363,6 +363,55 @@ def test_production_keys_without_usable_keys_fail(app: App, prod_issuer: LocalIs
     assert (found.status, found.reason) == (Status.FAIL, "no_keys")
 
 
+@pytest.mark.parametrize(("providers", "admin_keys", "reason"), [
+    ([], (PROD_KEY,), "no_providers"),
+    ("other app", (PROD_KEY,), "app_id_differs"),
+    ("unknown", (PROD_KEY,), "domain_differs"),
+    (None, ("prod:brave-lion-42|someOtherKeyEntirely0123456789",), "key_refused"),
+])
+def test_production_providers_that_do_not_match_fail(
+        app: App, prod_issuer: LocalIssuer, prod_convex: LocalConvex, providers: Any,
+        admin_keys: tuple[str, ...], reason: str) -> None:
+    if providers == "other app":
+        prod_convex.providers = [oidc(prod_issuer.url, "my-app")]
+    elif providers == "unknown":
+        prod_convex.providers = [oidc("https://clerk.someone-else.com")]
+    elif providers is not None:
+        prod_convex.providers = providers
+    prod_convex.admin_keys = admin_keys
+    found = finding(matrix_of(app, {"CONVEX_DEPLOY_KEY": PROD_KEY}, **consenting(prod_convex)),
+                    "envs.prod_providers", PROD)
+    assert (found.status, found.reason) == (Status.FAIL, reason)
+    if reason in ("no_providers", "app_id_differs"):
+        assert fix_commands(found) == ["npx convex deploy"]
+    if reason == "domain_differs":
+        assert fix_commands(found) == [f"npx convex env set --prod {VAR} {prod_issuer.url}"]
+
+
+def test_an_undecodable_publishable_key_fails_in_its_environment(app: App) -> None:
+    app.write(".env.production", "VITE_CLERK_PUBLISHABLE_KEY=pk_live_%%%")
+    found = finding(matrix_of(app, offline=True), "envs.instances", PROD)
+    assert (found.status, found.reason) == (Status.FAIL, "invalid_key")
+    assert found.values["source"] == ".env.production:VITE_CLERK_PUBLISHABLE_KEY"
+    assert found.values["problem"] == "failed to decode key"
+
+
+def test_each_environment_finds_its_own_deployment(
+        app: App, dev_convex: LocalConvex) -> None:
+    app.write(".env.production", "NEXT_PUBLIC_CONVEX_URL=https://brave-lion-42.convex.site")
+    found = discover(app.root, environ(CONVEX_DEPLOY_KEY=PROD_KEY)).deployments
+    dev, prod = found[DEV], found[PROD]
+    assert (dev.name, dev.kind, dev.source) == (DEV_NAME, "dev", ".env.local:CONVEX_DEPLOYMENT")
+    assert dev.url and dev.url.value == dev_convex.url  # VITE_CONVEX_URL in .env.local
+    assert (prod.name, prod.kind, prod.source) == (PROD_NAME, "prod",
+                                                   "environment:CONVEX_DEPLOY_KEY")
+    assert prod.key and prod.key.kind == "prod"
+    assert prod.url and prod.url.value == "https://brave-lion-42.convex.cloud"
+    # A URL in .env.local is development's, never taken for production's.
+    (app.root / ".env.production").unlink()
+    assert discover(app.root, environ()).deployments[PROD].url is None
+
+
 # -- what is sent, and where --------------------------------------------------------------------
 def test_without_consent_nothing_concerns_production(
         app: App, prod_issuer: LocalIssuer, prod_convex: LocalConvex, proxy: Recorder) -> None:

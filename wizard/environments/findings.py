@@ -135,7 +135,7 @@ def instances(discovery: Discovery, row: Row, options: MatrixOptions) -> Finding
     if env is Environment.DEVELOPMENT and value is not None:
         values.update(deployment_issuer=value, issuer_instance=row.issuer_instance)
         fix = (set_issuer(env, options.issuer_var, instance.url),)
-        if row.issuer_instance == PRODUCTION:
+        if row.issuer_instance == PRODUCTION and instance.instance_type == DEVELOPMENT:
             return Finding(INSTANCES, env, Status.FAIL, "crossed", values, fix)
         if not row.same_instance:
             return Finding(INSTANCES, env, Status.FAIL, "mismatch", values, fix)

@@ -24,7 +24,7 @@ from dataclasses import replace
 from typing import Any
 
 from wizard.convex_probe import ConvexAnswer, ProvidersAnswer, list_auth_providers, probe_token
-from wizard.deployment_url import admin_url, clean_url
+from wizard.deployment_url import admin_url, clean_url, deployment_name
 from wizard.environments.convex_cli import (
     DEFAULTS_SINCE,
     KEPT,
@@ -86,13 +86,13 @@ def _clerk_issuer_like(hosts: dict[str, str]) -> Callable[[str, str], bool]:
 
 
 def _reads_production(discovery: Discovery) -> bool:
-    """Would a plain ``env get`` read the production deployment? Only when the CLI is left a
-    ``dev:`` key does ``CONVEX_DEPLOYMENT`` not decide, and ``prod:…`` there means prod."""
+    """Would a plain ``env get`` read the production deployment? ``CONVEX_DEPLOYMENT``
+    decides unless the CLI is left a ``dev:`` key, and ``prod:…`` there means production."""
     _env, decision = child_environment(discovery.environ, discovery.keys.cli,
                                        WANTED_KEY[Environment.DEVELOPMENT])
     selected = discovery.cli_deployment
     return decision != KEPT and selected is not None and \
-        selected.value.split("#", 1)[0].strip().startswith(PROD + ":")
+        deployment_name(selected.value)[0] == PROD
 
 
 def _ask_issuer(discovery: Discovery, environment: Environment,
@@ -216,13 +216,18 @@ def _row(discovery: Discovery, environment: Environment,
          keys: tuple[IssuerKeys | None, str], answer: tuple[ConvexAnswer | None, str],
          options: MatrixOptions) -> Row:
     found = discovery.instances[environment]
-    compared = _compared_with(discovery, environment)
-    row = Row(environment, found if isinstance(found, ClerkInstance) else None,
-              found if isinstance(found, KeyProblem) else None, compared,
-              discovery.deployments[environment], issuer[0], issuer[1], None, None, None,
-              providers[0], providers[1], keys[0], keys[1], answer[0], answer[1],
-              _token_issuer(options.tokens.get(environment)))
-    value = row.issuer_value
+    row = Row(environment=environment,
+              instance=found if isinstance(found, ClerkInstance) else None,
+              key_problem=found if isinstance(found, KeyProblem) else None,
+              compared_with=_compared_with(discovery, environment),
+              deployment=discovery.deployments[environment],
+              issuer=issuer[0], listing=issuer[1],
+              issuer_instance=None, same_instance=None, exact=None,
+              providers=providers[0], providers_skip=providers[1],
+              discovery=keys[0], discovery_skip=keys[1],
+              answer=answer[0], answer_skip=answer[1],
+              token_issuer=_token_issuer(options.tokens.get(environment)))
+    value, compared = row.issuer_value, row.compared_with
     if value is None:
         return row
     same = None if compared is None else issuer_host(value) == compared.frontend_api
