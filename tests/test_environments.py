@@ -73,25 +73,27 @@ def live_key(issuer: LocalIssuer) -> str:
     return encode_publishable_key(issuer.host, live=True)
 
 
-@pytest.fixture
-def dev_convex(dev_issuer: LocalIssuer) -> Iterator[LocalConvex]:
-    with LocalConvex(providers=[oidc(dev_issuer.url)], admin_keys=(DEV_KEY,),
-                     name=DEV_NAME) as server:
+def deployment(issuer: LocalIssuer, key: str, name: str) -> Iterator[LocalConvex]:
+    """A deployment whose one provider is ``issuer``, answering to ``key``."""
+    with LocalConvex(providers=[oidc(issuer.url)], admin_keys=(key,), name=name) as server:
         server.clock = lambda: float(NOW)
         yield server
+
+
+@pytest.fixture
+def dev_convex(dev_issuer: LocalIssuer) -> Iterator[LocalConvex]:
+    yield from deployment(dev_issuer, DEV_KEY, DEV_NAME)
 
 
 @pytest.fixture
 def prod_convex(prod_issuer: LocalIssuer) -> Iterator[LocalConvex]:
-    with LocalConvex(providers=[oidc(prod_issuer.url)], admin_keys=(PROD_KEY,),
-                     name=PROD_NAME) as server:
-        server.clock = lambda: float(NOW)
-        yield server
+    yield from deployment(prod_issuer, PROD_KEY, PROD_NAME)
 
 
 @pytest.fixture
 def proxy(monkeypatch: pytest.MonkeyPatch) -> Iterator[Recorder]:
-    """Every request for a host other than loopback is headed here, and refused."""
+    """test_hostile_network's proxy: a request for any host but this machine is recorded
+    (``CONNECT host:443``) and refused."""
     with Recorder() as server:
         monkeypatch.setenv("ALL_PROXY", server.url)
         yield server
