@@ -156,11 +156,10 @@ def prod_deployment_env(row: Row, options: MatrixOptions) -> Finding:
         return skipped
     expected = _production_url(row)
     fix = (set_issuer(env, var, expected or PROD_ISSUER_PLACEHOLDER),)
-    value = row.issuer_value
-    if not (value or "").strip():
+    value = row.issuer_value or ""
+    if not value.strip():
         return Finding(PROD_DEPLOYMENT_ENV, env, Status.FAIL, "missing",
                        {**_missing_values(row, var), "expected": expected}, fix)
-    assert value is not None
     values = {"variable": var, "value": value, "expected": expected,
               "issuer_instance": row.issuer_instance,
               "deployment": row.issuer.deployment or row.deployment.name}
@@ -182,11 +181,10 @@ def preview_default(discovery: Discovery, row: Row, options: MatrixOptions) -> F
     if skipped is not None:
         return skipped
     fix = (set_issuer(env, var, _expected_url(row, DEV_ISSUER_PLACEHOLDER)),)
-    value = row.issuer_value
-    compared = row.compared_with
+    value, compared = row.issuer_value or "", row.compared_with
     base = {"variable": var, "existing_previews_unchanged": True,
             "compared_with": compared.frontend_api if compared else None}
-    if not (value or "").strip():
+    if not value.strip():
         evidence = list(discovery.preview_evidence)
         if row.listing is not None and row.listing.names:
             evidence.append("preview defaults")

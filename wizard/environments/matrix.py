@@ -125,7 +125,8 @@ def _named(options: MatrixOptions, environment: Environment) -> Sourced | None:
     return Sourced(clean_url(named), "named") if named else None
 
 
-def _production_gate(environment: Environment, options: MatrixOptions) -> str:
+def _not_asked_because(environment: Environment, options: MatrixOptions) -> str:
+    """Why a deployment must not be sent anything now ("" when it may)."""
     if options.offline:
         return OFFLINE
     if environment is Environment.PRODUCTION and not options.production:
@@ -140,7 +141,7 @@ def _providers(discovery: Discovery, environment: Environment,
     key = discovery.deployments[environment].key
     if key is None:
         return None, NO_KEY
-    gate = _production_gate(environment, options)
+    gate = _not_asked_because(environment, options)
     if gate:
         return None, gate
     named = _named(options, environment)
@@ -191,7 +192,7 @@ def _answer(discovery: Discovery, environment: Environment,
     token = options.tokens.get(environment)
     if token is None:
         return None, NO_TOKEN
-    gate = _production_gate(environment, options)
+    gate = _not_asked_because(environment, options)
     if gate:
         return None, gate
     text = normalize_pasted(token)
