@@ -16,6 +16,7 @@ from wizard import __version__, cli
 from wizard.checks.catalog import CATALOG
 from wizard.checks.options import Options
 from wizard.demo.local_issuer import LocalIssuer
+from wizard.guards.state_dir import STATE_DIR_ENV
 from wizard.output.report import (
     REPORT_FORMAT,
     build_report,
@@ -29,7 +30,7 @@ from wizard.rules.jwt import AuthPath, read_paste
 from wizard.services.convex_probe import ProbeStatus, probe_token
 from wizard.walkthrough.progress import Progress, StepState
 from wizard.walkthrough.session import Session, load
-from wizard.walkthrough.state import STATE_DIR_ENV, StateStore
+from wizard.walkthrough.state import StateStore
 from wizard.walkthrough.steps import STEP_IDS, STEPS
 from wizard.walkthrough.walkthrough import Walkthrough
 

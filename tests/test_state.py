@@ -18,6 +18,7 @@ from wizard import cli
 from wizard.checks.options import Options
 from wizard.demo.local_issuer import LocalIssuer
 from wizard.guards.redaction import scrub_data
+from wizard.guards.state_dir import STATE_DIR_ENV
 from wizard.rules.jwt import AuthPath
 from wizard.walkthrough.progress import Progress, StepState
 from wizard.walkthrough.resume import recheck_on_resume
@@ -25,7 +26,6 @@ from wizard.walkthrough.session import load
 from wizard.walkthrough.state import (
     SAVE_FAILED,
     SCHEMA_VERSION,
-    STATE_DIR_ENV,
     LoadResult,
     StateStore,
     progress_from_dict,

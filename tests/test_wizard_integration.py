@@ -24,6 +24,7 @@ from wizard.checks.options import Options
 from wizard.demo.local_clerk_api import LocalClerkAPI
 from wizard.demo.local_convex import LocalConvex, oidc
 from wizard.demo.local_issuer import LocalIssuer
+from wizard.guards.state_dir import STATE_DIR_ENV
 from wizard.output.report import (
     ACCEPTED_PROBE_NOTE,
     build_report,
@@ -35,7 +36,6 @@ from wizard.rules.jwt import AuthPath, read_paste
 from wizard.services.keys import Destinations
 from wizard.walkthrough.progress import StepState
 from wizard.walkthrough.session import load
-from wizard.walkthrough.state import STATE_DIR_ENV
 
 SIZE = (120, 40)
 

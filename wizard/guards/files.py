@@ -13,8 +13,10 @@ link points at passes the same checks as any file.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import stat
+import tempfile
 from pathlib import Path
 
 _OPEN_FLAGS = (os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
@@ -106,3 +108,35 @@ def is_absent(exc: OSError) -> bool:
 
 __all__ = ["FileRefused", "is_absent", "read_regular_file", "refuse_special", "size_text",
            "why_unread"]
+
+
+def write_atomically(target: Path, data: bytes, mode: int, *, temp_suffix: str = ".tmp") -> None:
+    """Replace (or create) ``target`` with ``data`` and permission bits ``mode``, so that a
+    reader sees the old bytes or the new ones, never half of them: a temporary file in the
+    same folder (``.<name>.<random><temp_suffix>``), fsync, rename over ``target``, fsync of
+    the folder. A symlink at ``target`` is replaced, not followed: resolve it first to write
+    through it. On failure the temporary file is removed and the error raised."""
+    folder = target.parent if str(target.parent) else Path(".")
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=temp_suffix, dir=folder)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, mode)
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    fsync_folder(folder)
+
+
+def fsync_folder(folder: Path) -> None:
+    """Make a rename or removal in ``folder`` durable where the platform allows it."""
+    with contextlib.suppress(OSError, AttributeError):
+        fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)

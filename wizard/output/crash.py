@@ -24,7 +24,7 @@ _MESSAGE_CHARS = 200
 
 
 def crash_log_dir(state_dir: Path | None = None) -> Path:
-    from wizard.walkthrough.state import default_state_dir
+    from wizard.guards.state_dir import default_state_dir
 
     return (state_dir if state_dir is not None else default_state_dir()) / LOG_FOLDER
 

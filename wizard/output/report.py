@@ -65,7 +65,6 @@ import contextlib
 import os
 import re
 import sys
-import tempfile
 import time
 from collections import Counter
 from datetime import datetime, timezone
@@ -75,15 +74,16 @@ from typing import TYPE_CHECKING, Any
 from wizard import __version__
 from wizard.checks.catalog import CATALOG, position
 from wizard.checks.model import LOOKS, Check, Status
-from wizard.guards.files import FileRefused, read_regular_file, refuse_special
+from wizard.guards.files import FileRefused, read_regular_file, refuse_special, write_atomically
 from wizard.guards.redaction import scrub, scrub_data
 from wizard.guards.safe_text import MAX_DETAIL, bounded, clip, json_text, visible
+from wizard.guards.state_dir import APP_NAME
 from wizard.rules.jwt import AuthPath
 from wizard.services.convex_probe import ProbeStatus
 from wizard.text.messages import N_, Message, _
 from wizard.text.steps import PATH_LABELS
 from wizard.walkthrough.progress import STATE_LOOKS, Progress, StepState
-from wizard.walkthrough.state import APP_NAME, StateStore
+from wizard.walkthrough.state import StateStore
 from wizard.walkthrough.steps import STEPS
 
 if TYPE_CHECKING:
@@ -456,19 +456,7 @@ def write_report_file(path: Path, text: str, *, overwrite: bool) -> None:
     if os.path.lexists(path) and not overwrite and not is_our_report(path):
         raise FileExistsError(17, "exists and is not a report written by " + APP_NAME,
                               str(path))
-    folder = path.parent if str(path.parent) else Path(".")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+    write_atomically(path, text.encode("utf-8"), 0o644)
 
 
 def export_markdown(session: Session, progress: Progress | None, folder: Path, *,

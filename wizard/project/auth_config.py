@@ -645,5 +645,70 @@ def read_auth_config(project_root: Path) -> AuthConfig:
     return dataclasses.replace(parse_auth_config(text, path), both_present=both)
 
 
-__all__ = ["CANDIDATES", "MAX_AUTH_CONFIG_BYTES", "AuthConfig", "Provider", "parse_auth_config",
-           "read_auth_config"]
+# --- where pairs are written (for fixes that rewrite one key or one value) -------------------
+
+@dataclass(frozen=True)
+class PairAt:
+    """One ``key: value`` pair of an object literal, located by byte offsets into the UTF-8
+    text, so a fix can rewrite exactly the key or the value and nothing around them."""
+
+    key: str
+    meant: str | None
+    """The provider key ``key`` misspells (``applicationId`` → ``applicationID``), if any."""
+    name_start: int
+    name_end: int
+    """The key's characters: inside its quotes for a plain quoted key, else the whole key."""
+    value: str | None
+    """The value when it is a plain string literal (then its quotes are the range's ends)."""
+    value_start: int
+    value_end: int
+    object_start: int
+    object_line: int
+    """The enclosing object's ``{`` (its line is the :attr:`Provider.line` of a provider)."""
+
+
+_LINE_BREAK = re.compile(rb"\r\n|\r|\n")
+
+
+def _pair_at(source: _Source, pair: Node, breaks: list[int]) -> PairAt | None:
+    key, value = pair.child_by_field_name("key"), pair.child_by_field_name("value")
+    name = source.key(key) if key is not None else None
+    if key is None or value is None or pair.parent is None or not name:
+        return None
+    fragments = key.named_children
+    inner = fragments[0] if key.type == "string" and len(fragments) == 1 \
+        and fragments[0].type == "string_fragment" else key
+    return PairAt(key=name, meant=_misspelling_of(name), name_start=inner.start_byte,
+                  name_end=inner.end_byte, value=source.literal(value),
+                  value_start=value.start_byte, value_end=value.end_byte,
+                  object_start=pair.parent.start_byte,
+                  object_line=bisect.bisect_right(breaks, pair.parent.start_byte) + 1)
+
+
+def object_pairs(text: str) -> tuple[PairAt, ...]:
+    """Every ``key: value`` pair of every object literal in ``text``, in source order; ()
+    when the text is too large or too slow to parse. Lines are counted as
+    :func:`parse_auth_config` counts them (CRLF, CR and LF each end one)."""
+    if len(text) > MAX_AUTH_CONFIG_BYTES:
+        return ()
+    try:
+        source, root = _parse_source(text, time.monotonic() + PARSE_SECONDS)
+    except _TooSlow:
+        return ()
+    breaks = [match.end() for match in _LINE_BREAK.finditer(source.data)]
+    found: list[PairAt] = []
+    cursor = root.walk()
+    while True:
+        node = cursor.node
+        if node is not None and node.type == "pair" \
+                and (pair := _pair_at(source, node, breaks)) is not None:
+            found.append(pair)
+        if cursor.goto_first_child():
+            continue
+        while not cursor.goto_next_sibling():
+            if not cursor.goto_parent():
+                return tuple(found)
+
+
+__all__ = ["CANDIDATES", "MAX_AUTH_CONFIG_BYTES", "AuthConfig", "PairAt", "Provider",
+           "object_pairs", "parse_auth_config", "read_auth_config"]

@@ -25,14 +25,12 @@ shaped like a JWT first.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import math
 import os
 import shutil
 import stat
 import sys
-import tempfile
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -41,17 +39,21 @@ from typing import Any
 
 from wizard import __version__
 from wizard.checks.model import Status
-from wizard.guards.files import FileRefused, read_regular_file
+from wizard.guards.files import FileRefused, read_regular_file, write_atomically
 from wizard.guards.redaction import scrub_data
 from wizard.guards.safe_text import escape_unsafe_json
+from wizard.guards.state_dir import (
+    APP_NAME,
+    absolute_project_path,
+    default_state_dir,
+    project_key,
+)
 from wizard.rules.jwt import AuthPath
 from wizard.text.messages import N_, _
 from wizard.walkthrough.progress import Progress, StepProgress, StepState
 from wizard.walkthrough.steps import STEP_IDS, step_by_id
 
-STATE_DIR_ENV = "CONVEX_AUTH_WIZARD_STATE_DIR"
 SCHEMA_VERSION = 1
-APP_NAME = "convex-auth-wizard"
 MAX_STATE_BYTES = 4 * 1024 * 1024
 SAVE_FAILED = N_("Could not save progress to")
 STALE_TEMP_SECONDS = 60.0
@@ -61,22 +63,6 @@ _TEMP_SUFFIX = ".tmp"
 _LOCK_WAIT_SECONDS = 2.0
 _CHECK_FIELDS = ("id", "status", "title", "detail", "fix", "step")
 _STATUSES = frozenset(s.value for s in Status)
-
-
-def default_state_dir() -> Path:
-    override = os.environ.get(STATE_DIR_ENV)
-    if override:
-        return Path(override)
-    import platformdirs
-
-    return Path(platformdirs.user_state_dir(APP_NAME))
-
-
-def absolute_project_path(project_root: Path) -> Path:
-    try:
-        return project_root.resolve()
-    except (OSError, RuntimeError):
-        return project_root.absolute()
 
 
 # --- the progress document ---------------------------------------------------------------
@@ -254,8 +240,7 @@ class StateStore:
                  secrets: Iterable[str] = ()) -> None:
         self.project = absolute_project_path(project_root)
         self.state_dir = state_dir if state_dir is not None else default_state_dir()
-        digest = hashlib.sha256(str(self.project).encode("utf-8", "surrogatepass"))
-        self.path = self.state_dir / "projects" / f"{digest.hexdigest()[:16]}.json"
+        self.path = self.state_dir / "projects" / f"{project_key(self.project)}.json"
         self.secrets = [s for s in secrets if s]
         self._seen: float | None = None
         """``saved_at`` of the file as this store last read or wrote it: a different one on
@@ -375,7 +360,6 @@ class StateStore:
         In that last case nothing is lost: the other wizard's progress is merged into
         ``progress`` (in place, so the caller shows it) before writing (:func:`merge_progress`).
         """
-        tmp: str | None = None
         notice: str | None = None
         try:
             folder = self.path.parent
@@ -390,23 +374,12 @@ class StateStore:
                 document = self.document(progress)
                 text = escape_unsafe_json(json.dumps(document, indent=2, ensure_ascii=False,
                                                      default=str)) + "\n"
-                fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=_TEMP_SUFFIX,
-                                           dir=folder)
-                with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                    handle.write(text)
-                    handle.flush()
-                    os.fsync(handle.fileno())
-                os.replace(tmp, self.path)
-                tmp = None
+                write_atomically(self.path, text.encode("utf-8"), 0o600,
+                                 temp_suffix=_TEMP_SUFFIX)
                 self._seen = document["saved_at"]
-            _fsync_dir(folder)
         except (OSError, ValueError, TypeError, RecursionError) as exc:
             why = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
             return f"{_(SAVE_FAILED)} {self.path}: {why}"
-        finally:
-            if tmp is not None:
-                with contextlib.suppress(OSError):
-                    os.unlink(tmp)
         return notice
 
     def _newer_on_disk(self) -> tuple[Progress, float] | None:
@@ -475,22 +448,6 @@ def _locked(folder: Path) -> Iterator[None]:
         yield
     finally:
         os.close(fd)  # closing the descriptor releases the lock
-
-
-def _fsync_dir(folder: Path) -> None:
-    """Make the rename itself durable where the platform allows it."""
-    if not hasattr(os, "O_DIRECTORY"):
-        return
-    try:
-        fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 # --- CLI ---------------------------------------------------------------------------------
