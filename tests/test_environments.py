@@ -598,3 +598,24 @@ def test_vite_and_next_order_development_files_differently(
     app.write(".env.development", f"VITE_CLERK_PUBLISHABLE_KEY={live_key(prod_issuer)}")
     instance = discover(app.root, environ()).instance(DEV)
     assert instance is not None and instance.file == winner
+
+
+# -- the deployment `check` reads -----------------------------------------------------------------
+def test_check_reads_its_own_deployment_with_a_production_key_in_the_shell(
+        app: App, dev_issuer: LocalIssuer, prod_issuer: LocalIssuer,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A CI shell holds production's deploy key; the plain ``env get`` that ``check`` runs
+    must still read the deployment ``CONVEX_DEPLOYMENT`` names, not production."""
+    from wizard.checks.options import Options
+    from wizard.services.convex_cli import EnvLookup
+    from wizard.walkthrough.session import load
+
+    app.write("convex/auth.config.ts", "export default { providers: [{",
+              f"  domain: process.env.{VAR}, applicationID: \"convex\" }}] }};")
+    monkeypatch.setenv("CONVEX_DEPLOY_KEY", PROD_KEY)
+    session = load(Options(project_dir=app.root, timeout=5))
+    session.fetch()
+    assert session.deployment is not None
+    assert (session.deployment.status, session.deployment.value) == (EnvLookup.FOUND,
+                                                                    dev_issuer.url)
+    assert app.cli.calls() == [{"args": ["env", "get", VAR], "key": "ignored"}]

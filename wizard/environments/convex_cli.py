@@ -43,7 +43,14 @@ from dotenv import dotenv_values
 
 from wizard.environments.deploy_keys import IGNORE_DEPLOY_KEY, DeployKey
 from wizard.environments.model import Environment
-from wizard.services.convex_cli import CliFailed, CliRun, env_get_value, run_convex_cli
+from wizard.services.convex_cli import (
+    CliFailed,
+    CliRun,
+    DeploymentValue,
+    EnvLookup,
+    env_get_value,
+    run_convex_cli,
+)
 
 FOUND, MISSING, LISTED, ERROR, UNAVAILABLE, NOT_RUN = (
     "found", "missing", "listed", "error", "unavailable", "not_run")
@@ -184,3 +191,18 @@ def ask_list(root: Path, environment: Environment, *, environ: Mapping[str, str]
 def version_tuple(version: str | None) -> tuple[int, ...] | None:
     match = re.match(r"(\d+)\.(\d+)\.(\d+)", version or "")
     return tuple(int(part) for part in match.groups()) if match else None
+
+
+def development_value(root: Path, name: str, environ: Mapping[str, str], *,
+                      timeout: float) -> DeploymentValue:
+    """``npx convex env get NAME`` on the deployment ``check`` judges, the one
+    ``CONVEX_DEPLOYMENT`` (or a ``dev:`` key) selects: a key of any other deployment found in
+    the environment or the files is hidden from the CLI, so a production key in a CI shell
+    never makes this read production."""
+    from wizard.environments.deploy_keys import find_keys
+    from wizard.environments.env_sources import read_project_files
+
+    key = find_keys(read_project_files(root), environ).cli
+    answer = ask_value(root, Environment.DEVELOPMENT, name, environ=environ, key=key,
+                       timeout=timeout)
+    return DeploymentValue(EnvLookup(answer.status), answer.value, answer.message)

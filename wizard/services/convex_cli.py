@@ -97,11 +97,3 @@ def env_get_value(run: CliRun) -> DeploymentValue:
     value = stdout[:-1] if stdout.endswith("\n") else stdout
     return DeploymentValue(EnvLookup.FOUND, value=value)
 
-
-def get_deployment_env(root: Path, name: str, *, timeout: float = CLI_TIMEOUT) -> DeploymentValue:
-    """``npx convex env get NAME`` on the deployment the CLI picks by itself."""
-    try:
-        run = run_convex_cli(root, ["env", "get", name], timeout=timeout)
-    except CliFailed as exc:
-        return DeploymentValue(exc.status, message=exc.message)
-    return env_get_value(run)

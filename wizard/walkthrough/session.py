@@ -6,6 +6,7 @@ The CLI runs :func:`run_checks` in one go; the UI calls the same phases one at a
 
 from __future__ import annotations
 
+import os
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -135,7 +136,8 @@ class Session:
 
     def fetch(self) -> None:
         """The slow part: the deployment's variable (subprocess) and the issuer's keys."""
-        from wizard.services.convex_cli import EnvLookup, get_deployment_env
+        from wizard.environments.convex_cli import development_value
+        from wizard.services.convex_cli import CLI_TIMEOUT, EnvLookup
         from wizard.services.issuer_keys import (
             fetch_custom_jwks,
             fetch_issuer_keys,
@@ -144,7 +146,9 @@ class Session:
 
         opts = self.options
         if not opts.offline and self.project.issuer_var_declared:
-            self.deployment = get_deployment_env(self.project.root, self.project.issuer_var)
+            self.deployment = development_value(self.project.root, self.project.issuer_var,
+                                                opts.environ or os.environ,
+                                                timeout=CLI_TIMEOUT)
             deployed = self.deployment.value if self.deployment.status is EnvLookup.FOUND else None
             self.issuer = resolve_issuer(self.project, opts.issuer, deployed,
                                          usual_vars=self.provider.issuer_vars,
