@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from wizard.checks.convex_checks import ConvexReport
     from wizard.checks.routing import Evaluated
     from wizard.checks.token_checks import TokenContext, TokenVerdict
+    from wizard.environments import Matrix
     from wizard.rules.convex import AuthProvider
     from wizard.services.convex_cli import DeploymentValue
     from wizard.services.issuer_keys import CustomJwks, IssuerKeys
@@ -60,6 +61,8 @@ class Session:
     instance in one auth.config): a token is judged against the provider it routes to."""
     custom_jwks: dict[str, CustomJwks] = field(default_factory=dict)
     """customJwt providers' key sets, by their ``jwks`` URL."""
+    environments: Matrix | None = None
+    """Every environment side by side (``envs.*``), after :meth:`fetch`."""
 
     def now(self) -> float:
         return self.options.at if self.options.at is not None else time.time()
@@ -68,7 +71,8 @@ class Session:
         """Every value no file, report, JSON output, log or screen may show: the project's
         secrets and the deploy key (what every output is scrubbed of)."""
         return self.provider.secret_values(self.project.env) + deploy_key_secrets(
-            self.project.env, self.options.deploy_key_env)
+            self.project.env, self.options.deploy_key_env) + (
+            self.environments.discovery.secrets() if self.environments else [])
 
     def token_snippet(self) -> str:
         """The console line that mints the token Convex receives on the chosen path."""
@@ -132,10 +136,32 @@ class Session:
         else:
             reason = Message(N_("the issuer was not fetched"))
         checks += issuer_checks(self.keys, var, reason)
+        if self.environments is not None:
+            from wizard.environments.checks import matrix_checks
+
+            checks += matrix_checks(self.environments)
         return checks
 
     def fetch(self) -> None:
-        """The slow part: the deployment's variable (subprocess) and the issuer's keys."""
+        """The slow part: the deployment's variable (subprocess), the issuer's keys, and
+        beside them every environment's matrix."""
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="environments") as pool:
+            matrix = pool.submit(self._environments)
+            self._fetch_deployment_and_keys()
+            self.environments = matrix.result()
+
+    def _environments(self) -> Matrix:
+        from wizard.environments import MatrixOptions, check_environments
+
+        opts = self.options
+        return check_environments(self.project.root, MatrixOptions(
+            issuer_var=self.project.issuer_var, application_id=self.application_id.value,
+            offline=opts.offline, production=opts.production, timeout=opts.timeout),
+            opts.environ or os.environ)
+
+    def _fetch_deployment_and_keys(self) -> None:
         from wizard.environments.convex_cli import development_value
         from wizard.services.convex_cli import CLI_TIMEOUT, EnvLookup
         from wizard.services.issuer_keys import (
@@ -244,6 +270,7 @@ class Verdict:
             "token": self.token.to_dict() if self.token else None,
             "checks": [c.to_dict() for c in self.checks],
             "convex": self.convex.to_json() if self.convex else None,
+            "environments": session.environments.to_dict() if session.environments else None,
         }
         return document
 
