@@ -143,27 +143,9 @@ class Session:
         return checks
 
     def fetch(self) -> None:
-        """The slow part: the deployment's variable (subprocess), the issuer's keys, and
-        beside them every environment's matrix."""
-        from concurrent.futures import ThreadPoolExecutor
-
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="environments") as pool:
-            matrix = pool.submit(self._environments)
-            self._fetch_deployment_and_keys()
-            self.environments = matrix.result()
-
-    def _environments(self) -> Matrix:
-        from wizard.environments import MatrixOptions, check_environments
-
-        opts = self.options
-        return check_environments(self.project.root, MatrixOptions(
-            issuer_var=self.project.issuer_var, application_id=self.application_id.value,
-            offline=opts.offline, production=opts.production, timeout=opts.timeout),
-            opts.environ or os.environ)
-
-    def _fetch_deployment_and_keys(self) -> None:
-        from wizard.environments.convex_cli import development_value
-        from wizard.services.convex_cli import CLI_TIMEOUT, EnvLookup
+        """The slow part: every environment's matrix (the project's Convex CLI, asked once
+        per environment at the same time), the deployment's variable and the issuer's keys."""
+        from wizard.services.convex_cli import EnvLookup
         from wizard.services.issuer_keys import (
             fetch_custom_jwks,
             fetch_issuer_keys,
@@ -171,10 +153,9 @@ class Session:
         )
 
         opts = self.options
+        self.environments = self._environments()
         if not opts.offline and self.project.issuer_var_declared:
-            self.deployment = development_value(self.project.root, self.project.issuer_var,
-                                                opts.environ or os.environ,
-                                                timeout=CLI_TIMEOUT)
+            self.deployment = self._development_value(self.environments)
             deployed = self.deployment.value if self.deployment.status is EnvLookup.FOUND else None
             self.issuer = resolve_issuer(self.project, opts.issuer, deployed,
                                          usual_vars=self.provider.issuer_vars,
@@ -196,6 +177,29 @@ class Session:
             elif provider.domain.strip() != issuer and provider.domain not in self.other_keys:
                 self.other_keys[provider.domain] = fetch_issuer_keys(provider.domain.strip(),
                                                                      timeout=opts.timeout)
+
+    def _environments(self) -> Matrix:
+        from wizard.environments import MatrixOptions, check_environments
+
+        opts = self.options
+        return check_environments(self.project.root, MatrixOptions(
+            issuer_var=self.project.issuer_var, application_id=self.application_id.value,
+            offline=opts.offline, production=opts.production, timeout=opts.timeout),
+            opts.environ or os.environ)
+
+    def _development_value(self, matrix: Matrix) -> DeploymentValue:
+        """The matrix's answer for development, unless it held back (``CONVEX_DEPLOYMENT``
+        names production and ``--prod`` was not given): ``check`` reads the deployment the
+        project selects, as it always has, with only that deployment's key in play."""
+        from wizard.environments import Environment
+        from wizard.environments.convex_cli import NOT_RUN, development_value
+        from wizard.services.convex_cli import CLI_TIMEOUT, DeploymentValue, EnvLookup
+
+        asked = matrix.row(Environment.DEVELOPMENT).issuer
+        if asked.status == NOT_RUN:
+            return development_value(self.project.root, self.project.issuer_var,
+                                     self.options.environ or os.environ, timeout=CLI_TIMEOUT)
+        return DeploymentValue(EnvLookup(asked.status), asked.value, asked.message)
 
     def verify(self, token: DecodedToken, path: AuthPath | None = None,
                now: float | None = None) -> TokenVerdict:
