@@ -188,15 +188,15 @@ class Session:
             opts.environ or os.environ)
 
     def _development_value(self, matrix: Matrix) -> DeploymentValue:
-        """The matrix's answer for development, unless it held back (``CONVEX_DEPLOYMENT``
-        names production and ``--prod`` was not given): ``check`` reads the deployment the
-        project selects, as it always has, with only that deployment's key in play."""
+        """The matrix's answer for development. Where it held back (``CONVEX_DEPLOYMENT``
+        names production and ``--prod`` was not given) or had no CLI to ask, ``check`` asks
+        as it always has (saying why it cannot), with only that deployment's key in play."""
         from wizard.environments import Environment
-        from wizard.environments.convex_cli import NOT_RUN, development_value
+        from wizard.environments.convex_cli import NOT_RUN, UNAVAILABLE, development_value
         from wizard.services.convex_cli import CLI_TIMEOUT, DeploymentValue, EnvLookup
 
         asked = matrix.row(Environment.DEVELOPMENT).issuer
-        if asked.status == NOT_RUN:
+        if asked.status in (NOT_RUN, UNAVAILABLE):
             return development_value(self.project.root, self.project.issuer_var,
                                      self.options.environ or os.environ, timeout=CLI_TIMEOUT)
         return DeploymentValue(EnvLookup(asked.status), asked.value, asked.message)
