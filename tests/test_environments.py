@@ -551,7 +551,7 @@ def test_fixes_carry_prod_only_for_production(
         prod_convex: LocalConvex) -> None:
     app.set_var(DEV_NAME, prod_issuer.url)
     app.set_var(PROD_NAME, dev_issuer.url)
-    app.set_var("preview", None)
+    app.set_var("preview", prod_issuer.url)  # previews on the host's domain need development
     matrix = matrix_of(app, {"CONVEX_DEPLOY_KEY": PROD_KEY}, **consenting(prod_convex))
     commands = [(f.environment, fix) for f in matrix.findings for fix in f.fixes
                 if fix.kind == "command" and fix.argv[:3] == ("npx", "convex", "env")]
@@ -618,4 +618,61 @@ def test_check_reads_its_own_deployment_with_a_production_key_in_the_shell(
     assert session.deployment is not None
     assert (session.deployment.status, session.deployment.value) == (EnvLookup.FOUND,
                                                                     dev_issuer.url)
-    assert app.cli.calls() == [{"args": ["env", "get", VAR], "key": "ignored"}]
+    # Asked once, by the matrix, with the production key hidden (previews' default beside it).
+    assert [c for c in app.cli.calls() if c["args"][:2] == ["env", "get"]] == [
+        {"args": ["env", "get", VAR], "key": "ignored"}]
+
+
+# -- fixes for the matrix (wizard/fixes/env_plans.py) --------------------------------------------
+def env_fixes(app: App, *, prod: bool) -> Any:
+    from wizard.fixes import plan_fixes
+    from wizard.project.reader import read_project
+
+    return plan_fixes(read_project(app.root), prod=prod,
+                      only=("envs.prod_deployment_env", "envs.preview_default"))
+
+
+def test_production_is_fixed_only_when_allowed_and_with_its_own_key(
+        app: App, dev_issuer: LocalIssuer, prod_issuer: LocalIssuer, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from wizard.fixes import apply_fixes
+
+    app.set_var(PROD_NAME, dev_issuer.url)
+    app.set_var("preview", prod_issuer.url)  # previews on the host's domain need development
+    app.write(".env.local", f"CONVEX_DEPLOYMENT=dev:{DEV_NAME}", f"CONVEX_DEPLOY_KEY={DEV_KEY}",
+              f"VITE_CLERK_PUBLISHABLE_KEY={dev_issuer.publishable_key}")
+    for name in ("CONVEX_DEPLOY_KEY", "CONVEX_DEPLOYMENT_TOKEN", "CONVEX_DEPLOYMENT"):
+        monkeypatch.delenv(name, raising=False)
+    # Without --prod: production is neither asked nor planned; the preview default is.
+    plans = env_fixes(app, prod=False).plans
+    assert [(p.check_id, p.command.argv[1:] if p.command else None) for p in plans] == [
+        ("envs.preview_default",
+         ("env", "default", "set", "--type", "preview", VAR, dev_issuer.url))]
+    assert all("--prod" not in c["args"] for c in app.cli.calls())
+    # With it: production's own issuer, from the pk_live_ key of .env.production.
+    fixes = env_fixes(app, prod=True)
+    prod_plan = next(p for p in fixes.plans if p.check_id == "envs.prod_deployment_env")
+    assert prod_plan.command and prod_plan.command.argv[1:] == (
+        "env", "set", VAR, prod_issuer.url, "--prod")
+    before = len(app.cli.calls())
+    report = apply_fixes(app.root, fixes.plans, offline=False, state_dir=tmp_path / "state")
+    assert all(o.refusal is None for o in report.outcomes), report.outcomes
+    cloud = app.cli.cloud
+    assert cloud["deployments"][PROD_NAME][VAR] == prod_issuer.url
+    assert cloud["deployments"][DEV_NAME][VAR] == dev_issuer.url  # untouched
+    assert cloud["defaults"]["preview"][VAR] == dev_issuer.url
+    # The dev: key in .env.local would have turned `--prod` into development: hidden.
+    assert {c["key"] for c in app.cli.calls()[before:]} == {"ignored"}
+    after = matrix_of(app, production=True)
+    assert finding(after, "envs.prod_deployment_env", PROD).reason == "matches"
+    assert finding(after, "envs.preview_default", PREVIEW).reason == "matches"
+
+
+def test_a_production_fix_without_a_production_key_is_blocked(app: App,
+                                                              dev_issuer: LocalIssuer) -> None:
+    app.set_var(PROD_NAME, dev_issuer.url)
+    (app.root / ".env.production").unlink()
+    fixes = env_fixes(app, prod=True)
+    assert [(b.check_id, b.reason.value) for b in fixes.blocked] == [
+        ("envs.prod_deployment_env", "no_publishable_key")]
+    assert not any(p.check_id == "envs.prod_deployment_env" for p in fixes.plans)

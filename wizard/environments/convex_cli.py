@@ -193,16 +193,29 @@ def version_tuple(version: str | None) -> tuple[int, ...] | None:
     return tuple(int(part) for part in match.groups()) if match else None
 
 
+
+def _cli_key(root: Path, environ: Mapping[str, str]) -> DeployKey | None:
+    from wizard.environments.deploy_keys import find_keys
+    from wizard.environments.env_sources import read_project_files
+
+    return find_keys(read_project_files(root), environ).cli
+
+
+def cli_environment(root: Path, environ: Mapping[str, str],
+                    environment: Environment) -> dict[str, str]:
+    """The environment for a CLI run that acts on ``environment``'s deployment: the deploy
+    key the CLI would find is left only when it is that deployment's own."""
+    child, _decision = child_environment(environ, _cli_key(root, environ),
+                                         WANTED_KEY[environment])
+    return child
+
+
 def development_value(root: Path, name: str, environ: Mapping[str, str], *,
                       timeout: float) -> DeploymentValue:
     """``npx convex env get NAME`` on the deployment ``check`` judges, the one
     ``CONVEX_DEPLOYMENT`` (or a ``dev:`` key) selects: a key of any other deployment found in
     the environment or the files is hidden from the CLI, so a production key in a CI shell
     never makes this read production."""
-    from wizard.environments.deploy_keys import find_keys
-    from wizard.environments.env_sources import read_project_files
-
-    key = find_keys(read_project_files(root), environ).cli
-    answer = ask_value(root, Environment.DEVELOPMENT, name, environ=environ, key=key,
-                       timeout=timeout)
+    answer = ask_value(root, Environment.DEVELOPMENT, name, environ=environ,
+                       key=_cli_key(root, environ), timeout=timeout)
     return DeploymentValue(EnvLookup(answer.status), answer.value, answer.message)
