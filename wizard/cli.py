@@ -150,8 +150,8 @@ def build_parser() -> argparse.ArgumentParser:
                        "CONVEX_DEPLOY_KEY); the key is used to list the deployed auth "
                        "providers and is never shown"))
     check.add_argument("--prod", action="store_true",
-                       help=_("also ask the production deployment (its variables, what it has "
-                       "deployed, a token); its deploy key goes only to it"))
+                       help=_("also ask the production deployment (its issuer variable and what it has "
+                       "deployed); its deploy key goes only to it"))
     check.add_argument("--json", action="store_true", help=_("print one JSON document"))
     check.add_argument("--use-secret-key", action="store_true",
                        help=_("read the Clerk instance (domains, JWT templates) with "
