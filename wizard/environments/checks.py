@@ -1,4 +1,6 @@
-"""The matrix's findings as checks of the catalog (``envs.*``), one per environment judged.
+"""The matrix's findings as checks of the catalog (``envs.*``): one check per id, as every
+output has it, so ``envs.instances`` says all three environments in one (the worst status, each
+environment's facts, each failing one's fix); the matrix's own JSON keeps them apart.
 
 A failing or warning finding shows its facts and the catalog's fix for its reason, filled with
 the finding's values and its fixes (the commands to run, the dashboard page, the file or the
@@ -15,7 +17,7 @@ from wizard.checks.catalog import make
 from wizard.checks.model import Check, Status
 from wizard.environments.model import Finding
 from wizard.environments.rows import Matrix
-from wizard.text.messages import N_, Message, verbatim
+from wizard.text.messages import N_, Joined, Message, verbatim
 
 _FACTS = ("value", "expected", "deployment", "deployment_issuer", "frontend_api", "url",
           "source")
@@ -64,6 +66,21 @@ def finding_check(finding: Finding) -> Check:
     return check
 
 
+_SEVERITY = {Status.SKIP: 0, Status.PASS: 1, Status.WARN: 2, Status.FAIL: 3}
+
+
+def _merged(checks: list[Check]) -> Check:
+    if len(checks) == 1:
+        return checks[0]
+    worst = max(checks, key=lambda check: _SEVERITY[check.status])
+    fixes = tuple(check.fix_text for check in checks if check.fix_text is not None)
+    return replace(worst, detail_text=Joined(tuple(c.detail_text for c in checks), "; "),
+                   fix_text=Joined(fixes) if fixes else None)
+
+
 def matrix_checks(matrix: Matrix) -> list[Check]:
-    """Every finding of ``matrix`` as a check, in the matrix's order."""
-    return [finding_check(finding) for finding in matrix.findings]
+    """The findings of ``matrix`` as checks, one per id, in the matrix's order."""
+    by_id: dict[str, list[Check]] = {}
+    for finding in matrix.findings:
+        by_id.setdefault(finding.check_id, []).append(finding_check(finding))
+    return [_merged(checks) for checks in by_id.values()]
