@@ -46,6 +46,8 @@ def _text_values(finding: Finding) -> dict[str, Any]:
     for name, value in values.items():
         if isinstance(value, list) and all(isinstance(item, str) for item in value):
             values[name] = shlex.join(value) if name == "command" else ", ".join(value)
+        elif value is None:  # the CLI did not name it, or no file did
+            values[name] = Message(N_("(name unknown)"))
     return {**values, **_fix_values(finding)}
 
 
