@@ -676,3 +676,27 @@ def test_a_production_fix_without_a_production_key_is_blocked(app: App,
     assert [(b.check_id, b.reason.value) for b in fixes.blocked] == [
         ("envs.prod_deployment_env", "no_publishable_key")]
     assert not any(p.check_id == "envs.prod_deployment_env" for p in fixes.plans)
+
+
+def test_check_prints_the_matrix_without_any_deploy_key(
+        app: App, dev_issuer: LocalIssuer, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    from wizard.cli import main
+
+    app.set_var(PROD_NAME, dev_issuer.url)
+    app.write(".env.local", f"CONVEX_DEPLOYMENT=dev:{DEV_NAME}", f"CONVEX_DEPLOY_KEY={DEV_KEY}",
+              f"VITE_CLERK_PUBLISHABLE_KEY={dev_issuer.publishable_key}")
+    monkeypatch.setenv("CONVEX_DEPLOY_KEY", PROD_KEY)
+    outputs = []
+    for extra in (["--json"], []):
+        assert main(["check", "--prod", "--timeout", "3", "--project", str(app.root),
+                     *extra]) == 1
+        outputs.append(capsys.readouterr().out)
+    for out in outputs:
+        for key in (DEV_KEY, PROD_KEY):
+            assert key not in out and key.split("|")[1] not in out
+    document = json.loads(outputs[0])
+    failed = [c["id"] for c in document["checks"] if c["status"] == "fail"]
+    assert "envs.prod_deployment_env" in failed and "envs.prod_deployment_env" in outputs[1]
+    found = {(f["id"], f["environment"]): f for f in document["environments"]["findings"]}
+    assert found["envs.prod_deployment_env", "production"]["reason"] == "development_issuer"
