@@ -53,6 +53,11 @@ def convex_cli(root: Path) -> Path | None:
     return path if path.is_file() else None
 
 
+def no_cli() -> CliFailed:
+    return CliFailed(EnvLookup.UNAVAILABLE, "no_cli", "the Convex CLI is not installed in "
+                     "node_modules (run npm install)")
+
+
 def run_convex_cli(root: Path, args: Sequence[str], *, timeout: float = CLI_TIMEOUT,
                    environ: Mapping[str, str] | None = None) -> CliRun:
     """``npx convex ARGS`` in ``root``, non-interactive and uncoloured, within ``timeout``.
@@ -61,8 +66,7 @@ def run_convex_cli(root: Path, args: Sequence[str], *, timeout: float = CLI_TIME
     :class:`CliFailed` when there is no CLI, it cannot be started, or it does not finish."""
     cli = convex_cli(root)
     if cli is None:
-        raise CliFailed(EnvLookup.UNAVAILABLE, "no_cli", "the Convex CLI is not installed in node_modules "
-                        "(run npm install)")
+        raise no_cli()
     import subprocess  # only when there is a CLI to run: most `check` runs never need it
 
     shown = "npx convex " + " ".join(args)

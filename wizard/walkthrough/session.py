@@ -32,6 +32,8 @@ from wizard.rules.jwt import AuthPath, DecodedToken, read_paste
 from wizard.text.messages import N_, Message, current_language
 
 if TYPE_CHECKING:
+    from concurrent.futures import Future
+
     # What the session needs only once it fetches, judges a token or asks Convex is
     # imported there, so that the wizard's first frame does not wait for it.
     from wizard.checks.convex_checks import ConvexReport
@@ -144,7 +146,16 @@ class Session:
 
     def fetch(self) -> None:
         """The slow part: every environment's matrix (the project's Convex CLI, asked once
-        per environment at the same time), the deployment's variable and the issuer's keys."""
+        per environment at the same time), the deployment's variable and the issuer's keys.
+        The matrix is built in a thread; only its development answer is waited for."""
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="environments") as pool:
+            matrix = pool.submit(self._environments)
+            self._fetch_deployment_and_keys(matrix)
+            self.environments = matrix.result()
+
+    def _fetch_deployment_and_keys(self, matrix: Future[Matrix]) -> None:
         from wizard.services.convex_cli import EnvLookup
         from wizard.services.issuer_keys import (
             fetch_custom_jwks,
@@ -153,9 +164,8 @@ class Session:
         )
 
         opts = self.options
-        self.environments = self._environments()
         if not opts.offline and self.project.issuer_var_declared:
-            self.deployment = self._development_value(self.environments)
+            self.deployment = self._development_value(matrix)
             deployed = self.deployment.value if self.deployment.status is EnvLookup.FOUND else None
             self.issuer = resolve_issuer(self.project, opts.issuer, deployed,
                                          usual_vars=self.provider.issuer_vars,
@@ -187,16 +197,27 @@ class Session:
             offline=opts.offline, production=opts.production, timeout=opts.timeout),
             opts.environ or os.environ)
 
-    def _development_value(self, matrix: Matrix) -> DeploymentValue:
-        """The matrix's answer for development. Where it held back (``CONVEX_DEPLOYMENT``
-        names production and ``--prod`` was not given) or had no CLI to ask, ``check`` asks
-        as it always has (saying why it cannot), with only that deployment's key in play."""
-        from wizard.environments import Environment
-        from wizard.environments.convex_cli import NOT_RUN, UNAVAILABLE, development_value
-        from wizard.services.convex_cli import CLI_TIMEOUT, DeploymentValue, EnvLookup
+    def _development_value(self, matrix: Future[Matrix]) -> DeploymentValue:
+        """The matrix's answer for development, waited for only when there is a CLI to run
+        (without one the matrix finishes beside the issuer's fetch). Where the matrix held
+        back (``CONVEX_DEPLOYMENT`` names production and ``--prod`` was not given) ``check``
+        asks as it always has, with only that deployment's key in play."""
+        from wizard.services.convex_cli import (
+            CLI_TIMEOUT,
+            DeploymentValue,
+            EnvLookup,
+            convex_cli,
+            no_cli,
+        )
 
-        asked = matrix.row(Environment.DEVELOPMENT).issuer
-        if asked.status in (NOT_RUN, UNAVAILABLE):
+        if convex_cli(self.project.root) is None:
+            missing = no_cli()
+            return DeploymentValue(missing.status, message=missing.message)
+        from wizard.environments import Environment
+        from wizard.environments.convex_cli import NOT_RUN, development_value
+
+        asked = matrix.result().row(Environment.DEVELOPMENT).issuer
+        if asked.status == NOT_RUN:
             return development_value(self.project.root, self.project.issuer_var,
                                      self.options.environ or os.environ, timeout=CLI_TIMEOUT)
         return DeploymentValue(EnvLookup(asked.status), asked.value, asked.message)
