@@ -25,6 +25,8 @@ SPEC_IDS = (
     "env.issuer_matches_key", "convex.auth_config", "convex.deployment_env", "convex.version",
     "issuer.discovery", "issuer.jwks", *TOKEN_CHECK_IDS,
 )
+ENVS_IDS = ["envs.instances", "envs.prod_deployment_env", "envs.preview_default",
+            "envs.prod_providers", "envs.prod_discovery"]
 TOP_KEYS = {"ok", "project", "issuer", "issuer_source", "application_id", "publishable_key",
             "token", "checks"}
 CHECK_KEYS = {"id", "status", "title", "detail", "fix", "step"}
@@ -71,8 +73,8 @@ def test_console_script_prints_the_spec_document(project: Path, issuer: LocalIss
     assert done.returncode == 0, done.stdout + done.stderr
     document = json.loads(done.stdout)
     # Every SPEC §4 key; "convex" is the --ask-convex extension (what the deployment said),
-    # "lang" the language the titles, details and fixes are in.
-    assert TOP_KEYS <= set(document) <= TOP_KEYS | {"convex", "lang"}
+    # "lang" the language the titles, details and fixes are in, "environments" the matrix.
+    assert TOP_KEYS <= set(document) <= TOP_KEYS | {"convex", "lang", "environments"}
     assert document["lang"] == "en"
     assert document["ok"] is True
     assert document["project"] == str(project.resolve())
@@ -94,6 +96,10 @@ def test_console_script_prints_the_spec_document(project: Path, issuer: LocalIss
     ids = [c["id"] for c in document["checks"]]
     assert all(ids.count(i) == 1 for i in SPEC_IDS), ids
     assert set(ids) <= set(CHECK_IDS)
+    # The matrix: one check per id; its JSON has envs.instances once per environment.
+    assert [i for i in ids if i.startswith("envs.")] == ENVS_IDS
+    assert [f["id"] for f in document["environments"]["findings"]] == [
+        ENVS_IDS[0], ENVS_IDS[0], *ENVS_IDS]
     steps = {"project", "verify-config", "check-token", "create-template", "save-template",
              "open-dashboard", "configure-claims", "check-clerk", "user-sync", "app-code"}
     for check in document["checks"]:

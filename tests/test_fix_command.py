@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -24,6 +25,7 @@ from wizard.cli import main
 from wizard.demo.local_clerk_api import LocalClerkAPI
 from wizard.demo.local_issuer import LocalIssuer
 from wizard.guards.state_dir import STATE_DIR_ENV
+from wizard.providers.clerk.keys import encode_publishable_key
 
 HOST_ISSUER = "https://happy-otter-12.clerk.accounts.dev"
 MISSPELT = READS_VAR.replace(b"applicationID", b"applicationId")
@@ -178,11 +180,18 @@ def test_the_deployment_fix_runs_the_projects_cli_and_prod_only_when_asked(
     status, out = fix(capsys, root, "--yes")
     assert status == 0, out
     assert sets(log) == [["env", "set", VAR, issuer.url]]
+    status, out = fix(capsys, root, "--undo")
+    assert "Not undone (a deployment is not a file)" in out
+    # Production never gets the development key's issuer ...
+    status, out = fix(capsys, root, "--yes", "--prod", "--only", "convex.deployment_env")
+    assert status == 1 and "not set on production from the development" in out
+    assert all("--prod" not in call for call in sets(log))
+    # ... but the issuer of a production (pk_live_) key it does.
+    live = encode_publishable_key(urlsplit(issuer.url).netloc, live=True)
+    (root / ".env.local").write_text(f"VITE_CLERK_PUBLISHABLE_KEY={live}\n{VAR}={issuer.url}\n")
     status, out = fix(capsys, root, "--yes", "--prod", "--only", "convex.deployment_env")
     assert status == 0, out
     assert sets(log)[-1] == ["env", "set", VAR, issuer.url, "--prod"]
-    status, out = fix(capsys, root, "--undo")
-    assert "Not undone (a deployment is not a file)" in out
 
 
 def test_the_clerk_template_is_created_through_the_fix_path_only_when_agreed(

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -34,6 +35,7 @@ from wizard.fixes import FixReason, Refusal, apply_fixes, undo_last
 from wizard.fixes import apply as apply_module
 from wizard.fixes.model import FileEdit, FixPlan
 from wizard.guards.redaction import redact
+from wizard.providers.clerk.keys import encode_publishable_key
 
 
 @pytest.fixture
@@ -349,8 +351,10 @@ def test_fixes_of_one_file_chain_and_undo_restores_the_first_bytes(root: Path,
 
 @pytest.fixture
 def deployed(root: Path, issuer: LocalIssuer) -> tuple[Path, Path]:
-    """A correct project whose deployment lacks the issuer variable; the CLI's call log."""
-    env = f"VITE_CLERK_PUBLISHABLE_KEY={issuer.publishable_key}\n{VAR}={issuer.url}\n"
+    """A correct project whose deployment lacks the issuer variable; the CLI's call log. Its
+    key is a production one (pk_live_), so a fix may set production too when asked."""
+    live = encode_publishable_key(urlsplit(issuer.url).netloc, live=True)
+    env = f"VITE_CLERK_PUBLISHABLE_KEY={live}\n{VAR}={issuer.url}\n"
     write_project(root, {".env.local": env.encode(), "convex/auth.config.ts": READS_VAR})
     return root, install_standin_cli(root)
 
@@ -383,6 +387,15 @@ def test_the_deployment_variable_is_set_through_the_cli(deployed: tuple[Path, Pa
 def test_prod_only_when_asked(deployed: tuple[Path, Path], state: Path,
                               issuer: LocalIssuer) -> None:
     root, log = deployed
+    env = root / ".env.local"
+    kept = env.read_text()
+    live = kept.split("VITE_CLERK_PUBLISHABLE_KEY=")[1].split("\n")[0]
+    env.write_text(kept.replace(live, issuer.publishable_key))
+    fixes = plan(root, prod=True, only={"convex.deployment_env"})
+    # With a development key (pk_test_) its issuer never goes to production.
+    assert not fixes.plans
+    assert [b.reason for b in fixes.blocked] == [Refusal.DEVELOPMENT_KEY_FOR_PROD]
+    env.write_text(kept)
     fixes = plan(root, prod=True, only={"convex.deployment_env"})
     assert apply(root, fixes, state, offline=False).all_applied
     assert calls(log)[-1] == ["env", "set", VAR, issuer.url, "--prod"]
@@ -418,8 +431,8 @@ def test_a_hanging_cli_is_stopped_at_the_deadline(deployed: tuple[Path, Path],
     root, log = deployed
     (log.parent / "convex-hangs").touch()
     started = time.monotonic()
-    report = apply_fixes(root, plan(root, prod=True).plans, offline=False, state_dir=state,
-                         timeout=1.0)
+    report = apply_fixes(root, plan(root, prod=True, only={"convex.deployment_env"}).plans,
+                         offline=False, state_dir=state, timeout=1.0)
     assert time.monotonic() - started < 10
     [outcome] = report.outcomes
     assert (outcome.applied, outcome.refusal) == (False, Refusal.COMMAND_TIMED_OUT)
@@ -428,7 +441,7 @@ def test_a_hanging_cli_is_stopped_at_the_deadline(deployed: tuple[Path, Path],
 
 def test_a_cli_that_cannot_run_is_reported(deployed: tuple[Path, Path], state: Path) -> None:
     root, log = deployed
-    fixes = plan(root, prod=True)
+    fixes = plan(root, prod=True, only={"convex.deployment_env"})
     (log.parent / "convex").chmod(0o644)
     [outcome] = apply(root, fixes, state, offline=False).outcomes
     assert (outcome.applied, outcome.refusal) == (False, Refusal.COMMAND_NOT_STARTED)

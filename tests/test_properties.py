@@ -32,6 +32,9 @@ SPEC_IDS = (
     "issuer.discovery", "issuer.jwks", *TOKEN_CHECK_IDS,
 )
 """The checks of SPEC §4; every run reports each exactly once (other checks may be added)."""
+ENVS_IDS = ["envs.instances", "envs.prod_deployment_env", "envs.preview_default",
+            "envs.prod_providers", "envs.prod_discovery"]
+"""The environment matrix (issue 18), one check per id (the matrix's JSON has one per environment)."""
 
 
 def b64(data: bytes) -> str:
@@ -135,6 +138,7 @@ def assert_offline_checks(root: Path, token: str | None = None) -> None:
     ids = [c.id for c in verdict.checks]
     assert all(ids.count(i) == 1 for i in SPEC_IDS), ids
     assert set(ids) <= set(CHECK_IDS)
+    assert [i for i in ids if i.startswith("envs.")] == ENVS_IDS
     assert all(c.title and c.detail for c in verdict.checks)
     assert all(c.fix for c in verdict.checks if c.status is Status.FAIL)
     json.dumps(verdict.to_json())

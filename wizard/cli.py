@@ -171,6 +171,9 @@ def build_parser() -> argparse.ArgumentParser:
                        help=_("the variable holding the Convex deploy key (default "
                        "CONVEX_DEPLOY_KEY); the key is used to list the deployed auth "
                        "providers and is never shown"))
+    check.add_argument("--prod", action="store_true",
+                       help=_("also ask the production deployment (its issuer variable and what it has "
+                       "deployed); its deploy key goes only to it"))
     check.add_argument("--json", action="store_true", help=_("print one JSON document"))
     check.add_argument("--use-secret-key", action="store_true",
                        help=_("read the Clerk instance (domains, JWT templates) with "
@@ -288,6 +291,7 @@ def run_check(args: argparse.Namespace) -> int:
         environ=dict(os.environ),
         ask_convex=args.ask_convex, deploy_key_env=args.deploy_key_env,
         use_secret_key=args.use_secret_key, destinations=_destinations(args),
+        production=args.prod,
     )
     verdict = run_checks(options, token)
     if args.json:

@@ -48,6 +48,23 @@ _CLERK_API_FIXES: dict[str, str] = {
 }
 
 
+# Why an environment's question was not asked or not answered; shared by the envs.* checks.
+_ENVS_NOT_ASKED: dict[str, str] = {
+    "offline": N_("Not asked: --offline. Run the check without it to ask this environment."),
+    "no_consent": N_("Production is asked only when you allow it: run the check with --prod "
+    "(the production deploy key goes only to the production deployment)."),
+    "no_cli": N_("The Convex CLI is not installed in this project: run npm install, then "
+    "check again."),
+    "cli_too_old": N_("Preview defaults need convex 1.36.1 or later: run npm install "
+    "convex@latest, then check again."),
+    "cli_error": N_("{command} failed: {message}. Run it yourself to see why (npx convex "
+    "login if you are not logged in)."),
+    "wrong_deployment": N_("The Convex CLI answered for {deployment} instead, because of the "
+    "deploy key in {key_source}, so its answer is not used. Remove that key from "
+    "{key_source}, or run the command with the deploy key of the deployment you mean."),
+}
+
+
 @dataclass(frozen=True)
 class CheckSpec:
     id: str
@@ -334,6 +351,120 @@ _SPECS: tuple[CheckSpec, ...] = (
             "content": N_("The JWKS at {url} is not a JSON key set ({what})."),
             "no_keys": N_("The JWKS at {url} has no RS256 or EdDSA signing key Convex could use "
             "({what})."),
+        },
+    ),
+    CheckSpec(
+        "envs.instances", "verify-config", N_("Clerk instance of each environment"),
+        N_("each environment's publishable key names the Clerk instance its deployment "
+        "trusts: pk_test_ for development and previews, pk_live_ for production"),
+        {
+            "invalid_key": N_("{source} does not hold a valid Clerk publishable key "
+            "({problem}). Copy the Publishable key of the {fix_instance} instance from Clerk "
+            "Dashboard → API keys ({fix_page})."),
+            "test_key": N_("Production builds read a development key (pk_test_, "
+            "{frontend_api}) from {source}: your users would sign in to the development "
+            "instance. Put the production instance's Publishable key (pk_live_, Clerk "
+            "Dashboard → API keys with the production instance selected: {fix_page}) in "
+            "{fix_where}."),
+            "crossed": N_("The development deployment trusts the production instance "
+            "({deployment_issuer}) while the development build uses {frontend_api}: no "
+            "token verifies. Run: {fix_commands}"),
+            "mismatch": N_("The development deployment trusts {deployment_issuer}, not the "
+            "instance of the development publishable key ({frontend_api}). Run: "
+            "{fix_commands}"),
+            "not_exact": N_("The development deployment's issuer {deployment_issuer} names "
+            "the right instance but not exactly as Convex compares it. Run: {fix_commands}"),
+            "live_key": N_("The {environment} build uses a production key (pk_live_) from "
+            "{source}; a production instance works only on its own domain. Use the "
+            "development instance's Publishable key ({fix_page})."),
+            "no_key": N_("No Clerk publishable key for {environment} in {files}."),
+        },
+    ),
+    CheckSpec(
+        "envs.prod_deployment_env", "verify-config", N_("Production deployment's issuer"),
+        N_("the production deployment's issuer variable names the production Clerk instance "
+        "(asked only with --prod)"),
+        {
+            **_ENVS_NOT_ASKED,
+            "missing": N_("The production deployment {deployment} has no {variable}, so its "
+            "auth.config has no domain. Run: {fix_commands}"),
+            "development_issuer": N_("The production deployment {deployment} holds the "
+            "development instance's issuer ({value}): your users' production tokens never "
+            "verify. Run: {fix_commands}"),
+            "mismatch": N_("The production deployment {deployment} holds {value}, not the "
+            "production instance {expected}. Run: {fix_commands}"),
+            "not_exact": N_("The production deployment {deployment} holds {value}, which "
+            "Convex does not compare equal to {expected}. Run: {fix_commands}"),
+        },
+    ),
+    CheckSpec(
+        "envs.preview_default", "verify-config", N_("Preview deployments' issuer"),
+        N_("the project's default issuer for new preview deployments names the instance "
+        "previews use (the development one on the host's own domain)"),
+        {
+            **_ENVS_NOT_ASKED,
+            "missing": N_("New preview deployments get no {variable}, so their auth.config "
+            "has no domain. Set the project's default: {fix_commands}. Previews that already "
+            "exist keep their variables: set it on each, or let the next deploy create a "
+            "fresh preview."),
+            "mismatch": N_("The preview default of {variable} is {value}, not the instance "
+            "previews use ({compared_with}). Run: {fix_commands}. Previews that already exist "
+            "keep the old value."),
+            "not_exact": N_("The preview default {value} names {compared_with} but not exactly "
+            "as Convex compares it. Run: {fix_commands}"),
+            "production_instance": N_("The preview default names the production instance "
+            "({value}); previews on the host's own domain can only use the development "
+            "instance. Run: {fix_commands}"),
+            "unknown_instance": N_("The preview default ({value}) names no Clerk instance this "
+            "project uses. If previews should use the development instance, run: "
+            "{fix_commands}"),
+        },
+    ),
+    CheckSpec(
+        "envs.prod_providers", "verify-config", N_("Providers deployed to production"),
+        N_("production's deployed auth.config trusts the production instance with the "
+        "expected applicationID (asked only with --prod and a production deploy key)"),
+        {
+            **_ENVS_NOT_ASKED,
+            "no_providers": N_("Production ({url}) has no auth provider deployed. Deploy "
+            "auth.config: {fix_commands}"),
+            "development_instance": N_("Production trusts the development instance. Set its "
+            "variable to the production instance (then it is re-evaluated): {fix_commands}"),
+            "domain_differs": N_("Production's deployed providers do not include {expected}. "
+            "Run: {fix_commands}"),
+            "app_id_differs": N_("Production's provider for {expected} has applicationID "
+            "{deployed_app}, not {app_id}. Change auth.config, then deploy: {fix_commands}"),
+            "key_refused": N_("The production deployment ({url}) refused the deploy key from "
+            "{key_source} ({code}). Generate a production deploy key on the production "
+            "deployment's Settings page and put it in CONVEX_DEPLOY_KEY."),
+            "withheld": N_("The production deploy key goes only to its own deployment; "
+            "{origin}, found in the project, was not sent it. Check the production "
+            "deployment's URL in your production env file."),
+            "inconclusive": N_("The production deployment ({url}) gave no clear answer "
+            "({message}). Retry later."),
+            "no_key": N_("No production deploy key (prod:…) in the environment or the .env "
+            "files: set CONVEX_DEPLOY_KEY to it to see what production has deployed."),
+            "no_url": N_("The production deployment's URL could not be told from its deploy "
+            "key."),
+        },
+    ),
+    CheckSpec(
+        "envs.prod_discovery", "verify-config", N_("Production Frontend API"),
+        N_("the production instance's Frontend API (clerk.<your-domain>) serves its "
+        "discovery document and keys"),
+        {
+            **_ENVS_NOT_ASKED,
+            "unreachable": N_("{url} did not answer ({message}). The production Frontend API "
+            "needs the DNS record clerk.<your-domain> → {cname_target} and a deployed "
+            "certificate: see Clerk Dashboard → Domains ({fix_page})."),
+            "issuer_mismatch": N_("{url} names another issuer ({found}), not itself. See "
+            "Clerk Dashboard → Domains ({fix_page})."),
+            "no_keys": N_("{host} serves its discovery document but no usable signing key "
+            "({message}). See Clerk Dashboard → Domains ({fix_page}), then retry."),
+            "no_instance": N_("No production publishable key (pk_live_) was found, so the "
+            "production Frontend API is not known."),
+            "development_key": N_("Production builds use a development key: see "
+            "envs.instances."),
         },
     ),
     CheckSpec(

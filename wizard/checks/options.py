@@ -30,6 +30,7 @@ class Options:
     deploy_key_env: str | None = None  # the variable holding the deploy key
     path: AuthPath | None = None  # when the user chose one
     use_secret_key: bool = False  # the user agreed: CLERK_SECRET_KEY may go to Clerk's API
+    production: bool = False  # the user agreed: the production deployment may be asked (--prod)
     destinations: Destinations = field(default_factory=Destinations)  # hosts the user named
     provider: str = "clerk"  # the identity provider (wizard.providers.registry)
 

@@ -14,7 +14,10 @@ A family of plans for other checks lives in its own module of this package: a fu
 reasons need members of :class:`FixReason` and their messages (``wizard.output.fix_text``).
 """
 
-from wizard.fixes import appcode_plans  # noqa: F401  (registers the app.* fixes)
+from wizard.fixes import (
+    appcode_plans,  # noqa: F401  (registers the app.* fixes)
+    env_plans,  # noqa: F401  (registers the envs.* plans)
+)
 from wizard.fixes.apply import ApplyReport, Outcome, UndoReport, apply_fixes, undo_last
 from wizard.fixes.model import (
     Blocked,

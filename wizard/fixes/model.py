@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
+from wizard.environments.model import Environment
 from wizard.guards.redaction import redact
 
 
@@ -85,6 +86,7 @@ class Refusal(str, Enum):
     CHANGED_SINCE_FIX = "changed_since_fix"
     BACKUP_MISSING = "backup_missing"
     SECRET_GONE = "secret_gone"
+    DEVELOPMENT_KEY_FOR_PROD = "development_key_for_prod"
 
 
 def sha256(data: bytes) -> str:
@@ -114,7 +116,8 @@ class FileEdit:
 
 @dataclass(frozen=True)
 class CommandFix:
-    """``node_modules/.bin/convex env set NAME VALUE [--prod]``: the project's own CLI."""
+    """``node_modules/.bin/convex env set NAME VALUE [--prod]``: the project's own CLI; with
+    ``preview_default``, ``env default set --type preview NAME VALUE`` (new previews' value)."""
 
     cli: str
     """The CLI relative to the project root (``node_modules/.bin/convex``)."""
@@ -122,8 +125,17 @@ class CommandFix:
     value: str = field(repr=False)
     value_secret: bool = False
     prod: bool = False
+    preview_default: bool = False
+
+    @property
+    def environment(self) -> Environment:
+        """Whose deployment the command changes: only that one's deploy key is in play."""
+        return Environment.PRODUCTION if self.prod else \
+            Environment.PREVIEW if self.preview_default else Environment.DEVELOPMENT
 
     def _with(self, value: str) -> tuple[str, ...]:
+        if self.preview_default:
+            return (self.cli, "env", "default", "set", "--type", "preview", self.name, value)
         return (self.cli, "env", "set", self.name, value, *(("--prod",) if self.prod else ()))
 
     @property
@@ -213,6 +225,8 @@ class KeyFacts:
     """The host the key names (Clerk's Frontend API): the issuer a fix derives."""
     source: str = ""
     """Where the key was found, ``file:VARIABLE``: the marker a derived issuer carries."""
+    development: bool = False
+    """The key is a development instance's: its issuer must never be set on production."""
     secrets: tuple[str, ...] = field(default=(), repr=False)
     """Every secret value of the project: no diff or command shown may hold one."""
 

@@ -14,6 +14,7 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
+from wizard.environments.convex_cli import cli_environment
 from wizard.fixes.model import CommandFix, Refusal
 from wizard.guards.redaction import scrub
 from wizard.services.convex_cli import CLI_TIMEOUT
@@ -38,7 +39,8 @@ def run_convex(fix: CommandFix, root: Path, *, timeout: float = CLI_TIMEOUT) -> 
         done = subprocess.run(
             [str(root / fix.cli), *fix.argv[1:]], cwd=root, capture_output=True,
             timeout=timeout, stdin=subprocess.DEVNULL, check=False,
-            env={**os.environ, "CI": "1", "NO_COLOR": "1"})
+            env={**cli_environment(root, os.environ, fix.environment), "CI": "1",
+                 "NO_COLOR": "1"})
     except subprocess.TimeoutExpired as exc:
         return CommandResult(None, _tail(exc.stderr, secrets), Refusal.COMMAND_TIMED_OUT)
     except OSError as exc:

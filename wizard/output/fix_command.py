@@ -78,6 +78,7 @@ def key_facts(session: Session) -> KeyFacts:
     """What the session's identity provider knows that the engine needs."""
     key = session.public_key
     return KeyFacts(host=key.host if key else None, source=key.found.source if key else "",
+                    development=bool(key and key.instance_type == "development"),
                     secrets=tuple(session.secrets()))
 
 

@@ -42,24 +42,31 @@ def read_env_files(root: Path, environ: Mapping[str, str] | None = None) -> EnvF
     passed over in silence; one that cannot or must not be read is named in ``problems``."""
     env = EnvFiles(environ=dict(environ or {}))
     for name in ENV_FILES:
-        try:
-            raw = read_regular_file(root / name, _MAX_ENV_BYTES)
-        except OSError as exc:
-            folder = isinstance(exc, FileRefused) and exc.is_folder
-            if not is_absent(exc) and not folder:
-                env.problems.append(f"{name} {why_unread(exc)}; it was not read")
-            continue
-        try:
-            text = raw.decode("utf-8", errors="replace")
-            values = dotenv_values(stream=io.StringIO(text), interpolate=False)
-        except Exception as exc:  # python-dotenv on pathological input
-            env.problems.append(f"{name}: could not be parsed ({type(exc).__name__})")
-            continue
-        env.files_read.append(name)
-        for key, value in values.items():
-            if value is not None:
-                env.file_values[key] = Sourced(value, f"{name}:{key}")
+        values = read_env_file(root, name, env.problems)
+        if values is not None:
+            env.files_read.append(name)
+            env.file_values.update(values)
     return env
+
+
+def read_env_file(root: Path, name: str, problems: list[str]) -> dict[str, Sourced] | None:
+    """One env file's values, each sourced ``name:KEY``; None when the file is absent, a
+    folder, or refused (then ``problems`` says why)."""
+    try:
+        raw = read_regular_file(root / name, _MAX_ENV_BYTES)
+    except OSError as exc:
+        folder = isinstance(exc, FileRefused) and exc.is_folder
+        if not is_absent(exc) and not folder:
+            problems.append(f"{name} {why_unread(exc)}; it was not read")
+        return None
+    try:
+        text = raw.decode("utf-8", errors="replace")
+        values = dotenv_values(stream=io.StringIO(text), interpolate=False)
+    except Exception as exc:  # python-dotenv on pathological input
+        problems.append(f"{name}: could not be parsed ({type(exc).__name__})")
+        return None
+    return {key: Sourced(value, f"{name}:{key}") for key, value in values.items()
+            if value is not None}
 
 
 def is_browser_exposed(name: str) -> bool:

@@ -6,6 +6,7 @@ The CLI runs :func:`run_checks` in one go; the UI calls the same phases one at a
 
 from __future__ import annotations
 
+import os
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -31,11 +32,14 @@ from wizard.rules.jwt import AuthPath, DecodedToken, read_paste
 from wizard.text.messages import N_, Message, current_language
 
 if TYPE_CHECKING:
+    from concurrent.futures import Future
+
     # What the session needs only once it fetches, judges a token or asks Convex is
     # imported there, so that the wizard's first frame does not wait for it.
     from wizard.checks.convex_checks import ConvexReport
     from wizard.checks.routing import Evaluated
     from wizard.checks.token_checks import TokenContext, TokenVerdict
+    from wizard.environments import Matrix
     from wizard.rules.convex import AuthProvider
     from wizard.services.convex_cli import DeploymentValue
     from wizard.services.issuer_keys import CustomJwks, IssuerKeys
@@ -59,6 +63,8 @@ class Session:
     instance in one auth.config): a token is judged against the provider it routes to."""
     custom_jwks: dict[str, CustomJwks] = field(default_factory=dict)
     """customJwt providers' key sets, by their ``jwks`` URL."""
+    environments: Matrix | None = None
+    """Every environment side by side (``envs.*``), after :meth:`fetch`."""
 
     def now(self) -> float:
         return self.options.at if self.options.at is not None else time.time()
@@ -67,7 +73,8 @@ class Session:
         """Every value no file, report, JSON output, log or screen may show: the project's
         secrets and the deploy key (what every output is scrubbed of)."""
         return self.provider.secret_values(self.project.env) + deploy_key_secrets(
-            self.project.env, self.options.deploy_key_env)
+            self.project.env, self.options.deploy_key_env) + (
+            self.environments.discovery.secrets() if self.environments else [])
 
     def token_snippet(self) -> str:
         """The console line that mints the token Convex receives on the chosen path."""
@@ -131,6 +138,10 @@ class Session:
         else:
             reason = Message(N_("the issuer was not fetched"))
         checks += issuer_checks(self.keys, var, reason)
+        if self.environments is not None:
+            from wizard.environments.checks import matrix_checks
+
+            checks += matrix_checks(self.environments)
         return checks
 
     def app_checks(self, path: AuthPath | None = None) -> list[Check]:
@@ -140,8 +151,18 @@ class Session:
         return app_checks(self.project.root, path or self.options.path, self.options.environ)
 
     def fetch(self) -> None:
-        """The slow part: the deployment's variable (subprocess) and the issuer's keys."""
-        from wizard.services.convex_cli import EnvLookup, get_deployment_env
+        """The slow part: every environment's matrix (the project's Convex CLI, asked once
+        per environment at the same time), the deployment's variable and the issuer's keys.
+        The matrix is built in a thread; only its development answer is waited for."""
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="environments") as pool:
+            matrix = pool.submit(self._environments)
+            self._fetch_deployment_and_keys(matrix)
+            self.environments = matrix.result()
+
+    def _fetch_deployment_and_keys(self, matrix: Future[Matrix]) -> None:
+        from wizard.services.convex_cli import EnvLookup
         from wizard.services.issuer_keys import (
             fetch_custom_jwks,
             fetch_issuer_keys,
@@ -150,7 +171,7 @@ class Session:
 
         opts = self.options
         if not opts.offline and self.project.issuer_var_declared:
-            self.deployment = get_deployment_env(self.project.root, self.project.issuer_var)
+            self.deployment = self._development_value(matrix)
             deployed = self.deployment.value if self.deployment.status is EnvLookup.FOUND else None
             self.issuer = resolve_issuer(self.project, opts.issuer, deployed,
                                          usual_vars=self.provider.issuer_vars,
@@ -172,6 +193,40 @@ class Session:
             elif provider.domain.strip() != issuer and provider.domain not in self.other_keys:
                 self.other_keys[provider.domain] = fetch_issuer_keys(provider.domain.strip(),
                                                                      timeout=opts.timeout)
+
+    def _environments(self) -> Matrix:
+        from wizard.environments import MatrixOptions, check_environments
+
+        opts = self.options
+        return check_environments(self.project.root, MatrixOptions(
+            issuer_var=self.project.issuer_var, application_id=self.application_id.value,
+            offline=opts.offline, production=opts.production, timeout=opts.timeout),
+            opts.environ or os.environ)
+
+    def _development_value(self, matrix: Future[Matrix]) -> DeploymentValue:
+        """The matrix's answer for development, waited for only when there is a CLI to run
+        (without one the matrix finishes beside the issuer's fetch). Where the matrix held
+        back (``CONVEX_DEPLOYMENT`` names production and ``--prod`` was not given) ``check``
+        asks as it always has, with only that deployment's key in play."""
+        from wizard.services.convex_cli import (
+            CLI_TIMEOUT,
+            DeploymentValue,
+            EnvLookup,
+            convex_cli,
+            no_cli,
+        )
+
+        if convex_cli(self.project.root) is None:
+            missing = no_cli()
+            return DeploymentValue(missing.status, message=missing.message)
+        from wizard.environments import Environment
+        from wizard.environments.convex_cli import NOT_RUN, development_value
+
+        asked = matrix.result().row(Environment.DEVELOPMENT).issuer
+        if asked.status == NOT_RUN:
+            return development_value(self.project.root, self.project.issuer_var,
+                                     self.options.environ or os.environ, timeout=CLI_TIMEOUT)
+        return DeploymentValue(EnvLookup(asked.status), asked.value, asked.message)
 
     def verify(self, token: DecodedToken, path: AuthPath | None = None,
                now: float | None = None) -> TokenVerdict:
@@ -246,6 +301,7 @@ class Verdict:
             "token": self.token.to_dict() if self.token else None,
             "checks": [c.to_dict() for c in self.checks],
             "convex": self.convex.to_json() if self.convex else None,
+            "environments": session.environments.to_dict() if session.environments else None,
         }
         return document
 
