@@ -68,6 +68,7 @@ class ApiProblem:
     status: int | None = None
     code: str | None = None  # Clerk's errors[0].code, e.g. clerk_key_invalid
     retry_after: str | None = None
+    clerk_message: str | None = None  # Clerk's errors[0].long_message (else .message), as sent
 
 
 @dataclass(frozen=True)
@@ -161,6 +162,16 @@ def _clerk_error(body: bytes) -> tuple[str | None, str | None]:
     return code, message if isinstance(message, str) else None
 
 
+def secret_key_instance_type(secret: str) -> str | None:
+    """"development" (``sk_test_``) or "production" (``sk_live_``), by the prefix alone, as
+    Clerk's SDKs tell them apart; None for anything else."""
+    if secret.startswith("sk_test_"):
+        return "development"
+    if secret.startswith("sk_live_"):
+        return "production"
+    return None
+
+
 class ClerkBackend:
     """Backend API calls with one secret key. Use as a context manager. ``api`` is where to
     ask (default Clerk's API) and where that came from; the key goes there only when
@@ -178,6 +189,11 @@ class ClerkBackend:
 
     def __repr__(self) -> str:
         return f"ClerkBackend({self.base_url!r})"
+
+    @property
+    def instance_type(self) -> str | None:
+        """The instance the key belongs to, from its prefix (nothing is sent to know it)."""
+        return secret_key_instance_type(self._credential.secret)
 
     def close(self) -> None:
         if self._owned:
@@ -256,13 +272,15 @@ def _status_problem(url: str, status: int, headers: httpx.Headers, body: bytes) 
     code, message = _clerk_error(body)
     said = f"answered {status_text(status)}" + (f": {message}" if message else "")
     if status == 401 or code == "clerk_key_invalid":
-        return ApiProblem("invalid_key", url, said, status, code)
-    if status == 429:
-        return ApiProblem("rate_limited", url, said, status, code,
-                          retry_after=headers.get("retry-after"))
-    if status >= 500:
-        return ApiProblem("server", url, said, status, code)
-    return ApiProblem("status", url, said, status, code)
+        kind = "invalid_key"
+    elif status == 429:
+        kind = "rate_limited"
+    elif status >= 500:
+        kind = "server"
+    else:
+        kind = "status"
+    return ApiProblem(kind, url, said, status, code, clerk_message=message,
+                      retry_after=headers.get("retry-after") if status == 429 else None)
 
 
 @dataclass

@@ -25,6 +25,7 @@ from wizard.clerk_api import (
     JwtTemplate,
     convex_template_body,
     read_clerk_side,
+    secret_key_instance_type,
     url_host,
 )
 from wizard.clerk_template import RESERVED_CLAIMS, TEMPLATE_NAME
@@ -69,11 +70,7 @@ class SecretKey:
 
     @property
     def instance_type(self) -> str | None:
-        if self.value.startswith("sk_test_"):
-            return "development"
-        if self.value.startswith("sk_live_"):
-            return "production"
-        return None
+        return secret_key_instance_type(self.value)
 
 
 def find_secret_key(project: Project) -> SecretKey | None:
