@@ -41,8 +41,8 @@ _CLERK_ANSWERED = frozenset({"status", "invalid_key", "rate_limited", "server"})
 class Call(str, Enum):
     LIST_USERS = "list_users"
     LIST_SESSIONS = "list_sessions"
-    MINT_TEMPLATE_TOKEN = "mint_template_token"
     MINT_SESSION_TOKEN = "mint_session_token"
+    MINT_TEMPLATE_TOKEN = "mint_template_token"
     CREATE_SESSION = "create_session"
     REVOKE_SESSION = "revoke_session"
 
@@ -55,8 +55,8 @@ class Call(str, Enum):
 _ENDPOINTS = {
     Call.LIST_USERS: ("GET", "/users?order_by=-last_sign_in_at&limit={limit}"),
     Call.LIST_SESSIONS: ("GET", "/sessions?user_id={user_id}&status=active"),
-    Call.MINT_TEMPLATE_TOKEN: ("POST", "/sessions/{session_id}/tokens/" + TEMPLATE_NAME),
     Call.MINT_SESSION_TOKEN: ("POST", "/sessions/{session_id}/tokens"),
+    Call.MINT_TEMPLATE_TOKEN: ("POST", "/sessions/{session_id}/tokens/" + TEMPLATE_NAME),
     Call.CREATE_SESSION: ("POST", "/sessions"),
     Call.REVOKE_SESSION: ("POST", "/sessions/{session_id}/revoke"),
 }
