@@ -146,7 +146,10 @@ class _Server(ThreadingHTTPServer):
 
 class _Handler(BaseHTTPRequestHandler):
     server_version = "convex-auth-wizard"
-    timeout = READ_TIMEOUT
+
+    def setup(self) -> None:
+        self.timeout = self.receiver.read_timeout
+        super().setup()
 
     @property
     def receiver(self) -> LoopbackReceiver:
@@ -259,12 +262,13 @@ class _Handler(BaseHTTPRequestHandler):
 class LoopbackReceiver:
     """Receives the tokens once. ``origins``: the pages allowed to send (none named: pages
     served from this machine, :mod:`wizard.browser.origins`); ``wait``: seconds before it
-    closes on its own; ``bind``: the loopback address (any other raises :class:`NotLoopback`).
+    closes on its own; ``bind``: the loopback address (any other raises :class:`NotLoopback`);
+    ``read_timeout``: seconds one connection may take to send its request.
     Use as a context manager, or :meth:`start` then :meth:`wait_for_tokens` or :meth:`cancel`.
     """
 
     def __init__(self, *, origins: OriginPolicy | None = None, wait: float = DEFAULT_WAIT,
-                 bind: str = LOOPBACK) -> None:
+                 bind: str = LOOPBACK, read_timeout: float = READ_TIMEOUT) -> None:
         try:
             address = ipaddress.ip_address(bind)
         except ValueError:
@@ -273,6 +277,7 @@ class LoopbackReceiver:
             raise NotLoopback(bind)
         self.policy = origins or OriginPolicy()
         self.wait = wait
+        self.read_timeout = read_timeout
         self._bind = str(address)
         self._nonce = secrets.token_urlsafe(NONCE_BYTES)
         self._own_path = ("/" + self._nonce).encode("ascii")

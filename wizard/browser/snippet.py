@@ -28,8 +28,9 @@ STATUS_PREFIX = "convex-auth-wizard:"
 
 _COLLECT = (
     "(async()=>{const C=window.Clerk,S=C&&C.session,"
-    "T=p=>Promise.race([p,new Promise((_,j)=>setTimeout(()=>j({kind:'timeout'}),"
-    f"{GET_TOKEN_TIMEOUT_MS}))]),"
+    "T=p=>new Promise((y,n)=>{const h=setTimeout(()=>n({kind:'timeout'}),"
+    f"{GET_TOKEN_TIMEOUT_MS});"
+    "p.then(v=>{clearTimeout(h);y(v)},e=>{clearTimeout(h);n(e)})}),"
     "g=async o=>{if(!C)return{error:{kind:'no_clerk'}};"
     "if(!S)return{error:{kind:'signed_out'}};"
     "try{const t=await T(S.getToken(o));return t?{token:t}:{error:{kind:'signed_out'}}}"
