@@ -148,8 +148,8 @@ class _Handler(BaseHTTPRequestHandler):
     server_version = "convex-auth-wizard"
 
     def setup(self) -> None:
-        self.timeout = self.receiver.read_timeout
         super().setup()
+        self.connection.settimeout(self.receiver.read_timeout)
 
     @property
     def receiver(self) -> LoopbackReceiver:
