@@ -319,7 +319,13 @@ def test_an_oversize_body_is_refused_unread(receiver: LoopbackReceiver) -> None:
     answer = post(receiver.url, body)
     assert answer.status_code == 413
     assert answer.headers["access-control-allow-origin"] == PAGE  # the page may read why
-    assert reasons(receiver.result()) == [Refused.TOO_LARGE]
+    nonce = receiver.url.rsplit("/", 1)[1]
+    with socket.create_connection(address(receiver), timeout=HANG_BOUND) as raw:
+        raw.sendall(f"POST /{nonce} HTTP/1.1\r\nHost: {receiver.host}\r\nOrigin: {PAGE}\r\n"
+                    "Content-Type: application/json\r\nContent-Length: 1000000000\r\n\r\n"
+                    .encode())  # announced, never sent: refused from the header alone
+        assert raw.recv(65536).startswith(b"HTTP/1.0 413")
+    assert reasons(receiver.result()) == [Refused.TOO_LARGE] * 2
     assert receiver.result().outcome is Outcome.WAITING
 
 
