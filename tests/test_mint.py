@@ -16,6 +16,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests import test_hostile_network as hostile
 from tests.conftest import SECRET_KEY, MakeProject
 from tests.test_clerk_api import backend_at
 from tests.test_hostile_network import Recorder
@@ -314,17 +315,7 @@ def test_nothing_is_sent_without_the_agreement_for_it(clerk: ClerkBackend,
 
 
 # -- the secret key goes only to Clerk's API or the host the user named --------------------------
-@pytest.fixture
-def attacker() -> Iterator[Recorder]:
-    with Recorder() as server:
-        yield server
-
-
-@pytest.fixture
-def proxy(monkeypatch: pytest.MonkeyPatch) -> Iterator[Recorder]:
-    with Recorder() as server:
-        monkeypatch.setenv("ALL_PROXY", server.url)
-        yield server
+attacker, proxy = hostile.attacker, hostile.proxy  # the hostile-network tests' recorders
 
 
 def project_backend(make_project: MakeProject, issuer: LocalIssuer, *lines: str,
