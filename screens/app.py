@@ -35,6 +35,7 @@ from screens.messages import (
     PathChosen,
     StepChosen,
     TokenPasted,
+    TokensGot,
 )
 from screens.panes import ORDER, new_pane
 from screens.panes.base import StepPane
@@ -185,6 +186,10 @@ class WizardApp(SafeApp):
     @on(ClerkChecked)
     def clerk_checked(self, message: ClerkChecked) -> None:
         self.apply(self.walkthrough.record_clerk_side(message.findings.checks))
+
+    @on(TokensGot)
+    def tokens_got(self, message: TokensGot) -> None:
+        self.apply(self.walkthrough.record_tokens(message.evidence))
 
     @on(PathChosen)
     def path_chosen(self, message: PathChosen) -> None:

@@ -15,6 +15,7 @@ from wizard.guards.safe_text import json_text, visible
 from wizard.text.messages import N_, Message, _
 
 if TYPE_CHECKING:
+    from wizard.browser.receiver import ReceiverResult
     from wizard.checks.options import Options
     from wizard.checks.token_checks import TokenVerdict
     from wizard.providers.clerk.sessions import MintResult
@@ -77,7 +78,7 @@ class PairVerdict:
 def from_browser(wait: float, origins: list[str], notes: TextIO) -> TokenSource:
     """Start the receiver, show the snippet on ``notes``, wait for one POST."""
     from wizard.browser.origins import OriginPolicy
-    from wizard.browser.receiver import LoopbackReceiver, Outcome
+    from wizard.browser.receiver import LoopbackReceiver
 
     with LoopbackReceiver(origins=OriginPolicy.of(origins), wait=wait) as receiver:
         notes.write(_("Waiting for your browser ({seconds} s). In the app's page (signed in), "
@@ -87,7 +88,13 @@ def from_browser(wait: float, origins: list[str], notes: TextIO) -> TokenSource:
                       "clipboard into: convex-auth-wizard check --token -") + "\n")
         notes.write(receiver.copy_snippet() + "\n\n")
         notes.flush()
-        result = receiver.wait_for_tokens()
+        return browser_source(receiver.wait_for_tokens())
+
+
+def browser_source(result: ReceiverResult) -> TokenSource:
+    """What the receiver got, as a :class:`TokenSource`."""
+    from wizard.browser.receiver import Outcome
+
     said: list[Message] = []
     if result.outcome is Outcome.RECEIVED and result.tokens is not None:
         said.append(Message(N_("tokens received from {origin}"), origin=result.origin))

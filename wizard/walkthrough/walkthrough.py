@@ -21,6 +21,7 @@ from wizard.checks.model import Check, Status
 from wizard.checks.options import Options
 from wizard.rules.jwt import AuthPath, DecodedToken
 from wizard.text.messages import N_, _
+from wizard.walkthrough.evidence import PROVEN_BY_A_VERIFIED_TOKEN, TokenEvidence
 from wizard.walkthrough.progress import Progress, StepState
 from wizard.walkthrough.resume import recheck_on_resume
 from wizard.walkthrough.session import Session, load
@@ -262,6 +263,35 @@ class Walkthrough:
             failed = [c.id for c in verdict.checks if c.status in (Status.FAIL, Status.SKIP)]
             self._set("check-token", StepState.FAILING, ", ".join(failed))
         return self._saved(Change(view, view, notices))
+
+    def record_tokens(self, evidence: TokenEvidence) -> Change:
+        """Tokens got without a paste. Each is judged as a pasted one; the one of the chosen
+        path (when none is chosen yet, the first verified one chooses it) becomes the
+        ``check-token`` verdict through :meth:`record_token`. A verified one proves the
+        dashboard steps (:data:`~wizard.walkthrough.evidence.PROVEN_BY_A_VERIFIED_TOKEN`);
+        a signed-in user's tokens prove ``check-clerk``. Each note names the evidence."""
+        if not evidence.tokens:
+            return Change()
+        verified = [path for token, path in evidence.tokens
+                    if self.session.verify(token, path, now=self.clock()).verified]
+        if self.progress.path is None and verified:
+            self.progress.path = verified[0]
+        token = next((token for token, path in evidence.tokens if path == self.progress.path),
+                     evidence.tokens[0][0])
+        change = self.record_token(token)
+        source = _(evidence.source.label)
+        proven: set[str] = set()
+        if self.progress.path in verified:
+            note = _("{source}: a {path} token passed every check",
+                     source=source, path=self.progress.path.value)
+            for step in PROVEN_BY_A_VERIFIED_TOKEN:
+                self._set(step, StepState.VERIFIED, note)
+            proven.update(PROVEN_BY_A_VERIFIED_TOKEN)
+        if evidence.signed_in:
+            self._set("check-clerk", StepState.VERIFIED,
+                      _("{source}: Clerk has a signed-in user", source=source))
+            proven.add("check-clerk")
+        return change | self._saved(Change(frozenset(proven), EVERY_VIEW))
 
     def record_convex_answer(self, answer: ConvexAnswer, verdict: TokenVerdict | None) -> Change:
         """Convex's own answer to a token: accepted makes ``user-sync`` verified; rejected
