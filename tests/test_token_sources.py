@@ -116,6 +116,13 @@ def test_from_browser_that_times_out_says_so(project: Path,
     assert RECEIVER_URL.search(err)
 
 
+def test_an_origin_that_is_not_one_is_a_usage_error(project: Path,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["check", "--project", str(project), "--from-browser", "--origin",
+                 "localhost:5173/app"])
+    assert code == 2 and "--origin takes a page origin" in capsys.readouterr().err
+
+
 # -- minting ------------------------------------------------------------------------------------
 def mint(app_dir: Path, api: LocalClerkAPI, capsys: pytest.CaptureFixture[str],
          *extra: str) -> tuple[int, str, str]:

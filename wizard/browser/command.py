@@ -248,7 +248,14 @@ def token_source_command(args: Any, options: Options) -> int:
                            "API) and the network") + "\n")
         return EXIT_USAGE
     if args.from_browser:
-        source = from_browser(args.wait, args.origin, sys.stderr)
+        from wizard.browser.origins import InvalidOrigin
+
+        try:
+            source = from_browser(args.wait, args.origin, sys.stderr)
+        except InvalidOrigin:
+            sys.stderr.write(_("--origin takes a page origin such as http://localhost:5173")
+                             + "\n")
+            return EXIT_USAGE
     else:
         source = minted(options, args.session_id, args.create_session, sys.stderr)
     return write_result(judge(options, source), args.json, sys.stdout)
