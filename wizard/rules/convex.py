@@ -1021,6 +1021,8 @@ def cache_lifetime(headers: Mapping[str, str], received_at: float) -> int:
 
 # --- the `convex` npm package's Clerk provider ------------------------------------------------
 
+CONVEX_JS = "get-convex/convex-js@8e20ab9e02ba"
+
 INTEGRATION_AUD = "convex"
 """ConvexProviderWithClerk (>= 1.33.1) compares the session claims' ``aud`` with this literal,
 whatever ``applicationID`` auth.config holds (convex-js ``ConvexProviderWithClerk.tsx``)."""
@@ -1036,6 +1038,7 @@ class ProviderRule(str, Enum):
     VERSION_UNKNOWN = "version_unknown"
 
 
+@follows(f"{CONVEX_JS} package.json:4 (version: major.minor.patch)")
 def convex_release(version: str | None) -> tuple[int, int, int] | None:
     """``major.minor.patch`` at the start of a ``convex`` version (a pre-release counts as its
     release); None when there is none."""
@@ -1043,6 +1046,8 @@ def convex_release(version: str | None) -> tuple[int, int, int] | None:
     return None if match is None else (int(match[1]), int(match[2]), int(match[3]))
 
 
+@follows(f"{CONVEX_JS} src/react-clerk/ConvexProviderWithClerk.tsx:73-97 (1.45.0; 1.33.0 "
+         "lines 63-66; before 1.33.0 lines 67-68)")
 def provider_rule(release: tuple[int, int, int] | None) -> ProviderRule:
     if release is None:
         return ProviderRule.VERSION_UNKNOWN
