@@ -36,6 +36,7 @@ from screens.messages import (
     PathChosen,
     StepChosen,
     TokenPasted,
+    TokensGot,
 )
 from screens.panes import ORDER, new_pane
 from screens.panes.base import StepPane
@@ -234,6 +235,10 @@ class WizardApp(SafeApp):
     @on(ClerkChecked)
     def clerk_checked(self, message: ClerkChecked) -> None:
         self.apply(self.walkthrough.record_clerk_side(message.findings.checks))
+
+    @on(TokensGot)
+    def tokens_got(self, message: TokensGot) -> None:
+        self.apply(self.walkthrough.record_tokens(message.evidence))
 
     @on(PathChosen)
     def path_chosen(self, message: PathChosen) -> None:

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from wizard.fixes import ApplyReport
     from wizard.providers.clerk.checks import ClerkFindings
     from wizard.services.convex_probe import ConvexAnswer
+    from wizard.walkthrough.evidence import TokenEvidence
 
 
 class FetchDone(Message):
@@ -105,3 +106,12 @@ class FixesApplied(Message):
     def __init__(self, report: ApplyReport) -> None:
         super().__init__()
         self.report = report
+
+
+class TokensGot(Message):
+    """Tokens came without a paste (the browser's receiver, or minted): the app's walkthrough
+    judges them and marks the steps they prove."""
+
+    def __init__(self, evidence: TokenEvidence) -> None:
+        super().__init__()
+        self.evidence = evidence

@@ -140,7 +140,8 @@ def wall_clock() -> int:
 # -- the other stand-ins: Clerk's Backend API and a Convex deployment ----------------------
 @pytest.fixture(scope="module")
 def module_api(issuer: LocalIssuer) -> Iterator[LocalClerkAPI]:
-    with LocalClerkAPI(secret_key=SECRET_KEY, frontend_api_url=issuer.url) as server:
+    with LocalClerkAPI(secret_key=SECRET_KEY, frontend_api_url=issuer.url,
+                       issuer=issuer) as server:
         yield server
 
 

@@ -348,3 +348,53 @@ def test_reading_again_keeps_the_path_and_sees_edited_files(make_project: MakePr
     assert state_of(wt, "project") is StepState.VERIFIED
     assert wt.progress.path == "integration"
     assert change.views >= EVERY_VIEW
+
+
+# -- tokens got without a paste (issue 15 §3) ---------------------------------------------------
+def evidence(issuer: LocalIssuer, *claims: dict[str, Any], signed_in: bool = True,
+             source: str = "mint") -> Any:
+    from wizard.walkthrough.evidence import EvidenceSource, TokenEvidence
+
+    return TokenEvidence(EvidenceSource(source),
+                         tuple((read_paste(issuer.mint(c)), AuthPath.TEMPLATE) for c in claims),
+                         signed_in=signed_in)
+
+
+def test_a_verified_template_token_proves_the_dashboard_steps_and_names_its_evidence(
+        project: Path, issuer: LocalIssuer, tmp_path: Path) -> None:
+    wt = fetched(project, tmp_path)
+    change = wt.record_tokens(evidence(issuer, issuer.template_claims(NOW)))
+    assert wt.progress.path is AuthPath.TEMPLATE
+    for step in (*DASHBOARD_STEPS, "check-clerk", "check-token"):
+        assert state_of(wt, step) is StepState.VERIFIED, step
+    assert set(DASHBOARD_STEPS) <= change.steps
+    assert wt.progress.steps["open-dashboard"].note == (
+        "tokens minted through Clerk's Backend API: a template token passed every check")
+    assert issuer.mint(issuer.template_claims(NOW)).split(".")[2] not in saved_text(tmp_path)
+
+
+def test_a_created_session_does_not_prove_a_signed_in_user(project: Path, issuer: LocalIssuer,
+                                                           tmp_path: Path) -> None:
+    wt = fetched(project, tmp_path)
+    wt.record_tokens(evidence(issuer, issuer.template_claims(NOW), signed_in=False))
+    assert state_of(wt, "check-token") is StepState.VERIFIED
+    assert state_of(wt, "check-clerk") is not StepState.VERIFIED
+
+
+def test_a_token_that_fails_proves_no_dashboard_step(project: Path, issuer: LocalIssuer,
+                                           tmp_path: Path) -> None:
+    wt = fetched(project, tmp_path)
+    wt.record_tokens(evidence(issuer, issuer.template_claims(NOW - 3600)))  # expired
+    assert state_of(wt, "check-token") is StepState.FAILING
+    for step in DASHBOARD_STEPS:
+        assert state_of(wt, step) is not StepState.VERIFIED, step
+
+
+def test_a_token_of_the_other_path_does_not_prove_the_chosen_one(
+        project: Path, issuer: LocalIssuer, tmp_path: Path) -> None:
+    wt = fetched(project, tmp_path)
+    wt.choose_path(AuthPath.INTEGRATION)
+    wt.record_tokens(evidence(issuer, issuer.template_claims(NOW)))
+    assert wt.progress.path is AuthPath.INTEGRATION
+    for step in DASHBOARD_STEPS:
+        assert state_of(wt, step) is not StepState.VERIFIED, step

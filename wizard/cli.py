@@ -158,6 +158,21 @@ def build_parser() -> argparse.ArgumentParser:
     group = check.add_mutually_exclusive_group()
     group.add_argument("--token", metavar="T", help=_("the token to verify ('-' reads stdin)"))
     group.add_argument("--token-file", type=Path, metavar="F", help=_("read the token from F"))
+    group.add_argument("--from-browser", action="store_true",
+                       help=_("receive both tokens from the app's page in your browser (a "
+                       "one-time receiver on 127.0.0.1 and a console snippet)"))
+    group.add_argument("--mint", action="store_true",
+                       help=_("with --use-secret-key: mint both tokens of the most recent "
+                       "active session through Clerk's Backend API"))
+    check.add_argument("--wait", type=_positive_float, default=120.0, metavar="SECONDS",
+                       help=_("how long --from-browser waits (default 120)"))
+    check.add_argument("--origin", action="append", default=[], metavar="URL",
+                       help=_("the app page's origin allowed to send (default: pages on this "
+                       "machine)"))
+    check.add_argument("--session-id", metavar="ID", help=_("--mint: mint for this session"))
+    check.add_argument("--create-session", action="store_true",
+                       help=_("--mint with no active session, development instances only: "
+                       "create a session, mint, and revoke it at once"))
     _add_key_options(check)
     check.add_argument("--at", type=_unix_seconds, metavar="UNIX_SECONDS",
                        help=_("evaluate time-based rules at this instant"))
@@ -293,6 +308,10 @@ def run_check(args: argparse.Namespace) -> int:
         use_secret_key=args.use_secret_key, destinations=_destinations(args),
         production=args.prod,
     )
+    if args.from_browser or args.mint:
+        from wizard.browser.command import token_source_command
+
+        return token_source_command(args, options)
     verdict = run_checks(options, token)
     if args.json:
         from wizard.guards.redaction import scrub_data

@@ -12,6 +12,7 @@ from textual.widgets import Button, TextArea
 from screens.host import home_prefix
 from screens.messages import TokenPasted
 from screens.panels.ask_convex import AskConvex
+from screens.panels.token_sources import TokenSourcesPanel
 from screens.panes.base import StepPane
 from screens.widgets.checks import CheckList
 from screens.widgets.copyable import Copyable
@@ -29,6 +30,7 @@ class CheckTokenPane(StepPane):
         walkthrough, demo = self.walkthrough, self.host.demo
         yield SafeStatic(_("Get a token in the browser console:"), classes="section-title")
         yield Copyable(walkthrough.token_line(), id="token-snippet")
+        yield TokenSourcesPanel(id="token-sources")
         if demo is not None:
             yield SafeStatic(_("Demo: no browser needed, use a sample token"),
                              classes="section-title")
@@ -55,7 +57,9 @@ class CheckTokenPane(StepPane):
         self.show_verdict()
 
     def pasted_text(self) -> str:
-        return self.query_one("#token-input", TextArea).text
+        """The box's text, else the token last got without a paste."""
+        return (self.query_one("#token-input", TextArea).text
+                or self.query_one(TokenSourcesPanel).held_token())
 
     def accept_paste(self, text: str) -> None:
         self.query_one(TokenField).replace_all(text)

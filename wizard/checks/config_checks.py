@@ -12,9 +12,12 @@ from wizard.project.auth_config import Provider
 from wizard.project.issuer import Issuer, url_host
 from wizard.project.reader import Project
 from wizard.rules.convex import (
+    ProviderRule,
+    convex_release,
     custom_jwt_algorithm_ok,
     domain_problem,
     issuer_matches_domain,
+    provider_rule,
     stored_domain,
 )
 from wizard.rules.jwt import AuthPath
@@ -266,26 +269,20 @@ def deployment_env_check(project: Project, issuer: Issuer | None, derived: str |
         var=var, deployed=shown, expected=right)
 
 
-def _version_tuple(text: str) -> tuple[int, int, int] | None:
-    match = re.match(r"(\d+)\.(\d+)\.(\d+)", text)
-    if not match:
-        return None
-    return int(match.group(1)), int(match.group(2)), int(match.group(3))
-
-
 def version_check(project: Project, path: AuthPath | None) -> Check:
     found = project.convex_version
     if found is None:
         return skipped("convex.version", Message(N_(
             "no convex package in node_modules, lock files or package.json")))
-    version = _version_tuple(found.value)
+    version = convex_release(found.value)
     if version is None:
         return skipped("convex.version", Message(N_("unrecognised version {version} ({source})"),
                                                  version=found.value, source=found.source))
     where = Message(N_("{version} ({source})"), version=found.value, source=found.source)
-    if version == (1, 33, 0) and path is not AuthPath.INTEGRATION:
+    rule = provider_rule(version)
+    if rule is ProviderRule.SESSION_ALWAYS and path is not AuthPath.INTEGRATION:
         return make("convex.version", Status.WARN, where, "broken_template", version=found.value)
-    if version < (1, 33, 0) and path is not AuthPath.TEMPLATE:
+    if rule is ProviderRule.TEMPLATE_ALWAYS and path is not AuthPath.TEMPLATE:
         return make("convex.version", Status.WARN, where, "no_integration", version=found.value)
     if version < (1, 42, 2):
         return make("convex.version", Status.WARN, where, "stale_session", version=found.value)

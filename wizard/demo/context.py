@@ -88,8 +88,11 @@ def open_demo(port: int = 0) -> Iterator[DemoContext]:
         deploy_key, secret_key = demo_deploy_key(), demo_secret_key()
         convex = stack.enter_context(LocalConvex(providers=[oidc(issuer.url, "convex")],
                                                  admin_keys=(deploy_key,)))
+        # With the issuer the stand-in mints real tokens, so the demo reaches every step
+        # verified by evidence without a paste.
         clerk_api = stack.enter_context(LocalClerkAPI(secret_key=secret_key,
-                                                      frontend_api_url=issuer.url))
+                                                      frontend_api_url=issuer.url,
+                                                      issuer=issuer))
         base = Path(tmp)
         project = write_demo_project(base / "demo-app", issuer, convex_url=convex.url,
                                      secret_key=secret_key, deploy_key=deploy_key)

@@ -22,6 +22,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from enum import Enum
 from functools import cache
 from typing import Any, Literal, TypeVar
 from urllib.parse import urlsplit
@@ -1016,3 +1017,42 @@ def cache_lifetime(headers: Mapping[str, str], received_at: float) -> int:
         elif modified is not None and date >= modified:
             lifetime = max(lifetime, int((date - modified) * 0.1))
     return max(0, lifetime - _seconds(lower.get("age")))
+
+
+# --- the `convex` npm package's Clerk provider ------------------------------------------------
+
+CONVEX_JS = "get-convex/convex-js@8e20ab9e02ba"
+
+INTEGRATION_AUD = "convex"
+"""ConvexProviderWithClerk (>= 1.33.1) compares the session claims' ``aud`` with this literal,
+whatever ``applicationID`` auth.config holds (convex-js ``ConvexProviderWithClerk.tsx``)."""
+_RELEASE_RE = re.compile(r"\s*v?(\d+)\.(\d+)\.(\d+)")
+
+
+class ProviderRule(str, Enum):
+    """How ``ConvexProviderWithClerk`` picks its token, by ``convex`` version (research 15.4)."""
+
+    TEMPLATE_ALWAYS = "template_always"  # <= 1.32.x
+    SESSION_ALWAYS = "session_always"  # 1.33.0
+    AUD_DECIDES = "aud_decides"  # >= 1.33.1: the session token when its aud is "convex"
+    VERSION_UNKNOWN = "version_unknown"
+
+
+@follows(f"{CONVEX_JS} package.json:4 (version: major.minor.patch)")
+def convex_release(version: str | None) -> tuple[int, int, int] | None:
+    """``major.minor.patch`` at the start of a ``convex`` version (a pre-release counts as its
+    release); None when there is none."""
+    match = _RELEASE_RE.match(version or "")
+    return None if match is None else (int(match[1]), int(match[2]), int(match[3]))
+
+
+@follows(f"{CONVEX_JS} src/react-clerk/ConvexProviderWithClerk.tsx:73-97 (1.45.0; 1.33.0 "
+         "lines 63-66; before 1.33.0 lines 67-68)")
+def provider_rule(release: tuple[int, int, int] | None) -> ProviderRule:
+    if release is None:
+        return ProviderRule.VERSION_UNKNOWN
+    if release < (1, 33, 0):
+        return ProviderRule.TEMPLATE_ALWAYS
+    if release == (1, 33, 0):
+        return ProviderRule.SESSION_ALWAYS
+    return ProviderRule.AUD_DECIDES

@@ -21,6 +21,7 @@ from wizard.checks.model import Check, Status
 from wizard.checks.options import Options
 from wizard.rules.jwt import AuthPath, DecodedToken
 from wizard.text.messages import N_, _
+from wizard.walkthrough.evidence import PROVEN_BY_A_VERIFIED_TOKEN, TokenEvidence
 from wizard.walkthrough.progress import Progress, StepState
 from wizard.walkthrough.resume import recheck_on_resume
 from wizard.walkthrough.session import Session, load
@@ -69,6 +70,9 @@ class Fetched:
 
     error: str | None
     providers: Check | None = None
+    app: list[Check] | None = None
+    """The app.* checks, read in the same thread (reading the code is not for the first
+    frame); None when reading them failed."""
 
 
 def internal_error(what: str, exc: Exception) -> Notice:
@@ -202,16 +206,24 @@ class Walkthrough:
             from wizard.checks.convex_checks import providers_check
 
             self.session.fetch()
-            return Fetched(None, providers_check(self.session))
+            providers = providers_check(self.session)
         except Exception as exc:  # the engine should not raise; if it does, say so
             return Fetched(f"{type(exc).__name__}: {exc}")
+        try:
+            app = self.session.app_checks(self.progress.path)
+        except Exception:  # judge_app_code reads it again on the step and says what failed
+            app = None
+        return Fetched(None, providers, app)
 
     def fetched(self, result: Fetched) -> Change:
         """Back on the caller's thread: judge the configuration with what was fetched."""
         self.fetching = False
         self.fetch_error = result.error
         self.providers_result = result.providers
-        return self.judge_config() | Change(views=frozenset({"check-token"}))
+        change = self.judge_config() | Change(views=frozenset({"check-token"}))
+        if result.app is not None:
+            change |= self.judge_app_code(result.app)
+        return change
 
     def judge_config(self) -> Change:
         """``verify-config``: verified only when every env.*, convex.* and issuer.* check
@@ -243,12 +255,14 @@ class Walkthrough:
                           _("{count} signing key(s) fetched", count=len(keys.keys)))
         return self._saved(Change(step, step))
 
-    def judge_app_code(self) -> Change:
+    def judge_app_code(self, checks: list[Check] | None = None) -> Change:
         """``app-code``: verified when the app's code was read and no app.* check fails
-        (warnings do not block); failing with the checks that fail."""
+        (warnings do not block); failing with the checks that fail. ``checks``: as read by
+        :meth:`fetch` (else they are read now)."""
         step = frozenset({"app-code"})
         try:
-            checks = self.session.app_checks(self.progress.path)
+            if checks is None:
+                checks = self.session.app_checks(self.progress.path)
         except Exception as exc:  # an engine bug must show as a failing step, never a crash
             self._set("app-code", StepState.FAILING, _("internal error: {error}", error=exc))
             return self._saved(Change(step, step, (internal_error(N_("the app-code checks"),
@@ -293,6 +307,35 @@ class Walkthrough:
             failed = [c.id for c in verdict.checks if c.status in (Status.FAIL, Status.SKIP)]
             self._set("check-token", StepState.FAILING, ", ".join(failed))
         return self._saved(Change(view, view, notices))
+
+    def record_tokens(self, evidence: TokenEvidence) -> Change:
+        """Tokens got without a paste. Each is judged as a pasted one; the one of the chosen
+        path (when none is chosen yet, the first verified one chooses it) becomes the
+        ``check-token`` verdict through :meth:`record_token`. A verified one proves the
+        dashboard steps (:data:`~wizard.walkthrough.evidence.PROVEN_BY_A_VERIFIED_TOKEN`);
+        a signed-in user's tokens prove ``check-clerk``. Each note names the evidence."""
+        if not evidence.tokens:
+            return Change()
+        verified = [path for token, path in evidence.tokens
+                    if self.session.verify(token, path, now=self.clock()).verified]
+        if self.progress.path is None and verified:
+            self.progress.path = verified[0]
+        token = next((token for token, path in evidence.tokens if path == self.progress.path),
+                     evidence.tokens[0][0])
+        change = self.record_token(token)
+        source = _(evidence.source.label)
+        proven: set[str] = set()
+        if self.progress.path in verified:
+            note = _("{source}: a {path} token passed every check",
+                     source=source, path=self.progress.path.value)
+            for step in PROVEN_BY_A_VERIFIED_TOKEN:
+                self._set(step, StepState.VERIFIED, note)
+            proven.update(PROVEN_BY_A_VERIFIED_TOKEN)
+        if evidence.signed_in:
+            self._set("check-clerk", StepState.VERIFIED,
+                      _("{source}: Clerk has a signed-in user", source=source))
+            proven.add("check-clerk")
+        return change | self._saved(Change(frozenset(proven), EVERY_VIEW))
 
     def record_convex_answer(self, answer: ConvexAnswer, verdict: TokenVerdict | None) -> Change:
         """Convex's own answer to a token: accepted makes ``user-sync`` verified; rejected

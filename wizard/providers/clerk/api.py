@@ -83,6 +83,7 @@ class ApiProblem:
     status: int | None = None
     code: str | None = None  # Clerk's errors[0].code, e.g. clerk_key_invalid
     retry_after: str | None = None
+    clerk_message: str | None = None  # Clerk's errors[0].long_message (else .message), as sent
 
 
 @dataclass(frozen=True)
@@ -166,6 +167,16 @@ def _clerk_error(body: bytes) -> tuple[str | None, str | None]:
     return code, message if isinstance(message, str) else None
 
 
+def secret_key_instance_type(secret: str) -> str | None:
+    """"development" (``sk_test_``) or "production" (``sk_live_``), by the prefix alone, as
+    Clerk's SDKs tell them apart; None for anything else."""
+    if secret.startswith("sk_test_"):
+        return "development"
+    if secret.startswith("sk_live_"):
+        return "production"
+    return None
+
+
 class ClerkBackend:
     """Backend API calls with one secret key. Use as a context manager. ``api`` is where to
     ask (default Clerk's API) and where that came from; the key goes there only when
@@ -184,6 +195,11 @@ class ClerkBackend:
     def __repr__(self) -> str:
         return f"ClerkBackend({self.base_url!r})"
 
+    @property
+    def instance_type(self) -> str | None:
+        """The instance the key belongs to, from its prefix (nothing is sent to know it)."""
+        return secret_key_instance_type(self._credential.secret)
+
     def close(self) -> None:
         if self._owned:
             self._client.close()
@@ -196,12 +212,12 @@ class ClerkBackend:
 
     # -- endpoints -------------------------------------------------------------------------
     def list_domains(self) -> Fetched[list[ClerkDomain]]:
-        document, problem = self._call("GET", "/domains")
+        document, problem = self.request("GET", "/domains")
         if problem is not None:
             return Fetched(problem=problem)
         raw = document.get("data") if isinstance(document, dict) else None
         if not isinstance(raw, list):
-            return Fetched(problem=self._content("/domains", "no \"data\" list of domains"))
+            return Fetched(problem=self.content_problem("/domains", "no \"data\" list of domains"))
         domains = [
             ClerkDomain(str(d.get("name") or ""), str(d.get("frontend_api_url") or ""),
                         d.get("is_satellite") is True)
@@ -210,30 +226,33 @@ class ClerkBackend:
         return Fetched(domains)
 
     def list_jwt_templates(self) -> Fetched[list[JwtTemplate]]:
-        document, problem = self._call("GET", "/jwt_templates")
+        document, problem = self.request("GET", "/jwt_templates")
         if problem is not None:
             return Fetched(problem=problem)
         # A plain array; ``{"data": [...], "total_count": n}`` when paginated.
         raw = document.get("data") if isinstance(document, dict) else document
         if not isinstance(raw, list):
-            return Fetched(problem=self._content("/jwt_templates", "not a list of templates"))
+            return Fetched(problem=self.content_problem("/jwt_templates", "not a list of templates"))
         return Fetched([JwtTemplate.from_api(t) for t in raw if isinstance(t, dict)])
 
     def create_jwt_template(self, body: Mapping[str, Any]) -> Fetched[JwtTemplate]:
-        document, problem = self._call("POST", "/jwt_templates", dict(body))
+        document, problem = self.request("POST", "/jwt_templates", dict(body))
         if problem is not None:
             return Fetched(problem=problem)
         if not isinstance(document, dict):
-            return Fetched(problem=self._content("/jwt_templates", "not a template object"))
+            return Fetched(problem=self.content_problem("/jwt_templates", "not a template object"))
         return Fetched(JwtTemplate.from_api(document))
 
-    # -- plumbing --------------------------------------------------------------------------
-    def _content(self, path: str, message: str) -> ApiProblem:
+    # -- any call, through the key-host rules ----------------------------------------------
+    def content_problem(self, path: str, message: str) -> ApiProblem:
+        """A 2xx answer whose body is not what Clerk sends for ``path``."""
         return ApiProblem(ApiProblemKind.CONTENT, self.base_url + path,
                           f"the answer is not what Clerk's Backend API sends ({message})", 200)
 
-    def _call(self, method: str, path: str,
-              body: dict[str, Any] | None = None) -> tuple[Any, ApiProblem | None]:
+    def request(self, method: str, path: str,
+                body: dict[str, Any] | None = None) -> tuple[Any, ApiProblem | None]:
+        """One call under the versioned root: the parsed JSON of a 2xx answer, or the problem.
+        The key leaves only through ``request_capped`` and the key-host rules."""
         url = self.base_url + path
         if self.config_problem is not None:
             return None, self.config_problem
@@ -261,13 +280,15 @@ def _status_problem(url: str, status: int, headers: httpx.Headers, body: bytes) 
     code, message = _clerk_error(body)
     said = f"answered {status_text(status)}" + (f": {message}" if message else "")
     if status == 401 or code == "clerk_key_invalid":
-        return ApiProblem(ApiProblemKind.INVALID_KEY, url, said, status, code)
-    if status == 429:
-        return ApiProblem(ApiProblemKind.RATE_LIMITED, url, said, status, code,
-                          retry_after=headers.get("retry-after"))
-    if status >= 500:
-        return ApiProblem(ApiProblemKind.SERVER, url, said, status, code)
-    return ApiProblem(ApiProblemKind.STATUS, url, said, status, code)
+        kind = ApiProblemKind.INVALID_KEY
+    elif status == 429:
+        kind = ApiProblemKind.RATE_LIMITED
+    elif status >= 500:
+        kind = ApiProblemKind.SERVER
+    else:
+        kind = ApiProblemKind.STATUS
+    return ApiProblem(kind, url, said, status, code, clerk_message=message,
+                      retry_after=headers.get("retry-after") if status == 429 else None)
 
 
 @dataclass

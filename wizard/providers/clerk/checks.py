@@ -32,6 +32,7 @@ from wizard.providers.clerk.api import (
     JwtTemplate,
     convex_template_body,
     read_clerk_side,
+    secret_key_instance_type,
 )
 from wizard.providers.clerk.keys import publishable_key
 from wizard.providers.clerk.skipped import NOT_AGREED, skipped_clerk_checks
@@ -74,11 +75,7 @@ class SecretKey:
 
     @property
     def instance_type(self) -> str | None:
-        if self.value.startswith("sk_test_"):
-            return "development"
-        if self.value.startswith("sk_live_"):
-            return "production"
-        return None
+        return secret_key_instance_type(self.value)
 
 
 def find_secret_key(project: Project) -> SecretKey | None:
