@@ -40,6 +40,8 @@ DEMO_WALK: tuple[tuple[str, str], ...] = (
     ("n", "on to app-code (the wizard reads the demo app's code: verified)"),
     ("n", "on to check-clerk"),
     ("d", "check-clerk done; on to check-token (the console snippet has focus)"),
+    ("tab", "focus moves to Receive from the browser"),
+    ("tab", "focus moves to Mint with the secret key…"),
     ("tab", "focus moves to the first sample token button"),
     ("enter", "the sample token is pasted and verified"),
     ("n", "on to user-sync (Ask Convex has focus)"),
