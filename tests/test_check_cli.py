@@ -333,3 +333,15 @@ def test_human_table_folds_checks_skipped_for_one_reason(project: Path,
     assert text.count("the secret key was not used") == 1
     for failed in ("token.kind", "token.aud"):  # failures are never folded
         assert f"✗ {failed}" in text
+
+
+def test_httpx_comes_without_its_command_line_tool() -> None:
+    """httpx imports click, pygments and rich for its own CLI whenever they are installed (they
+    are, in the test environment); the wizard's HTTP never loads them."""
+    code = ("import sys, wizard.services.deadline, httpx\n"
+            "loaded = {'click', 'pygments', 'rich'} & set(sys.modules)\n"
+            "assert not loaded, loaded\n"
+            "assert httpx.Client is not None\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=60, check=False)
+    assert done.returncode == 0, done.stderr
