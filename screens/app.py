@@ -190,7 +190,8 @@ class WizardApp(SafeApp):
         if pane is None:
             return
         first = next((widget for widget in pane.query("*")
-                      if widget.focusable and not is_text_field(widget)), None)
+                      if widget.focusable and not is_text_field(widget)
+                      and all(node.display for node in widget.ancestors_with_self)), None)
         # Scrolled into view at once: an animated scroll would move the step under the mouse.
         self.screen.set_focus(first, scroll_visible=False)
         if first is not None:
