@@ -1,27 +1,28 @@
-"""The wizard's keys and its command palette entries (their words are message ids)."""
+"""The wizard's keys and its command palette entries (their words are message ids, shown in
+the current language by the app: ``WizardApp.label_keys``)."""
 
 from __future__ import annotations
 
 from textual.binding import Binding, BindingType
 
-from wizard.text.messages import N_, _
+from wizard.text.messages import N_
 
 KEYS: list[BindingType] = [
-    Binding("n", "next_step", _("Next")),
-    Binding("ctrl+n", "next_step", _("Next"), show=False),
-    Binding("b", "previous_step", _("Back")),
-    Binding("ctrl+b", "previous_step", _("Back"), show=False),
-    Binding("d", "done", _("Done")),
-    Binding("r", "rerun", _("Re-run checks")),
-    Binding("e", "export", _("Export report")),
-    Binding("o", "open_dashboard", _("Open dashboard"), show=False),
-    Binding("question_mark,f1", "help", _("Help")),
-    Binding("q", "quit", _("Quit")),
-    Binding("escape", "leave_field", _("Leave the field"), show=False),
-    Binding("pagedown", "scroll_pane(1)", _("Page down"), show=False),
-    Binding("pageup", "scroll_pane(-1)", _("Page up"), show=False),
-    Binding("down", "scroll_lines(3)", _("Scroll down"), show=False),
-    Binding("up", "scroll_lines(-3)", _("Scroll up"), show=False),
+    Binding("n", "next_step", N_("Next")),
+    Binding("ctrl+n", "next_step", N_("Next"), show=False),
+    Binding("b", "previous_step", N_("Back")),
+    Binding("ctrl+b", "previous_step", N_("Back"), show=False),
+    Binding("d", "done", N_("Done")),
+    Binding("r", "rerun", N_("Re-run checks")),
+    Binding("e", "export", N_("Export report")),
+    Binding("o", "open_dashboard", N_("Open dashboard"), show=False),
+    Binding("question_mark,f1", "help", N_("Help")),
+    Binding("q", "quit", N_("Quit")),
+    Binding("escape", "leave_field", N_("Leave the field"), show=False),
+    Binding("pagedown", "scroll_pane(1)", N_("Page down"), show=False),
+    Binding("pageup", "scroll_pane(-1)", N_("Page up"), show=False),
+    Binding("down", "scroll_lines(3)", N_("Scroll down"), show=False),
+    Binding("up", "scroll_lines(-3)", N_("Scroll up"), show=False),
 ]
 
 COMMANDS: tuple[tuple[str, str, str], ...] = (
