@@ -38,7 +38,8 @@ class UsageError(Exception):
 
 _LANG_HELP = N_("the language of everything shown: bn (Bengali) or en (English); default: "
                 "$CONVEX_AUTH_WIZARD_LANG, else the language chosen in the wizard, else the "
-                "locale (LC_ALL, LC_MESSAGES, LANG), else English. JSON output stays English")
+                "locale (LC_ALL, LC_MESSAGES, LANG), else English. JSON keys, check ids and "
+                "statuses stay English; \"lang\" names the language of the texts")
 _ARGPARSE_WORDS = (argparse._, argparse.ngettext)  # type: ignore[attr-defined]
 
 
