@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
 
+from wizard.text.messages import _
+
 CLI_TIMEOUT = 20.0
 
 
@@ -39,8 +41,8 @@ def get_deployment_env(root: Path, name: str, *, timeout: float = CLI_TIMEOUT) -
     found`` on stderr when it is missing (convex-js src/cli/lib/env.ts)."""
     cli = convex_cli(root)
     if cli is None:
-        return DeploymentValue(EnvLookup.UNAVAILABLE, message="the Convex CLI is not installed in "
-                               "node_modules (run npm install)")
+        return DeploymentValue(EnvLookup.UNAVAILABLE, message=_(
+            "the Convex CLI is not installed in node_modules (run npm install)"))
     import subprocess  # only when there is a CLI to run: most `check` runs never need it
 
     try:
@@ -52,16 +54,19 @@ def get_deployment_env(root: Path, name: str, *, timeout: float = CLI_TIMEOUT) -
             env={**os.environ, "CI": "1", "NO_COLOR": "1"},
         )
     except subprocess.TimeoutExpired:
-        return DeploymentValue(EnvLookup.ERROR, message=f"npx convex env get {name} gave no answer "
-                               f"within {timeout:g} s")
+        return DeploymentValue(EnvLookup.ERROR, message=_(
+            "npx convex env get {name} gave no answer within {seconds:g} s", name=name,
+            seconds=timeout))
     except OSError as exc:
-        return DeploymentValue(EnvLookup.ERROR, message=f"could not run {cli}: {exc.strerror or exc}")
+        return DeploymentValue(EnvLookup.ERROR, message=_("could not run {cli}: {why}", cli=cli,
+                                                          why=exc.strerror or exc))
     stdout = done.stdout.decode("utf-8", "replace")
     stderr = done.stderr.decode("utf-8", "replace").strip()
     if "not found" in stderr and "Environment variable" in stderr:
         return DeploymentValue(EnvLookup.MISSING, message=stderr.splitlines()[0])
     if done.returncode != 0:
         first = next((line for line in stderr.splitlines() if line.strip()), "")
-        return DeploymentValue(EnvLookup.ERROR, message=first or f"exit status {done.returncode}")
+        return DeploymentValue(EnvLookup.ERROR, message=first or _(
+            "exit status {status}", status=done.returncode))
     value = stdout[:-1] if stdout.endswith("\n") else stdout
     return DeploymentValue(EnvLookup.FOUND, value=value)
