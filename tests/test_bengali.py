@@ -351,3 +351,18 @@ def test_the_report_in_bengali_keeps_every_table(
     assert cli.main(["report", "--lang", "en", "--project", str(root), "--format", "md",
                      "--output", str(english)]) == 0
     assert len(table_rows(english.read_text(encoding="utf-8"))) == len(rows)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the XDG rule is Linux's")
+@pytest.mark.parametrize("xdg", [None, "/somewhere/config"])
+def test_the_settings_file_is_where_platformdirs_puts_it(
+        monkeypatch: pytest.MonkeyPatch, xdg: str | None) -> None:
+    import platformdirs
+
+    monkeypatch.delenv(chosen.CONFIG_DIR_ENV)
+    if xdg is None:
+        monkeypatch.delenv("XDG_CONFIG_HOME", raising=False)
+    else:
+        monkeypatch.setenv("XDG_CONFIG_HOME", xdg)
+    assert chosen.settings_path() == (
+        Path(platformdirs.user_config_dir(chosen.APP_NAME)) / chosen.FILE_NAME)
