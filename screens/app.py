@@ -22,6 +22,7 @@ from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Footer, Header, Input, TextArea
 
+from screens.cells import count_bengali_spacing_marks
 from screens.host import display_path
 from screens.keys import COMMANDS, KEYS
 from screens.messages import (
@@ -68,6 +69,7 @@ class WizardApp(SafeApp):
         self.current = STEP_IDS[0]
         self.start_notices: list[Notice] = []
         self.first_frame = threading.Event()  # the fetch waits for it (or FIRST_FRAME_WAIT)
+        count_bengali_spacing_marks()
         self.label_keys()
 
     # -- layout ---------------------------------------------------------------------------

@@ -323,7 +323,7 @@ def terminal_width(text: str) -> int:
     a non-spacing mark (Mn) none."""
     import unicodedata
 
-    return sum(0 if unicodedata.category(c) in ("Mn", "Me", "Cf") else
+    return sum(0 if unicodedata.category(c) in ("Mn", "Me", "Cf", "Cc") else
                2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 

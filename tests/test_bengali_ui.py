@@ -128,3 +128,26 @@ def test_the_bengali_pictures_hold_no_token() -> None:
         text = svg.read_text(encoding="utf-8")
         assert "eyJ" not in text, svg.name
         assert "ধাপ" in text, svg.name
+
+
+def test_bengali_is_measured_as_terminals_draw_it() -> None:
+    """Rich's count after the wizard starts: one cell per letter and per spacing vowel sign,
+    none per non-spacing mark: the widest any measured terminal draws (glossary.bn.md),
+    for every Bengali text of the catalog."""
+    from babel.messages.pofile import read_po
+    from rich.cells import cell_len
+
+    from screens.cells import count_bengali_spacing_marks
+    from tests.test_bengali import BENGALI, terminal_width
+    from wizard.text.messages import DOMAIN
+
+    count_bengali_spacing_marks()
+    assert (cell_len("কা"), cell_len("কি"), cell_len("কু"), cell_len("ক্ষ")) == (2, 2, 1, 2)
+    assert cell_len("যাচাই ফেল করেছে") == 15 and cell_len("fail") == 4
+    with (BENGALI / f"{DOMAIN}.po").open("rb") as handle:
+        texts = [m.string for m in read_po(handle) if m.id and isinstance(m.string, str)]
+    bengali = [t for t in texts if any("\u0980" <= c <= "\u09ff" for c in t)]
+    assert len(bengali) > 700
+    differ = [t for t in bengali if cell_len(t) != terminal_width(t)
+              and not any(ord(c) > 0x2000 for c in t)]  # symbols and emoji: Rich's own count
+    assert differ == []
