@@ -15,6 +15,7 @@ from __future__ import annotations
 import unicodedata
 
 import rich.cells
+from rich._unicode_data import load as load_cell_table  # the table rich.cells reads
 
 SPACING_MARKS = frozenset(code for code in range(0x0980, 0x0A00)
                           if unicodedata.category(chr(code)) == "Mc")
@@ -32,7 +33,7 @@ def count_bengali_spacing_marks() -> None:
     global _counted
     if _counted:
         return
-    widths = rich.cells.load_cell_table("auto").widths
+    widths = load_cell_table("auto").widths
     rebuilt: list[tuple[int, int, int]] = []
     for start, end, width in widths:
         if width != 0 or end < 0x0980 or start > 0x09FF:
