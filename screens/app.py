@@ -11,17 +11,19 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from functools import partial
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import events, on, work
 from textual.app import ComposeResult, SystemCommand
-from textual.binding import BindingType
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import ContentSwitcher
+from textual.widgets import ContentSwitcher, Input, TextArea
 
+from screens.cells import count_bengali_spacing_marks
 from screens.host import display_path
 from screens.keys import COMMANDS, KEYS
 from screens.messages import (
@@ -45,7 +47,8 @@ from screens.widgets.key_bar import KeyBar
 from screens.widgets.step_rail import SUMMARY_ID, StepRail
 from screens.widgets.title_bar import TitleBar
 from wizard.rules.jwt import read_paste
-from wizard.text.messages import _
+from wizard.text.language import LANGUAGE_NAMES, save_language, saved_language
+from wizard.text.messages import _, available_languages, current_language, set_language
 from wizard.walkthrough.steps import STEP_IDS, step_by_id
 from wizard.walkthrough.walkthrough import Change, Notice, Walkthrough
 
@@ -86,6 +89,8 @@ class WizardApp(SafeApp):
         self.current = STEP_IDS[0]
         self.start_notices: list[Notice] = []
         self.first_frame = threading.Event()  # the fetch waits for it (or FIRST_FRAME_WAIT)
+        count_bengali_spacing_marks()
+        self.label_keys()
 
     # -- layout ---------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -95,14 +100,8 @@ class WizardApp(SafeApp):
         self.start_notices = [Notice(self.start_notice)] if self.start_notice else []
         self.start_notices += started.notices
         self.current = self.walkthrough.progress.resume_step()
-        root = self.walkthrough.session.project.root
-        place = _("demo project") if self.demo else display_path(str(root))
-        title_bar = TitleBar(self.title, place, id="title-bar")
-        options = self.walkthrough.session.options
-        title_bar.badges = tuple(badge for badge, on in (
-            (_("demo"), self.demo is not None), (_("offline"), options.offline),
-            (_("keys: {file}", file=options.jwks_file.name if options.jwks_file else ""),
-             options.jwks_file is not None)) if on)
+        title_bar = TitleBar(self.title, self.project_label(), id="title-bar")
+        title_bar.badges = self.badges()
         yield title_bar
         with Horizontal(id="main"):
             yield StepRail(self.walkthrough.progress, self.current, id="steps")
@@ -130,8 +129,30 @@ class WizardApp(SafeApp):
 
     def _after_first_frame(self) -> None:
         self.first_frame.set()
+        problem = saved_language().problem
+        if problem is not None:
+            self.notify(problem.render(), severity="warning", timeout=10)
         for notice in self.start_notices:
             self.show(notice)
+
+    def project_label(self) -> str:
+        root = self.walkthrough.session.project.root
+        return _("demo project") if self.demo else display_path(str(root))
+
+    def badges(self) -> tuple[str, ...]:
+        options = self.walkthrough.session.options
+        return tuple(badge for badge, on in (
+            (_("demo"), self.demo is not None), (_("offline"), options.offline),
+            (_("keys: {file}", file=options.jwks_file.name if options.jwks_file else ""),
+             options.jwks_file is not None)) if on)
+
+    def label_keys(self) -> None:
+        """The footer's words in the current language: the key table holds message ids."""
+        # Textual has no public way to change a binding's description; the app's own map is
+        # rebuilt from the table, key by key.
+        table = self._bindings.key_to_bindings
+        for binding in Binding.make_bindings(KEYS):
+            table[binding.key] = [replace(binding, description=_(binding.description))]
 
     # -- what reaches the screen --------------------------------------------------------------
     def show(self, notice: Notice) -> None:
@@ -400,12 +421,46 @@ class WizardApp(SafeApp):
             return
         self.notify(_("Report written to {path}", path=display_path(str(where))), timeout=8)
 
+    async def switch_language(self, language: str) -> None:
+        """Redraw every text in ``language`` and remember it for this user. What was typed
+        into a field stays."""
+        set_language(language)
+        problem = save_language(language)
+        self.label_keys()
+        self.refresh_bindings()
+        title_bar = self.query_one(TitleBar)
+        title_bar.place = self.project_label()
+        title_bar.set_badges(*self.badges())
+        title_bar.refresh()
+        typed = {area.id: area.text for area in self.query(TextArea) if area.id}
+        lines = {field.id: field.value for field in self.query(Input) if field.id}
+        await self.query_one(StepRail).recompose()
+        for pane in self.query(StepPane).results(StepPane):
+            await pane.recompose()
+        for area in self.query(TextArea):
+            if area.id in typed:
+                area.text = typed[area.id]
+        for field in self.query(Input):
+            if field.id in lines:
+                field.value = lines[field.id]
+        self.refresh_steps()
+        self.apply(Change(views=frozenset({"*"})))
+        if problem is not None:
+            self.notify(problem.render(), severity="warning", timeout=8)
+
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         dashboard = self.walkthrough.session.provider.dashboard_url
         for title, help_text, action in COMMANDS:
             yield SystemCommand(_(title), _(help_text, url=dashboard),
                                 partial(self.run_action, action))
+        for language in available_languages():
+            if language != current_language():
+                name = LANGUAGE_NAMES.get(language, language)
+                yield SystemCommand(_("Language: {name}", name=name),
+                                    _("Show the wizard in {name}, now and in later runs",
+                                      name=name),
+                                    partial(self.switch_language, language))
         for number, step_id in enumerate(STEP_IDS, start=1):
             yield SystemCommand(_("Go to step {number}: {title}", number=number,
                                   title=_(step_by_id(step_id).title)),

@@ -1,38 +1,39 @@
-"""The wizard's keys and its command palette entries (their words are message ids)."""
+"""The wizard's keys and its command palette entries (their words are message ids, shown in
+the current language by the app: ``WizardApp.label_keys``)."""
 
 from __future__ import annotations
 
 from textual.binding import Binding
 
-from wizard.text.messages import N_, _
+from wizard.text.messages import N_
 
 KEYS: list[Binding] = [  # the key bar shows them in this order, as many as fit
-    Binding("n", "next_step", _("Next")),
-    Binding("ctrl+n", "next_step", _("Next"), show=False),
-    Binding("b", "previous_step", _("Back")),
-    Binding("ctrl+b", "previous_step", _("Back"), show=False),
-    Binding("d", "done", _("Done")),
-    Binding("s", "steps", _("Steps")),
-    Binding("question_mark,f1", "help", _("Help"), key_display="?"),
-    Binding("q", "quit", _("Quit")),
-    Binding("r", "rerun", _("Re-check")),
-    Binding("e", "export", _("Export")),
-    Binding("o", "open_dashboard", _("Open dashboard"), show=False),
-    Binding("ctrl+c", "copy_or_quit", _("Copy or quit"), show=False, priority=True),
-    Binding("escape", "leave_field", _("Leave the field"), show=False),
-    Binding("pagedown", "scroll_pane(1)", _("Page down"), show=False),
-    Binding("pageup", "scroll_pane(-1)", _("Page up"), show=False),
-    Binding("down", "scroll_lines(3)", _("Scroll down"), show=False),
-    Binding("up", "scroll_lines(-3)", _("Scroll up"), show=False),
+    Binding("n", "next_step", N_("Next")),
+    Binding("ctrl+n", "next_step", N_("Next"), show=False),
+    Binding("b", "previous_step", N_("Back")),
+    Binding("ctrl+b", "previous_step", N_("Back"), show=False),
+    Binding("d", "done", N_("Done")),
+    Binding("s", "steps", N_("Steps")),
+    Binding("question_mark,f1", "help", N_("Help"), key_display="?"),
+    Binding("q", "quit", N_("Quit")),
+    Binding("r", "rerun", N_("Re-check")),
+    Binding("e", "export", N_("Export")),
+    Binding("o", "open_dashboard", N_("Open dashboard"), show=False),
+    Binding("ctrl+c", "copy_or_quit", N_("Copy or quit"), show=False, priority=True),
+    Binding("escape", "leave_field", N_("Leave the field"), show=False),
+    Binding("pagedown", "scroll_pane(1)", N_("Page down"), show=False),
+    Binding("pageup", "scroll_pane(-1)", N_("Page up"), show=False),
+    Binding("down", "scroll_lines(3)", N_("Scroll down"), show=False),
+    Binding("up", "scroll_lines(-3)", N_("Scroll up"), show=False),
 ]
 
 EXTRA_KEYS: list[Binding] = [  # the widgets' own keys, listed in the help
-    Binding("tab,shift+tab", "focus", _("Move between the step's controls")),
-    Binding("enter,space", "press", _("Press the focused button or option")),
-    Binding("enter,c", "copy", _("Copy the focused code block")),
-    Binding("left,right,home,end", "scroll_x", _("Scroll a code block sideways")),
-    Binding("ctrl+u", "clear", _("Empty the token field")),
-    Binding("ctrl+p", "command_palette", _("Command palette")),
+    Binding("tab,shift+tab", "focus", N_("Move between the step's controls")),
+    Binding("enter,space", "press", N_("Press the focused button or option")),
+    Binding("enter,c", "copy", N_("Copy the focused code block")),
+    Binding("left,right,home,end", "scroll_x", N_("Scroll a code block sideways")),
+    Binding("ctrl+u", "clear", N_("Empty the token field")),
+    Binding("ctrl+p", "command_palette", N_("Command palette")),
 ]
 
 COMMANDS: tuple[tuple[str, str, str], ...] = (

@@ -81,6 +81,27 @@ def _no_internet(monkeypatch: pytest.MonkeyPatch, closed_port: int) -> None:
     monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
 
 
+_LANGUAGE_VARS = ("CONVEX_AUTH_WIZARD_LANG", "LANGUAGE", "LC_ALL", "LC_MESSAGES")
+
+
+@pytest.fixture(autouse=True)
+def _english_unless_asked(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
+                          ) -> Iterator[None]:
+    """Every test starts in English with no saved language, whatever the machine's locale
+    and the developer's own choice; a test that wants Bengali asks for it."""
+    from wizard.text import messages
+
+    for name in _LANGUAGE_VARS:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LANG", "C.UTF-8")
+    monkeypatch.setenv("CONVEX_AUTH_WIZARD_CONFIG_DIR", str(tmp_path_factory.mktemp("config")))
+    messages.set_language(None)
+    messages._from_environment.cache_clear()
+    yield
+    messages.set_language(None)
+    messages._from_environment.cache_clear()
+
+
 MakeProject = Callable[..., Path]
 
 

@@ -14,14 +14,15 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from wizard import __version__
 from wizard.guards.files import FileRefused, read_regular_file, refuse_special, why_unread
 from wizard.guards.redaction import scrub_usage
 from wizard.guards.safe_text import guarded_output, json_text, one_line
 from wizard.output.completion import SHELLS, answer_completion, completion_script
-from wizard.text.messages import N_, _
+from wizard.text.language import choose_language
+from wizard.text.messages import LOCALE_DIR, N_, _, available_languages
 
 if TYPE_CHECKING:
     from wizard.rules.jwt import DecodedToken
@@ -36,7 +37,23 @@ class UsageError(Exception):
     """A mistake in how the command was called: exit status 2, one line on stderr."""
 
 
+_LANG_HELP = N_("the language of everything shown: bn (Bengali) or en (English); default: "
+                "$CONVEX_AUTH_WIZARD_LANG, else the language chosen in the wizard, else the "
+                "locale (LC_ALL, LC_MESSAGES, LANG), else English. JSON keys, check ids and "
+                "statuses stay English; \"lang\" names the language of the texts")
+_ARGPARSE_WORDS = (argparse._, argparse.ngettext)  # type: ignore[attr-defined]
+
+
 class _Parser(argparse.ArgumentParser):
+    """Every parser, the main one and each subcommand's (``add_subparsers`` makes them with
+    this class), takes ``--lang``: a new command has it without a line of its own."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # SUPPRESS: a subcommand without --lang must not overwrite one given before it.
+        self.add_argument("--lang", choices=available_languages(), default=argparse.SUPPRESS,
+                          help=_(_LANG_HELP))
+
     def error(self, message: str) -> NoReturn:
         raise UsageError(_("{message} (see {prog} --help)", message=message, prog=self.prog))
 
@@ -384,17 +401,54 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _run(argv)
 
 
+def _lang_flag(argv: Sequence[str]) -> str | None:
+    """``--lang`` before the parser is built: its help and errors are already in it."""
+    for index, arg in enumerate(argv):
+        if arg == "--":
+            break
+        if arg == "--lang" and index + 1 < len(argv):
+            return argv[index + 1]
+        if arg.startswith("--lang="):
+            return arg.partition("=")[2]
+    return None
+
+
+def _speak(language: str) -> None:
+    """argparse's own words (``usage:``, ``options``, its errors) come from the gettext
+    domain ``argparse``: its module-level ``_`` and ``ngettext``, set for this run."""
+    if language == "en":
+        argparse._, argparse.ngettext = _ARGPARSE_WORDS  # type: ignore[attr-defined]
+        return
+    import gettext
+
+    words = gettext.translation("argparse", LOCALE_DIR, languages=[language], fallback=True)
+    argparse._, argparse.ngettext = words.gettext, words.ngettext  # type: ignore[attr-defined]
+
+
+def _settle_language(flag: str | None) -> None:
+    choice = choose_language(flag)
+    _speak(choice.language)
+    if choice.problem is not None:
+        sys.stderr.write(f"{PROG}: {one_line(choice.problem.render())}\n")
+
+
 def _run(argv: Sequence[str] | None) -> int:
     try:
+        argv = sys.argv[1:] if argv is None else list(argv)
+        flag = _lang_flag(argv)
+        _settle_language(flag)
         parser = build_parser()
         answer_completion(parser)
         args = parser.parse_args(argv)
+        if getattr(args, "lang", flag) != flag:  # an abbreviated --la bn
+            _settle_language(args.lang)
         if args.no_color:  # read by Textual when the app is built
             os.environ["NO_COLOR"] = "1"
         handler = _COMMANDS.get(args.command or "", run_wizard)
         return handler(args)
     except UsageError as exc:
-        sys.stderr.write(f"{PROG}: error: {one_line(scrub_usage(str(exc)))}\n")
+        sys.stderr.write(_("{prog}: error: {message}", prog=PROG,
+                           message=one_line(scrub_usage(str(exc)))) + "\n")
         return EXIT_USAGE
     except KeyboardInterrupt:
         sys.stderr.write(f"{PROG}: " + _("interrupted") + "\n")

@@ -33,7 +33,7 @@ def keys_table() -> str:
     for binding in (*KEYS, *EXTRA_KEYS):
         keys, _description = rows.setdefault(binding.action, ([], binding.description))
         keys += [ARROWS.get(key, key) for key in binding.key.split(",")]
-    shown = [(" / ".join(keys), description) for keys, description in rows.values()]
+    shown = [(" / ".join(keys), _(description)) for keys, description in rows.values()]
     width = max(len(keys) for keys, _description in shown) + 2
     return "\n".join(f"  {keys:<{width}}{description}" for keys, description in shown)
 

@@ -26,6 +26,7 @@ from wizard.rules.convex import (
     stored_domain,
 )
 from wizard.rules.jwt import DecodedToken
+from wizard.text.messages import _
 
 
 @dataclass(frozen=True)
@@ -137,11 +138,12 @@ def _closest(evaluated: Evaluated, iss: Any) -> AuthProvider | None:
 
 
 def _none_note(evaluated: Evaluated, claims: dict[str, Any]) -> str:
-    listed = ", ".join(p.describe() for p in evaluated.ordered) or "no providers"
-    note = (f"iss {claims.get('iss')!r} with aud {claims.get('aud')!r} matches none of "
-            f"[{listed}]")
+    listed = ", ".join(p.describe() for p in evaluated.ordered) or _("no providers")
+    note = _("iss {iss!r} with aud {aud!r} matches none of [{listed}]",
+             iss=claims.get("iss"), aud=claims.get("aud"), listed=listed)
     if evaluated.left_out:
-        note += "; not on the deployment: " + "; ".join(evaluated.left_out)
+        note += _("; not on the deployment: {providers}",
+                  providers="; ".join(evaluated.left_out))
     return note
 
 
@@ -156,11 +158,11 @@ def route_token(evaluated: Evaluated, token: DecodedToken,
         readable = False
     target = route(evaluated.providers, aud, iss) if readable and isinstance(iss, str) else None
     if not readable:
-        note = "Convex cannot read the payload's iss and aud, so the token goes nowhere"
+        note = _("Convex cannot read the payload's iss and aud, so the token goes nowhere")
     elif target is None:
         note = _none_note(evaluated, claims)
     else:
-        note = "assumed: auth.config has no provider" if evaluated.assumed else ""
+        note = _("assumed: auth.config has no provider") if evaluated.assumed else ""
     shown = target or _closest(evaluated, iss)
     if shown is None:
         return None, replace(clerk, routed=False, route_note=note)

@@ -43,13 +43,20 @@ def _emit(lines: list[Line], color: bool, scrub: Callable[[str], str]) -> str:
     return "\n".join(out) + "\n"
 
 
-def _wrap(text: str, indent: str, width: int) -> list[str]:
+def _wrap(text: str, indent: str, width: int, first: str | None = None) -> list[str]:
+    """``text`` in lines of at most ``width`` characters (at least 40 after the indent), each
+    after ``indent``, the first after ``first`` when given. A character counts as one cell
+    however it is drawn: a Bengali vowel sign takes one cell or none, so a line never ends
+    past the terminal's edge."""
     lines: list[str] = []
+    lead = indent if first is None else first
     # Split on line feeds only: the other characters str.splitlines breaks at are shown.
     for paragraph in visible(clip(text, MAX_DETAIL)).split("\n"):
-        lines.extend(textwrap.wrap(paragraph, width=max(40, width - len(indent)),
-                                   break_long_words=False, break_on_hyphens=False) or [""])
-    return [indent + line for line in lines]
+        lines.extend(textwrap.wrap(paragraph, width=max(40 + len(lead), width),
+                                   initial_indent=lead, subsequent_indent=indent,
+                                   break_long_words=False, break_on_hyphens=False) or [lead])
+        lead = indent
+    return lines
 
 
 def verdict_line(verdict: Verdict) -> str:
@@ -101,8 +108,10 @@ def _row(label: str, check: Check, id_width: int, width: int,
                           (f" {label.ljust(id_width)}  {body[0].lstrip()}", "")]]
     lines += [[(text, "")] for text in body[1:]]
     if check.status in (Status.FAIL, Status.WARN) and check.fix:
-        fix_lines = _wrap(scrub(check.fix), indent + "  ", width)
-        lines.append([(indent, ""), (_("fix: "), "1"), (fix_lines[0].lstrip(), "")])
+        fix_label = _("fix: ")
+        fix_lines = _wrap(scrub(check.fix), indent + "  ", width, first=indent + fix_label)
+        lines.append([(indent, ""), (fix_label, "1"),
+                      (fix_lines[0][len(indent + fix_label):], "")])
         lines += [[(text, "")] for text in fix_lines[1:]]
     return lines
 

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
 
+from wizard.text.messages import _
+
 CLI_TIMEOUT = 20.0
 
 
@@ -54,8 +56,8 @@ def convex_cli(root: Path) -> Path | None:
 
 
 def no_cli() -> CliFailed:
-    return CliFailed(EnvLookup.UNAVAILABLE, "no_cli", "the Convex CLI is not installed in "
-                     "node_modules (run npm install)")
+    return CliFailed(EnvLookup.UNAVAILABLE, "no_cli", _(
+        "the Convex CLI is not installed in node_modules (run npm install)"))
 
 
 def run_convex_cli(root: Path, args: Sequence[str], *, timeout: float = CLI_TIMEOUT,
@@ -79,11 +81,12 @@ def run_convex_cli(root: Path, args: Sequence[str], *, timeout: float = CLI_TIME
             env={**(os.environ if environ is None else environ), "CI": "1", "NO_COLOR": "1"},
         )
     except subprocess.TimeoutExpired:
-        raise CliFailed(EnvLookup.ERROR, "timeout",
-                        f"{shown} gave no answer within {timeout:g} s") from None
+        raise CliFailed(EnvLookup.ERROR, "timeout", _(
+            "{command} gave no answer within {seconds:g} s", command=shown,
+            seconds=timeout)) from None
     except OSError as exc:
-        raise CliFailed(EnvLookup.ERROR, "not_started",
-                        f"could not run {cli}: {exc.strerror or exc}") from None
+        raise CliFailed(EnvLookup.ERROR, "not_started", _(
+            "could not run {cli}: {why}", cli=cli, why=exc.strerror or exc)) from None
     return CliRun(done.returncode, done.stdout.decode("utf-8", "replace"),
                   done.stderr.decode("utf-8", "replace").strip())
 
@@ -96,7 +99,8 @@ def env_get_value(run: CliRun) -> DeploymentValue:
         return DeploymentValue(EnvLookup.MISSING, message=line.strip())
     if run.returncode != 0:
         first = next((line for line in run.stderr.splitlines() if line.strip()), "")
-        return DeploymentValue(EnvLookup.ERROR, message=first or f"exit status {run.returncode}")
+        return DeploymentValue(EnvLookup.ERROR, message=first or _(
+            "exit status {status}", status=run.returncode))
     stdout = run.stdout
     value = stdout[:-1] if stdout.endswith("\n") else stdout
     return DeploymentValue(EnvLookup.FOUND, value=value)

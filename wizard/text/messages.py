@@ -9,8 +9,10 @@ in ``locale/<lang>/LC_MESSAGES/convex_auth_wizard.mo`` and are read with the sta
 library's :mod:`gettext`, each once, on first use (``python tools/update_catalogs.py`` brings
 them up to date; Babel is a development tool only).
 
-The language is the first of ``$CONVEX_AUTH_WIZARD_LANG``, ``$LANGUAGE``, ``$LC_ALL``,
-``$LC_MESSAGES`` and ``$LANG`` that has a catalog, else English (or :func:`set_language`).
+The language (:func:`resolve_language`; :func:`wizard.text.language.choose_language` settles
+it once per run): ``--lang``, else ``$CONVEX_AUTH_WIZARD_LANG``, else the choice saved in the
+wizard, else the first of ``$LANGUAGE``, ``$LC_ALL``, ``$LC_MESSAGES`` and ``$LANG`` that has a
+catalog, else English. :func:`set_language` switches it for the rest of the run.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ DOMAIN = "convex_auth_wizard"
 LOCALE_DIR = Path(__file__).parent / "locale"
 SOURCE_LANGUAGE = "en"
 LANGUAGE_ENV = "CONVEX_AUTH_WIZARD_LANG"
-_ENV_ORDER = (LANGUAGE_ENV, "LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
+_LOCALE_ORDER = ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
 
 _chosen: str | None = None
 
@@ -59,13 +61,41 @@ def _has_catalog(language: str) -> bool:
         LOCALE_DIR / language / "LC_MESSAGES" / f"{DOMAIN}.mo").is_file()
 
 
+def _first_with_catalog(setting: str) -> str | None:
+    return next((name for name in _candidates(setting) if _has_catalog(name)), None)
+
+
+@dataclass(frozen=True)
+class Choice:
+    """The language a run starts in, and what chose it (for ``--help`` and the tests)."""
+
+    language: str
+    source: str
+    """``--lang``, the variable's name, ``saved`` (the wizard's choice) or ``default``."""
+    problem: Message | None = None
+    """Why the saved choice could not be read, for the caller to show."""
+
+
+def resolve_language(flag: str | None = None, environ: Mapping[str, str] | None = None,
+                     saved: str | None = None) -> Choice:
+    """The first of ``--lang``, ``$CONVEX_AUTH_WIZARD_LANG``, the saved choice and the locale
+    that names a language with a catalog; else English."""
+    env = os.environ if environ is None else environ
+    for source, setting in (("--lang", flag), (LANGUAGE_ENV, env.get(LANGUAGE_ENV)),
+                            ("saved", saved)):
+        found = _first_with_catalog(setting or "")
+        if found is not None:
+            return Choice(found, source)
+    for variable in _LOCALE_ORDER:
+        found = _first_with_catalog(env.get(variable, ""))
+        if found is not None:
+            return Choice(found, variable)
+    return Choice(SOURCE_LANGUAGE, "default")
+
+
 @functools.cache
 def _from_environment() -> str:
-    for variable in _ENV_ORDER:
-        for name in _candidates(os.environ.get(variable, "")):
-            if _has_catalog(name):
-                return name
-    return SOURCE_LANGUAGE
+    return resolve_language().language
 
 
 def current_language() -> str:
@@ -73,7 +103,7 @@ def current_language() -> str:
 
 
 def set_language(language: str | None) -> None:
-    """Show every later sentence in ``language`` (None: from the environment again)."""
+    """Show every later sentence in ``language`` (None: chosen from the environment again)."""
     global _chosen
     _chosen = language
 

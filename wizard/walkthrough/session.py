@@ -290,16 +290,17 @@ class Verdict:
 
     def to_json(self) -> dict[str, Any]:
         session, project = self.session, self.session.project
+        language = current_language()  # one language for "lang" and every text it names
         document: dict[str, Any] = {
             "ok": self.ok,
-            "lang": current_language(),
+            "lang": language,
             "project": str(project.root),
             "issuer": session.issuer.raw if session.issuer else None,
             "issuer_source": session.issuer.source if session.issuer else None,
             "application_id": session.application_id.value,
             "publishable_key": session.public_key.to_json() if session.public_key else None,
             "token": self.token.to_dict() if self.token else None,
-            "checks": [c.to_dict() for c in self.checks],
+            "checks": [c.to_dict(language) for c in self.checks],
             "convex": self.convex.to_json() if self.convex else None,
             "environments": session.environments.to_dict() if session.environments else None,
         }
