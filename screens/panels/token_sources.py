@@ -75,7 +75,9 @@ class TokenSourcesPanel(Vertical):
         self.query_one("#receive-start", Button).disabled = waiting or self.busy
         self.query_one("#mint-start", Button).disabled = self.busy
         self.query_one("#receive-snippet", Copyable).display = waiting
-        self.query_one("#token-sources-status", SafeStatic).update(status or "")
+        line = self.query_one("#token-sources-status", SafeStatic)
+        line.update(status or "")
+        line.display = bool(status)  # no empty row at 80×24
 
     # -- the browser ---------------------------------------------------------------------------
     @on(Button.Pressed, "#receive-start")
