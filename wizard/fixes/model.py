@@ -86,7 +86,6 @@ class Refusal(str, Enum):
     CHANGED_SINCE_FIX = "changed_since_fix"
     BACKUP_MISSING = "backup_missing"
     SECRET_GONE = "secret_gone"
-    DEVELOPMENT_KEY_FOR_PROD = "development_key_for_prod"
 
 
 def sha256(data: bytes) -> str:

@@ -308,9 +308,9 @@ def _deployment_env(ws: Workspace, deployment: DeploymentValue | None, prod: boo
     if intended is None:
         raise Refused(Refusal.NO_PUBLISHABLE_KEY, var=var)
     if prod and ws.key.development:
-        # A development key's issuer on production is the mistake envs.prod_deployment_env
-        # catches; production's issuer comes from its own pk_live_ key there.
-        raise Refused(Refusal.DEVELOPMENT_KEY_FOR_PROD, var=var)
+        # A development key's issuer on production is the very mistake envs.prod_deployment_env
+        # catches: production's issuer comes from its own pk_live_ key, in that family.
+        return
     secret = looks_secret_name(var) or looks_secret(intended.value)
     command = CommandFix(cli.relative_to(project.root).as_posix(), var, intended.value,
                          value_secret=secret, prod=prod)

@@ -85,10 +85,6 @@ REFUSALS: dict[Refusal, str] = {
     Refusal.CHANGED_SINCE_FIX: N_("{path} changed after the fix: nothing was undone, so that "
                                   "change is not lost"),
     Refusal.BACKUP_MISSING: N_("The backup of {path} is missing or damaged: nothing was undone"),
-    Refusal.DEVELOPMENT_KEY_FOR_PROD: N_("{var} is not set on production from the development "
-                                         "publishable key (pk_test_): production trusts its own "
-                                         "instance. The production key (pk_live_) decides it: "
-                                         "see envs.prod_deployment_env"),
     Refusal.SECRET_GONE: N_("A secret {path} held is no longer in it, and backups never keep "
                             "secrets: nothing was undone. Put the secret back, then undo again"),
 }
