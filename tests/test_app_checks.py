@@ -32,7 +32,7 @@ GUIDE_MISTAKES = {"src/main.tsx": [
 AUTH_CONFIG = ('export default { providers: [{ domain: process.env.CLERK_JWT_ISSUER_DOMAIN!, '
                'applicationID: "convex" }] };\n')
 # What a check can say when nothing is wrong: every other reason is a failure or a warning.
-QUIET_REASONS = {"wired", "custom_auth_provider", "token_fetcher_wired", "no_clerk",
+QUIET_REASONS = {"no_source", "wired", "custom_auth_provider", "token_fetcher_wired", "no_clerk",
                  "known_props_only", "not_react", "no_convex_provider_with_clerk",
                  "read_correctly", "no_reads", "fresh_token", "no_server_calls",
                  "no_clerk_gate", "no_convex_hooks", "one_copy", "not_installed"}
@@ -103,6 +103,7 @@ def test_a_correct_app_passes_and_a_project_without_source_skips(tmp_path: Path)
     (bare / "convex").mkdir(parents=True)
     (bare / "package.json").write_text("{}")
     assert {checks(bare)[i].status.value for i in APP_CHECK_IDS} <= {"skip", "pass"}
+    assert checks(bare)["app.provider"].status.value == "skip"
 
 
 def test_fix_removes_the_prop_and_mends_the_accessor_then_undo_puts_back_every_byte(

@@ -26,7 +26,8 @@ REASONS: dict[str, frozenset[str]] = {
         "nesting_unknown", "no_clerk_provider", "missing_use_auth", "use_auth_not_a_hook",
         "use_auth_called", "use_auth_not_from_clerk", "use_auth_package_mismatch",
         "use_auth_package_differs", "missing_use_client", "auth_never_set",
-        "token_not_a_function", "wrong_template", "template_missing", "template_not_needed"}),
+        "token_not_a_function", "wrong_template", "template_missing", "template_not_needed",
+        "no_source"}),
     "app.provider_props": frozenset({
         "known_props_only", "no_clerk", "not_react", "no_convex_provider_with_clerk",
         "unknown_prop", "missing_prop"}),

@@ -199,6 +199,8 @@ def check_provider(ctx: AppContext) -> list[Finding]:
             provider.append(finding(PROVIDER, "pass", "custom_auth_provider", with_auth[0][0],
                                     with_auth[0][1].tag)
                             if with_auth else
+                            finding(PROVIDER, "skip", "no_source")
+                            if ctx.scan.files_seen == 0 else
                             finding(PROVIDER, "warn", "no_convex_provider",
                                     files_parsed=str(ctx.scan.files_parsed),
                                     files_skipped=str(sum(ctx.scan.skipped_counts.values()))))

@@ -32,6 +32,8 @@ DETAILS: Mapping[str, str] = {
     "custom_auth_provider": N_("Convex gets its auth through ConvexProviderWithAuth"),
     "token_fetcher_wired": N_("the Convex client's auth is set from Clerk"),
     "no_clerk": N_("no @clerk/* package among the dependencies"),
+    "no_source": N_("no source file of the app was found (src/, app/, pages/, components/, "
+                    "lib/, or a file importing convex/react or @clerk/*)"),
     "plain_convex_provider": N_("ConvexProvider is used while {clerk_packages} is a "
                                 "dependency: Convex never receives Clerk's token"),
     "no_convex_provider": N_("no Convex provider found in {files_parsed} parsed file(s)"),
