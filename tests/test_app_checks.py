@@ -101,6 +101,7 @@ def test_a_correct_app_passes_and_a_project_without_source_skips(tmp_path: Path)
     assert found["app.provider"].status.value == "pass"
     bare = tmp_path / "bare"
     (bare / "convex").mkdir(parents=True)
+    (bare / "convex" / "auth.config.ts").write_text(AUTH_CONFIG)  # the backend is not the app
     (bare / "package.json").write_text("{}")
     assert {checks(bare)[i].status.value for i in APP_CHECK_IDS} <= {"skip", "pass"}
     assert checks(bare)["app.provider"].status.value == "skip"

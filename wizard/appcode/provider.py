@@ -200,7 +200,8 @@ def check_provider(ctx: AppContext) -> list[Finding]:
                                     with_auth[0][1].tag)
                             if with_auth else
                             finding(PROVIDER, "skip", "no_source")
-                            if ctx.scan.files_seen == 0 else
+                            if all(path.startswith("convex/") for path in ctx.scan.paths_seen)
+                            else
                             finding(PROVIDER, "warn", "no_convex_provider",
                                     files_parsed=str(ctx.scan.files_parsed),
                                     files_skipped=str(sum(ctx.scan.skipped_counts.values()))))
