@@ -352,7 +352,7 @@ def run_fix(args: argparse.Namespace) -> int:
                            ids=", ".join(unknown_checks(args.only))))
     options = Options(project_dir=_project_dir(args), offline=args.offline,
                       environ=dict(os.environ), use_secret_key=args.use_secret_key,
-                      destinations=_destinations(args))
+                      destinations=_destinations(args), production=args.prod)
     return fix_command(FixRequest(options, yes=args.yes, only=args.only, prod=args.prod,
                                   keep=args.keep, undo=args.undo, json=args.json))
 
