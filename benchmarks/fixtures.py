@@ -13,6 +13,7 @@ import subprocess
 from pathlib import Path
 
 from wizard.demo.project import AUTH_CONFIG as AUTH_CONFIG_TS
+from wizard.demo.project import MAIN_TSX
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -172,26 +173,7 @@ export function Layout{index}({{ children, aside }}: {{ children: ReactNode; asi
 }}
 """
 
-VITE_MAIN = """\
-import { StrictMode } from "react";
-import { createRoot } from "react-dom/client";
-import { ClerkProvider, useAuth } from "@clerk/clerk-react";
-import { ConvexProviderWithClerk } from "convex/react-clerk";
-import { ConvexReactClient } from "convex/react";
-import App from "./App";
-
-const convex = new ConvexReactClient(import.meta.env.VITE_CONVEX_URL as string);
-
-createRoot(document.getElementById("root")!).render(
-  <StrictMode>
-    <ClerkProvider publishableKey={import.meta.env.VITE_CLERK_PUBLISHABLE_KEY}>
-      <ConvexProviderWithClerk client={convex} useAuth={useAuth}>
-        <App />
-      </ConvexProviderWithClerk>
-    </ClerkProvider>
-  </StrictMode>,
-);
-"""
+VITE_MAIN = MAIN_TSX  # the demo's entry file: wired as Convex's Clerk docs show
 
 _APP = """\
 import { Authenticated } from "convex/react";

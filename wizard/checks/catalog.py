@@ -65,6 +65,18 @@ _ENVS_NOT_ASKED: dict[str, str] = {
 }
 
 
+# How the app's code asks Clerk for the token; shared by the client and the server checks.
+_TEMPLATE_REQUEST_FIXES: dict[str, str] = {
+    "wrong_template": N_("At {where} ask for the template named convex: getToken({{ "
+    "template: \"convex\" }}). Convex verifies the token that template makes."),
+    "template_missing": N_("At {where} pass {{ template: \"convex\" }} to getToken: on "
+    "the JWT-template path the session token has no aud, so Convex rejects it."),
+    "template_not_needed": N_("At {where} call getToken() without a template: with "
+    "Clerk's Convex integration the session token already carries aud (keep the "
+    "template only if you chose the template path)."),
+}
+
+
 @dataclass(frozen=True)
 class CheckSpec:
     id: str
@@ -509,13 +521,7 @@ _SPECS: tuple[CheckSpec, ...] = (
             "ConvexProviderWithClerk."),
             "token_not_a_function": N_("At {where} pass {call} a function that fetches a fresh "
             "token from Clerk, not {written}: a token given once expires within a minute."),
-            "wrong_template": N_("At {where} ask for the template named convex: getToken({{ "
-            "template: \"convex\" }}). Convex verifies the token that template makes."),
-            "template_missing": N_("At {where} pass {{ template: \"convex\" }} to getToken: on "
-            "the JWT-template path the session token has no aud, so Convex rejects it."),
-            "template_not_needed": N_("At {where} call getToken() without a template: with "
-            "Clerk's Convex integration the session token already carries aud (keep the "
-            "template only if you chose the template path)."),
+            **_TEMPLATE_REQUEST_FIXES,
         },
     ),
     CheckSpec(
@@ -561,13 +567,7 @@ _SPECS: tuple[CheckSpec, ...] = (
             "shared_client_token": N_("Create {client} inside the request handler, or pass the "
             "token with each call, instead of once at {created_at}: a token lives a minute and "
             "belongs to one user."),
-            "wrong_template": N_("At {where} ask for the template named convex: getToken({{ "
-            "template: \"convex\" }}). Convex verifies the token that template makes."),
-            "template_missing": N_("At {where} pass {{ template: \"convex\" }} to getToken: on "
-            "the JWT-template path the session token has no aud, so Convex rejects it."),
-            "template_not_needed": N_("At {where} call getToken() without a template: with "
-            "Clerk's Convex integration the session token already carries aud (keep the "
-            "template only if you chose the template path)."),
+            **_TEMPLATE_REQUEST_FIXES,
         },
     ),
     CheckSpec(
