@@ -14,7 +14,8 @@ def recheck_on_resume(progress: Progress, session: Session) -> list[str]:
     goes back to failing with the reason as its note. Returns one line per demoted step.
 
     ``session`` needs only :func:`wizard.walkthrough.session.load` (no network): unfetched
-    checks are skips."""
+    checks are skips. The app's code is judged again by the fetch that follows every start,
+    not here: reading it is no work for the first frame."""
     messages: list[str] = []
     issuer = session.issuer
 
@@ -35,8 +36,4 @@ def recheck_on_resume(progress: Progress, session: Session) -> list[str]:
     failed = [c for c in session.config_checks(progress.path) if c.failed]
     if failed:
         demote("verify-config", f"{failed[0].id}: {failed[0].detail}")
-    if progress.state_of("app-code") is StepState.VERIFIED:
-        failed = [c for c in session.app_checks(progress.path) if c.failed]
-        if failed:
-            demote("app-code", f"{failed[0].id}: {failed[0].detail}")
     return messages
