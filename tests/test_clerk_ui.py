@@ -115,6 +115,11 @@ async def test_offer_yes_creates_the_template(app_dir: Path, tmp_path: Path,
         assert [r.method for r in api.requests].count("POST") == 1
         for step in DASHBOARD_STEPS:
             assert app.walkthrough.progress.state_of(step) is StepState.VERIFIED, step
+        # Made through the fix engine, as `fix --use-secret-key` makes it: recorded in its run.
+        [manifest] = state_dir.glob("fixes/*/*/manifest.json")
+        commands = json.loads(manifest.read_text())["commands"]
+        assert [c["check_id"] for c in commands] == ["clerk.template"]
+        assert commands[0]["argv"][:2] == ["POST", api.url + "/v1/jwt_templates"]
         assert_nothing_secret_written(state_dir, app)
 
 

@@ -16,19 +16,15 @@ from screens.host import home_prefix, host
 from screens.messages import ClerkChecked, HostAgreed
 from screens.widgets.checks import CheckList
 from screens.widgets.safe_static import SafeStatic
+from wizard.output.fix_text import refusal
 from wizard.providers.clerk.api import (
     DEFAULT_API_URL,
-    Fetched,
-    JwtTemplate,
-    convex_template_body,
     resolve_api_url,
 )
 from wizard.providers.clerk.checks import (
     ClerkFindings,
     api_root,
     check_clerk,
-    create_convex_template,
-    describe_problem,
     find_secret_key,
 )
 from wizard.services.keys import Destinations, clerk_secret_key_credential
@@ -37,9 +33,10 @@ from wizard.walkthrough.walkthrough import Notice, Walkthrough, internal_error
 
 
 class TemplateCreated(Message):
-    def __init__(self, result: Fetched[JwtTemplate]) -> None:
+    def __init__(self, problem: str | None) -> None:
         super().__init__()
-        self.result = result
+        self.problem = problem
+        """Why the template was not created; None when it was."""
 
 
 class ClerkSidePanel(Vertical):
@@ -171,12 +168,11 @@ class ClerkSidePanel(Vertical):
     @on(Button.Pressed, "#clerk-side-create")
     def offer_template(self) -> None:
         session = self.walkthrough.session
-        base = resolve_api_url(api_root(session.project, session.options.destinations).value)[0]
+        url, body = session.provider.template_request(session)
         domains = self.findings.side.domains if self.findings and self.findings.side else []
         instance = ", ".join(d.host for d in domains) or _("your instance")
-        self.app.push_screen(CreateTemplateOffer(
-            url=base + "/jwt_templates", body=convex_template_body(session.application_id.value),
-            instance=instance), self._offer_answered)
+        self.app.push_screen(CreateTemplateOffer(url=url, body=body, instance=instance),
+                             self._offer_answered)
 
     def _offer_answered(self, yes: bool | None) -> None:
         if not yes:
@@ -189,24 +185,36 @@ class ClerkSidePanel(Vertical):
 
     @work(thread=True, exclusive=True, group="clerk-side", exit_on_error=False)
     def create_worker(self) -> None:
+        # Through the fix engine, as `fix --use-secret-key` makes it: the request is recorded
+        # with the other fixes of the project, and the key goes where keys.py allows.
+        from wizard.fixes import FixPlan, FixReason, RemoteFix, apply_fixes
+
         session = self.walkthrough.session
+        provider = session.provider
         try:
-            result = create_convex_template(session.project, session.application_id.value,
-                                            destinations=session.options.destinations,
-                                            timeout=session.options.timeout)
+            url, body = provider.template_request(session)
+            plan = FixPlan(provider.template_check, FixReason.TEMPLATE_CREATED,
+                           {"url": url, "name": str(body["name"])},
+                           remote=RemoteFix("POST", url, body))
+            report = apply_fixes(session.project.root, [plan], offline=False,
+                                 state_dir=self.walkthrough.state_dir,
+                                 send=lambda _request: provider.create_template(session))
         except Exception as exc:  # never crash the UI on an engine bug
             self.app.call_from_thread(self.tell, internal_error(N_("creating the template"), exc))
             return
-        self.post_message(TemplateCreated(result))
+        [outcome] = report.outcomes
+        problem = None
+        if not outcome.applied and outcome.refusal is not None:
+            problem = refusal(outcome.refusal, outcome.values).render()
+        self.post_message(TemplateCreated(problem))
 
     @on(TemplateCreated)
     def created(self, message: TemplateCreated) -> None:
-        problem = message.result.problem
-        if problem is not None:
+        if message.problem is not None:
             self.busy = False
             self.refresh_view()
-            self.notify(_("The template was not created: {problem}",
-                          problem=describe_problem(problem)), severity="error", timeout=10)
+            self.notify(_("The template was not created: {problem}", problem=message.problem),
+                        severity="error", timeout=10)
             return
         self.notify(_("Created the JWT template convex in Clerk. Checking again…"), timeout=6)
         self.check_worker(self.walkthrough.options.destinations)
