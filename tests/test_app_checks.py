@@ -154,3 +154,16 @@ def test_the_report_has_the_apps_code_section(tmp_path: Path, state: Path,
     section = out[out.index("## The app's code"):out.index("## Last verified token")]
     assert "ConvexProviderWithClerk has no prop jwtTemplateName" in section
     assert section.count("- ❌") == 3
+
+
+def test_a_project_without_app_code_does_not_block_the_walkthrough(tmp_path: Path) -> None:
+    bare = tmp_path / "backend-only"
+    (bare / "convex").mkdir(parents=True)
+    (bare / "convex" / "auth.config.ts").write_text(AUTH_CONFIG)
+    (bare / "package.json").write_text("{}")
+    walkthrough = Walkthrough(Options(project_dir=bare, offline=True), state_dir=tmp_path / "s",
+                              clock=lambda: 0.0)
+    walkthrough.start()
+    walkthrough.visit("app-code")
+    entry = walkthrough.progress.steps["app-code"]
+    assert entry.state is StepState.VERIFIED and entry.note == "no app code was found to check"

@@ -257,7 +257,8 @@ class Walkthrough:
 
     def judge_app_code(self, checks: list[Check] | None = None) -> Change:
         """``app-code``: verified when the app's code was read and no app.* check fails
-        (warnings do not block); failing with the checks that fail. ``checks``: as read by
+        (warnings do not block), or when there is no app code to read (the note says so);
+        failing with the checks that fail. ``checks``: as read by
         :meth:`fetch` (else they are read now)."""
         step = frozenset({"app-code"})
         try:
@@ -273,7 +274,9 @@ class Walkthrough:
         if failed:
             self._set("app-code", StepState.FAILING, ", ".join(c.id for c in failed))
         elif all(c.status is Status.SKIP for c in checks):
-            self._set("app-code", StepState.PENDING, _("no app code was found to check"))
+            # Nothing there can fail (a backend-only folder, an app in another package): the
+            # step must not block the setup forever; its note says why it passed.
+            self._set("app-code", StepState.VERIFIED, _("no app code was found to check"))
         else:
             self._set("app-code", StepState.VERIFIED, _("the app's code was read: no check fails"))
         return self._saved(Change(step, step))
