@@ -7,7 +7,9 @@ Prints the milliseconds since spawn (``SPAWN_TIME`` is the parent's ``time.time(
 it started this process) at the moment Textual posts ``events.Ready``: the DOM is mounted and
 the first frame has been composited ("Sent to the App when the DOM is ready and the first frame
 has been displayed"). Both apps run under the same ``run_test`` harness, so only the apps
-differ.
+differ. The wizard starts as ``convex-auth-wizard`` starts it (:func:`wizard.cli.run_wizard`):
+the garbage collector paused before the UI is imported, resumed by the app after its first
+frame (:mod:`wizard.collector`).
 """
 
 from __future__ import annotations
@@ -48,6 +50,9 @@ def main() -> int:
         else:
             from pathlib import Path
 
+            from wizard import collector
+
+            collector.pause()  # as wizard.cli.run_wizard does before it imports the UI
             from screens.run import build_app
 
             app = build_app(project_dir=Path(project), state_dir=Path(state))

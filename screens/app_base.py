@@ -29,6 +29,7 @@ from screens.safe_app import SafeApp
 from screens.widgets.key_bar import KeyBar
 from screens.widgets.step_rail import SUMMARY_ID, StepRail
 from screens.widgets.title_bar import TitleBar
+from wizard import collector
 from wizard.text.language import LANGUAGE_NAMES, save_language, saved_language
 from wizard.text.messages import _, available_languages, current_language, set_language
 from wizard.walkthrough.steps import STEP_IDS, step_by_id
@@ -109,6 +110,7 @@ class StepsApp(SafeApp):
         self.start_fetch()
 
     def _after_first_frame(self) -> None:
+        collector.resume()  # paused by the command that started the wizard
         self.first_frame.set()
         problem = saved_language().problem
         if problem is not None:

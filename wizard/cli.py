@@ -371,6 +371,9 @@ def run_reset(args: argparse.Namespace) -> int:
 
 
 def run_wizard(args: argparse.Namespace) -> int:
+    from wizard import collector
+
+    collector.pause()  # until the first frame is drawn (the app resumes it)
     from screens.run import run_app
     from wizard.checks.options import Options
 
@@ -381,6 +384,9 @@ def run_wizard(args: argparse.Namespace) -> int:
 
 
 def run_demo(args: argparse.Namespace) -> int:
+    from wizard import collector
+
+    collector.pause()  # until the first frame is drawn (the app resumes it)
     from screens.run import run_demo as start_demo
 
     return start_demo()

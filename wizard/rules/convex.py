@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import email.utils
 import json
 import math
 import re
@@ -974,6 +973,8 @@ def _directives(cache_control: str) -> dict[str, str | None]:
 def _http_date(value: str | None) -> float | None:
     if not value:
         return None
+    import email.utils  # only when a Date header is read (slow to import; not at start-up)
+
     try:
         return email.utils.parsedate_to_datetime(value).timestamp()
     except (TypeError, ValueError, IndexError, OverflowError):

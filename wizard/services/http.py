@@ -8,7 +8,6 @@ Convex probe all go through :func:`request_capped`.
 
 from __future__ import annotations
 
-import email.utils
 from http import HTTPStatus
 from typing import TYPE_CHECKING, Any
 
@@ -87,6 +86,8 @@ def clock_skew(headers: httpx.Headers, received_at: float) -> float | None:
     value = headers.get("date")
     if not value:
         return None
+    import email.utils  # on first use: slow to import, and not needed to draw the first frame
+
     try:
         server = email.utils.parsedate_to_datetime(value).timestamp()
     except (TypeError, ValueError, IndexError, OverflowError):
