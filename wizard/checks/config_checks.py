@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from wizard.checks.catalog import make, passed, skipped
@@ -21,10 +22,12 @@ from wizard.rules.convex import (
     stored_domain,
 )
 from wizard.rules.jwt import AuthPath
-from wizard.services.convex_cli import DeploymentValue, EnvLookup
-from wizard.services.issuer_keys import FetchProblem, IssuerKeys
 from wizard.services.keys import is_loopback
 from wizard.text.messages import N_, Joined, Message
+
+if TYPE_CHECKING:  # a resumed wizard re-judges its project before the first frame without them
+    from wizard.services.convex_cli import DeploymentValue
+    from wizard.services.issuer_keys import FetchProblem, IssuerKeys
 
 _WELL_KNOWN = {
     "/.well-known/jwks.json": "JWKS",
@@ -228,6 +231,8 @@ def _push_refusal(provider: Provider, path: str) -> Check | None:
 
 def deployment_env_check(project: Project, issuer: Issuer | None, derived: str | None,
                          deployment: DeploymentValue | None, offline: bool) -> Check:
+    from wizard.services.convex_cli import EnvLookup
+
     var = project.issuer_var
     if offline:
         return skipped("convex.deployment_env", Message(N_(
