@@ -10,11 +10,14 @@ defaults, same environment variables), so nothing about certificate verification
 
 from __future__ import annotations
 
+import atexit
 import threading
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     import ssl
+
+EXIT_WAIT = 5.0  # seconds the process waits at exit for a bundle still loading
 
 _lock = threading.Lock()
 _thread: threading.Thread | None = None
@@ -33,6 +36,9 @@ def prewarm() -> None:
         if _thread is None:
             _thread = threading.Thread(target=_build, name="tls-context", daemon=True)
             _thread.start()
+            # A run that ends early (a usage error) must not tear the interpreter down while
+            # OpenSSL is still reading the bundle in that thread: that crashes the process.
+            atexit.register(_thread.join, EXIT_WAIT)
 
 
 def _build() -> None:
