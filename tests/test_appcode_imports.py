@@ -1,6 +1,6 @@
 """The app-code reader is self-contained: it imports the standard library, tree-sitter,
-pathspec and, of the rest of the wizard, only the bounded file reader and the ``.env`` reader
-(so the re-layout can move it as one piece), and never a UI toolkit."""
+pathspec and, of the rest of the wizard, only the bounded file reader, the ``.env`` reader and
+``@record`` (a leaf: dataclasses only), so it can move as one piece, and never a UI toolkit."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from pathlib import Path
 import wizard.appcode
 
 PACKAGE = Path(wizard.appcode.__file__).parent
-ALLOWED_WIZARD = {"wizard.guards.files", "wizard.project.envfiles"}
+ALLOWED_WIZARD = {"wizard.guards.files", "wizard.project.envfiles", "wizard.records"}
 ALLOWED_THIRD_PARTY = {"tree_sitter", "tree_sitter_typescript", "pathspec"}
 
 

@@ -5,13 +5,13 @@ comes from and with which template)."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 from wizard.appcode.facts import Call, FileFacts, Jsx
 from wizard.appcode.model import Edit, Finding, FindingStatus, Framework, SourceScan, TokenPath
 from wizard.appcode.tree import SourceTree
 from wizard.project.envfiles import EnvFiles
+from wizard.records import record
 
 if TYPE_CHECKING:
     from tree_sitter import Node
@@ -34,7 +34,7 @@ def clerk_package(module: str) -> str | None:
     return "/".join(module.split("/")[:2])
 
 
-@dataclass
+@record
 class AppContext:
     framework: Framework
     tree: SourceTree
@@ -143,7 +143,7 @@ def excerpt(facts: FileFacts, node: Node) -> str:
 
 # -- where a token comes from ----------------------------------------------------------------
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class TokenRequest:
     """One ``getToken`` call found behind a token expression."""
 

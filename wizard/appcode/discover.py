@@ -25,12 +25,12 @@ import re
 import stat
 from collections import deque
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from wizard.appcode.model import SourceScan
 from wizard.guards.files import FileRefused, read_regular_file
+from wizard.records import record
 
 if TYPE_CHECKING:
     from pathspec import GitIgnoreSpec
@@ -55,7 +55,7 @@ _CLIENT_IMPORT = re.compile(
     rb"""|svelte-clerk|vue-clerk)""")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Limits:
     """The bounds of one reading. The defaults fit real apps many times over."""
 
@@ -72,7 +72,7 @@ class Limits:
     parse_seconds_total: float = 10.0
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class SourceFile:
     rel: str
     """Relative to the project, POSIX separators."""

@@ -20,12 +20,12 @@ constant).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from wizard.appcode.context import VITE_FAMILY, AppContext, Side, argument, finding
 from wizard.appcode.facts import CONSTRUCTORS, EnvRead, FileFacts
 from wizard.appcode.model import Edit, Finding
+from wizard.records import record
 
 if TYPE_CHECKING:
     from tree_sitter import Node
@@ -34,7 +34,7 @@ ENV = "app.env_access"
 _NAMES = re.compile(r"CONVEX_(?:SITE_)?URL|PUBLISHABLE_KEY")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class _Rule:
     accessors: tuple[str, ...]
     """Accepted in browser code; the first is the one to suggest."""

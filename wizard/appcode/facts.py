@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import TYPE_CHECKING
 
 from wizard.appcode.syntax import Grammar, Parsed, language
+from wizard.records import record
 
 if TYPE_CHECKING:
     from tree_sitter import Node, Query
@@ -55,7 +56,7 @@ def _query(grammar: Grammar) -> Query:
     return query
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Import:
     local: str
     module: str
@@ -64,14 +65,14 @@ class Import:
     line: int
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Attribute:
     name: str
     node: Node
     value: Node | None
 
 
-@dataclass
+@record
 class Jsx:
     name: str
     """As written: ``ClerkProvider``, ``Convex.Authenticated``."""
@@ -92,7 +93,7 @@ class Jsx:
         return next((a for a in self.attributes if a.name == name), None)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class EnvRead:
     accessor: str
     """``process.env``, ``import.meta.env`` or a SvelteKit module (``$env/static/public``)."""
@@ -105,7 +106,7 @@ class EnvRead:
     """The ``process.env`` / ``import.meta.env`` part, the target of an accessor fix."""
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Call:
     name: str
     node: Node
@@ -113,7 +114,7 @@ class Call:
     """The object of a member call (``client`` in ``client.setAuth``)."""
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Component:
     """The top-level function a node belongs to."""
 
@@ -122,7 +123,7 @@ class Component:
     node: Node
 
 
-@dataclass
+@record
 class FileFacts:
     parsed: Parsed
     imports: dict[str, Import] = field(default_factory=dict)

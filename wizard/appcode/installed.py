@@ -12,13 +12,13 @@ import os
 import posixpath
 import re
 import time
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from wizard.appcode.framework import inside, read_json, workspace_patterns
 from wizard.appcode.syntax import ParseTimeout, parse
 from wizard.guards.files import read_regular_file
+from wizard.records import record
 
 if TYPE_CHECKING:
     from tree_sitter import Node
@@ -114,7 +114,7 @@ def provider_props(root: Path) -> tuple[tuple[str, ...], str]:
 
 # -- copies of convex ----------------------------------------------------------------------
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class ConvexCopy:
     path: str
     """Relative to the project (the ``.pnpm`` store entry for pnpm, a lock entry for PnP)."""

@@ -9,8 +9,10 @@ text in the user's language.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Literal
+
+from wizard.records import record
 
 FindingStatus = Literal["pass", "fail", "warn", "skip"]
 TokenPath = Literal["template", "integration"]
@@ -48,7 +50,7 @@ REASONS: dict[str, frozenset[str]] = {
 _SEVERITY: dict[str, int] = {"skip": 0, "pass": 1, "warn": 2, "fail": 3}
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Edit:
     """A mechanical change: replace bytes ``start:end`` of ``file`` (as read) with
     ``replacement``. ``expected`` is what those bytes are now, so a fixer can refuse to apply
@@ -61,7 +63,7 @@ class Edit:
     replacement: str
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Finding:
     """One result of one check at one place (``file`` is relative to the project, POSIX
     separators; ``line`` is 1-based). A check that passes yields one finding with status
@@ -76,7 +78,7 @@ class Finding:
     edit: Edit | None = None
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Skipped:
     """A path the reader did not read, or did not read whole, and why (a closed set:
     ``symlink_outside``, ``not_regular``, ``too_large``, ``unreadable``, ``file_limit``,
@@ -87,7 +89,7 @@ class Skipped:
     reason: str
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class ParseProblem:
     """A file tree-sitter could not parse cleanly: it was still judged by what did parse.
     ``lines`` are the first lines with an ``ERROR`` or ``MISSING`` node."""
@@ -96,7 +98,7 @@ class ParseProblem:
     lines: tuple[int, ...]
 
 
-@dataclass
+@record
 class SourceScan:
     """How the source was found and read."""
 
@@ -120,7 +122,7 @@ class SourceScan:
             self.skipped.append(Skipped(path, reason))
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Framework:
     """What the project is built with, and why the reader thinks so."""
 
@@ -139,7 +141,7 @@ class Framework:
     """The framework's major version when the dependency range or install tells it."""
 
 
-@dataclass
+@record
 class AppCode:
     """Everything :func:`~wizard.appcode.read_app_code` found."""
 

@@ -23,8 +23,9 @@ from __future__ import annotations
 import functools
 import re
 import time
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
+
+from wizard.records import record
 
 if TYPE_CHECKING:
     from tree_sitter import Language, Node, Parser, Range
@@ -63,7 +64,7 @@ def grammar_for(name: str) -> Grammar:
     return "ts" if name.endswith((".ts", ".mts", ".cts")) else "tsx"
 
 
-@dataclass
+@record
 class Parsed:
     """One parsed file: its bytes and its syntax tree."""
 

@@ -23,10 +23,11 @@ from __future__ import annotations
 
 import functools
 import posixpath
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import TYPE_CHECKING, Literal
 
 from wizard.appcode.facts import Component, FileFacts, Import, Jsx
+from wizard.records import record
 
 if TYPE_CHECKING:
     from tree_sitter import Node
@@ -49,20 +50,20 @@ def _stem(rel: str) -> str:
     return rel
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Wrapper:
     facts: FileFacts
     jsx: Jsx
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Chain:
     wrappers: tuple[Wrapper, ...]
     """Innermost first."""
     end: Literal["root", "open"]
 
 
-@dataclass
+@record
 class SourceTree:
     """The parsed files of one app, indexed for following imports and routes."""
 

@@ -8,10 +8,11 @@ every output is scrubbed of both tokens as well as the project's secrets.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import TYPE_CHECKING, Any, TextIO
 
 from wizard.guards.safe_text import json_text, visible
+from wizard.records import record
 from wizard.text.messages import N_, Message, _
 
 if TYPE_CHECKING:
@@ -25,7 +26,7 @@ if TYPE_CHECKING:
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class TokenSource:
     """Where the pair came from: ``kind`` ("browser" or "mint"), the pair (None: no token came)
     and what the receiver or the Backend API said, without the tokens."""
@@ -36,7 +37,7 @@ class TokenSource:
     said: tuple[Message, ...] = ()
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class PairVerdict:
     """The verdict of the token the app sends (the usual ``check`` verdict) and of the other."""
 

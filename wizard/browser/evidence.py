@@ -4,15 +4,14 @@ walkthrough's provider-neutral :class:`~wizard.walkthrough.evidence.TokenEvidenc
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from wizard.browser.command import TokenSource
 from wizard.checks.options import Options
 from wizard.providers.clerk.token_pair import TokenPair, analyse_pair
+from wizard.records import record
 from wizard.walkthrough.evidence import EvidenceSource, TokenEvidence
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class MintPlan:
     """Where the secret key would go and for which calls; nothing was sent to know it."""
 

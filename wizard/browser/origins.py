@@ -20,8 +20,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 from urllib.parse import urlsplit
+
+from wizard.records import record
 
 DEV_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
 ALLOWED_METHOD = "POST"
@@ -57,7 +58,7 @@ def normalise_origin(text: str) -> str | None:
     return f"{parts.scheme}://{shown_host}{shown_port}"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class OriginPolicy:
     named: frozenset[str] = frozenset()
     """The origins the user gave, normalised; empty: pages served from this machine."""

@@ -16,7 +16,6 @@ snippet sends. The same reader takes the text the ``copy(...)`` fallback put on 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
@@ -27,6 +26,7 @@ from wizard.providers.clerk.token_pair import (
     TokenPair,
     clerk_error,
 )
+from wizard.records import record
 
 PAYLOAD_VERSION = 1
 MAX_PAYLOAD_BYTES = 64 * 1024
@@ -44,7 +44,7 @@ class PayloadProblem(str, Enum):
     MALFORMED_BODY = "malformed_body"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class BrowserTokens:
     pair: TokenPair
     page_origin: str | None

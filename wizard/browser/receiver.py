@@ -25,7 +25,6 @@ import ipaddress
 import secrets
 import socketserver
 import threading
-from dataclasses import dataclass
 from enum import Enum
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -39,6 +38,7 @@ from wizard.browser.origins import (
 )
 from wizard.browser.payload import MAX_PAYLOAD_BYTES, BrowserTokens, PayloadProblem, read_payload
 from wizard.browser.snippet import copy_snippet, send_snippet
+from wizard.records import record
 from wizard.services.http import content_essence
 
 DEFAULT_WAIT = 120.0
@@ -90,7 +90,7 @@ _PAYLOAD_REFUSALS = {
 }
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Refusal:
     reason: Refused
     method: str
@@ -103,7 +103,7 @@ class Refusal:
                 "origin": self.origin}
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class ReceiverResult:
     outcome: Outcome
     tokens: BrowserTokens | None

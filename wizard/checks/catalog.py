@@ -10,9 +10,10 @@ exact command to run rather than general advice, in their language.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 
 from wizard.checks.model import Check, Status
+from wizard.records import record
 from wizard.text.messages import N_, Message, Text
 
 # How a Backend API call can fail; shared by the clerk.* checks that make the call.
@@ -77,7 +78,7 @@ _TEMPLATE_REQUEST_FIXES: dict[str, str] = {
 }
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class CheckSpec:
     id: str
     step: str

@@ -10,7 +10,6 @@ shown.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from wizard.checks.catalog import make, ordered, passed, skipped
@@ -19,6 +18,7 @@ from wizard.checks.options import SessionFacts
 from wizard.guards.redaction import looks_secret
 from wizard.project.deployment_url import clean_url, find_deploy_key, find_deployment_url
 from wizard.project.sourced import Sourced
+from wizard.records import record
 from wizard.rules.convex import audiences, issuer_matches_domain, token_issuer_with_scheme
 from wizard.rules.jwt import DecodedToken
 from wizard.services.convex_probe import (
@@ -53,7 +53,7 @@ NO_URL = Message(N_("no deployment URL in the project (CONVEX_URL or VITE_/NEXT_
 OFFLINE = Message(N_("--offline: Convex was not asked"))
 
 
-@dataclass
+@record
 class ConvexReport:
     """Where the deployment is, and what it said (never the token or the key)."""
 

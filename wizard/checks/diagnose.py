@@ -13,10 +13,10 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from wizard.checks.catalog import CATALOG, fix_for
 from wizard.guards.redaction import scrub
+from wizard.records import record
 from wizard.text.messages import N_, Joined, Message, Text, render
 
 MAX_LINE_CHARS = 20_000
@@ -24,7 +24,7 @@ _DEFAULT_VAR = "CLERK_JWT_ISSUER_DOMAIN"
 _ISSUER_PLACEHOLDER = "https://<your-frontend-api-host>"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Diagnosis:
     title_text: Text
     explanation_text: Text
@@ -44,7 +44,7 @@ class Diagnosis:
         return render(self.fix_text)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class _Fixed:
     """A diagnosis the message alone settles: message ids; the fix may name the project's
     issuer variable (``{var}``) and issuer (``{issuer}``)."""
@@ -55,7 +55,7 @@ class _Fixed:
     step: str
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class _Context:
     issuer: str | None
     issuer_var: str

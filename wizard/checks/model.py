@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import Enum
 
+from wizard.records import record
 from wizard.text.messages import N_, Message, Text, render
 
 
@@ -15,7 +15,7 @@ class Status(str, Enum):
     SKIP = "skip"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Look:
     """How a status is drawn, wherever it is drawn."""
 
@@ -42,7 +42,7 @@ LOOKS: dict[Status, Look] = {
 """The one table of status symbols: ``check``, the report and the wizard read it."""
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Check:
     """One finding: what was compared with what, and what to do about it. Its texts are
     messages, shown in the current language (``to_dict`` takes another)."""

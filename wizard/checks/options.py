@@ -4,19 +4,20 @@ picture read from the session."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import Protocol
 
 from wizard.project.issuer import Issuer
 from wizard.project.reader import Project
 from wizard.project.sourced import Sourced
+from wizard.records import record
 from wizard.rules.jwt import AuthPath
 from wizard.services.http import DEFAULT_TIMEOUT
 from wizard.services.keys import Destinations
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Options:
     project_dir: Path | None = None
     issuer: str | None = None

@@ -7,7 +7,7 @@ files for the others). A provider Convex would refuse at push time is left out a
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from typing import Any
 
 from wizard.checks.token_checks import TokenContext, routing_problem
@@ -15,6 +15,7 @@ from wizard.project.auth_config import Provider
 from wizard.project.issuer import Issuer
 from wizard.project.reader import Project
 from wizard.project.sourced import Sourced
+from wizard.records import record
 from wizard.rules.convex import (
     AuthProvider,
     Crash,
@@ -29,7 +30,7 @@ from wizard.rules.jwt import DecodedToken
 from wizard.text.messages import _
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Evaluated:
     """The providers as the deployment would hold them, in auth.config order."""
 

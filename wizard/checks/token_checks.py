@@ -11,13 +11,14 @@ from __future__ import annotations
 import contextlib
 import math
 import time
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
 from wizard.checks import catalog
 from wizard.checks.catalog import make, passed, skipped
 from wizard.checks.model import Check, Status
 from wizard.guards.safe_text import bounded
+from wizard.records import record
 from wizard.rules.convex import (
     CLOCK_SKEW_WARNING_SECONDS,
     EXPIRY_WARNING_SECONDS,
@@ -60,7 +61,7 @@ _NOT_READABLE = Message(N_("the token could not be decoded"))
 _PARSED_LATER = ("sub", "exp", "iat", "iss")  # judged by token.claims / token.iss
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class TokenContext:
     """What a token is judged against: the provider it routes to (or the closest one)."""
 
@@ -78,7 +79,7 @@ class TokenContext:
     """The console line that mints the token Convex receives (the identity provider's)."""
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Answer:
     """What Convex itself would answer: HTTP status and error code ("" when accepted)."""
 
@@ -97,7 +98,7 @@ class Answer:
 ACCEPTED = Answer(200, "", "the token is accepted")
 
 
-@dataclass
+@record
 class TokenVerdict:
     checks: list[Check] = field(default_factory=list)
     kind: Classification | None = None

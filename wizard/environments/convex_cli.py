@@ -35,7 +35,7 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +43,7 @@ from dotenv import dotenv_values
 
 from wizard.environments.deploy_keys import IGNORE_DEPLOY_KEY, DeployKey
 from wizard.environments.model import Environment
+from wizard.records import record
 from wizard.services.convex_cli import (
     CliFailed,
     CliRun,
@@ -83,7 +84,7 @@ WANTED_KEY = {Environment.DEVELOPMENT: "dev", Environment.PRODUCTION: "prod",
 """The only kind of deploy key each question is asked with (see the module's text)."""
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class CliAnswer:
     """One CLI question and its answer. ``listed`` keeps every name but only the values
     ``keep`` chose (an env list holds secrets)."""

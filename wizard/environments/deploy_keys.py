@@ -11,11 +11,12 @@ dictionary or an output, and :meth:`Keys.secrets` lists it for scrubbing.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
 from wizard.environments.env_sources import CLI_FILES, ProjectFiles
 from wizard.project.sourced import Sourced
+from wizard.records import record
 
 DEPLOY_KEY_VARS: tuple[str, ...] = ("CONVEX_DEPLOY_KEY", "CONVEX_DEPLOYMENT_TOKEN")
 """``CONVEX_DEPLOYMENT_TOKEN`` is the CLI's alias; ``CONVEX_DEPLOY_KEY`` wins."""
@@ -47,7 +48,7 @@ def classify(value: str) -> tuple[str, str | None]:
     return MALFORMED, None
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class DeployKey:
     kind: str
     deployment: str | None
@@ -66,7 +67,7 @@ def _key(found: Sourced, variable: str) -> DeployKey | None:
     return DeployKey(kind, name, found.source, value)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Keys:
     """Every deploy key the project and the process environment hold."""
 

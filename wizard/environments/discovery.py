@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import Any
 
@@ -41,10 +41,11 @@ from wizard.environments.model import ENVIRONMENTS, Environment
 from wizard.project.deployment_url import deployment_name, find_deployment_url
 from wizard.project.reader import read_convex_version
 from wizard.project.sourced import Sourced
+from wizard.records import record
 from wizard.services.convex_cli import convex_cli
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Deployment:
     """One environment's Convex deployment, as far as the files tell."""
 
@@ -61,7 +62,7 @@ class Deployment:
                 "deploy_key": self.key.to_dict() if self.key else None}
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Discovery:
     root: Path
     framework: str

@@ -19,12 +19,12 @@ environments too, so a value there is not evidence of what the environment was m
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 from wizard.environments.model import ENVIRONMENTS, Environment
 from wizard.project.envfiles import EnvFiles, read_env_file
 from wizard.project.sourced import Sourced
+from wizard.records import record
 
 HOSTING, OWN, SHARED = "hosting", "environment", "shared"
 NEXT_CONFIGS: tuple[str, ...] = ("next.config.js", "next.config.mjs", "next.config.ts",
@@ -54,7 +54,7 @@ def files_for(environment: Environment, kind: str) -> tuple[tuple[str, str], ...
     return ((hosting_file(environment), HOSTING), own_local, *middle, generic)
 
 
-@dataclass
+@record
 class EnvironmentFiles:
     """One environment's variables, merged the way its build merges them."""
 
@@ -75,7 +75,7 @@ def source_file(found: Sourced) -> str:
     return found.source.rpartition(":")[0]
 
 
-@dataclass
+@record
 class ProjectFiles:
     """Every env file any environment reads, each read once."""
 

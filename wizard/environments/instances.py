@@ -9,7 +9,6 @@ exactly is a separate question (:func:`names_exactly`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -20,6 +19,7 @@ from wizard.providers.clerk.keys import (
     decode_publishable_key,
     find_publishable_key,
 )
+from wizard.records import record
 from wizard.rules.convex import issuer_matches_domain
 from wizard.services.keys import is_loopback
 
@@ -35,7 +35,7 @@ def frontend_api_url(host: str) -> str:
     return ("http://" if is_loopback(hostname) else "https://") + host
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class ClerkInstance:
     instance_type: str  # development | production (the key's prefix)
     frontend_api: str  # the host
@@ -59,7 +59,7 @@ class ClerkInstance:
                 "frontend_api_url": self.url, "source": self.source, "scope": self.scope}
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class KeyProblem:
     """A publishable key that does not decode (Clerk's own reason)."""
 

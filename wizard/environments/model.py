@@ -8,11 +8,12 @@ dashboard page, or a file to edit. The catalog turns them into words.
 from __future__ import annotations
 
 import shlex
-from dataclasses import dataclass, field
+from dataclasses import field
 from enum import Enum
 from typing import Any
 
 from wizard.checks.model import Status
+from wizard.records import record
 
 
 class Environment(str, Enum):
@@ -40,7 +41,7 @@ PROD_ISSUER_PLACEHOLDER = "https://clerk.<your-domain>"
 DEV_ISSUER_PLACEHOLDER = "https://<slug>.clerk.accounts.dev"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Fix:
     """One thing to do: run ``argv`` (command); open ``url`` on the ``instance``
     (development or production) of the Clerk application (dashboard); set ``variable`` in
@@ -80,7 +81,7 @@ def command(*argv: str) -> Fix:
     return Fix("command", argv=argv)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Finding:
     """One check's verdict for one environment."""
 

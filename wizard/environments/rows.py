@@ -8,7 +8,7 @@ development_key (production's key is a ``pk_test_`` one) | not_a_token | not_app
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
 from wizard.environments.convex_cli import FOUND, CliAnswer
@@ -17,6 +17,7 @@ from wizard.environments.instances import ClerkInstance, KeyProblem
 from wizard.environments.model import Environment, Finding
 from wizard.guards.redaction import scrub_data
 from wizard.project.reader import DEFAULT_APPLICATION_ID, DEFAULT_ISSUER_VAR
+from wizard.records import record
 from wizard.services.convex_cli import CLI_TIMEOUT
 from wizard.services.convex_probe import ConvexAnswer, ProvidersAnswer
 from wizard.services.http import DEFAULT_TIMEOUT
@@ -29,7 +30,7 @@ NO_INSTANCE, DEVELOPMENT_KEY, NOT_A_TOKEN, NOT_APPLICABLE = (
 CLI_TOO_OLD = "cli_too_old"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class MatrixOptions:
     issuer_var: str = DEFAULT_ISSUER_VAR
     """The variable ``auth.config`` reads for the Clerk domain."""
@@ -46,7 +47,7 @@ class MatrixOptions:
     cli_timeout: float = CLI_TIMEOUT
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Row:
     environment: Environment
     instance: ClerkInstance | None
@@ -109,7 +110,7 @@ def _discovery_dict(keys: IssuerKeys) -> dict[str, Any]:
             "kids": list(keys.kids)}
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Matrix:
     discovery: Discovery
     rows: tuple[Row, ...]

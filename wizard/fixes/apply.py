@@ -14,7 +14,7 @@ import contextlib
 import os
 import time
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import Any
 
@@ -40,10 +40,11 @@ from wizard.fixes.runner import CommandResult, run_convex
 from wizard.fixes.secret_backup import unmask_secrets
 from wizard.guards.files import fsync_folder
 from wizard.guards.state_dir import absolute_project_path, default_state_dir
+from wizard.records import record
 from wizard.services.convex_cli import CLI_TIMEOUT
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Outcome:
     plan: FixPlan
     applied: bool
@@ -61,7 +62,7 @@ class Outcome:
                                                       "stderr": done.stderr}}
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class ApplyReport:
     outcomes: tuple[Outcome, ...]
     run_id: str | None
@@ -80,7 +81,7 @@ class ApplyReport:
                 "outcomes": [o.to_dict() for o in self.outcomes]}
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class _Ready:
     edit: FileEdit
     target: Path
@@ -174,7 +175,7 @@ def apply_fixes(root: Path, plans: Iterable[FixPlan], *, offline: bool,
 
 # --- undo ------------------------------------------------------------------------------------
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class UndoReport:
     run_id: str | None
     restored: tuple[str, ...] = ()
@@ -196,27 +197,27 @@ class UndoReport:
                 "commands": [list(c) for c in self.commands]}
 
 
-def _restorable(root: Path, run: Path, record: FileRecord) -> tuple[Path, bytes | None] | None:
+def _restorable(root: Path, run: Path, entry: FileRecord) -> tuple[Path, bytes | None] | None:
     """The file's path and the bytes to restore; None when it already has them (the run was
     cut short before writing it)."""
-    target = resolve_inside(root, record.path)
-    current = read_current(target, record.path)
+    target = resolve_inside(root, entry.path)
+    current = read_current(target, entry.path)
     now = None if current is None else sha256(current)
-    if now == record.before:
+    if now == entry.before:
         return None
-    if now != record.after:
-        raise Refused(Refusal.CHANGED_SINCE_FIX, path=record.path)
+    if now != entry.after:
+        raise Refused(Refusal.CHANGED_SINCE_FIX, path=entry.path)
     original = None
-    if record.backup is not None:
-        kept = read_current(run / record.backup, record.path)
+    if entry.backup is not None:
+        kept = read_current(run / entry.backup, entry.path)
         if kept is None:
-            raise Refused(Refusal.BACKUP_MISSING, path=record.path)
-        original = unmask_secrets(kept, record.secrets, current)
+            raise Refused(Refusal.BACKUP_MISSING, path=entry.path)
+        original = unmask_secrets(kept, entry.secrets, current)
         if original is None:
-            raise Refused(Refusal.SECRET_GONE, path=record.path)
-        if sha256(original) != record.before:
-            raise Refused(Refusal.BACKUP_MISSING, path=record.path)
-    refuse_unwritable(target, record.path)
+            raise Refused(Refusal.SECRET_GONE, path=entry.path)
+        if sha256(original) != entry.before:
+            raise Refused(Refusal.BACKUP_MISSING, path=entry.path)
+    refuse_unwritable(target, entry.path)
     return target, original
 
 
@@ -236,28 +237,28 @@ def undo_last(root: Path, *, state_dir: Path | None = None) -> UndoReport:
         return UndoReport(manifest.run_id, refusal=Refusal.ALREADY_UNDONE, commands=commands)
     plan: list[tuple[FileRecord, Path, bytes | None]] = []
     refused: list[tuple[str, Refusal]] = []
-    for record in manifest.files:
+    for entry in manifest.files:
         try:
-            found = _restorable(root, run, record)
+            found = _restorable(root, run, entry)
         except Refused as exc:
-            refused.append((record.path, exc.reason))
+            refused.append((entry.path, exc.reason))
             continue
         if found is not None:
-            plan.append((record, *found))
+            plan.append((entry, *found))
     if refused:
         return UndoReport(manifest.run_id, refused=tuple(refused), commands=commands)
     restored: list[str] = []
-    for record, target, original in reversed(plan):
+    for entry, target, original in reversed(plan):
         try:
             if original is None:
                 os.unlink(target)
                 fsync_folder(target.parent)
             else:
-                write_file(target, original, record.mode)
+                write_file(target, original, entry.mode)
         except OSError:  # undo again once it is writable: restored files are passed over
             return UndoReport(manifest.run_id, tuple(restored),
-                              refused=((record.path, Refusal.WRITE_FAILED),), commands=commands)
-        restored.append(record.path)
+                              refused=((entry.path, Refusal.WRITE_FAILED),), commands=commands)
+        restored.append(entry.path)
     manifest.undone_at = time.time()
     save_manifest(run, manifest)
     return UndoReport(manifest.run_id, tuple(restored), commands=commands)

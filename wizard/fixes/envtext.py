@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import io
 import re
-from dataclasses import dataclass
 
 from dotenv.parser import Binding, parse_stream
 
 from wizard.fixes.model import Refusal, Refused
 from wizard.guards.redaction import looks_secret, looks_secret_name, redact
+from wizard.records import record
 
 BOM = b"\xef\xbb\xbf"
 _WS = r"[^\S\r\n]"
@@ -37,7 +37,7 @@ _PLAIN_VALUE = re.compile(r"[^\s'\"#`](?:[^\r\n#]*[^\s#])?|")
 """A value safe to write unquoted: no surrounding spaces, no comment mark, no quote first."""
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class _Span:
     """Where one binding is written, as offsets into the document's text."""
 

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from enum import Enum
 from typing import Any
 
 from wizard.environments.model import Environment
 from wizard.guards.redaction import redact
+from wizard.records import record
 
 
 class FixReason(str, Enum):
@@ -92,7 +93,7 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class FileEdit:
     """One file's change. ``old`` None: the file is created; ``new`` None: it is removed
     (its bytes stay in the run's backup)."""
@@ -113,7 +114,7 @@ class FileEdit:
         return "create" if self.old is None else "remove" if self.new is None else "modify"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class CommandFix:
     """``node_modules/.bin/convex env set NAME VALUE [--prod]``: the project's own CLI; with
     ``preview_default``, ``env default set --type preview NAME VALUE`` (new previews' value)."""
@@ -149,7 +150,7 @@ class CommandFix:
         return self._with(redact(self.value) if self.value_secret else self.value)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class RemoteFix:
     """A change made through a service's API (the identity provider's JWT template): shown as
     the request it sends; sent by the caller's ``send`` (the engine holds no key)."""
@@ -163,7 +164,7 @@ class RemoteFix:
         return (self.method, self.url)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class FixPlan:
     """The fix for one failure: file edits, or one command."""
 
@@ -192,7 +193,7 @@ class FixPlan:
         }
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Blocked:
     """A failure a fix exists for, but not here: the reason says why."""
 
@@ -215,7 +216,7 @@ class Refused(Exception):
         self.values = values
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class KeyFacts:
     """What the identity provider's public key says, which the project's files alone do not:
     the engine sits beside the providers and never asks them itself."""
@@ -233,7 +234,7 @@ class KeyFacts:
 NO_KEY = KeyFacts()
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class FixSet:
     plans: tuple[FixPlan, ...] = ()
     blocked: tuple[Blocked, ...] = ()

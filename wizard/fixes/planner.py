@@ -13,7 +13,7 @@ from __future__ import annotations
 import contextlib
 import re
 from collections.abc import Callable, Collection, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from urllib.parse import urlsplit
 
 from wizard.checks.config_checks import suggested_issuer
@@ -42,6 +42,7 @@ from wizard.guards.redaction import looks_secret, looks_secret_name, redact
 from wizard.project.auth_config import AuthConfig, parse_auth_config
 from wizard.project.envfiles import BROWSER_PREFIXES, ENV_FILES, is_browser_exposed
 from wizard.project.reader import Project
+from wizard.records import record
 from wizard.rules.convex import domain_problem
 from wizard.services.convex_cli import DeploymentValue, EnvLookup, convex_cli
 
@@ -57,7 +58,7 @@ DEFAULT_ENV_FILE = ".env.local"
 _HOST = re.compile(r"[A-Za-z0-9.-]+(?::\d{1,5})?")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Intended:
     """The issuer a fix writes, and whether it was derived from the publishable key."""
 
@@ -96,7 +97,7 @@ def server_name(name: str) -> str:
     return name
 
 
-@dataclass
+@record
 class Workspace:
     """What a family of plans works on: the project, its files as the plans before leave
     them (:meth:`read`), and the plans and blocked fixes made so far."""
@@ -319,7 +320,7 @@ def _deployment_env(ws: Workspace, deployment: DeploymentValue | None, prod: boo
                     "deployment": "prod" if prod else "dev"}, command=command))
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class PlanFamily:
     """Plans for some checks: ``plan`` adds them to the workspace with :meth:`Workspace.add`
     (built from :meth:`Workspace.edit`), inside :meth:`Workspace.blocking` for what cannot
@@ -329,7 +330,7 @@ class PlanFamily:
     plan: Callable[[Workspace, PlanRequest], None]
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class PlanRequest:
     """What the caller of :func:`plan_fixes` asked for, as every family sees it."""
 

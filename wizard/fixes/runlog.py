@@ -17,7 +17,7 @@ import json
 import os
 import re
 import time
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +26,7 @@ from wizard.fixes.model import Refusal, Refused, sha256
 from wizard.fixes.secret_backup import mask_secrets
 from wizard.guards.files import read_regular_file, write_atomically
 from wizard.guards.state_dir import project_key
+from wizard.records import record
 
 SCHEMA_VERSION = 1
 MANIFEST = "manifest.json"
@@ -44,7 +45,7 @@ def _new_run_id() -> str:
     return time.strftime("%Y%m%dT%H%M%S", time.gmtime(now // 10**9)) + f"-{now % 10**9:09d}"
 
 
-@dataclass
+@record
 class FileRecord:
     path: str
     before: str | None
@@ -64,7 +65,7 @@ class FileRecord:
                 "secrets": self.secrets}
 
 
-@dataclass
+@record
 class CommandRecord:
     check_id: str
     argv: list[str]
@@ -74,7 +75,7 @@ class CommandRecord:
         return {"check_id": self.check_id, "argv": self.argv, "exit_status": self.exit_status}
 
 
-@dataclass
+@record
 class Manifest:
     run_id: str
     project: str

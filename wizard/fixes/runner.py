@@ -11,19 +11,19 @@ from __future__ import annotations
 
 import os
 import subprocess
-from dataclasses import dataclass
 from pathlib import Path
 
 from wizard.environments.convex_cli import cli_environment
 from wizard.fixes.model import CommandFix, Refusal
 from wizard.guards.redaction import scrub
+from wizard.records import record
 from wizard.services.convex_cli import CLI_TIMEOUT
 
 STDERR_KEPT = 4000
 """Characters of stderr kept: the CLI's error is its last line or two."""
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class CommandResult:
     exit_status: int | None
     """None when the command did not start or did not finish."""

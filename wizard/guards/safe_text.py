@@ -18,8 +18,9 @@ import re
 import sys
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from typing import Any, TextIO, cast
+
+from wizard.records import record
 
 # Every character a terminal may act on or that hides what is read: C0, DEL and C1 (Cc),
 # the format characters (Cf: bidi overrides and isolates, zero-width and invisible tag
@@ -86,7 +87,7 @@ def clip(text: str, limit: int) -> str:
 # --- bounded values ------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Bounds:
     """How much of a JSON-like value is shown: nesting depth, one string, the whole value."""
 

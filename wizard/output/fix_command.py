@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Collection, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -41,6 +41,7 @@ from wizard.output.fix_text import (
     refusal,
     report_lines,
 )
+from wizard.records import record
 from wizard.text.messages import N_, Message, _
 from wizard.walkthrough.session import Session, Verdict, load, run_checks
 
@@ -48,7 +49,7 @@ EXIT_OK, EXIT_FAILED = 0, 1
 KEEP_NEEDED = N_("Both auth configs exist: pass --keep ts or --keep js to choose which stays")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class FixRequest:
     """What ``fix`` was asked to do."""
 
@@ -62,7 +63,7 @@ class FixRequest:
     state_dir: Path | None = None
 
 
-@dataclass
+@record
 class _Out:
     """The command's output, scrubbed of ``secrets`` as it is written."""
 

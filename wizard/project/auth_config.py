@@ -17,11 +17,12 @@ import functools
 import os
 import re
 import time
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeAlias
 
 from wizard.guards.files import FileRefused, read_regular_file, size_text
+from wizard.records import record
 
 if TYPE_CHECKING:
     from tree_sitter import Node, Parser
@@ -51,7 +52,7 @@ _COMMENTS_SEARCHED = 200
 """Comment blocks searched for commented-out providers: a real file has a handful."""
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Provider:
     index: int
     """Position in the providers array (0-based); -1 for a commented-out provider."""
@@ -75,7 +76,7 @@ class Provider:
     """The domain read has a fallback (``??``, ``||``, ``?:``); Convex still throws if unset."""
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class AuthConfig:
     path: Path | None
     exists: bool
@@ -125,18 +126,18 @@ def _unescape(sequence: str) -> str:
     return _ESCAPES.get(body, body)
 
 
-@dataclass
+@record
 class _Lit:
     value: str
 
 
-@dataclass
+@record
 class _Expr:
     node: Node
     ident: str | None = None  # set when the expression is a bare identifier
 
 
-@dataclass
+@record
 class _Obj:
     entries: list[tuple[str, _Value, int]]  # key ("..." for a spread), value, key line
     line: int
@@ -144,14 +145,14 @@ class _Obj:
     end: int
 
 
-@dataclass
+@record
 class _Arr:
     items: list[_Value]
     start: int
     end: int
 
 
-@dataclass
+@record
 class _Spread:
     value: _Value
 
@@ -159,7 +160,7 @@ class _Spread:
 _Value: TypeAlias = "_Lit | _Expr | _Obj | _Arr | _Spread"
 
 
-@dataclass
+@record
 class _Comment:
     start: int
     end: int
@@ -167,7 +168,7 @@ class _Comment:
     block: bool
 
 
-@dataclass
+@record
 class _Source:
     """One parsed text: the values it spells, and what one walk over its tree found."""
 
@@ -647,7 +648,7 @@ def read_auth_config(project_root: Path) -> AuthConfig:
 
 # --- where pairs are written (for fixes that rewrite one key or one value) -------------------
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class PairAt:
     """One ``key: value`` pair of an object literal, located by byte offsets into the UTF-8
     text, so a fix can rewrite exactly the key or the value and nothing around them."""

@@ -4,20 +4,21 @@ from __future__ import annotations
 
 import io
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 
 from dotenv import dotenv_values
 
 from wizard.guards.files import FileRefused, is_absent, read_regular_file, why_unread
 from wizard.project.sourced import Sourced
+from wizard.records import record
 
 ENV_FILES: tuple[str, ...] = (".env", ".env.local", ".env.development", ".env.development.local")
 BROWSER_PREFIXES: tuple[str, ...] = ("VITE_", "NEXT_PUBLIC_", "EXPO_PUBLIC_", "PUBLIC_", "REACT_APP_")
 _MAX_ENV_BYTES = 1024 * 1024
 
 
-@dataclass
+@record
 class EnvFiles:
     """Values from the ``.env`` files (later files win) with the process environment on top."""
 

@@ -8,17 +8,17 @@ shape by one recipe, so no caller strips quotes, slashes or whitespace its own w
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from wizard.project.reader import Project
 from wizard.project.sourced import Sourced
+from wizard.records import record
 from wizard.rules.convex import stored_domain
 
 _QUOTES = "'\"`"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Issuer:
     raw: str
     """The text exactly as found (a ``.env`` value keeps its quotes and spaces here)."""

@@ -10,13 +10,14 @@ import itertools
 import json
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 
 from wizard.guards.files import is_absent, read_regular_file, why_unread
 from wizard.project.auth_config import AuthConfig, Provider, read_auth_config
 from wizard.project.envfiles import EnvFiles, read_env_files
 from wizard.project.sourced import Sourced
+from wizard.records import record
 
 DEFAULT_APPLICATION_ID = "convex"
 DEFAULT_ISSUER_VAR = "CLERK_JWT_ISSUER_DOMAIN"
@@ -40,7 +41,7 @@ def find_project_root(start: Path) -> tuple[Path, bool]:
     return start, False
 
 
-@dataclass
+@record
 class Project:
     root: Path
     root_found: bool

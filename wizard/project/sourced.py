@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from wizard.records import record
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Sourced:
     """A configuration value and where it came from (``.env.local:NAME``, ``--issuer`` …)."""
 

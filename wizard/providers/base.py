@@ -10,7 +10,6 @@ second provider is one module that implements it and one line in
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any, Protocol
 
 from wizard.checks.model import Check
@@ -19,11 +18,12 @@ from wizard.project.envfiles import EnvFiles
 from wizard.project.issuer import Issuer
 from wizard.project.reader import Project
 from wizard.project.sourced import Sourced
+from wizard.records import record
 from wizard.rules.jwt import AuthPath, Classification, DecodedToken
 from wizard.text.messages import Message
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class PublicKey:
     """The provider's public key as the project holds it (Clerk's publishable key)."""
 

@@ -19,12 +19,13 @@ import json
 import math
 import re
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
 from functools import cache
 from typing import Any, Literal, TypeVar
 from urllib.parse import urlsplit
+
+from wizard.records import record
 
 BACKEND = "get-convex/convex-backend@94a42c3db8d7"
 OIDC_LIB = "get-convex/openidconnect-rs@15a9c551eafc"
@@ -204,6 +205,9 @@ def parse_json(data: bytes) -> Any:
     return value
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 @follows(f"{SERDE_JSON} src/read.rs:900-960 (LoneLeadingSurrogateInHexEscape)")
 def has_lone_surrogate(value: Any) -> bool:
     """A string read into a typed value may not hold a lone surrogate escape (``\\ud800``)."""
@@ -211,7 +215,7 @@ def has_lone_surrogate(value: Any) -> bool:
     while stack:
         item = stack.pop()
         if isinstance(item, str):
-            if any(0xD800 <= ord(c) <= 0xDFFF for c in item):
+            if _SURROGATE.search(item):
                 return True
         elif isinstance(item, dict):
             stack.extend(item.keys())
@@ -376,7 +380,7 @@ def issuer_matches_domain(domain: str, iss: str) -> bool:
 ProviderKind = Literal["oidc", "customJwt"]
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class AuthProvider:
     """One provider as the deployment holds it (``AuthInfo``), after env vars are read."""
 

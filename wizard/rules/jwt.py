@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from enum import Enum
 from typing import Any
 
+from wizard.records import record
 from wizard.rules.convex import (
     MAX_INPUT_BYTES,
     JsonRejected,
@@ -27,7 +28,7 @@ def normalize_pasted(text: str) -> str:
     return value
 
 
-@dataclass
+@record
 class DecodedToken:
     """The parts of a JWT. ``signature`` and ``raw`` stay in memory; never serialise them.
 
@@ -127,7 +128,7 @@ class TokenKind(str, Enum):
     """Another template's token, a key, or no JWT at all."""
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Classification:
     """What a paste is, as the identity provider tells (``wizard.providers``)."""
 

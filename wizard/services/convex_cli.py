@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
 
+from wizard.records import record
 from wizard.text.messages import _
 
 CLI_TIMEOUT = 20.0
@@ -23,14 +23,14 @@ class EnvLookup(str, Enum):
     """No Convex CLI in the project to run."""
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class DeploymentValue:
     status: EnvLookup
     value: str | None = None
     message: str = ""
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class CliRun:
     """What one run of the CLI printed: stdout as printed (a stored "\\r" kept), stderr stripped."""
 

@@ -16,10 +16,11 @@ from __future__ import annotations
 
 import json
 import time
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from enum import Enum
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
+from wizard.records import record
 from wizard.rules.convex import ProviderKind
 from wizard.services.http import (
     DEFAULT_TIMEOUT,
@@ -66,7 +67,7 @@ class ListStatus(str, Enum):
 S = TypeVar("S", ProbeStatus, ListStatus)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Reply:
     """What came back from one request (or why nothing did)."""
 
@@ -78,7 +79,7 @@ class Reply:
     withheld: KeyWithheld | None = None
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class _Answer(Generic[S]):
     """What came back from one request to the deployment (never the token or the key)."""
 
@@ -94,7 +95,7 @@ class _Answer(Generic[S]):
                 "message": self.message, "time": round(self.time, 3), "url": self.url}
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class ConvexAnswer(_Answer[ProbeStatus]):
     """Convex's verdict on a token: accepted, rejected, inconclusive, or not sent."""
 
@@ -107,7 +108,7 @@ class ConvexAnswer(_Answer[ProbeStatus]):
         return f"{head}: {self.message}" if self.message else head
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class DeployedProvider:
     """One row of the deployment's ``_auth`` table."""
 
@@ -133,7 +134,7 @@ class DeployedProvider:
         return document
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class ProvidersAnswer(_Answer[ListStatus]):
     """The deployment's auth providers (status listed | key refused | inconclusive | withheld)."""
 

@@ -10,13 +10,14 @@ import base64
 import binascii
 import functools
 import time
-from dataclasses import dataclass, field
+from dataclasses import field
 from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote_to_bytes
 
 from wizard.guards.files import read_regular_file
+from wizard.records import record
 from wizard.rules.convex import (
     JWKS_MEDIA_TYPES,
     OIDC_ALGS,
@@ -61,7 +62,7 @@ class FetchProblemKind(str, Enum):
     NO_KEYS = "no_keys"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class FetchProblem:
     kind: FetchProblemKind
     url: str
@@ -70,7 +71,7 @@ class FetchProblem:
     found: str | None = None
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class SigningKey:
     """A key Convex's OIDC verifier keeps from the set (it may still be unable to verify)."""
 
@@ -84,7 +85,7 @@ class SigningKey:
         return load_public_key(self.jwk, alg)
 
 
-@dataclass
+@record
 class IssuerKeys:
     """What the issuer published, or why it could not be had."""
 
@@ -331,7 +332,7 @@ def load_jwks_file(path: Path, issuer: str) -> IssuerKeys:
     return result
 
 
-@dataclass
+@record
 class CustomJwks:
     """A customJwt provider's key set as Convex reads it: no discovery, the whole set must
     parse (``problem`` says why not), and every failure is the token's (401)."""

@@ -17,9 +17,11 @@ Nothing here imports httpx until a URL is judged.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
+
+from wizard.records import record
 
 if TYPE_CHECKING:
     import httpx
@@ -65,7 +67,7 @@ def deploy_key_target(key: str) -> tuple[str, str] | None:
     return (match.group(1), match.group(2)) if match else None
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Destinations:
     """The hosts the user named for the keys: with a flag, or by agreeing in the wizard."""
 
@@ -111,7 +113,7 @@ def shown_origin(url: str) -> str:
     return f"{parsed.scheme}://{parsed.netloc.decode('ascii', 'replace')}"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Credential:
     """An ``Authorization`` header and the only hosts it may go to. Its ``repr`` never holds
     the secret, and the secret is never part of a message."""

@@ -18,9 +18,10 @@ import contextlib
 import os
 import stat
 import sys
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 
+from wizard.records import record
 from wizard.text.messages import (
     LANGUAGE_ENV,
     N_,
@@ -40,7 +41,7 @@ MAX_BYTES = 64 * 1024
 """A settings file is a few bytes; anything larger was not written by the wizard."""
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Saved:
     language: str | None
     problem: Message | None = None

@@ -20,9 +20,10 @@ from __future__ import annotations
 import functools
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
+
+from wizard.records import record
 
 DOMAIN = "convex_auth_wizard"
 LOCALE_DIR = Path(__file__).parent / "locale"
@@ -65,7 +66,7 @@ def _first_with_catalog(setting: str) -> str | None:
     return next((name for name in _candidates(setting) if _has_catalog(name)), None)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Choice:
     """The language a run starts in, and what chose it (for ``--help`` and the tests)."""
 
@@ -176,7 +177,7 @@ class Message:
              for name, value in self.values.items()}))
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Joined:
     """Messages shown one after the other."""
 

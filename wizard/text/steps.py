@@ -9,8 +9,7 @@ auth.config and set on the deployment, and Clerk's Convex integration as the fir
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
+from wizard.records import record
 from wizard.text.messages import N_
 
 PATH_LABELS: dict[str, str] = {
@@ -29,7 +28,7 @@ PATH_SUMMARIES: dict[str, str] = {
 }
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class StepText:
     what: str
     why: str

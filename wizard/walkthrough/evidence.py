@@ -4,9 +4,10 @@ same rules as a pasted token and decides which steps they prove (issue 15 §3)."
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from enum import Enum
 
+from wizard.records import record
 from wizard.rules.jwt import AuthPath, DecodedToken
 from wizard.text.messages import N_
 
@@ -28,7 +29,7 @@ class EvidenceSource(str, Enum):
                 EvidenceSource.MINT: N_("tokens minted through Clerk's Backend API")}[self]
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class TokenEvidence:
     """``tokens``: each token with the path it proves, the one the app sends first (held in
     memory only: never in a ``repr``, a dict or a file). ``signed_in``: a user of this

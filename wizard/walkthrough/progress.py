@@ -4,10 +4,11 @@ report prints. Pure data; persistence lives in :mod:`wizard.walkthrough.state`."
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import field
 from enum import Enum
 from typing import Any
 
+from wizard.records import record
 from wizard.rules.jwt import AuthPath
 from wizard.text.messages import N_
 from wizard.walkthrough.steps import STEP_IDS
@@ -24,7 +25,7 @@ class StepState(str, Enum):
         return self in (StepState.VERIFIED, StepState.CONFIRMED)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class StateLook:
     """How a step's state is drawn."""
 
@@ -47,14 +48,14 @@ STATE_LOOKS: dict[StepState, StateLook] = {
 """The one table of step-state symbols: the wizard and the report read it."""
 
 
-@dataclass
+@record
 class StepProgress:
     state: StepState = StepState.PENDING
     changed_at: float | None = None
     note: str = ""  # why it is failing, or what verified it
 
 
-@dataclass
+@record
 class Progress:
     steps: dict[str, StepProgress] = field(
         default_factory=lambda: {step_id: StepProgress() for step_id in STEP_IDS})

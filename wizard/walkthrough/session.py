@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -28,6 +28,7 @@ from wizard.project.reader import (
 from wizard.project.sourced import Sourced
 from wizard.providers.base import IdentityProvider, PublicKey
 from wizard.providers.registry import DEFAULT_PROVIDER, provider_named
+from wizard.records import record
 from wizard.rules.jwt import AuthPath, DecodedToken, read_paste
 from wizard.text.messages import N_, Message, current_language
 
@@ -45,7 +46,7 @@ if TYPE_CHECKING:
     from wizard.services.issuer_keys import CustomJwks, IssuerKeys
 
 
-@dataclass
+@record
 class Session:
     """Everything known about one project; the UI keeps one and refreshes parts of it."""
 
@@ -273,7 +274,7 @@ def load(options: Options) -> Session:
     return session
 
 
-@dataclass
+@record
 class Verdict:
     session: Session
     checks: list[Check]

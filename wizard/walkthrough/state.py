@@ -34,7 +34,6 @@ import stat
 import sys
 import time
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +48,7 @@ from wizard.guards.state_dir import (
     default_state_dir,
     project_key,
 )
+from wizard.records import record
 from wizard.rules.jwt import AuthPath
 from wizard.text.messages import N_, _
 from wizard.walkthrough.progress import Progress, StepProgress, StepState
@@ -174,7 +174,7 @@ def progress_from_dict(data: object) -> Progress:
 # --- the store ---------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class LoadResult:
     progress: Progress | None
     """None when nothing (or nothing usable) was saved."""

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
+from wizard.records import record
 from wizard.text.messages import N_
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Step:
     id: str
     title: str

@@ -12,13 +12,14 @@ the slow part, is called from a thread.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from wizard.checks.catalog import position
 from wizard.checks.model import Check, Status
 from wizard.checks.options import Options
+from wizard.records import record
 from wizard.rules.jwt import AuthPath, DecodedToken
 from wizard.text.messages import N_, _
 from wizard.walkthrough.evidence import PROVEN_BY_A_VERIFIED_TOKEN, TokenEvidence
@@ -39,7 +40,7 @@ EVERY_VIEW = frozenset({"*"})
 """A :attr:`Change.views` that asks for every view to be redrawn."""
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Notice:
     """One line for the user, shown once."""
 
@@ -48,7 +49,7 @@ class Notice:
     timeout: float = 6.0
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Change:
     """What a walkthrough call changed: the steps whose state may have changed, the views
     (step ids, or :data:`EVERY_VIEW`) whose content did, and what to tell the user."""
@@ -64,7 +65,7 @@ class Change:
                       self.notices + other.notices, self.refused or other.refused)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Fetched:
     """What the slow part brought back: why it failed, or the deployment's providers check."""
 

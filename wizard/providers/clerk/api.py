@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from enum import Enum
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 from urllib.parse import urlsplit
@@ -28,6 +28,7 @@ from wizard.providers.clerk.template import (
     TEMPLATE_NAME,
     preset_claims,
 )
+from wizard.records import record
 from wizard.services.http import (
     DEFAULT_TIMEOUT,
     network_errors,
@@ -73,7 +74,7 @@ class ApiProblemKind(str, Enum):
     """A template named convex is there already: nothing was created."""
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class ApiProblem:
     """Why a Backend API call gave no usable answer."""
 
@@ -86,13 +87,13 @@ class ApiProblem:
     clerk_message: str | None = None  # Clerk's errors[0].long_message (else .message), as sent
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Fetched(Generic[T]):
     value: T | None = None
     problem: ApiProblem | None = None
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class JwtTemplate:
     """A ``JWTTemplate`` object of the Backend API (the fields the checks read)."""
 
@@ -120,7 +121,7 @@ class JwtTemplate:
         )
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class ClerkDomain:
     """A ``Domain`` object: where the instance's Frontend API answers."""
 
@@ -291,7 +292,7 @@ def _status_problem(url: str, status: int, headers: httpx.Headers, body: bytes) 
                       retry_after=headers.get("retry-after") if status == 429 else None)
 
 
-@dataclass
+@record
 class ClerkSide:
     """What the Backend API said about one instance (or why it could not be read)."""
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from typing import TYPE_CHECKING, Any
 
 from wizard.checks.catalog import fix_for, make, passed
@@ -37,6 +37,7 @@ from wizard.providers.clerk.api import (
 from wizard.providers.clerk.keys import publishable_key
 from wizard.providers.clerk.skipped import NOT_AGREED, skipped_clerk_checks
 from wizard.providers.clerk.template import RESERVED_CLAIMS, TEMPLATE_NAME
+from wizard.records import record
 from wizard.rules.convex import ALLOWED_ALGS
 from wizard.rules.jwt import AuthPath
 from wizard.services.http import DEFAULT_TIMEOUT
@@ -58,7 +59,7 @@ MAX_LIFETIME = 3600
 MIN_LIFETIME = 30
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class SecretKey:
     """The secret key and where it was found; its ``repr`` never holds the value."""
 
@@ -118,7 +119,7 @@ def skip_reason(project: Project, agreed: bool, offline: bool = False) -> Messag
     return None
 
 
-@dataclass
+@record
 class ClerkFindings:
     """The clerk.* checks plus what the Backend API said, for the UI's offer to fix."""
 

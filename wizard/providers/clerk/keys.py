@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-from dataclasses import dataclass
 
 from wizard.checks.catalog import make, passed, skipped
 from wizard.checks.model import Check, Status
@@ -15,6 +14,7 @@ from wizard.project.issuer import Issuer
 from wizard.project.reader import Project
 from wizard.project.sourced import Sourced
 from wizard.providers.base import PublicKey
+from wizard.records import record
 from wizard.text.messages import N_, Message
 
 NEXT_CONFIGS: tuple[str, ...] = ("next.config.js", "next.config.mjs", "next.config.ts")
@@ -28,7 +28,7 @@ PUBLISHABLE_KEY_NAMES: tuple[str, ...] = (
 )
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class PublishableKey:
     instance_type: str  # "development" or "production", decided by the prefix alone, as Clerk does
     frontend_api: str   # the host, e.g. "verb-noun-00.clerk.accounts.dev"

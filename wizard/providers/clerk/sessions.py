@@ -23,7 +23,7 @@ Results are values with reason codes; the tokens live in a
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from enum import Enum
 from typing import Any
 from urllib.parse import quote, urlencode
@@ -37,6 +37,7 @@ from wizard.providers.clerk.token_pair import (
     TokenPair,
     clerk_error,
 )
+from wizard.records import record
 
 DEFAULT_USER_LIMIT = 10
 MAX_USER_LIMIT = 500
@@ -75,7 +76,7 @@ def _planned(api_url: str, calls: tuple[Call, ...]) -> list[tuple[str, str]]:
     return [(call.endpoint[0], api_url + call.endpoint[1]) for call in calls]
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class MintAgreement:
     """The user's yes: the secret key may go to ``api_url`` for exactly ``calls``, and, when
     ``session_id`` is set (``--session-id``), only to mint for that session. Build it only
@@ -102,7 +103,7 @@ class MintAgreement:
                 and (self.session_id is None or self.session_id == session_id))
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class SessionCreationAgreement:
     """The second, separate yes: on a development instance, create a session for ``user_id``,
     mint its two tokens, and revoke it at once."""
@@ -119,7 +120,7 @@ class SessionCreationAgreement:
 
 
 # -- what the API holds ---------------------------------------------------------------------
-@dataclass(frozen=True)
+@record(frozen=True)
 class ClerkUser:
     """The fields to pick a user by; text as Clerk holds it (show it made safe)."""
 
@@ -136,7 +137,7 @@ class ClerkUser:
                 "last_sign_in_at": self.last_sign_in_at}
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class ClerkSession:
     id: str
     user_id: str
@@ -149,7 +150,7 @@ class ClerkSession:
                 "last_active_at": self.last_active_at, "expire_at": self.expire_at}
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class UserSessions:
     user: ClerkUser
     sessions: tuple[ClerkSession, ...]
@@ -163,7 +164,7 @@ class SearchReason(str, Enum):
     API_PROBLEM = "api_problem"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class SessionSearch:
     reason: SearchReason
     users: tuple[UserSessions, ...] = ()
@@ -193,7 +194,7 @@ class MintReason(str, Enum):
     API_PROBLEM = "api_problem"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class MintResult:
     reason: MintReason
     session_id: str | None = None

@@ -14,11 +14,12 @@ project's ``convex`` version. Verifying each token is the engine's job:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from enum import Enum
 from typing import Any
 
 from wizard.providers.clerk.template import TEMPLATE_NAME
+from wizard.records import record
 from wizard.rules.convex import INTEGRATION_AUD, ProviderRule, convex_release, provider_rule
 from wizard.rules.jwt import AuthPath, DecodedToken, decode_token, read_paste
 
@@ -51,7 +52,7 @@ class NoToken(str, Enum):
     CLERK_ERROR = "clerk_error"  # any other error Clerk answered
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class TokenError:
     """What stood in the token's place. ``message`` is Clerk's own text (data, to be shown with
     control characters made visible), ``status`` and ``code`` its HTTP status and error code."""
@@ -79,7 +80,7 @@ def clerk_error(message: str | None, status: int | None, code: str | None) -> To
     return TokenError(reason, message, status, code)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class TokenOutcome:
     """One token, or the error in its place (exactly one of the two)."""
 
@@ -96,7 +97,7 @@ class TokenOutcome:
                 "error": self.error.to_dict() if self.error else None}
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class TokenPair:
     session: TokenOutcome
     template: TokenOutcome
@@ -130,7 +131,7 @@ class TemplateState(str, Enum):
     UNKNOWN = "unknown"  # another error, or not asked
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class PairAnalysis:
     integration: Integration
     session_aud: Any
