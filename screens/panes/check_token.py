@@ -19,6 +19,7 @@ from screens.widgets.copyable import Copyable
 from screens.widgets.expiry import ExpiryTicker
 from screens.widgets.safe_static import SafeStatic, styled
 from screens.widgets.token_field import TokenField
+from wizard.checks.token_checks import expiry_now
 from wizard.text.messages import _
 from wizard.walkthrough.keys_status import keys_status
 
@@ -44,7 +45,8 @@ class CheckTokenPane(StepPane):
             yield Button(_("Clear (ctrl+u)"), id="token-clear", compact=True)
         yield TokenField(id="token-input", soft_wrap=True, show_line_numbers=False)
         yield SafeStatic("", id="token-verdict", classes="verdict")
-        yield ExpiryTicker(walkthrough.clock, self.walkthrough.token_line, id="token-expiry")
+        yield ExpiryTicker(walkthrough.clock, self.walkthrough.token_line,
+                           on_tick=self.live_expiry, id="token-expiry")
         yield CheckList(id="token-checks", shorten=home_prefix())
         yield AskConvex(self.pasted_text, id="ask-convex-token")
         yield SafeStatic("", id="token-claims", classes="claims")
@@ -119,6 +121,25 @@ class CheckTokenPane(StepPane):
         shown = {"header": decoded["header"], "claims": decoded["claims"]}
         claims_box.update(styled(_("[b]Decoded (the signature is never shown)[/]\n$decoded"),
                                  decoded=json.dumps(shown, indent=2, ensure_ascii=False)))
+
+    def live_expiry(self) -> None:
+        """The token.exp row and the headline as they read now: the countdown goes on after the
+        verdict, and a token that has since expired is said to be one (the step stays done:
+        it was verified when it was checked)."""
+        verdict = self.walkthrough.token_verdict
+        if verdict is None:
+            return
+        check = expiry_now(verdict, self.walkthrough.clock(), self.walkthrough.token_line())
+        row = self.query_one("#token-checks", CheckList).row("token.exp")
+        if check is None or row is None:
+            return
+        row.show_live(check.status, check.detail)
+        if verdict.verified and check.failed:
+            headline = self.query_one("#token-verdict", SafeStatic)
+            headline.update(styled(_("[b]✔ Verified[/] when it was checked; [b]it has expired "
+                                     "since[/]: Convex would refuse it now. Paste a fresh token "
+                                     "to check again.")))
+            headline.set_classes("verdict -bad")
 
     @on(Button.Pressed, ".sample-button")
     def sample(self, event: Button.Pressed) -> None:

@@ -617,6 +617,8 @@ _SPECS: tuple[CheckSpec, ...] = (
             "'convex', skipCache: true }})"),
             "key": N_("You pasted {what}, not a token. In the browser console run: {get_token}"),
             "other": N_("This looks like {what}. Paste the token Convex receives: {get_token}"),
+            "unreadable": N_("This is not a JWT (three base64url parts separated by dots). "
+                             "Paste the token Convex receives: {get_token}"),
         },
     ),
     CheckSpec(

@@ -55,6 +55,7 @@ from wizard.services.issuer_keys import (
     load_public_key,
     verify_signature,
 )
+from wizard.text.durations import how_long
 from wizard.text.messages import N_, Message, _, verbatim
 
 _NOT_READABLE = Message(N_("the token could not be decoded"))
@@ -384,18 +385,30 @@ def _exp_checks(claims: dict[str, Any], now: float, snippet: str) -> tuple[Check
     expires_in = int(exp - math.floor(now))
     if is_expired(now, exp):
         return make("token.exp", Status.FAIL, Message(N_(
-            "expired {ago} s ago (exp {exp}, now {now}; Convex allows no leeway)"),
-            ago=-expires_in, exp=f"{exp:g}", now=math.floor(now)), "expired",
+            "expired {ago} ago (exp {exp}, now {now}; Convex allows no leeway)"),
+            ago=how_long(expires_in), exp=f"{exp:g}", now=math.floor(now)), "expired",
             get_token=snippet), expires_in
     iat = _seconds_or_none(claims.get("iat"))
     if iat is not None and exp - iat <= MIN_REFRESHABLE_LIFETIME:
         return make("token.exp", Status.WARN, Message(N_("lives only {lifetime} s"),
                                                       lifetime=f"{exp - iat:g}"), "lifetime",
                     lifetime=f"{exp - iat:g}"), expires_in
-    expires = Message(N_("expires in {seconds} s"), seconds=expires_in)
+    expires = Message(N_("expires in {left}"), left=how_long(expires_in))
     if expires_in < EXPIRY_WARNING_SECONDS:
         return make("token.exp", Status.WARN, expires, "short", get_token=snippet), expires_in
     return passed("token.exp", expires), expires_in
+
+
+def expiry_now(verdict: TokenVerdict, now: float, snippet: str) -> Check | None:
+    """The ``token.exp`` row as it reads at ``now``. A verdict is judged once, but the token
+    keeps getting closer to its ``exp``: the wizard's live "expires in" line and this row must
+    say the same. None when there is no row to follow (no numeric ``exp``; a customJwt
+    provider, whose own rule the row quotes)."""
+    current = next((c for c in verdict.checks if c.id == "token.exp"), None)
+    custom = (verdict.route or {}).get("type") == "customJwt"
+    if current is None or current.status is Status.SKIP or custom:
+        return None
+    return _exp_checks(verdict.claims, now, snippet)[0]
 
 
 def _future(claims: dict[str, Any], now: float) -> list[tuple[str, float]]:
@@ -590,7 +603,8 @@ def _custom_time_checks(claims: dict[str, Any], now: float) -> tuple[Check, Chec
         exp_check = skipped("token.exp", Message(N_("no exp (token.claims says so)")))
     else:
         exp_check = passed("token.exp", Message(N_(
-            "expires in {seconds} s (customJwt allows 5 s after exp)"), seconds=expires_in))
+            "expires in {left} (customJwt allows 5 s after exp)"),
+            left=how_long(expires_in) if expires_in is not None else "?"))
     if problem is not None and problem.startswith("Token will be valid"):
         clock = make("token.clock", Status.FAIL, Message(N_("{problem}; customJwt allows 5 s"),
                                                          problem=problem), "custom_future")

@@ -36,7 +36,7 @@ def classify_token(token: DecodedToken, application_id: str) -> Classification:
     if non_token is not None:
         return Classification(TokenKind.OTHER, non_token, "key")
     if not token.readable:
-        return Classification(TokenKind.OTHER, Message(N_("not a JWT")), "other")
+        return Classification(TokenKind.OTHER, Message(N_("not a JWT")), "unreadable")
     header = token.header or {}
     claims = token.claims or {}
     typ = str(header.get("typ", "")).lower()
