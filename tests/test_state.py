@@ -149,14 +149,19 @@ def test_resume_notice_when_everything_is_done(store: StateStore) -> None:
 def test_restart_keeps_a_backup_and_starts_over(store: StateStore) -> None:
     store.save(sample_progress())
     saved = store.path.read_text()
-    assert store.restart() is None
+    backup, problem = store.restart()
+    assert problem is None and backup is not None
     assert store.load() == LoadResult(None, None)
     backups = [p for p in store.path.parent.iterdir() if ".bak-" in p.name]
-    assert len(backups) == 1 and backups[0].read_text() == saved
-    assert store.restart() is None  # nothing to back up: fine
+    assert backups == [backup] and backup.read_text() == saved
+    assert store.restart() == (None, None)  # nothing to back up: fine
     store.save(Progress())
-    assert store.restart() is None
+    assert store.restart()[0] is not None
     assert len([p for p in store.path.parent.iterdir() if ".bak-" in p.name]) == 2
+    assert len(store.kept_copies()) == 2
+    assert store.remove_kept_copies() == (2, None)
+    assert store.kept_copies() == [] and not any(".bak-" in p.name
+                                                 for p in store.path.parent.iterdir())
 
 
 def test_reset_removes_saved_progress(store: StateStore) -> None:
@@ -303,7 +308,8 @@ def test_unwritable_state_dir_is_an_error_message_not_a_crash(tmp_path: Path) ->
     assert error is not None and error.startswith("Could not save progress to ")
     assert store.load() == LoadResult(None, None)
     assert store.reset() is False
-    assert store.restart() is None
+    assert store.restart() == (None, None)
+    assert store.kept_copies() == [] and store.remove_kept_copies() == (0, None)
 
 
 def test_directory_in_place_makes_save_report_an_error(store: StateStore) -> None:
@@ -469,6 +475,20 @@ def test_cli_reset(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
     assert cli.main(["reset"]) == 0
     assert "Forgot" in capsys.readouterr().out
     assert not store.path.exists()
+
+    # What --restart kept goes too, and reset says so; another project's copies stay.
+    other = StateStore(tmp_path / "elsewhere")
+    other.save(sample_progress())
+    assert other.restart()[0] is not None
+    store.save(sample_progress())
+    backup, _problem = store.restart()
+    assert backup is not None and backup.exists()
+    store.save(sample_progress())
+    assert cli.main(["reset", "--project", str(root)]) == 0
+    out = capsys.readouterr().out
+    assert "Forgot" in out and "Removed 1 earlier cop(ies)" in out
+    assert not backup.exists() and not store.path.exists()
+    assert len(other.kept_copies()) == 1
 
 
 def test_the_state_file_holds_no_raw_control_character(tmp_path: Path) -> None:

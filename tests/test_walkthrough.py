@@ -330,8 +330,9 @@ def test_starting_over_keeps_a_backup(project: Path, tmp_path: Path) -> None:
     again = walkthrough(project, tmp_path)
     change = again.start(restart=True)
     assert state_of(again, "open-dashboard") is StepState.PENDING
-    assert change.notices[0].text == "Started over; the old progress was kept as a backup."
-    assert list((tmp_path / "state" / "projects").glob("*.bak-*"))
+    [backup] = list((tmp_path / "state" / "projects").glob("*.bak-*"))
+    assert change.notices[0].text == (f"Started over; the old progress was kept in {backup} "
+                                      "(convex-auth-wizard reset removes it).")
 
 
 def test_reading_again_keeps_the_path_and_sees_edited_files(make_project: MakeProject,

@@ -399,16 +399,17 @@ class StateStore:
             return None
         return progress, saved_at
 
-    def restart(self) -> str | None:
-        """Keep the saved file as ``<file>.bak-<timestamp>`` and start over; an error or None."""
+    def restart(self) -> tuple[Path | None, str | None]:
+        """Keep the saved file as ``<file>.bak-<timestamp>`` and start over: where the backup
+        is (None when there was nothing to keep), or why none could be kept."""
         self._remove_orphans()
         if not self._exists():
-            return None
+            return None, None
         target, error = self._move_to("bak")
         if target is None:
-            return _("Could not keep a backup of {path} ({error}); it was left as it was",
-                     path=self.path, error=error)
-        return None
+            return None, _("Could not keep a backup of {path} ({error}); it was left as it was",
+                           path=self.path, error=error)
+        return target, None
 
     def reset(self) -> bool:
         """Forget the saved progress; True when something was removed."""
@@ -426,6 +427,33 @@ class StateStore:
             return False, _("Could not remove {path}: {why}", path=self.path,
                             why=exc.strerror or exc)
         return True, None
+
+    def kept_copies(self) -> list[Path]:
+        """The copies beside the saved file: ``.bak-…`` from ``--restart``, ``.corrupt-…``
+        from an unreadable file (this project's only; nothing is followed)."""
+        folder, name = self.path.parent, self.path.name
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            return []
+        return sorted(folder / entry.name for entry in entries
+                      if entry.name.startswith((f"{name}.bak-", f"{name}.corrupt-")))
+
+    def remove_kept_copies(self) -> tuple[int, str | None]:
+        """Delete :meth:`kept_copies` (a link is removed, never what it points at): how many
+        went, and why one could not."""
+        removed = 0
+        for copy in self.kept_copies():
+            try:
+                if copy.is_dir() and not copy.is_symlink():
+                    shutil.rmtree(copy)
+                else:
+                    copy.unlink()
+            except OSError as exc:
+                return removed, _("Could not remove {path}: {why}", path=copy,
+                                  why=exc.strerror or exc)
+            removed += 1
+        return removed, None
 
 
 @contextlib.contextmanager
@@ -469,13 +497,18 @@ def reset_command(project_dir: Path | None) -> int:
         root = project_dir
     store = StateStore(root)
     removed, error = store.remove()
-    if error is not None:
-        sys.stderr.write(f"{APP_NAME}: error: {error}\n")
+    copies, copy_error = store.remove_kept_copies()
+    if error is not None or copy_error is not None:
+        sys.stderr.write(f"{APP_NAME}: error: {error or copy_error}\n")
         return 1
     if removed:
         sys.stdout.write(_("Forgot the saved progress for {project} (removed {path}).",
                            project=store.project, path=store.path) + "\n")
-    else:
+    elif not copies:
         sys.stdout.write(_("No saved progress for {project}; nothing to forget.",
                            project=store.project) + "\n")
+    if copies:
+        sys.stdout.write(_("Removed {count} earlier cop(ies) of it (from --restart or an "
+                           "unreadable file) in {folder}.", count=copies,
+                           folder=store.path.parent) + "\n")
     return 0

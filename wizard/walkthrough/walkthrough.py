@@ -138,9 +138,15 @@ class Walkthrough:
                                 secrets=self.session.secrets())
         notices: list[Notice] = []
         if restart:
-            problem = self.store.restart()
-            notices.append(Notice(problem or _("Started over; the old progress was kept as a "
-                                               "backup.")))
+            backup, problem = self.store.restart()
+            if problem is not None:
+                notices.append(Notice(problem, "warning"))
+            elif backup is not None:
+                notices.append(Notice(_("Started over; the old progress was kept in {path} "
+                                        "(convex-auth-wizard reset removes it).",
+                                        path=backup), timeout=12))
+            else:
+                notices.append(Notice(_("Started over; there was no saved progress to keep.")))
         else:
             loaded = self.store.load()
             if loaded.notice:
