@@ -10,6 +10,7 @@ waits. ``screens.run.build_app`` builds it with everything injected.
 from __future__ import annotations
 
 from functools import partial
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from textual import events, on, work
@@ -225,12 +226,19 @@ class WizardApp(StepsApp):
         from wizard.output.report import export_markdown
 
         walkthrough = self.walkthrough
+        # The demo's project is a temporary folder, gone when the wizard quits: its report
+        # goes where the wizard was started, so it is still there afterwards.
+        folder = Path.cwd() if self.demo is not None else walkthrough.session.project.root
         try:
-            where = export_markdown(walkthrough.session, walkthrough.progress,
-                                    walkthrough.session.project.root,
+            where = export_markdown(walkthrough.session, walkthrough.progress, folder,
                                     generated_at=walkthrough.clock())
         except OSError as exc:  # a disk problem must become a message, not a crash
             self.notify(_("The report could not be written: {error}", error=exc),
                         severity="error", timeout=8)
+            return
+        if self.demo is not None:
+            self.notify(_("Report written to {path}, in the folder you started the demo from "
+                          "(it stays after you quit).", path=display_path(str(where))),
+                        timeout=10)
             return
         self.notify(_("Report written to {path}", path=display_path(str(where))), timeout=8)

@@ -126,3 +126,27 @@ def test_each_sample_token_teaches_what_it_should(name: str) -> None:
         assert (demo.project_dir / ".env.local").read_text().count(demo.issuer.url) == 1
         url = demo.issuer.url
     assert refused(url)
+
+
+def test_the_demo_report_is_written_where_the_demo_was_started(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The demo's project folder is gone after quitting; its exported report is not."""
+    monkeypatch.chdir(tmp_path)
+    toasts: list[str] = []
+
+    def runner(app: WizardApp) -> None:
+        async def drive() -> None:
+            async with app.run_test(size=(80, 24)) as pilot:
+                await app.workers.wait_for_complete()
+                await pilot.pause()
+                await pilot.press("e")
+                await pilot.pause()
+                toasts.extend(str(n.message) for n in app._notifications)
+                await pilot.press("q")
+
+        asyncio.run(drive())
+
+    assert run_demo(runner=runner) == 0
+    report = tmp_path / "convex-auth-report.md"
+    assert report.is_file() and "convex-auth-wizard" in report.read_text(encoding="utf-8")
+    assert any("convex-auth-report.md" in t and "stays after you quit" in t for t in toasts)
