@@ -109,12 +109,12 @@ def test_every_reason_the_code_gives_has_its_fix() -> None:
 @pytest.mark.parametrize(("check_id", "reasons"), [
     ("issuer.discovery", {FetchProblemKind.NETWORK, FetchProblemKind.STATUS,
                           FetchProblemKind.CONTENT, FetchProblemKind.ISSUER_MISMATCH,
-                          FetchProblemKind.NO_JWKS_URI}),
+                          FetchProblemKind.NO_JWKS_URI, FetchProblemKind.OFFLINE}),
     ("issuer.jwks", {FetchProblemKind.NETWORK, FetchProblemKind.STATUS, FetchProblemKind.CONTENT,
-                     FetchProblemKind.NO_KEYS}),
+                     FetchProblemKind.NO_KEYS, FetchProblemKind.OFFLINE}),
     ("clerk.instance", set(ApiProblemKind) - {ApiProblemKind.EXISTS}),
     ("clerk.template", set(ApiProblemKind) - {ApiProblemKind.EXISTS}),
-    ("token.kind", {"session", "key", "other"}),
+    ("token.kind", {"session", "key", "other", "unreadable"}),
     ("convex.accepts_token", {"NoAuthProvider", "Unauthenticated", "InvalidAuthHeader",
                               "AuthProviderDiscoveryFailed", "inconclusive", "disagree"}),
 ])

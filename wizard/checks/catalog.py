@@ -89,6 +89,12 @@ class CheckSpec:
     """Reason → the fix's message template."""
 
 
+OFFLINE_FIX = N_("This machine cannot reach the network (no name resolves, or there is no "
+                 "route), so the issuer value is not the problem. Connect and check again, or "
+                 "verify with a saved key set: convex-auth-wizard check --offline --jwks "
+                 "keys.json (save keys.json from {issuer}/.well-known/jwks.json on a machine "
+                 "that is online).")
+
 _SPECS: tuple[CheckSpec, ...] = (
     CheckSpec(
         "project.root", "project", N_("Project folder"),
@@ -352,6 +358,7 @@ _SPECS: tuple[CheckSpec, ...] = (
             "{found}"),
             "no_jwks_uri": N_("The discovery document has no jwks_uri, so Convex cannot get keys. "
             "Point the issuer at your Clerk Frontend API URL."),
+            "offline": OFFLINE_FIX,
         },
     ),
     CheckSpec(
@@ -364,6 +371,7 @@ _SPECS: tuple[CheckSpec, ...] = (
             "content": N_("The JWKS at {url} is not a JSON key set ({what})."),
             "no_keys": N_("The JWKS at {url} has no RS256 or EdDSA signing key Convex could use "
             "({what})."),
+            "offline": OFFLINE_FIX,
         },
     ),
     CheckSpec(
