@@ -85,6 +85,33 @@ def test_env_syntax_quotes_export_and_comments(tmp_path: Path) -> None:
     assert [env.get(n).value for n in "ABCD"] == ["single", "double", "plain", ""]  # type: ignore[union-attr]
 
 
+def test_an_unclosed_quote_is_said_with_its_line_and_nothing_leaks_to_stderr(
+        tmp_path: Path, capfd: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / ".env.local").write_text(
+        'VITE_CLERK_PUBLISHABLE_KEY="pk_test_abc\nOTHER=kept\n=no name\n')
+    env = read_env_files(tmp_path)
+    assert env.problems == []
+    assert env.lines == [
+        ".env.local line 1: the value of VITE_CLERK_PUBLISHABLE_KEY opens a quote (\") that "
+        "is never closed, so it runs into the next lines; close it on the same line",
+        ".env.local line 3 could not be read as NAME=value; it was skipped"]
+    assert env.get("VITE_CLERK_PUBLISHABLE_KEY") is None
+    assert capfd.readouterr().err == ""  # python-dotenv's own warning never reaches the terminal
+
+
+def test_typographic_quotes_are_named_where_they_are(make_project: MakeProject) -> None:
+    project = make_project("https://example.clerk.accounts.dev")
+    (project / ".env.local").write_text(f"{VAR}=“https://example.clerk.accounts.dev”\n")
+    checks = checks_of(project, offline=True)
+    root = checks["project.root"]
+    assert root.status is Status.WARN and root.reason == "env_lines"
+    assert f".env.local:{VAR} is wrapped in typographic quotes (“…”)" in root.detail
+    issuer = checks["env.issuer"]
+    assert issuer.failed and "typographic quotes (“…”)" in issuer.detail
+    assert "npx convex env set CLERK_JWT_ISSUER_DOMAIN https://example.clerk.accounts.dev" \
+        in issuer.fix
+
+
 def test_issuer_source_follows_precedence(make_project: MakeProject, issuer: LocalIssuer) -> None:
     project = make_project("https://from-local.clerk.accounts.dev")
     (project / ".env.development").write_text(f"{VAR}=https://from-dev.clerk.accounts.dev\n")

@@ -107,6 +107,9 @@ _SPECS: tuple[CheckSpec, ...] = (
             "unread_files": N_("The wizard reads only regular files of a sensible size, so it "
             "skipped some ({problems}). Replace each with the regular file it should be (a "
             "FIFO or a link to a device is never a project file), then run the check again."),
+            "env_lines": N_("Vite and Next read these lines of your .env files as the wizard "
+            "does, not as they were meant. Correct them, then run the check again: "
+            "{problems}"),
         },
     ),
     CheckSpec(

@@ -26,6 +26,11 @@ def project_checks(project: Project) -> list[Check]:
         checks.append(make("project.root", Status.WARN, Message(N_("{where}: {problems}"),
                                                                  where=where, problems=problems),
                            "unread_files", problems=problems))
+    elif project.env.lines:
+        lines = "; ".join(project.env.lines)
+        checks.append(make("project.root", Status.WARN, Message(N_("{where}: {problems}"),
+                                                                 where=where, problems=lines),
+                           "env_lines", problems=lines))
     elif project.env.files_read:
         checks.append(passed("project.root", Message(N_("{where} (read {files})"), where=where,
                                                      files=", ".join(project.env.files_read))))
