@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import NOW, MakeProject
+from tests.conftest import NOW, SECRET_KEY, MakeProject
 from wizard.checks.model import Check, Status
 from wizard.checks.options import Options
 from wizard.demo.local_issuer import LocalIssuer
@@ -529,3 +529,12 @@ def test_a_saved_issuer_is_the_same_whitespace_and_trailing_slashes_aside() -> N
     assert issuer.same_as("verb.clerk.accounts.dev")
     assert not issuer.same_as("https://other.clerk.accounts.dev")
     assert not issuer.same_as(None)
+
+
+def test_a_secret_key_pasted_as_the_publishable_key_is_to_be_replaced(
+        make_project: MakeProject) -> None:
+    project = make_project("https://example.clerk.accounts.dev", publishable_key=SECRET_KEY)
+    exposure = checks_of(project, offline=True)["env.secret_exposure"]
+    assert exposure.failed and exposure.reason == "in_key_slot"
+    assert exposure.fix.startswith("Replace the value of .env.local:VITE_CLERK_PUBLISHABLE_KEY")
+    assert "Remove" not in exposure.fix and SECRET_KEY not in exposure.fix + exposure.detail

@@ -716,3 +716,16 @@ def test_context_lines_never_show_a_secret_named_value(root: Path) -> None:
     diff = fix.edits[0].diff
     assert " SESSION_PASSWORD=…\n" in diff and " DEPLOY_TOKEN='…'\n" in diff
     assert "pw1234" not in diff and "tok-5678" not in diff
+
+
+def test_a_secret_key_in_the_publishable_key_slot_moves_to_clerk_secret_key(
+        root: Path, state: Path) -> None:
+    """Never to CLERK_PUBLISHABLE_KEY: the secret goes to Clerk's secret variable and the
+    publishable key is left for the user to paste (the wizard cannot invent it)."""
+    env = f"VITE_CLERK_PUBLISHABLE_KEY={SECRET_KEY}\nA=1\n".encode()
+    write_project(root, {".env.local": env, "convex/auth.config.ts": READS_VAR})
+    fixes, _, applied = round_trip(root, state, "env.secret_exposure",
+                                   only={"env.secret_exposure"})
+    assert [(p.reason, p.values["name"], p.values["to"]) for p in fixes.plans] == [
+        (FixReason.SECRET_MOVED, "VITE_CLERK_PUBLISHABLE_KEY", "CLERK_SECRET_KEY")]
+    assert applied[".env.local"][0] == f"CLERK_SECRET_KEY={SECRET_KEY}\nA=1\n".encode()

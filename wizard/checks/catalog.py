@@ -135,6 +135,12 @@ _SPECS: tuple[CheckSpec, ...] = (
             "(CLERK_SECRET_KEY, CLERK_WEBHOOK_SECRET), and roll it in Clerk Dashboard → API keys "
             "(https://dashboard.clerk.com/last-active?path=api-keys) if the bundle was ever "
             "deployed."),
+            "in_key_slot": N_("Replace the value of {names} now with the Publishable key "
+            "(pk_test_… or pk_live_) from Clerk Dashboard → API keys "
+            "(https://dashboard.clerk.com/last-active?path=api-keys): it holds a secret key, "
+            "and this variable is bundled into the browser. Keep the secret key only as "
+            "CLERK_SECRET_KEY (a server variable), and roll it in the same page if the bundle "
+            "was ever deployed."),
         },
     ),
     CheckSpec(

@@ -47,9 +47,12 @@ def _secret_exposure_check(project: Project) -> Check:
          if is_browser_exposed(name) and looks_secret(v.value)})
     if exposed:
         names = ", ".join(exposed)
+        # A secret key pasted where the publishable key goes: the variable itself is needed,
+        # so its value is to be replaced, not the line removed.
+        in_key_slot = all(source.endswith("PUBLISHABLE_KEY") for source in exposed)
         return make("env.secret_exposure", Status.FAIL, Message(
             N_("a secret value sits in a browser-exposed variable: {names}"), names=names),
-            "exposed", names=names)
+            "in_key_slot" if in_key_slot else "exposed", names=names)
     return passed("env.secret_exposure", Message(N_(
         "no sk_/whsec_ value in a VITE_, NEXT_PUBLIC_, EXPO_PUBLIC_, PUBLIC_ or REACT_APP_ "
         "variable")))

@@ -167,10 +167,23 @@ def _secret_exposure(ws: Workspace) -> None:
                     _move_secret(ws, rel, key)
 
 
+def secret_home(key: str, value: str) -> str:
+    """Where a secret found in ``key`` belongs: the server-only name of the variable, except
+    a secret pasted where the publishable key goes, which is Clerk's own secret variable (the
+    publishable key's name would only hide it under the wrong name)."""
+    if key.endswith("PUBLISHABLE_KEY"):
+        if value.startswith("sk_"):
+            return "CLERK_SECRET_KEY"
+        if value.startswith("whsec_"):
+            return "CLERK_WEBHOOK_SECRET"
+        return ""
+    return server_name(key)
+
+
 def _move_secret(ws: Workspace, rel: str, key: str) -> None:
     env = EnvText(ws.read(rel) or b"")
     value = env.values()[key]
-    target = server_name(key)
+    target = secret_home(key, value or "")
     values = {"file": rel, "name": key, "to": target}
     if not target:
         raise Refused(Refusal.NOT_LOCATED, **values)
