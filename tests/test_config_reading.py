@@ -538,3 +538,25 @@ def test_a_secret_key_pasted_as_the_publishable_key_is_to_be_replaced(
     assert exposure.failed and exposure.reason == "in_key_slot"
     assert exposure.fix.startswith("Replace the value of .env.local:VITE_CLERK_PUBLISHABLE_KEY")
     assert "Remove" not in exposure.fix and SECRET_KEY not in exposure.fix + exposure.detail
+
+
+def test_an_issuer_only_derived_warns_once_and_offline_says_the_variable_is_nowhere(
+        make_project: MakeProject) -> None:
+    key = "pk_test_ZXhhbXBsZS5jbGVyay5hY2NvdW50cy5kZXYk"  # example.clerk.accounts.dev
+    project = make_project(None, publishable_key=key)
+    checks = checks_of(project, offline=True)
+    issuer = checks["env.issuer"]
+    assert issuer.status is Status.WARN and issuer.reason == "derived_only"
+    assert issuer.detail == (f"{VAR} is set nowhere here (no .env file, not the environment); "
+                             "https://example.clerk.accounts.dev is only derived from the "
+                             "publishable key")
+    deployment = checks["convex.deployment_env"]
+    assert deployment.status is Status.WARN and deployment.reason == "found_nowhere"
+    assert f"{VAR}, which convex/auth.config.ts reads, was found nowhere" in deployment.detail
+    assert f"npx convex env set {VAR} https://example.clerk.accounts.dev" in deployment.fix
+    # Where the variable is set, offline stays a plain skip: nothing to warn about.
+    project = make_project("https://example.clerk.accounts.dev", publishable_key=key,
+                           name="set")
+    checks = checks_of(project, offline=True)
+    assert checks["env.issuer"].status is Status.PASS
+    assert checks["convex.deployment_env"].status is Status.SKIP

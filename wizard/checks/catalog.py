@@ -244,6 +244,9 @@ _SPECS: tuple[CheckSpec, ...] = (
             "npx convex env set {var} {suggested}"),
             "http": N_("Clerk issuers are https. Set {var} to {suggested}: "
             "npx convex env set {var} {suggested}"),
+            "derived_only": N_("{path} reads {var} on the deployment. If it is set there, "
+            "nothing to do; otherwise run: npx convex env set {var} {value} (and add "
+            "{var}={value} to .env.local so this check can compare)."),
         },
     ),
     CheckSpec(
@@ -311,6 +314,9 @@ _SPECS: tuple[CheckSpec, ...] = (
             "error": N_("Run npx convex env get {var} yourself to see the problem (npx convex "
             "login, "
             "or npx convex dev once to pick a deployment)."),
+            "found_nowhere": N_("Make sure the deployment has it: npx convex env get {var} "
+            "(if it is not set: npx convex env set {var} {issuer}). Convex reads only the "
+            "deployment's value."),
         },
     ),
     CheckSpec(

@@ -95,10 +95,17 @@ def issuer_check(project: Project, issuer: Issuer | None) -> Check:
         return make("env.issuer", Status.WARN, Message(N_("{source} = {value} uses http://"),
                                                        source=source, value=value), "http",
                     var=var, suggested=suggested)
+    if issuer.derived and project.issuer_var_declared:
+        # auth.config reads the variable on the deployment: a value derived here is only a
+        # guess of what it should hold, said once, here.
+        return make("env.issuer", Status.WARN, Message(N_(
+            "{var} is set nowhere here (no .env file, not the environment); {value} is only "
+            "derived from the publishable key"), var=var, value=value), "derived_only",
+            var=var, value=value, path=project.auth_path)
     if issuer.derived:
         return passed("env.issuer", Message(N_(
-            "{value} from {source} (derived: no issuer variable found, so https:// + the "
-            "publishable key's host)"), value=value, source=source))
+            "{value}, derived from the publishable key (auth.config names no variable)"),
+            value=value))
     return passed("env.issuer", Message(N_("{value} from {source}"), value=value, source=source))
 
 
@@ -239,12 +246,22 @@ def deployment_env_check(project: Project, issuer: Issuer | None, derived: str |
     from wizard.services.convex_cli import EnvLookup
 
     var = project.issuer_var
-    if offline:
-        return skipped("convex.deployment_env", Message(N_(
-            "--offline: the deployment was not asked")))
     if not project.issuer_var_declared:
         return skipped("convex.deployment_env", Message(N_(
             "auth.config reads no variable for the domain")))
+    unasked = offline or deployment is None or deployment.status is EnvLookup.UNAVAILABLE
+    if unasked and project.env.get(var) is None:
+        # Nothing here holds the variable, and the one place that must cannot be asked.
+        why = Message(N_("--offline")) if offline else (
+            deployment.message if deployment else Message(N_("the deployment was not asked")))
+        return make("convex.deployment_env", Status.WARN, Message(N_(
+            "{var}, which {path} reads, was found nowhere: not in the .env files or the "
+            "environment, and the deployment could not be asked ({why})"), var=var,
+            path=project.auth_path, why=why), "found_nowhere", var=var,
+            issuer=derived or "https://<frontend-api-host>")
+    if offline:
+        return skipped("convex.deployment_env", Message(N_(
+            "--offline: the deployment was not asked")))
     if deployment is None or deployment.status is EnvLookup.UNAVAILABLE:
         why = deployment.message if deployment else Message(N_("the deployment was not asked"))
         return skipped("convex.deployment_env", Message(N_(
