@@ -43,7 +43,7 @@ def _resolves(host: str, timeout: float) -> bool:
         try:
             socket.getaddrinfo(host, 443, type=socket.SOCK_STREAM)
             found.append(True)
-        except OSError:
+        except (OSError, ValueError, UnicodeError):  # no such name; a name that is no name
             found.append(False)
 
     worker = threading.Thread(target=lookup, name="reachability", daemon=True)
@@ -69,8 +69,13 @@ def offline(url: str, exc: BaseException) -> bool:
     cause = _os_error(exc)
     if cause is not None and not isinstance(cause, socket.gaierror) and cause.errno in _NO_ROUTE:
         return True
-    parts = urlsplit(url)
-    host = parts.hostname
+    if isinstance(exc, ValueError) or type(exc).__name__ in ("InvalidURL", "UnsupportedProtocol"):
+        return False  # a URL that cannot be fetched at all says nothing about the network
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+    except ValueError:
+        return False
     if not host or _is_address(host) or _proxied(host, parts.scheme):
         return False
     if any(word in str(exc).lower() for word in ("network is unreachable", "no route to host")):
