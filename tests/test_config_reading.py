@@ -280,6 +280,9 @@ def test_issuer_and_key_from_different_instances(make_project: MakeProject) -> N
     assert check.status is Status.FAIL
     assert "clerk.example.com" in check.detail and "dev-one-1.clerk.accounts.dev" in check.detail
     assert f"npx convex env set {VAR} https://dev-one-1.clerk.accounts.dev" in check.fix
+    # Both places that hold the issuer are named: the file it was read from, and the deployment.
+    assert f"{VAR}=https://dev-one-1.clerk.accounts.dev in .env.local, and on the deployment" \
+        in check.fix
 
 
 # -- application ID ------------------------------------------------------------------------

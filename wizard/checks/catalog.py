@@ -254,9 +254,10 @@ _SPECS: tuple[CheckSpec, ...] = (
         N_("the issuer's host equals the publishable key's Frontend API host"),
         {
             "mismatch": N_("The issuer and the publishable key come from different Clerk instances "
-            "(dev vs prod, or two apps). If the key is right, run: npx convex env set {var} "
-            "https://{key_host} — otherwise copy the publishable key of {issuer_host} from Clerk "
-            "Dashboard → API keys."),
+            "(dev vs prod, or two apps). If the key is right, change the issuer in both places: "
+            "{var}=https://{key_host} in {where}, and on the deployment: npx convex env set "
+            "{var} https://{key_host} — otherwise copy the publishable key of {issuer_host} from "
+            "Clerk Dashboard → API keys."),
         },
     ),
     CheckSpec(

@@ -118,4 +118,13 @@ def issuer_matches_key_check(project: Project, key: PublicKey | None,
            "({key_source})"), issuer_host=issuer_host or Message(N_("(none)")),
         issuer_source=issuer.source, key_host=key.host, key_source=key.found.source),
         "mismatch", var=project.issuer_var, key_host=key.host,
-        issuer_host=issuer_host or issuer.shown)
+        issuer_host=issuer_host or issuer.shown, where=_issuer_places(issuer.source))
+
+
+def _issuer_places(source: str) -> str:
+    """Where the issuer value is to be changed besides the deployment: the file it was read
+    from (or .env.local, where a project keeps it when it came from elsewhere)."""
+    origin = source.split(":", 1)[0]
+    if origin.startswith(".env"):
+        return origin
+    return ".env.local"
