@@ -15,6 +15,7 @@ from screens.widgets.safe_static import SafeStatic, styled
 from wizard.rules.jwt import AuthPath
 from wizard.text.messages import _
 from wizard.text.steps import PATH_LABELS, PATH_SUMMARIES
+from wizard.walkthrough.convex_support import integration_support
 
 
 class CreateTemplatePane(StepPane):
@@ -48,10 +49,14 @@ class CreateTemplatePane(StepPane):
                     button.value = candidate == path
 
 
-    @staticmethod
-    def _summary(path: AuthPath) -> Content:
-        return styled("[b]$label[/]\n$summary", label=_(PATH_LABELS[path]),
-                      summary=_(PATH_SUMMARIES[path]))
+    def _summary(self, path: AuthPath) -> Content:
+        summary = styled("[b]$label[/]\n$summary", label=_(PATH_LABELS[path]),
+                         summary=_(PATH_SUMMARIES[path]))
+        if path is not AuthPath.INTEGRATION:
+            return summary
+        found = self.walkthrough.session.project.convex_version
+        return Content("\n").join([summary, styled("[i]$support[/]", support=(
+            integration_support(found).render()))])
 
     @on(RadioSet.Changed, "#path-choice")
     def chose(self, event: RadioSet.Changed) -> None:

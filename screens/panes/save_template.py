@@ -11,6 +11,7 @@ from screens.widgets.safe_static import SafeStatic
 from wizard.rules.jwt import AuthPath
 from wizard.text.messages import _
 from wizard.text.steps import SAVE_CHECKLIST
+from wizard.walkthrough.convex_support import integration_support
 
 
 class SaveTemplatePane(StepPane):
@@ -27,4 +28,7 @@ class SaveTemplatePane(StepPane):
             return
         path = self.walkthrough.progress.path or AuthPath.TEMPLATE
         lines = [f"☐ {_(item)}" for item in SAVE_CHECKLIST[path]]
+        if path is AuthPath.INTEGRATION:  # what the wizard read, not a box to tick
+            found = self.walkthrough.session.project.convex_version
+            lines.append(integration_support(found).render())
         self.query_one("#save-checklist", SafeStatic).update("\n".join(lines))

@@ -149,7 +149,7 @@ SAVE_CHECKLIST: dict[str, tuple[str, ...]] = {
     "integration": (
         N_("The Convex integration shows as active."),
         N_("Sessions → Customize session token lists \"aud\": \"convex\"."),
-        N_("You saved, and your convex package is 1.33.1 or newer."),
+        N_("You saved the session token's changes."),
     ),
 }
 FRESH_TOKEN_ADVICE = (
