@@ -131,6 +131,7 @@ SHAPE: dict[str, Any] = {
                 "step": str, "origin": str}],
     "token": ({"kind": OPT_STR, "header": dict, "claims": dict,
                "expires_in": (int, type(None)), "checked_at": OPT_STR}, type(None)),
+    "path_disagreement": OPT_STR,
     "convex": ({"status": str, "http_status": (int, type(None)), "code": OPT_STR,
                 "message": str, "asked_at": OPT_STR, "url": str,
                 "agrees_with_wizard": (bool, type(None))}, type(None)),
@@ -340,6 +341,24 @@ def test_build_report_is_stable_for_a_given_instant(verified: tuple[Path, str]) 
     assert build_report(session, progress, generated_at=NOW) == report
     assert json.loads(render_json(report)) == report
     assert "Generated 2027-01-15 08:00 UTC by convex-auth-wizard" in render_markdown(report)
+
+
+def test_a_verified_token_of_the_other_path_is_said_in_the_report(
+        verified: tuple[Path, str]) -> None:
+    root, _ = verified
+    session = load(Options(project_dir=root, offline=True))
+    progress = StateStore(root).load().progress
+    assert progress is not None and progress.token is not None
+    assert progress.token["kind"] == "template"
+    progress.path = AuthPath.TEMPLATE
+    assert build_report(session, progress, generated_at=NOW)["path_disagreement"] is None
+    progress.path = AuthPath.INTEGRATION
+    report = build_report(session, progress, generated_at=NOW)
+    assert report["path_disagreement"].startswith("You chose Clerk's Convex integration, but "
+                                                  "the token that verified is the JWT "
+                                                  "template's")
+    assert "**Not the path you chose:** You chose Clerk's Convex integration" in \
+        render_markdown(report)
 
 
 def test_markdown_cells_cannot_break_the_table() -> None:

@@ -81,6 +81,20 @@ async def test_a_good_token_is_done_by_verification(project: Path, tmp_path: Pat
         assert secret not in written
 
 
+async def test_a_token_of_the_other_path_is_verified_and_said_to_disagree(
+        project: Path, tmp_path: Path, issuer: LocalIssuer) -> None:
+    app = make_app(project, tmp_path / "state")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        app.post_message(PathChosen(AuthPath.INTEGRATION))
+        await pilot.pause()
+        await paste_token(app, pilot, issuer.mint(issuer.template_claims(NOW)))
+        headline = text_of(app, "#token-verdict")
+        assert "Verified" in headline and "Not the path you chose" in headline
+        assert "the token that verified is the JWT template's" in headline
+        assert "-warn" in app.query_one("#token-verdict").classes
+
+
 async def test_a_bad_token_keeps_the_step_open_and_shows_the_fix(
         project: Path, tmp_path: Path, issuer: LocalIssuer) -> None:
     app = make_app(project, tmp_path / "state")

@@ -21,6 +21,7 @@ from screens.widgets.safe_static import SafeStatic, styled
 from screens.widgets.token_field import TokenField
 from wizard.checks.token_checks import expiry_now
 from wizard.text.messages import _
+from wizard.walkthrough.convex_support import path_disagreement
 from wizard.walkthrough.keys_status import keys_status
 
 
@@ -98,6 +99,13 @@ class CheckTokenPane(StepPane):
             headline.update(styled(_("[b]✔ Verified[/]: Convex would accept this token — "
                                      "$kind."), kind=kind))
             headline.set_classes("verdict -ok")
+            disagreement = path_disagreement(self.walkthrough.progress.path,
+                                             verdict.kind.kind if verdict.kind else None)
+            if disagreement is not None:
+                headline.update(styled(_("[b]✔ Verified[/]: Convex would accept this token — "
+                                         "$kind.\n[b]▲ Not the path you chose:[/] $why"),
+                                       kind=kind, why=disagreement.render()))
+                headline.set_classes("verdict -warn")
         else:
             failed = sum(1 for c in verdict.checks if c.failed)
             waiting = self.walkthrough.fetching and self.walkthrough.session.keys is None

@@ -48,6 +48,7 @@ removed or changes meaning)::
       "token": {"kind": "template" | "integration" | "session" | "other" | null,
                 "header": {...}, "claims": {...}, "expires_in": 42 | null,
                 "checked_at": "2027-01-15T08:00:00Z" | null} | null,
+      "path_disagreement": "..." | null,   # the chosen path and that token's kind disagree
       "convex": {                  # Convex's own answer to the wizard's "Ask Convex"
         "status": "accepted" | "rejected" | "inconclusive" | "not_sent",
         "http_status": 401 | null, "code": "NoAuthProvider" | null,
@@ -80,8 +81,10 @@ from wizard.guards.safe_text import MAX_DETAIL, bounded, clip, json_text, visibl
 from wizard.guards.state_dir import APP_NAME
 from wizard.rules.jwt import AuthPath
 from wizard.services.convex_probe import ProbeStatus
+from wizard.text.durations import how_long
 from wizard.text.messages import N_, Message, _
 from wizard.text.steps import PATH_LABELS
+from wizard.walkthrough.convex_support import path_disagreement
 from wizard.walkthrough.progress import STATE_LOOKS, Progress, StepState
 from wizard.walkthrough.state import StateStore
 from wizard.walkthrough.steps import STEPS
@@ -261,10 +264,19 @@ def build_report(session: Session, progress: Progress | None, *,
         "steps": steps,
         "checks": checks,
         "token": _token(progress),
+        "path_disagreement": _path_disagreement(progress),
         "convex": _convex(progress),
     }
     scrubbed: dict[str, Any] = scrub_data(report, session.secrets())
     return scrubbed
+
+
+def _path_disagreement(progress: Progress | None) -> str | None:
+    """Said when the chosen path and the last verified token's kind disagree."""
+    if progress is None or progress.token is None:
+        return None
+    found = path_disagreement(progress.path, progress.token.get("kind"))
+    return found.render() if found is not None else None
 
 
 # --- rendering ---------------------------------------------------------------------------
@@ -399,13 +411,16 @@ def render_markdown(report: dict[str, Any]) -> str:
         expires = token["expires_in"]
         left = ""
         if isinstance(expires, int) and expires >= 0:
-            left = _(" ({seconds} s before it expired)", seconds=expires)
+            left = _(" ({left} before it expired)", left=how_long(expires))
         elif isinstance(expires, int):
-            left = _(" ({seconds} s after it expired)", seconds=-expires)
+            left = _(" ({ago} after it expired)", ago=how_long(expires))
         lines += [_("Kind: **{kind}**, checked {when}{left}. Decoded header and claims only; "
                     "the raw token and its signature are never stored.",
                     kind=md_cell(token["kind"] or _("unknown")),
                     when=_human_time(token["checked_at"]), left=left), ""]
+        if report.get("path_disagreement"):
+            lines += [_("**Not the path you chose:** {why}",
+                        why=md_cell(report["path_disagreement"])), ""]
         lines += _table((_("Header"), _("Value")), sorted((k, v) for k, v in
                                                          (token["header"] or {}).items()))
         lines += _table((_("Claim"), _("Value")), sorted((k, v) for k, v in

@@ -1,10 +1,12 @@
-"""What the ``convex`` version the wizard read means for Clerk's Convex integration, said with
-that version (the wizard never asks the user to check what it has already read)."""
+"""What the wizard read says about the chosen path: the ``convex`` version (the integration
+needs 1.33.1 or newer) and the kind of token that verified. Said with what was read: the
+wizard never asks the user to check what it already knows."""
 
 from __future__ import annotations
 
 from wizard.project.sourced import Sourced
 from wizard.rules.convex import ProviderRule, convex_release, provider_rule
+from wizard.rules.jwt import AuthPath, TokenKind
 from wizard.text.messages import N_, Message
 
 
@@ -29,3 +31,22 @@ def integration_support(found: Sourced | None) -> Message:
                           "template."), **values)
     return Message(N_("This project's convex version {version} ({source}) is not one the "
                       "wizard recognises: the integration needs 1.33.1 or newer."), **values)
+
+
+def path_disagreement(path: AuthPath | str | None, kind: TokenKind | str | None) -> Message | None:
+    """The chosen path and the kind of a verified token disagree (the integration chosen, a
+    template's token verified, or the other way round): what that means; None when they agree
+    or either is unknown."""
+    chosen = path.value if isinstance(path, AuthPath) else path
+    made = kind.value if isinstance(kind, TokenKind) else kind
+    if chosen == AuthPath.INTEGRATION.value and made == TokenKind.TEMPLATE.value:
+        return Message(N_("You chose Clerk's Convex integration, but the token that verified is "
+                          "the JWT template's: the app asks Clerk for the template, so the "
+                          "integration is not what it uses. Choose the template path, or let the "
+                          "app call getToken() without a template."))
+    if chosen == AuthPath.TEMPLATE.value and made == TokenKind.INTEGRATION.value:
+        return Message(N_("You chose the JWT template, but the token that verified is the "
+                          "integration's session token: the app does not ask for the template. "
+                          "Choose the integration path, or keep the template and have the app "
+                          "call getToken({ template: 'convex' })."))
+    return None
