@@ -166,6 +166,9 @@ async def test_a_wizard_walk_reaches_the_report(
             assert app.walkthrough.progress.state_of("user-sync") is StepState.VERIFIED
             shown = str(app.query_one("#ask-convex-token .ask-convex-answer", Static).content)
             assert "not permitted" in shown and ACCEPTED_PROBE_NOTE in shown
+            # The tick and its explanation are one sentence, never a tick above an error line.
+            [line] = [line for line in shown.splitlines() if "not permitted" in line]
+            assert line.startswith("✔ Convex accepts this token") and ACCEPTED_PROBE_NOTE in line
             report = build_report(app.walkthrough.session, app.walkthrough.progress, generated_at=NOW)
 
     saved = {c["id"]: c["status"] for c in app.walkthrough.progress.checks}

@@ -107,10 +107,15 @@ class AskConvex(Vertical):
         head = {"accepted": styled(_("[b]✔ Convex accepts this token[/]")),
                 "rejected": styled(_("[b]✖ Convex rejects this token[/]"))}.get(
             status, styled(_("[b]? Convex gave no verdict[/] ($status)"), status=status))
-        lines = [head + (styled(" — $http", http=http) if http else literal("")),
-                 literal(record.get("message") or "")]
-        if status == "accepted" and record.get("message"):
-            lines.append(styled("[dim]($note)[/]", note=_(ACCEPTED_PROBE_NOTE)))
+        said = record.get("message") or ""
+        head += styled(" — $http", http=http) if http else literal("")
+        if status == "accepted" and said:
+            # Its words read like a failure ("Server Error"): the same sentence says why they
+            # are the sign of an accepted token.
+            lines = [head + styled(_(": it answered “$said”, and $note."), said=said,
+                                   note=_(ACCEPTED_PROBE_NOTE))]
+        else:
+            lines = [head, literal(said)]
         if record.get("agrees_with_wizard") is False:
             lines.append(styled(_("[b]Disagreement:[/] the wizard's own checks say the "
                                   "opposite, so a rule is missing on one side (or the "
