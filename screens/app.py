@@ -222,6 +222,11 @@ class WizardApp(StepsApp):
         if not isinstance(self.screen, HelpDialog):
             self.push_screen(HelpDialog())
 
+    def action_show_help_panel(self) -> None:
+        """Textual's own Keys panel squeezes the labels and ignores Escape: the wizard's help
+        (every key; Escape closes it) is shown instead, however it is asked for."""
+        self.action_help()
+
     def action_export(self) -> None:
         from wizard.output.report import export_markdown
 

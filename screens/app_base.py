@@ -243,7 +243,10 @@ class StepsApp(SafeApp):
             self.notify(problem.render(), severity="warning", timeout=8)
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
+        # Textual's "Keys" entry would open its own panel: the wizard's help entry replaces it.
+        yield from (command for command in super().get_system_commands(screen)
+                    if command.callback != self.action_show_help_panel
+                    and command.callback != self.action_hide_help_panel)
         dashboard = self.walkthrough.session.provider.dashboard_url
         for title, help_text, action in COMMANDS:
             yield SystemCommand(_(title), _(help_text, url=dashboard),

@@ -201,6 +201,23 @@ async def test_ctrl_c_quits(project: Path, tmp_path: Path) -> None:
         assert not app.is_running
 
 
+async def test_textuals_keys_panel_is_the_wizards_help_closed_by_escape(
+        project: Path, tmp_path: Path) -> None:
+    from screens.dialogs.help import HelpDialog
+
+    app = make_app(project, tmp_path / "state")
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(app, pilot)
+        titles = [command.title for command in app.get_system_commands(app.screen)]
+        assert "Keys" not in titles and "Wizard help" in titles
+        app.action_show_help_panel()  # however Textual's panel is asked for
+        await pilot.pause()
+        assert isinstance(app.screen, HelpDialog)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, HelpDialog)
+
+
 def _offline_app(project: Path, tmp_path: Path, jwks: Path | None) -> WizardApp:
     return build_app(project_dir=project, state_dir=tmp_path / "state",
                      options=Options(project_dir=project, environ={}, offline=True,
