@@ -37,7 +37,8 @@ class SecretKeyAgreement(Question):
             "  GET /domains        which Frontend API host the key belongs to\n"
             "  GET /jwt_templates  whether a template named convex exists, and how it is set\n\n"
             "Nothing in Clerk is changed (creating a template is asked separately). The key is "
-            "sent only there, and is never shown, saved or written to the report."),
+            "sent only there; past the few characters shown above, it is never shown, and it "
+            "is never saved or written to the report."),
             source=self.source, redacted=self.redacted, url=self.api_url)
         with VerticalScroll():
             with Horizontal(classes="dialog-buttons"):
