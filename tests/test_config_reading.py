@@ -563,3 +563,11 @@ def test_an_issuer_only_derived_warns_once_and_offline_says_the_variable_is_nowh
     checks = checks_of(project, offline=True)
     assert checks["env.issuer"].status is Status.PASS
     assert checks["convex.deployment_env"].status is Status.SKIP
+
+
+def test_a_secret_in_typographic_quotes_is_not_shown_in_the_message(tmp_path: Path) -> None:
+    (tmp_path / ".env.local").write_text(f"CLERK_SECRET_KEY=“{SECRET_KEY}\n")
+    env = read_env_files(tmp_path)
+    assert env.lines == [".env.local:CLERK_SECRET_KEY is wrapped in typographic quotes (“…): "
+                         "they become part of the value; use plain quotes (\") or none"]
+    assert SECRET_KEY[-4:] not in env.lines[0]

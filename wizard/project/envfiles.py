@@ -82,13 +82,14 @@ def read_env_file(root: Path, name: str, problems: list[str],
                 said.append(_unparsed(name, binding.original.line, binding.original.string))
             elif binding.key is not None and binding.value is not None:
                 values[binding.key] = Sourced(binding.value, f"{name}:{binding.key}")
-                if binding.value[:1] in TYPOGRAPHIC_QUOTES or \
-                        binding.value[-1:] in TYPOGRAPHIC_QUOTES:
+                ends = (binding.value[:1], binding.value[-1:])
+                if any(end in TYPOGRAPHIC_QUOTES for end in ends if end):
+                    # Only the quote marks are shown: the value may be a secret.
+                    shown = "…".join(end if end in TYPOGRAPHIC_QUOTES else "" for end in ends)
                     said.append(_(
                         "{file}:{key} is wrapped in typographic quotes ({value}): they become "
                         "part of the value; use plain quotes (\") or none",
-                        file=name, key=binding.key, value=binding.value[:1] + "…"
-                        + binding.value[-1:]))
+                        file=name, key=binding.key, value=shown))
     except Exception as exc:  # python-dotenv on pathological input
         problems.append(f"{name}: could not be parsed ({type(exc).__name__})")
         return None
