@@ -164,6 +164,9 @@ def test_usage_errors_exit_two(project: Path, args: list[str], words: list[str])
 
 def test_missing_project_folder_exits_two(tmp_path: Path) -> None:
     assert_usage_error(cli("check", "--project", str(tmp_path / "nope")), "no such folder")
+    (tmp_path / "package.json").write_text("{}")
+    assert_usage_error(cli("check", "--project", str(tmp_path / "package.json")),
+                       "this is a file, not a folder")
 
 
 def test_empty_stdin_token_exits_two(project: Path) -> None:

@@ -275,6 +275,10 @@ def build_parser() -> argparse.ArgumentParser:
 def _project_dir(args: argparse.Namespace) -> Path | None:
     chosen: Path | None = getattr(args, "sub_project", None) or args.project
     if chosen is not None and not chosen.is_dir():
+        if chosen.exists():
+            raise UsageError(_("--project {folder}: this is a file, not a folder; give the "
+                               "app's folder (the one with package.json and convex/)",
+                               folder=chosen))
         raise UsageError(_("--project {folder}: no such folder", folder=chosen))
     return chosen
 
