@@ -216,12 +216,12 @@ def _fetch_json(client: httpx.Client, url: str, timeout: float, content_types: t
     try:
         status, headers, body = request_capped(client, "GET", url)
     except network_errors() as exc:
-        from wizard.services.reachability import REFERENCE_HOST, offline
+        from wizard.services.reachability import offline
 
-        if offline(url, exc):
+        why = offline(url, exc)
+        if why is not None:
             return None, FetchProblem(FetchProblemKind.OFFLINE, url, (
-                f"{network_message(exc, timeout)}; {REFERENCE_HOST} does not resolve either: "
-                "this machine seems to be offline")), None
+                f"{network_message(exc, timeout)}; {why}: this machine seems to be offline")), None
         return None, FetchProblem(FetchProblemKind.NETWORK, url, network_message(exc, timeout)), None
     if result is not None and result.clock_skew is None:
         result.clock_skew = clock_skew(headers, time.time())

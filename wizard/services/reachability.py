@@ -61,26 +61,29 @@ def _proxied(host: str, scheme: str) -> bool:
         host)
 
 
-def offline(url: str, exc: BaseException) -> bool:
-    """True when the failed request for ``url`` (``exc``) says this machine cannot reach any
+def offline(url: str, exc: BaseException) -> str | None:
+    """Why the failed request for ``url`` (``exc``) says this machine cannot reach any
     network: no route to it, or its name does not resolve while :data:`REFERENCE_HOST` does
-    not either. False for everything else (refused, timed out, a name that only this host
+    not either. None for everything else (refused, timed out, a name that only this host
     lacks, a request made through a proxy)."""
+    no_route = "there is no route to any network"
     cause = _os_error(exc)
     if cause is not None and not isinstance(cause, socket.gaierror) and cause.errno in _NO_ROUTE:
-        return True
+        return no_route
     if isinstance(exc, ValueError) or type(exc).__name__ in ("InvalidURL", "UnsupportedProtocol"):
-        return False  # a URL that cannot be fetched at all says nothing about the network
+        return None  # a URL that cannot be fetched at all says nothing about the network
     try:
         parts = urlsplit(url)
         host = parts.hostname
     except ValueError:
-        return False
+        return None
     if not host or _is_address(host) or _proxied(host, parts.scheme):
-        return False
+        return None
     if any(word in str(exc).lower() for word in ("network is unreachable", "no route to host")):
-        return True
-    return not _resolves(host, LOOKUP_WAIT) and not _resolves(REFERENCE_HOST, LOOKUP_WAIT)
+        return no_route
+    if _resolves(host, LOOKUP_WAIT) or _resolves(REFERENCE_HOST, LOOKUP_WAIT):
+        return None
+    return f"{REFERENCE_HOST} does not resolve either"
 
 
 def _is_address(host: str) -> bool:
