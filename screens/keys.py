@@ -34,6 +34,11 @@ EXTRA_KEYS: list[Binding] = [  # the widgets' own keys, listed in the help
     Binding("left,right,home,end", "scroll_x", N_("Scroll a code block sideways")),
     Binding("ctrl+u", "clear", N_("Empty the token field")),
     Binding("ctrl+p", "command_palette", N_("Command palette")),
+    Binding("up,down,k,j", "rail_move", N_("In the open step list: move")),
+    Binding("enter,space", "rail_go", N_("In the open step list: go to that step")),
+    Binding("y", "answer_yes", N_("In a question: yes")),
+    Binding("n", "answer_no", N_("In a question: no")),
+    Binding("escape", "close", N_("Close a question, the help or the open step list")),
 ]
 
 COMMANDS: tuple[tuple[str, str, str], ...] = (
@@ -41,7 +46,8 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
     (N_("Previous step"), N_("Go back one step (b)"), "previous_step"),
     (N_("Mark step done"), N_("Done by your word, for dashboard steps (d)"), "done"),
     (N_("Re-run checks"), N_("Read the project and fetch the issuer again (r)"), "rerun"),
-    (N_("Export report"), N_("Write convex-auth-report.md in the project (e)"), "export"),
+    (N_("Export report"), N_("Write convex-auth-report.md in the project; in the demo, in the "
+                             "folder it was started from (e)"), "export"),
     (N_("Open the Clerk dashboard"), N_("Open {url} in your browser (o)"), "open_dashboard"),
     (N_("Wizard help"), N_("Keys and what the step symbols mean (?)"), "help"),
 )

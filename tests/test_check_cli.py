@@ -319,6 +319,10 @@ def test_no_color_is_respected(project: Path) -> None:
     plain = run_in_terminal(args, clean_env(NO_COLOR="1", COLUMNS="100"))
     assert "\x1b" not in plain  # ... and none with NO_COLOR
     assert "project.root" in plain
+    for flag_first in (True, False):  # --no-color before the command, or after it
+        flagged = ["--no-color", *args] if flag_first else [*args, "--no-color"]
+        plain = run_in_terminal(flagged, clean_env(COLUMNS="100"))
+        assert "\x1b" not in plain and "project.root" in plain, flagged
     piped = subprocess.run([sys.executable, "-m", "wizard", *args], capture_output=True,
                            text=True, env=clean_env(), timeout=60, check=False)
     assert "\x1b" not in piped.stdout  # nor when piped

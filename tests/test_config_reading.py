@@ -571,3 +571,12 @@ def test_a_secret_in_typographic_quotes_is_not_shown_in_the_message(tmp_path: Pa
     assert env.lines == [".env.local:CLERK_SECRET_KEY is wrapped in typographic quotes (“…): "
                          "they become part of the value; use plain quotes (\") or none"]
     assert SECRET_KEY[-4:] not in env.lines[0]
+
+
+def test_a_long_expired_token_says_years_and_every_digit_of_exp(
+        make_project: MakeProject, issuer: LocalIssuer) -> None:
+    project = make_project(issuer.url, publishable_key=issuer.publishable_key)
+    token = issuer.mint(issuer.template_claims(1_733_412_345 - 60))  # exp 1733412345
+    exp = checks_of(project, token)["token.exp"]
+    assert exp.failed
+    assert exp.detail.startswith("expired 2 years ago (exp 1733412345, now 1800000000;")

@@ -174,7 +174,7 @@ def test_step_rail_opened(snap_app: WizardApp, size: tuple[int, int], snap_compa
 
 DIALOGS: dict[str, Callable[[], Screen[bool]]] = {
     "secret-key": lambda: SecretKeyAgreement(
-        redacted="sk_test_…(never shown)", source=".env.local", api_url="https://api.clerk.com",
+        redacted="sk_test_…Q1b2", source=".env.local", api_url="https://api.clerk.com",
         api_source="the default", foreign=False),
     "create-template": lambda: CreateTemplateOffer(
         url="https://api.clerk.com/v1/jwt_templates", instance="quiet-ox-46",

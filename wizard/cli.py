@@ -269,6 +269,9 @@ def build_parser() -> argparse.ArgumentParser:
                            description=_("Forget the wizard's saved progress for a project."))
     reset.add_argument("--project", type=Path, metavar="DIR", dest="sub_project",
                        help=_(_PROJECT_HELP))
+    for command in sub.choices.values():  # also after the command: check --no-color
+        command.add_argument("--no-color", action="store_true", default=argparse.SUPPRESS,
+                             help=_("no colours (as when NO_COLOR is set)"))
     return parser
 
 

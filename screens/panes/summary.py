@@ -22,8 +22,12 @@ class SummaryPane(StepPane):
                          classes="step-header")
         yield SafeStatic("", id="summary-verdict", classes="verdict")
         yield SafeStatic("", id="summary-table", classes="facts")
-        yield SafeStatic(_("Press e to write convex-auth-report.md into the project (no token, "
-                           "signature or secret is ever written)."), classes="muted")
+        where = (_("Press e to write convex-auth-report.md into the folder you started the "
+                   "demo from (no token, signature or secret is ever written).")
+                 if self.host.demo is not None else
+                 _("Press e to write convex-auth-report.md into the project (no token, "
+                   "signature or secret is ever written)."))
+        yield SafeStatic(where, classes="muted")
 
     def refresh_view(self) -> None:
         if not self.ready:

@@ -378,6 +378,11 @@ def _seconds_or_none(value: Any) -> float | None:
         return None
 
 
+def _seconds_text(value: float) -> str:
+    """A timestamp as written in the token: every digit (``1733412345``, not ``1.73341e+09``)."""
+    return str(int(value)) if value == int(value) else repr(value)
+
+
 def _exp_checks(claims: dict[str, Any], now: float, snippet: str) -> tuple[Check, int | None]:
     exp = _seconds_or_none(claims.get("exp"))
     if exp is None:
@@ -386,7 +391,7 @@ def _exp_checks(claims: dict[str, Any], now: float, snippet: str) -> tuple[Check
     if is_expired(now, exp):
         return make("token.exp", Status.FAIL, Message(N_(
             "expired {ago} ago (exp {exp}, now {now}; Convex allows no leeway)"),
-            ago=how_long(expires_in), exp=f"{exp:g}", now=math.floor(now)), "expired",
+            ago=how_long(expires_in), exp=_seconds_text(exp), now=math.floor(now)), "expired",
             get_token=snippet), expires_in
     iat = _seconds_or_none(claims.get("iat"))
     if iat is not None and exp - iat <= MIN_REFRESHABLE_LIFETIME:
@@ -425,8 +430,8 @@ def _clock_check(claims: dict[str, Any], now: float, issuer_skew: float | None) 
     ahead = [(n, s) for n, s in _future(claims, now) if s > CLOCK_SKEW_WARNING_SECONDS]
     if ahead:
         name, skew = max(ahead, key=lambda item: item[1])
-        return make("token.clock", Status.WARN, Message(N_("{claim} is {skew} s in the future"),
-                                                        claim=name, skew=f"{skew:.0f}"),
+        return make("token.clock", Status.WARN, Message(N_("{claim} is {ahead} in the future"),
+                                                        claim=name, ahead=how_long(skew)),
                     "skew", skew=f"{skew:.0f}")
     if issuer_skew is not None and abs(issuer_skew) > CLOCK_SKEW_WARNING_SECONDS:
         return make("token.clock", Status.WARN, Message(N_(
