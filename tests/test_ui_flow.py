@@ -95,6 +95,21 @@ async def test_a_token_of_the_other_path_is_verified_and_said_to_disagree(
         assert "-warn" in app.query_one("#token-verdict").classes
 
 
+async def test_a_long_claim_scrolls_sideways_instead_of_breaking(
+        project: Path, tmp_path: Path, issuer: LocalIssuer) -> None:
+    picture = "https://img.clerk.com/" + "eyJ0eXBlIjoicHJveHkiLCJzcmMiOiJodHRwczovL2ltYWdlcy" * 3
+    app = make_app(project, tmp_path / "state")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await paste_token(app, pilot, issuer.mint(issuer.template_claims(NOW, picture=picture)))
+        await pilot.pause()
+        box = app.query_one("#token-claims-box")
+        box.scroll_visible(animate=False)
+        await pilot.pause()
+        assert f'"picture": "{picture}"' in text_of(app, "#token-claims")
+        assert box.max_scroll_x > 0  # one line, wider than the screen: it scrolls sideways
+
+
 async def test_a_bad_token_keeps_the_step_open_and_shows_the_fix(
         project: Path, tmp_path: Path, issuer: LocalIssuer) -> None:
     app = make_app(project, tmp_path / "state")

@@ -6,7 +6,7 @@ import json
 
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Horizontal
+from textual.containers import Horizontal, ScrollableContainer
 from textual.widgets import Button, TextArea
 
 from screens.host import home_prefix
@@ -50,7 +50,9 @@ class CheckTokenPane(StepPane):
                            on_tick=self.live_expiry, id="token-expiry")
         yield CheckList(id="token-checks", shorten=home_prefix())
         yield AskConvex(self.pasted_text, id="ask-convex-token")
-        yield SafeStatic("", id="token-claims", classes="claims")
+        # A claim's value (a URL, a long string) is never broken: the box scrolls sideways.
+        with ScrollableContainer(id="token-claims-box", classes="claims-box"):
+            yield SafeStatic("", id="token-claims", classes="claims")
 
     def refresh_view(self) -> None:
         if not self.ready:
