@@ -97,3 +97,25 @@ async def test_both_auth_configs_ask_which_to_keep(tmp_path: Path, issuer: Local
         await pilot.click("#fix-undo")
         await settle(app, pilot)
         assert snapshot(root) == before
+
+
+async def test_the_apply_dialog_fits_80x24_in_the_questions_box(tmp_path: Path,
+                                                                issuer: LocalIssuer) -> None:
+    from textual.containers import VerticalScroll
+
+    root = project(tmp_path, issuer)
+    app = make_app(root, tmp_path / "state")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        app.go_to("verify-config")
+        await pilot.pause()
+        app.query_one("#config-apply-fixes", ApplyFixesButton).press()
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, ApplyFixesDialog)
+        box = dialog.query_one(VerticalScroll)  # the outer box: bordered, as every question's
+        assert box.styles.border_top[0] != "" and box.region.height <= 24
+        screen = dialog.region
+        for button_id in ("#fix-apply", "#fix-cancel"):
+            assert screen.contains_region(dialog.query_one(button_id).region), button_id
+        assert app.focused is dialog.query_one("#fix-cancel")

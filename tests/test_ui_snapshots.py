@@ -19,6 +19,7 @@ from textual.widgets import Input, TextArea
 from screens.app import WizardApp
 from screens.dialogs.clerk_dialogs import CreateTemplateOffer, SecretKeyAgreement
 from screens.dialogs.deploy_key_dialog import DeployKeyAgreement
+from screens.dialogs.mint_dialogs import CreateSessionDialog, MintAgreementDialog
 from screens.messages import PathChosen, TokenPasted
 from screens.panes.check_token import CheckTokenPane
 from screens.run import build_app
@@ -186,6 +187,15 @@ DIALOGS: dict[str, Callable[[], Screen[bool]]] = {
         url="https://happy-otter-123.convex.cloud", url_source=".env.local:CONVEX_URL",
         key_source="the environment (CONVEX_DEPLOY_KEY)",
         why="the key names another deployment"),
+    "mint": lambda: MintAgreementDialog(
+        source=".env.local:CLERK_SECRET_KEY", redacted="sk_test_…Q1b2",
+        calls=(("GET", "https://api.clerk.com/v1/users?order_by=-last_sign_in_at&limit=1"),
+               ("GET", "https://api.clerk.com/v1/sessions?user_id={user_id}&status=active"),
+               ("POST", "https://api.clerk.com/v1/sessions/{session_id}/tokens"),
+               ("POST", "https://api.clerk.com/v1/sessions/{session_id}/tokens/convex"))),
+    "create-session": lambda: CreateSessionDialog(
+        calls=(("POST", "https://api.clerk.com/v1/sessions"),
+               ("POST", "https://api.clerk.com/v1/sessions/{session_id}/revoke"))),
 }
 
 

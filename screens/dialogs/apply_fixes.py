@@ -4,7 +4,7 @@ only on an explicit yes; then what was done, its backups, and an offer to undo i
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button
 
 from screens.dialogs.question import QUESTION_CSS, Question
@@ -51,20 +51,21 @@ class ApplyFixesDialog(Question):
     def compose(self) -> ComposeResult:
         from wizard.guards.redaction import scrub
 
-        with Vertical():
-            yield SafeStatic(_("Apply these fixes?"), classes="dialog-title")
-            yield SafeStatic(_("Every changed file is backed up beside the saved progress; "
-                               "a file changed since this diff is not written."),
-                             classes="muted")
-            with VerticalScroll():
-                yield SafeStatic(scrub(plan_text(self.fixes), self.secrets), id="fix-diff")
-            with Horizontal():
+        # As every question: the box scrolls, its buttons docked at the bottom (composed first).
+        with VerticalScroll():
+            with Horizontal(classes="dialog-buttons"):
                 for choice, kept in self.choices.items():
                     yield Button(_("Keep {path} and apply", path=kept), id=f"fix-keep-{choice}",
                                  variant="warning")
                 if self.fixes.plans and not self.choices:
                     yield Button(_("Apply"), id=self.yes_id, variant="warning")
                 yield Button(_("Cancel (esc)"), id=self.no_id, variant="primary")
+            yield SafeStatic(_("Apply these fixes?"), classes="dialog-title")
+            yield SafeStatic(_("Every changed file is backed up beside the saved progress; "
+                               "a file changed since this diff is not written."),
+                             classes="muted")
+            with VerticalScroll():
+                yield SafeStatic(scrub(plan_text(self.fixes), self.secrets), id="fix-diff")
 
 
 class FixesAppliedDialog(Question):
@@ -79,11 +80,11 @@ class FixesAppliedDialog(Question):
         self.report = report
 
     def compose(self) -> ComposeResult:
-        with Vertical():
-            yield SafeStatic(_("Fixes applied"), classes="dialog-title")
-            with VerticalScroll():
-                yield SafeStatic("\n".join(report_lines(self.report)), id="fix-report")
-            with Horizontal():
+        with VerticalScroll():
+            with Horizontal(classes="dialog-buttons"):
                 if self.report.run_id is not None:
                     yield Button(_("Undo"), id=self.yes_id, variant="warning")
                 yield Button(_("Close (esc)"), id=self.no_id, variant="primary")
+            yield SafeStatic(_("Fixes applied"), classes="dialog-title")
+            with VerticalScroll():
+                yield SafeStatic("\n".join(report_lines(self.report)), id="fix-report")
