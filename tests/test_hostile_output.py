@@ -510,12 +510,19 @@ async def test_markup_in_a_pasted_token_renders_literally_and_clicks_do_nothing(
         await settle(app, pilot)
         await paste_token(app, pilot, token)
         box = app.query_one("#token-claims", SafeStatic)
-        box.scroll_visible(animate=False, top=True)
-        await pilot.pause()
         line = next(index for index, text in enumerate(rendered_text(box).splitlines())
                     if "click me" in text)
-        for x in range(0, min(box.size.width, 100), 4):
-            await pilot.click(box, offset=(x, line))
+        # The claims scroll inside their own box: bring that line to its top, then click
+        # along it wherever it is on the screen.
+        scroller = app.query_one("#token-claims-box")
+        scroller.scroll_visible(animate=False, top=True)
+        scroller.scroll_to(x=0, y=line, animate=False)
+        await pilot.pause()
+        strips = app.screen._compositor.render_strips()
+        row = next(y for y, strip in enumerate(strips) if "click me" in strip.text)
+        region = scroller.content_region
+        for x in range(region.x, min(region.right, 100), 4):  # along the line, on screen
+            await pilot.click(offset=(x, row))
         await pilot.pause()
         assert app.is_running and app.return_code is None
         assert MARKUP in str(box.content)
