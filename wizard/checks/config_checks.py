@@ -10,7 +10,7 @@ from wizard.checks.catalog import make, passed, skipped
 from wizard.checks.model import Check, Status
 from wizard.guards.redaction import looks_secret_name
 from wizard.project.auth_config import Provider
-from wizard.project.envfiles import TYPOGRAPHIC_QUOTES
+from wizard.project.envfiles import TYPOGRAPHIC_QUOTES, typographic_quotes
 from wizard.project.issuer import Issuer, url_host
 from wizard.project.reader import Project
 from wizard.rules.convex import (
@@ -64,10 +64,9 @@ def issuer_check(project: Project, issuer: Issuer | None) -> Check:
         problems.append(Message(N_("it contains whitespace")))
     if value.strip()[:1] in ("'", '"', "`") or value.strip()[-1:] in ("'", '"', "`"):
         problems.append(Message(N_("it is wrapped in quotes")))
-    elif value.strip()[:1] in TYPOGRAPHIC_QUOTES or value.strip()[-1:] in TYPOGRAPHIC_QUOTES:
+    elif (quotes := typographic_quotes(value.strip())) is not None:
         problems.append(Message(N_("it is wrapped in typographic quotes ({quotes}), which are "
-                                   "part of the value"),
-                                quotes=value.strip()[:1] + "…" + value.strip()[-1:]))
+                                   "part of the value"), quotes=quotes))
     try:
         parts = urlsplit(value.strip())
     except ValueError:

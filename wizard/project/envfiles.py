@@ -82,10 +82,8 @@ def read_env_file(root: Path, name: str, problems: list[str],
                 said.append(_unparsed(name, binding.original.line, binding.original.string))
             elif binding.key is not None and binding.value is not None:
                 values[binding.key] = Sourced(binding.value, f"{name}:{binding.key}")
-                ends = (binding.value[:1], binding.value[-1:])
-                if any(end in TYPOGRAPHIC_QUOTES for end in ends if end):
-                    # Only the quote marks are shown: the value may be a secret.
-                    shown = "…".join(end if end in TYPOGRAPHIC_QUOTES else "" for end in ends)
+                shown = typographic_quotes(binding.value)
+                if shown is not None:
                     said.append(_(
                         "{file}:{key} is wrapped in typographic quotes ({value}): they become "
                         "part of the value; use plain quotes (\") or none",
@@ -94,6 +92,15 @@ def read_env_file(root: Path, name: str, problems: list[str],
         problems.append(f"{name}: could not be parsed ({type(exc).__name__})")
         return None
     return values
+
+
+def typographic_quotes(value: str) -> str | None:
+    """The typographic quote marks around ``value`` as ``“…”`` (only the marks: the value may
+    be a secret), or None when neither end has one."""
+    ends = (value[:1], value[-1:])
+    if not any(end and end in TYPOGRAPHIC_QUOTES for end in ends):
+        return None
+    return "…".join(end if end and end in TYPOGRAPHIC_QUOTES else "" for end in ends)
 
 
 def _unparsed(name: str, line: int, original: str) -> str:

@@ -18,9 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
-import socket
 import ssl
-import threading
 import time
 import urllib.request
 from collections.abc import Iterable, Iterator
@@ -28,6 +26,8 @@ from typing import Any, cast
 
 import httpcore
 import httpx
+
+from wizard.services.lookup import lookup
 
 _DEADLINE: contextvars.ContextVar[float | None] = contextvars.ContextVar(
     "fetch_deadline", default=None)
@@ -79,26 +79,13 @@ class _Stream(httpcore.NetworkStream):
 
 
 def _resolve(host: str, port: int, timeout: float | None) -> list[str]:
-    """The addresses of ``host``, waiting for the resolver at most ``timeout`` seconds; a lookup
-    still running then is left to finish on its own (a daemon thread), never waited for."""
-    found: list[list[str]] = []
-    failed: list[OSError] = []
-
-    def lookup() -> None:
-        try:
-            infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-            found.append(list(dict.fromkeys(str(info[4][0]) for info in infos)))
-        except OSError as exc:
-            failed.append(exc)
-
-    worker = threading.Thread(target=lookup, name="resolve", daemon=True)
-    worker.start()
-    worker.join(timeout)
-    if failed:
-        raise httpcore.ConnectError(str(failed[0])) from failed[0]
-    if not found:
+    """The addresses of ``host``, waiting for the resolver at most ``timeout`` seconds."""
+    addresses, failed = lookup(host, port, timeout)
+    if failed is not None:
+        raise httpcore.ConnectError(str(failed)) from failed
+    if addresses is None:
         raise httpcore.ConnectTimeout(f"resolving {host} took too long")
-    return found[0]
+    return addresses
 
 
 class _Backend(httpcore.SyncBackend):

@@ -13,8 +13,9 @@ from __future__ import annotations
 import errno
 import ipaddress
 import socket
-import threading
 from urllib.parse import urlsplit
+
+from wizard.services.lookup import lookup
 
 REFERENCE_HOST = "api.clerk.com"
 """A name that resolves wherever Clerk can be used at all."""
@@ -37,19 +38,7 @@ def _os_error(exc: BaseException) -> OSError | None:
 
 
 def _resolves(host: str, timeout: float) -> bool:
-    found: list[bool] = []
-
-    def lookup() -> None:
-        try:
-            socket.getaddrinfo(host, 443, type=socket.SOCK_STREAM)
-            found.append(True)
-        except (OSError, ValueError, UnicodeError):  # no such name; a name that is no name
-            found.append(False)
-
-    worker = threading.Thread(target=lookup, name="reachability", daemon=True)
-    worker.start()
-    worker.join(timeout)
-    return bool(found and found[0])
+    return lookup(host, 443, timeout)[0] is not None
 
 
 def _proxied(host: str, scheme: str) -> bool:
